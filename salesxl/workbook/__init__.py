@@ -1,0 +1,1 @@
+"""The workbook edge: the input contract, reading with located problems, and backends."""

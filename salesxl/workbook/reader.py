@@ -1,0 +1,300 @@
+"""Reading the planner's input sheets into clean, typed DataFrames.
+
+``read_inputs(book)`` returns ``(inputs, problems)``. It never raises for a
+planner's mistake: every missing sheet, missing column, unreadable cell,
+duplicate key and unknown reference becomes a :class:`~salesxl.problems.Problem`
+that names the sheet, the Excel row and the column (letter and header).
+
+Each DataFrame is indexed by the Excel row number (``excel_row``), so a problem
+found later by the core still points at the right cell after any filtering.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+import pandas as pd
+from openpyxl.utils import get_column_letter
+
+from ..problems import Problem
+from .backend import RawSheet, WorkbookBackend
+from .cells import BLANK, parse_cell
+from .schema import Column, SheetLayout, SheetSchema, normalise_label
+from .sheets import INPUT_SHEETS, SETTINGS
+
+HEADER_SEARCH_ROWS = 20
+
+
+@dataclass
+class Inputs:
+    """Everything read from a workbook.
+
+    Attributes:
+        settings: setting key -> typed value (defaults filled in).
+        tables: sheet key -> DataFrame with one column per declared column.
+        layouts: sheet key -> where the sheet and its columns were found.
+    """
+
+    settings: dict[str, Any] = field(default_factory=dict)
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    layouts: dict[str, SheetLayout] = field(default_factory=dict)
+
+    def __getitem__(self, key: str) -> pd.DataFrame:
+        return self.tables[key]
+
+
+def read_inputs(book: WorkbookBackend, only: Iterable[str] | None = None,
+                schemas: Iterable[SheetSchema] = INPUT_SHEETS) -> tuple[Inputs, list[Problem]]:
+    """Read and check every input sheet (or the keys in ``only``)."""
+    wanted = set(only) if only is not None else None
+    schemas = [s for s in schemas if wanted is None or s.key in wanted]
+    inputs, problems = Inputs(), []
+    names = book.sheet_names()
+    for schema in schemas:
+        name = find_sheet(schema, names)
+        if name is None:
+            inputs.tables[schema.key] = empty_frame(schema)
+            inputs.layouts[schema.key] = SheetLayout(schema.key, schema.name)
+            if schema.required:
+                problems.append(Problem(schema.name, None, None, "missing-sheet",
+                                        f"缺少工作表“{schema.name}”", f"the sheet '{schema.name}' is missing"))
+            continue
+        frame, layout, found = read_table(schema, book.read_sheet(name))
+        inputs.tables[schema.key], inputs.layouts[schema.key] = frame, layout
+        problems += found
+    problems += check_references(inputs, schemas)
+    if "settings" in inputs.tables:
+        inputs.settings, found = read_settings(inputs.tables["settings"], inputs.layouts["settings"])
+        problems += found
+    return inputs, problems
+
+
+def find_sheet(schema: SheetSchema, names: list[str]) -> str | None:
+    """The tab that is this schema's sheet: ``设置 Settings``, ``Settings``, ``设置`` or ``settings``."""
+    spellings = schema.spellings()
+    return next((n for n in names if normalise_label(n) in spellings), None)
+
+
+def empty_frame(schema: SheetSchema) -> pd.DataFrame:
+    frame = pd.DataFrame({c.key: pd.Series([], dtype=dtype_of(c)) for c in schema.columns})
+    frame.index.name = "excel_row"
+    return frame
+
+
+def read_table(schema: SheetSchema, raw: RawSheet) -> tuple[pd.DataFrame, SheetLayout, list[Problem]]:
+    """Find the header row, match headers to columns, parse every cell."""
+    layout = SheetLayout(schema.key, raw.name)
+    problems: list[Problem] = []
+
+    def at(row, key, code, zh, en, severity="error"):
+        letter, header = layout.columns.get(key, (None, None))
+        problems.append(Problem(raw.name, row, key, code, zh, en, severity, letter, header))
+
+    header_row, matched, duplicates = find_header(schema, raw.rows)
+    layout.header_row = header_row
+    for j, column in matched.items():
+        layout.columns[column.key] = (get_column_letter(j + 1), str(raw.rows[header_row - 1][j]).strip())
+    for j, column in duplicates:
+        problems.append(Problem(raw.name, header_row, column.key, "duplicate-column",
+                                f"“{column.label}”列出现了两次", f"the column '{column.label}' appears twice",
+                                letter=get_column_letter(j + 1), header=str(raw.rows[header_row - 1][j])))
+    for column in schema.columns:
+        if column.required and column.key not in layout.columns:
+            problems.append(Problem(raw.name, header_row, column.key, "missing-column",
+                                    f"第{header_row}行缺少必填列“{column.label}”",
+                                    f"row {header_row} has no required column '{column.label}'"))
+    if header_row > 1:
+        problems.append(Problem(raw.name, header_row, None, "header-not-first-row",
+                                f"表头在第{header_row}行，不在第1行；已从该行读取",
+                                f"the header is on row {header_row}, not row 1; read from there", "notice"))
+
+    for r1, c1, r2, c2 in raw.merged:
+        if r2 >= header_row and any(c1 <= j + 1 <= c2 for j in matched):
+            key = next(col.key for j, col in matched.items() if c1 <= j + 1 <= c2)
+            problems.append(Problem(raw.name, r1, key, "merged-cells",
+                                    f"表格中有合并单元格 {get_column_letter(c1)}{r1}:{get_column_letter(c2)}{r2}，请取消合并",
+                                    f"merged cells {get_column_letter(c1)}{r1}:{get_column_letter(c2)}{r2} "
+                                    "inside the table; unmerge them", letter=get_column_letter(c1),
+                                    header=layout.columns[key][1]))
+
+    records, index = [], []
+    for r, row in enumerate(raw.rows[header_row:], start=header_row + 1):
+        cells = {col.key: (row[j] if j < len(row) else None) for j, col in matched.items()}
+        uncached = [(j, col) for j, col in matched.items() if (r, j + 1) in raw.uncached]
+        if all(v is None or (isinstance(v, str) and not v.strip()) for v in cells.values()) and not uncached:
+            continue  # blank rows between data are harmless
+        for j, col in uncached:
+            at(r, col.key, "formula-without-value", "公式没有计算结果，请在Excel中打开并保存后再试",
+               "the formula has no calculated value; open and save the file in Excel, then retry")
+        record = {}
+        for column in schema.columns:
+            value, issue = (parse_cell(column, cells[column.key], raw.date1904)
+                            if column.key in cells else (BLANK, None))
+            if issue:
+                at(r, column.key, issue[1], issue[2], issue[3], issue[0])
+            if value is BLANK:
+                if column.must_fill and column.key in cells and not issue:
+                    at(r, column.key, "empty-required", f"必填项“{column.label}”为空",
+                       f"the required cell '{column.label}' is empty")
+                value = column.default
+            record[column.key] = value
+        if schema.one_of and all(record[k] is None for k in schema.one_of):
+            labels = " / ".join(schema.column(k).label for k in schema.one_of)
+            at(r, schema.one_of[0], "needs-one-of", f"请至少填写一项：{labels}", f"fill at least one of: {labels}")
+        records.append(record)
+        index.append(r)
+
+    frame = typed_frame(schema, records, index)
+    check_unique(schema, frame, at)
+    return frame, layout, problems
+
+
+def find_header(schema: SheetSchema, rows: list[list[Any]]):
+    """The row (1-based) among the first rows that names the most declared columns."""
+    best_row, best = 1, ({}, [])
+    for r, row in enumerate(rows[:HEADER_SEARCH_ROWS], start=1):
+        matched, duplicates = match_headers(schema, row)
+        if len(matched) > len(best[0]):
+            best_row, best = r, (matched, duplicates)
+    return best_row, best[0], best[1]
+
+
+def match_headers(schema: SheetSchema, row: list[Any]):
+    matched: dict[int, Column] = {}
+    duplicates: list[tuple[int, Column]] = []
+    seen: set[str] = set()
+    for j, value in enumerate(row):
+        if value is None:
+            continue
+        label = normalise_label(value)
+        column = next((c for c in schema.columns if label in c.spellings()), None)
+        if column is None:
+            continue
+        if column.key in seen:
+            duplicates.append((j, column))
+            continue
+        seen.add(column.key)
+        matched[j] = column
+    return matched, duplicates
+
+
+def dtype_of(column: Column) -> str:
+    return {"decimal": "float64", "percent": "float64", "integer": "Int64", "date": "datetime64[ns]",
+            "month": "period[M]", "bool": "boolean"}.get(column.type, "object")
+
+
+def typed_frame(schema: SheetSchema, records: list[dict], index: list[int]) -> pd.DataFrame:
+    data = {}
+    for column in schema.columns:
+        values = [rec[column.key] for rec in records]
+        if column.type == "month":
+            data[column.key] = pd.PeriodIndex([v if v is not None else pd.NaT for v in values], freq="M")
+        elif column.type in ("text", "choice", "any"):
+            data[column.key] = pd.Series(values, dtype="object")
+        else:
+            data[column.key] = pd.Series(values, dtype=dtype_of(column))
+    frame = pd.DataFrame({k: (v.values if isinstance(v, pd.Series) else v) for k, v in data.items()},
+                         index=pd.Index(index, name="excel_row", dtype="int64"))
+    return frame
+
+
+def check_unique(schema: SheetSchema, frame: pd.DataFrame, at) -> None:
+    """Report every repeat of a unique key at its own row, naming the first occurrence."""
+    for keys in schema.unique:
+        filled = frame.dropna(subset=[k for k in keys if schema.column(k).must_fill])
+        key_frame = filled[list(keys)].astype(str)
+        dupes = key_frame[key_frame.duplicated(keep="first")]
+        for row in dupes.index:
+            first = key_frame.index[(key_frame == key_frame.loc[row]).all(axis=1)][0]
+            value = " / ".join(str(filled.at[row, k]) for k in keys)
+            at(int(row), keys[0], "duplicate-key", f"“{value}”重复，与第{first}行相同",
+               f"'{value}' is a duplicate of row {first}")
+
+
+def check_references(inputs: Inputs, schemas: list[SheetSchema]) -> list[Problem]:
+    """Values that must exist on another sheet: Reps.region in Regions, and so on."""
+    problems = []
+    for schema in schemas:
+        frame, layout = inputs.tables[schema.key], inputs.layouts[schema.key]
+        for column in schema.columns:
+            if column.ref is None or column.key not in frame or column.ref[0] not in inputs.tables:
+                continue
+            target_key, target_col = column.ref
+            target = inputs.tables[target_key]
+            known = set(target[target_col].dropna().astype(str))
+            values = frame[column.key]
+            unknown = values[values.notna() & ~values.astype(str).isin(known)]
+            # History may mention departed reps, old outlets and discontinued SKUs: warn only.
+            severity = "warning" if schema.key == "history" else "error"
+            target_name = inputs.layouts[target_key].sheet_name
+            letter, header = layout.columns.get(column.key, (None, None))
+            shown = 0
+            for row, value in unknown.items():
+                if severity == "warning" and shown >= 20:
+                    break
+                shown += 1
+                problems.append(Problem(layout.sheet_name, int(row), column.key, "unknown-reference",
+                                        f"“{value}”在“{target_name}”中不存在",
+                                        f"'{value}' is not on the sheet '{target_name}'", severity, letter, header))
+            if severity == "warning" and len(unknown) > shown:
+                problems.append(Problem(layout.sheet_name, None, column.key, "unknown-reference",
+                                        f"另有 {len(unknown) - shown} 行引用未知值",
+                                        f"{len(unknown) - shown} more rows refer to unknown values",
+                                        severity, letter, header))
+    return problems
+
+
+def read_settings(frame: pd.DataFrame, layout: SheetLayout) -> tuple[dict[str, Any], list[Problem]]:
+    """Turn the key/value Settings sheet into typed settings with defaults."""
+    problems: list[Problem] = []
+    settings: dict[str, Any] = {}
+    by_label = {}
+    for row, key in frame["key"].items():
+        if key is not None:
+            by_label[normalise_label(key)] = row
+    letter, header = layout.columns.get("value", (None, None))
+    used_rows = set()
+    for setting in SETTINGS:
+        spellings = {normalise_label(s) for s in (setting.key, setting.zh, setting.en, setting.label)}
+        row = next((by_label[s] for s in spellings if s in by_label), None)
+        if row is None:
+            if setting.default is None:
+                problems.append(Problem(layout.sheet_name, None, "key", "missing-setting",
+                                        f"缺少参数“{setting.label}”（{setting.key}）",
+                                        f"the setting '{setting.label}' ({setting.key}) is missing",
+                                        letter=layout.columns.get("key", (None,))[0]))
+            settings[setting.key] = setting.default
+            continue
+        used_rows.add(row)
+        value, issue = parse_cell(setting.as_column(), frame.at[row, "value"])
+        if issue:
+            problems.append(Problem(layout.sheet_name, int(row), "value", issue[1], issue[2], issue[3],
+                                    issue[0], letter, header))
+        if value is BLANK:
+            if setting.default is None and not issue:
+                problems.append(Problem(layout.sheet_name, int(row), "value", "empty-required",
+                                        f"参数“{setting.label}”为空", f"the setting '{setting.label}' is empty",
+                                        letter=letter, header=header))
+            value = setting.default
+        settings[setting.key] = value
+    for row, key in frame["key"].items():
+        if key is not None and row not in used_rows:
+            problems.append(Problem(layout.sheet_name, int(row), "key", "unknown-setting",
+                                    f"未知参数“{key}”，已忽略", f"unknown setting '{key}', ignored", "warning",
+                                    layout.columns.get("key", (None,))[0]))
+    return settings, problems
+
+
+def locate(problems: Iterable[Problem], inputs: Inputs) -> list[Problem]:
+    """Give core problems (sheet and column keys) the names and letters a planner sees."""
+    located = []
+    for p in problems:
+        layout = inputs.layouts.get(p.sheet or "")
+        if layout is None:
+            located.append(p)
+            continue
+        letter, header = layout.columns.get(p.column or "", (None, None))
+        located.append(p.at(sheet=layout.sheet_name, letter=p.letter or letter, header=p.header or header))
+    return located
+

@@ -1,0 +1,207 @@
+"""How an input sheet is declared.
+
+A sheet is declared once, as data: its bilingual name, its columns (key,
+bilingual label, type, required or not), its unique keys and its references to
+other sheets. The reader, the template builder, the Guide sheet and the tests
+all work from these declarations, so they cannot drift apart.
+
+What a schema *is* lives here; how a sheet is checked against it lives in
+:mod:`salesxl.workbook.reader`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+ColumnType = Literal["text", "integer", "decimal", "percent", "date", "month", "bool", "choice", "any"]
+
+TYPE_LABEL = {
+    "text": "文本 text",
+    "integer": "整数 integer",
+    "decimal": "数值 number",
+    "percent": "百分比 percent",
+    "date": "日期 date",
+    "month": "月份 month",
+    "bool": "是/否 yes/no",
+    "choice": "选项 choice",
+    "any": "任意 any",
+}
+
+
+def normalise_label(text: Any) -> str:
+    """Fold a header or sheet name so that spelling variants compare equal.
+
+    Full-width letters and digits become half-width (NFKC), case is folded, and
+    spaces, underscores, hyphens and dots are dropped: ``"Ｒｅｐ ID"``,
+    ``"rep_id"`` and ``"REP-ID"`` all become ``"repid"``.
+    """
+    text = unicodedata.normalize("NFKC", str(text)).casefold()
+    return re.sub(r"[\s_\-\.·:：()（）]+", "", text)
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One allowed value of a choice column: canonical key plus its labels."""
+
+    key: str
+    zh: str
+    en: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.zh} {self.key}"
+
+    def spellings(self) -> set[str]:
+        return {normalise_label(s) for s in (self.key, self.zh, self.en, self.label, f"{self.zh} {self.en}")}
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of an input sheet.
+
+    Attributes:
+        key: canonical name used in code and DataFrames (``rep_id``).
+        zh, en: the bilingual header shown in the template (``业务员编号``, ``Rep ID``).
+        type: how cells are parsed (see :mod:`salesxl.workbook.cells`).
+        required: the column must be present.
+        not_blank: every row must fill it (defaults to ``required``).
+        choices: allowed values for ``choice`` columns.
+        ref: ``(sheet_key, column_key)`` the value must exist in, e.g. ``("reps", "rep_id")``.
+        minimum, maximum: inclusive bounds for numbers.
+        default: value used for blank cells of optional columns.
+        note_zh, note_en: what to type, shown as a header comment and on the Guide.
+        number_format: Excel number format used by the template.
+        width: column width used by the template.
+    """
+
+    key: str
+    zh: str
+    en: str
+    type: ColumnType = "text"
+    required: bool = True
+    not_blank: bool | None = None
+    choices: tuple[Choice, ...] = ()
+    ref: tuple[str, str] | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+    default: Any = None
+    note_zh: str = ""
+    note_en: str = ""
+    number_format: str | None = None
+    width: float | None = None
+
+    @property
+    def label(self) -> str:
+        return f"{self.zh} {self.en}"
+
+    @property
+    def must_fill(self) -> bool:
+        return self.required if self.not_blank is None else self.not_blank
+
+    def spellings(self) -> set[str]:
+        return {normalise_label(s) for s in (self.key, self.zh, self.en, self.label, f"{self.en} {self.zh}")}
+
+    def choice_for(self, value: Any) -> Choice | None:
+        wanted = normalise_label(value)
+        return next((c for c in self.choices if wanted in c.spellings()), None)
+
+
+@dataclass(frozen=True)
+class SheetSchema:
+    """One input sheet.
+
+    Attributes:
+        key: canonical name (``reps``); also the attribute name on :class:`Inputs`.
+        zh, en: bilingual sheet name; the sheet tab is ``f"{zh} {en}"``.
+        columns: the declared columns, in template order.
+        unique: column-key tuples that must be unique together.
+        required: the sheet must exist (optional sheets read as empty).
+        one_of: each row must fill at least one of these columns (History: date or month).
+        purpose_zh, purpose_en: one line for the Guide sheet.
+    """
+
+    key: str
+    zh: str
+    en: str
+    columns: tuple[Column, ...]
+    unique: tuple[tuple[str, ...], ...] = ()
+    required: bool = True
+    one_of: tuple[str, ...] = ()
+    purpose_zh: str = ""
+    purpose_en: str = ""
+
+    @property
+    def name(self) -> str:
+        return f"{self.zh} {self.en}"
+
+    def column(self, key: str) -> Column:
+        for c in self.columns:
+            if c.key == key:
+                return c
+        raise KeyError(f"{self.key} has no column {key!r}")
+
+    def spellings(self) -> set[str]:
+        return {normalise_label(s) for s in (self.key, self.zh, self.en, self.name)}
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One key on the key/value Settings sheet.
+
+    Settings are declared like columns: the ``value`` cell of the row whose key
+    matches is parsed with the setting's type.
+    """
+
+    key: str
+    zh: str
+    en: str
+    type: ColumnType
+    default: Any = None
+    choices: tuple[Choice, ...] = ()
+    minimum: float | None = None
+    maximum: float | None = None
+    note_zh: str = ""
+    note_en: str = ""
+    number_format: str | None = None
+
+    @property
+    def label(self) -> str:
+        return f"{self.zh} {self.en}"
+
+    def as_column(self) -> Column:
+        """The setting seen as a column, so cells are parsed by one function."""
+        return Column(
+            key="value", zh=self.zh, en=self.en, type=self.type,
+            required=self.default is None, choices=self.choices,
+            minimum=self.minimum, maximum=self.maximum, default=self.default,
+        )
+
+
+@dataclass(frozen=True)
+class OutputSheetName:
+    """The bilingual name of a sheet salesxl writes (and therefore owns)."""
+
+    key: str
+    zh: str
+    en: str
+
+    @property
+    def name(self) -> str:
+        return f"{self.zh} {self.en}"
+
+
+Layout = dict[str, tuple[str, str]]
+"""Where a sheet's columns were found: column key -> (Excel letter, header text)."""
+
+
+@dataclass
+class SheetLayout:
+    """Where a sheet and its columns were found in the planner's workbook."""
+
+    sheet_key: str
+    sheet_name: str
+    header_row: int = 1
+    columns: Layout = field(default_factory=dict)

@@ -1,0 +1,262 @@
+"""The workbook contract: every input sheet and setting salesxl reads.
+
+Later steps add their sheets here, the same way. The template, the Guide sheet,
+the reader and the docs are generated from these declarations.
+"""
+
+from __future__ import annotations
+
+from .schema import Choice, Column, OutputSheetName, SheetSchema, Setting
+
+AMOUNT = "#,##0.00"
+PERCENT = "0.0%"
+DATE = "yyyy-mm-dd"
+MONTH = "yyyy-mm"
+INTEGER = "0"
+
+ROLES = (
+    Choice("flagship", "战斗机型", "Flagship"),
+    Choice("volume", "规模型", "Volume"),
+    Choice("profit", "利润型", "Profit"),
+    Choice("image", "形象型", "Image"),
+)
+
+FACTORS = (
+    Choice("budget", "年度预算", "Annual budget"),
+    Choice("history", "历史同期", "Same month history"),
+    Choice("industry", "行业增长", "Industry growth"),
+    Choice("benchmark", "标杆增长", "Benchmark growth"),
+)
+
+DAY_STATUS = (
+    Choice("working", "工作日", "Working"),
+    Choice("off", "休息日", "Off"),
+)
+
+HISTORY_METHODS = (
+    Choice("trend", "趋势", "Trend"),
+    Choice("average", "加权平均", "Weighted average"),
+)
+
+
+def col(key, zh, en, type="text", **kw) -> Column:
+    formats = {"decimal": AMOUNT, "percent": PERCENT, "date": DATE, "month": MONTH, "integer": INTEGER}
+    kw.setdefault("number_format", formats.get(type))
+    return Column(key, zh, en, type, **kw)
+
+
+SETTINGS_SHEET = SheetSchema(
+    key="settings", zh="设置", en="Settings",
+    columns=(
+        col("key", "参数", "Key", note_zh="参数名，勿改", note_en="setting name, do not edit"),
+        col("value", "值", "Value", "any", required=True, not_blank=False),
+        col("note", "说明", "Note", required=False),
+    ),
+    unique=(("key",),),
+    purpose_zh="计划月份、日历国家、币种、取整单位和各项权重。",
+    purpose_en="Plan month, calendar country, currency, rounding unit and weights.",
+)
+
+SETTINGS = (
+    Setting("plan_month", "计划月份", "Plan month", "month",
+            note_zh="要制定指标的月份，如 2026-12", note_en="month being planned, e.g. 2026-12",
+            number_format=MONTH),
+    Setting("country", "日历国家", "Calendar country", "text", default="CN",
+            note_zh="法定节假日与调休所用国家代码", note_en="country code for holidays and make-up workdays"),
+    Setting("currency", "币种", "Currency", "text", default="CNY"),
+    Setting("rounding_unit", "取整单位", "Rounding unit", "decimal", default=1.0, minimum=0.0001,
+            note_zh="拆分结果取整到此单位，如 1 或 0.01", note_en="splits are rounded to this unit, e.g. 1 or 0.01",
+            number_format="0.00"),
+    Setting("history_method", "历史同期算法", "History method", "choice", default="trend",
+            choices=HISTORY_METHODS,
+            note_zh="trend 趋势：去年同期×(1+同比增长)；average 加权平均",
+            note_en="trend: last year × (1 + YoY growth); average: weighted mean"),
+    Setting("year_weight_1", "去年权重", "Weight of last year", "decimal", default=0.5, minimum=0),
+    Setting("year_weight_2", "前年权重", "Weight of 2 years ago", "decimal", default=0.3, minimum=0),
+    Setting("year_weight_3", "大前年权重", "Weight of 3 years ago", "decimal", default=0.2, minimum=0),
+    Setting("region_history_weight", "区域历史占比权重", "Region history weight (alpha)", "percent",
+            default=0.7, minimum=0, maximum=1, number_format=PERCENT,
+            note_zh="区域权重 = α×历史份额 + (1−α)×潜力份额",
+            note_en="region weight = α × history share + (1 − α) × potential share"),
+    Setting("history_window_months", "历史窗口(月)", "History window (months)", "integer", default=12, minimum=1),
+    Setting("new_product_reserve", "新品预留", "New-product reserve", "percent", default=0.05,
+            minimum=0, maximum=1, number_format=PERCENT,
+            note_zh="角色内无历史的新品平分此比例", note_en="share of a role shared equally by its new SKUs"),
+    Setting("new_rep_share", "新人起始份额", "New rep starting share", "percent", default=0.5,
+            minimum=0, maximum=10, number_format=PERCENT,
+            note_zh="无历史新人按区域平均份额的此比例", note_en="new rep gets this fraction of the region's average rep share"),
+    Setting("fit_prior", "拟合先验", "Fitting prior", "decimal", default=0.01, minimum=0,
+            note_zh="业务员×产品空格子的小先验", note_en="small prior in empty rep × SKU cells"),
+    Setting("weekday_pattern", "按星期规律", "Weekday pattern", "bool", default=False,
+            note_zh="是：按历史星期分布拆分日目标", note_en="yes: daily split follows history's weekday pattern"),
+    Setting("tier_base", "基础倍数", "Base multiplier", "decimal", default=1.0, minimum=0),
+    Setting("tier_challenge", "挑战倍数", "Challenge multiplier", "decimal", default=1.1, minimum=0),
+    Setting("tier_sprint", "冲刺倍数", "Sprint multiplier", "decimal", default=1.2, minimum=0),
+)
+
+BUDGET = SheetSchema(
+    key="budget", zh="年度预算", en="Budget",
+    columns=(
+        col("year", "年份", "Year", "integer", minimum=1990, maximum=2100),
+        col("month", "月份", "Month", "integer", minimum=1, maximum=12),
+        col("region", "区域", "Region", required=False, ref=("regions", "region"),
+            note_zh="留空表示公司整体", note_en="blank means company level"),
+        col("amount", "预算金额", "Budget amount", "decimal", minimum=0),
+    ),
+    unique=(("year", "month", "region"),),
+    purpose_zh="年度预算按月（可分区域）的金额。", purpose_en="The annual budget by month, optionally by region.",
+)
+
+HISTORY = SheetSchema(
+    key="history", zh="历史销售", en="History",
+    columns=(
+        col("date", "日期", "Date", "date", required=False, not_blank=False),
+        col("month", "月份", "Month", "month", required=False, not_blank=False,
+            note_zh="按月汇总的行填月份，不填日期", note_en="monthly rows give the month instead of a date"),
+        col("region", "区域", "Region", ref=("regions", "region")),
+        col("rep_id", "业务员编号", "Rep ID", required=False, not_blank=False, ref=("reps", "rep_id")),
+        col("outlet_id", "网点编号", "Outlet ID", required=False, not_blank=False, ref=("outlets", "outlet_id")),
+        col("sku", "产品编码", "SKU", required=False, not_blank=False, ref=("products", "sku")),
+        col("qty", "数量", "Quantity", "decimal", required=False, not_blank=False, number_format="#,##0"),
+        col("amount", "金额", "Amount", "decimal"),
+    ),
+    one_of=("date", "month"),
+    purpose_zh="历史销售：日明细或月汇总均可。", purpose_en="Sales history at daily or monthly grain.",
+)
+
+FACTORS_SHEET = SheetSchema(
+    key="factors", zh="参考因素", en="Factors",
+    columns=(
+        col("factor", "因素", "Factor", "choice", choices=FACTORS),
+        col("weight", "权重", "Weight", "percent", minimum=0, maximum=1,
+            note_zh="四项权重之和须为100%", note_en="the four weights must sum to 100%"),
+        col("growth_rate", "增长率", "Growth rate", "percent", required=False, not_blank=False,
+            minimum=-1, note_zh="行业与标杆的年增长率", note_en="annual growth for industry and benchmark"),
+        col("source", "数据来源", "Source", required=False, not_blank=False),
+    ),
+    unique=(("factor",),),
+    purpose_zh="当月指标的四个参考因素及权重（表1）。",
+    purpose_en="The four factors of the month target and their weights (Table 1).",
+)
+
+PRODUCTS = SheetSchema(
+    key="products", zh="产品", en="Products",
+    columns=(
+        col("sku", "产品编码", "SKU"),
+        col("name", "产品名称", "Product name"),
+        col("role", "产品角色", "Role", "choice", choices=ROLES),
+        col("unit_price", "单价", "Unit price", "decimal", minimum=0),
+        col("unit_cost", "单位成本", "Unit cost", "decimal", required=False, not_blank=False, minimum=0),
+        col("active", "在售", "Active", "bool", required=False, default=True),
+        col("manual_share", "手工份额", "Manual share", "percent", required=False, not_blank=False,
+            minimum=0, maximum=1, note_zh="新品在角色内的份额", note_en="a new SKU's share within its role"),
+    ),
+    unique=(("sku",),),
+    purpose_zh="产品及其角色：战斗机型、规模型、利润型、形象型。",
+    purpose_en="Products and their roles: flagship, volume, profit, image.",
+)
+
+ROLE_MIX = SheetSchema(
+    key="role_mix", zh="产品结构", en="RoleMix",
+    columns=(
+        col("role", "产品角色", "Role", "choice", choices=ROLES),
+        col("share", "金额占比", "Share of amount", "percent", minimum=0, maximum=1,
+            note_zh="各角色占比之和须为100%", note_en="role shares must sum to 100%"),
+    ),
+    unique=(("role",),),
+    purpose_zh="按产品角色的金额结构比例。", purpose_en="Share of the target amount by product role.",
+)
+
+REGIONS = SheetSchema(
+    key="regions", zh="区域", en="Regions",
+    columns=(
+        col("region", "区域", "Region"),
+        col("market_share", "市场占有率", "Market share", "percent", required=False, not_blank=False,
+            minimum=0, maximum=1),
+        col("market_capacity", "市场容量", "Market capacity", "decimal", required=False, not_blank=False,
+            minimum=0, note_zh="区域年度市场容量（金额）", note_en="the region's annual market size (amount)"),
+        col("manual_share", "手工份额", "Manual share", "percent", required=False, not_blank=False,
+            minimum=0, maximum=1),
+    ),
+    unique=(("region",),),
+    purpose_zh="区域的市场占有率与质地容量。", purpose_en="Regions with market share and capacity.",
+)
+
+REPS = SheetSchema(
+    key="reps", zh="业务员", en="Reps",
+    columns=(
+        col("rep_id", "业务员编号", "Rep ID"),
+        col("name", "姓名", "Name"),
+        col("region", "区域", "Region", ref=("regions", "region")),
+        col("manager", "主管", "Manager", required=False, not_blank=False),
+        col("active", "在岗", "Active", "bool", required=False, default=True),
+        col("manual_share", "手工份额", "Manual share", "percent", required=False, not_blank=False,
+            minimum=0, maximum=1),
+        col("hire_date", "入职日期", "Hire date", "date", required=False, not_blank=False),
+    ),
+    unique=(("rep_id",),),
+    purpose_zh="业务员名单。", purpose_en="The sales reps.",
+)
+
+OUTLETS = SheetSchema(
+    key="outlets", zh="网点", en="Outlets",
+    columns=(
+        col("outlet_id", "网点编号", "Outlet ID"),
+        col("name", "网点名称", "Outlet name"),
+        col("rep_id", "业务员编号", "Rep ID", ref=("reps", "rep_id")),
+        col("region", "区域", "Region", ref=("regions", "region")),
+        col("core", "核心店", "Core outlet", "bool", required=False, default=False),
+        col("potential", "潜力", "Potential", "decimal", required=False, not_blank=False, minimum=0),
+        col("developing", "培育中", "Developing", "bool", required=False, default=False,
+            note_zh="正在培育的市场", note_en="a market being built"),
+    ),
+    unique=(("outlet_id",),),
+    purpose_zh="终端网点及其负责业务员。", purpose_en="Outlets and the rep who serves each.",
+)
+
+CALENDAR = SheetSchema(
+    key="calendar", zh="日历", en="Calendar",
+    columns=(
+        col("date", "日期", "Date", "date"),
+        col("status", "状态", "Status", "choice", choices=DAY_STATUS),
+        col("weight", "权重", "Weight", "decimal", required=False, not_blank=False, minimum=0,
+            number_format="0.00"),
+        col("note", "备注", "Note", required=False, not_blank=False),
+    ),
+    unique=(("date",),),
+    required=False,
+    purpose_zh="可选：覆盖某天是否工作日或其权重。", purpose_en="Optional: override a day's status or weight.",
+)
+
+INPUT_SHEETS: tuple[SheetSchema, ...] = (
+    SETTINGS_SHEET, BUDGET, FACTORS_SHEET, HISTORY, PRODUCTS, ROLE_MIX, REGIONS, REPS, OUTLETS, CALENDAR,
+)
+"""Input sheets in the planner's order of filling them."""
+
+GUIDE = OutputSheetName("guide", "说明", "Guide")
+MONTH_TARGET = OutputSheetName("month_target", "月度目标", "Month Target")
+TARGET_STRUCTURE = OutputSheetName("target_structure", "任务结构", "Target Structure")
+REP_TARGETS = OutputSheetName("rep_targets", "业务员目标", "Rep Targets")
+OUTLET_TARGETS = OutputSheetName("outlet_targets", "网点目标", "Outlet Targets")
+DAILY_TARGETS = OutputSheetName("daily_targets", "日目标", "Daily Targets")
+VERSIONS = OutputSheetName("versions", "版本", "Versions")
+PROBLEMS = OutputSheetName("problems", "问题", "Problems")
+
+OUTPUT_SHEETS: tuple[OutputSheetName, ...] = (
+    MONTH_TARGET, TARGET_STRUCTURE, REP_TARGETS, OUTLET_TARGETS, DAILY_TARGETS, VERSIONS, PROBLEMS,
+)
+"""Sheets salesxl writes. Later steps add theirs."""
+
+
+def schema(key: str) -> SheetSchema:
+    for s in INPUT_SHEETS:
+        if s.key == key:
+            return s
+    raise KeyError(key)
+
+
+def setting(key: str) -> Setting:
+    for s in SETTINGS:
+        if s.key == key:
+            return s
+    raise KeyError(key)
