@@ -1,0 +1,134 @@
+"""The ``salesxl`` command: every planning step on a workbook file, no Excel needed.
+
+Each command opens the file, calls one step from :mod:`salesxl.steps`, and
+prints the result. Exit codes:
+
+* 0 — done (warnings and notices may have been printed);
+* 1 — the workbook has errors; they are listed with sheet, row and column, and
+  the file was not changed;
+* 2 — the command line itself was wrong (unknown option, missing argument);
+* 3 — salesxl failed unexpectedly; rerun with ``--debug`` to see the traceback.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from . import steps
+from .demo import DEMO_SEED, demo_workbook_data
+from .problems import SEVERITY_LABEL, ProblemsFound
+from .workbook.filebook import FileWorkbook
+from .workbook.template import SHIPPED_DEMO, save_new_workbook
+
+app = typer.Typer(
+    help="salesxl — monthly sales targets in your own workbook 月度销售目标.\n\n"
+         "Steps: check 检查 · (more steps arrive as they are built).",
+    no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
+)
+console = Console(stderr=True)
+out = Console()
+state = {"debug": False}
+
+DEFAULT_DEMO = Path("salesxl_demo.xlsx")
+
+
+@app.callback()
+def main(debug: bool = typer.Option(False, "--debug", help="Show the Python traceback on unexpected errors.")):
+    state["debug"] = debug
+
+
+def print_problems(result: steps.StepResult, limit: int = 200) -> None:
+    if not result.problems:
+        return
+    table = Table(title="问题 Problems", show_lines=False)
+    for heading in ("位置 Where", "列 Column", "级别 Level", "说明 Message"):
+        table.add_column(heading, overflow="fold")
+    ordered = sorted(result.problems, key=lambda p: ("error", "warning", "notice").index(p.severity))
+    for p in ordered[:limit]:
+        table.add_row(p.cell or "—", p.header or p.column or "", SEVERITY_LABEL[p.severity],
+                      f"{p.message_zh}\n{p.message_en}")
+    console.print(table)
+    if len(ordered) > limit:
+        console.print(f"… {len(ordered) - limit} more 另有 {len(ordered) - limit} 条")
+
+
+def run(action) -> steps.StepResult:
+    """Run one step with progress shown, turning failures into exit codes."""
+    try:
+        with console.status("salesxl …") as status:
+            result = action(lambda message: status.update(message))
+    except ProblemsFound as found:
+        result = steps.StepResult(found.problems)
+    except Exception as exc:  # unexpected: a bug, not the planner's mistake
+        if state["debug"]:
+            raise
+        console.print(f"[red]salesxl failed unexpectedly 意外错误: {exc!r}[/red]\nRerun with --debug for details.")
+        raise typer.Exit(3)
+    print_problems(result)
+    if not result.ok:
+        console.print("[red]有错误，工作簿未修改 Errors found; the workbook was not changed.[/red]")
+        raise typer.Exit(1)
+    return result
+
+
+def report(result: steps.StepResult) -> None:
+    if result.summary:
+        out.print(result.summary)
+    for name in result.written:
+        out.print(f"已写入 wrote: {name}")
+
+
+@app.command()
+def new(path: Path = typer.Argument(..., help="Where to write the blank template (.xlsx or .xlsm).")):
+    """新建 New: write a blank template workbook with every input sheet."""
+    if path.exists():
+        console.print(f"[red]{path} 已存在 already exists; choose another name.[/red]")
+        raise typer.Exit(1)
+    save_new_workbook(path)
+    out.print(f"已创建 created: {path}")
+
+
+@app.command()
+def demo(path: Path = typer.Argument(DEFAULT_DEMO, help="Where to write the demo workbook."),
+         seed: int = typer.Option(DEMO_SEED, help="Seed of the demo data generator (another seed, another company).")):
+    """演示 Demo: write the demo workbook, then run every step on it."""
+    def action(progress):
+        if seed == DEMO_SEED and SHIPPED_DEMO.exists():
+            progress("复制演示工作簿 Copying the demo workbook")
+            shutil.copyfile(SHIPPED_DEMO, path)
+        else:
+            progress("生成演示数据 Generating demo data")
+            save_new_workbook(path, *demo_workbook_data(seed=seed))
+        book = FileWorkbook(path)
+        result = steps.check(book, progress)
+        for step in DEMO_STEPS:
+            if not result.ok:
+                break
+            following = step(book, progress)
+            result = steps.StepResult(result.problems + following.problems, result.written + following.written,
+                                      following.summary or result.summary)
+        return result
+    report(run(action))
+    out.print(f"演示工作簿 demo workbook: {path}")
+
+
+DEMO_STEPS: list = []
+"""Steps ``salesxl demo`` runs after writing the demo workbook, in the planner's order."""
+
+
+@app.command()
+def check(workbook: Path = typer.Argument(..., help="The workbook to check.")):
+    """检查 Check inputs: list every problem with sheet, row and column."""
+    result = run(lambda progress: steps.check(FileWorkbook(workbook), progress))
+    report(result)
+    out.print("输入无误 Inputs are fine." if not result.problems else "输入可用 Inputs usable (see notes above).")
+
+
+if __name__ == "__main__":
+    app()

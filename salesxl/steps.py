@@ -1,0 +1,62 @@
+"""The planner's steps, each as: read the workbook, call the core, write.
+
+The CLI, the ribbon and tests all call these functions with a workbook backend,
+so a step behaves the same in Excel and on a file. A step never writes when its
+input has errors: it returns the located problems instead, and the workbook is
+left exactly as it was.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Iterable
+
+from .problems import Problem, has_errors
+from .workbook.backend import SheetOutput, WorkbookBackend
+from .workbook.reader import Inputs, locate, read_inputs
+
+
+@dataclass
+class StepResult:
+    """What a step did: the problems found and the sheets it wrote."""
+
+    problems: list[Problem] = field(default_factory=list)
+    written: list[str] = field(default_factory=list)
+    summary: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not has_errors(self.problems)
+
+
+Progress = Callable[[str], None]
+
+
+def quiet(message: str) -> None:
+    """The default progress reporter: says nothing."""
+
+
+def check(book: WorkbookBackend, progress: Progress = quiet) -> StepResult:
+    """检查 Check inputs: read every input sheet and report what is wrong."""
+    progress("读取输入表 Reading input sheets")
+    inputs, problems = read_inputs(book)
+    n_rows = sum(len(t) for t in inputs.tables.values())
+    return StepResult(problems, [], f"{len(inputs.tables)} sheets, {n_rows:,} rows read")
+
+
+def run_step(book: WorkbookBackend, sheets: Iterable[str] | None,
+             plan: Callable[[Inputs], tuple[list[SheetOutput], list[Problem], str]],
+             progress: Progress = quiet) -> StepResult:
+    """Read ``sheets``, plan the outputs, and write them only if nothing is wrong."""
+    progress("读取输入表 Reading input sheets")
+    inputs, problems = read_inputs(book, only=sheets)
+    if has_errors(problems):
+        return StepResult(problems)
+    progress("计算 Computing")
+    outputs, found, summary = plan(inputs)
+    problems += locate(found, inputs)
+    if has_errors(problems):
+        return StepResult(problems)
+    progress("写入工作簿 Writing the workbook")
+    book.write_sheets(outputs)
+    return StepResult(problems, [o.sheet.name for o in outputs], summary)

@@ -1,0 +1,152 @@
+"""Drawing a :class:`SheetOutput` onto an openpyxl worksheet.
+
+One place decides how salesxl's sheets look when written by the file backend:
+title block, bilingual headers, number formats, Excel Tables, totals rows with
+SUBTOTAL formulas, frozen header and column widths.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import unicodedata
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.table import Table, TableStyleInfo
+from openpyxl.worksheet.worksheet import Worksheet
+
+from .backend import OutTable, SheetOutput
+
+NUMBER_FORMATS = {
+    "amount": "#,##0.00",
+    "decimal": "#,##0.00",
+    "integer": "#,##0",
+    "percent": "0.0%",
+    "date": "yyyy-mm-dd",
+    "month": "yyyy-mm",
+}
+
+TITLE_FONT = Font(bold=True, size=14)
+HEADING_FONT = Font(bold=True, size=11)
+HEADER_FONT = Font(bold=True, color="FFFFFF")
+HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
+NOTE_FONT = Font(italic=True, color="7F6000")
+TOTAL_FONT = Font(bold=True)
+TABLE_STYLE = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
+
+
+def excel_value(value: Any) -> Any:
+    """A pandas/numpy value as openpyxl can store it."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, pd.Period):
+        return value.to_timestamp().date()
+    if isinstance(value, pd.Timestamp):
+        return value.date() if value == value.normalize() else value.to_pydatetime()
+    if isinstance(value, (bool, np.bool_)):
+        return "是" if value else "否"
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.floating):
+        return None if np.isnan(value) else float(value)
+    return value
+
+
+def put(ws: Worksheet, row: int, column: int, value: Any):
+    """Write one value; text that looks like a formula stays text (no formula injection)."""
+    cell = ws.cell(row=row, column=column)
+    value = excel_value(value)
+    cell.value = value
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        cell.data_type = "s"
+    return cell
+
+
+def display_width(value: Any) -> float:
+    text = str(value) if value is not None else ""
+    if isinstance(value, float):
+        text = f"{value:,.2f}"
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def render_sheet(ws: Worksheet, output: SheetOutput, table_names: set[str]) -> None:
+    """Fill an empty worksheet with ``output``; ``table_names`` are names already used in the book."""
+    ws.cell(row=1, column=1, value=output.sheet.name).font = TITLE_FONT
+    row = 2
+    if output.subtitle:
+        put(ws, row, 1, output.subtitle)
+        row += 1
+    for note in output.notes:
+        put(ws, row, 1, note).font = NOTE_FONT
+        row += 1
+    row += 1
+    widths: dict[int, float] = {}
+    first_header = None
+    for index, table in enumerate(output.tables, start=1):
+        if table.heading:
+            put(ws, row, 1, table.heading).font = HEADING_FONT
+            row += 1
+        first_header = first_header or row
+        row = render_table(ws, row, table, unique_name(table, output, index, table_names), widths)
+        row += 1
+    for column, width in widths.items():
+        ws.column_dimensions[get_column_letter(column)].width = min(max(width + 2, 8), 60)
+    if first_header:
+        ws.freeze_panes = ws.cell(row=first_header + 1, column=1)
+
+
+def unique_name(table: OutTable, output: SheetOutput, index: int, taken: set[str]) -> str:
+    name = table.name or f"sx_{output.sheet.key}_{index}"
+    base, n = name, 2
+    while name.casefold() in {t.casefold() for t in taken}:
+        name, n = f"{base}_{n}", n + 1
+    taken.add(name)
+    return name
+
+
+def render_table(ws: Worksheet, top: int, table: OutTable, name: str, widths: dict[int, float]) -> int:
+    """Write header, rows and a totals row starting at ``top``; return the row after it."""
+    columns = list(table.columns)
+    for j, column in enumerate(columns, start=1):
+        cell = ws.cell(row=top, column=j, value=column.label)
+        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+        widths[j] = max(widths.get(j, 0), min(display_width(column.label), 24))
+    frame = table.frame
+    for i, record in enumerate(frame[[c.key for c in columns]].itertuples(index=False), start=1):
+        for j, (column, value) in enumerate(zip(columns, record), start=1):
+            cell = put(ws, top + i, j, value)
+            if column.kind in NUMBER_FORMATS:
+                cell.number_format = NUMBER_FORMATS[column.kind]
+            if i <= 200:
+                widths[j] = max(widths.get(j, 0), display_width(cell.value))
+    last = top + max(len(frame), 1)
+    ref = f"A{top}:{get_column_letter(len(columns))}{last}"
+    excel_table = Table(displayName=name, ref=ref)
+    excel_table.tableStyleInfo = TABLE_STYLE
+    ws.add_table(excel_table)
+    if any(c.total for c in columns):
+        totals = last + 1
+        ws.cell(row=totals, column=1, value="合计 Total").font = TOTAL_FONT
+        for j, column in enumerate(columns, start=1):
+            if column.total:
+                cell = ws.cell(row=totals, column=j, value=f"=SUBTOTAL(109,{name}[{escape(column.label)}])")
+                cell.font = TOTAL_FONT
+                cell.number_format = NUMBER_FORMATS.get(column.kind, "General")
+        return totals + 1
+    return last + 1
+
+
+def escape(label: str) -> str:
+    """Escape a header for a structured reference (``'`` before ``[ ] # '``)."""
+    return "".join("'" + ch if ch in "[]#'" else ch for ch in label)
+
+
+def today_text(now: dt.datetime | None = None) -> str:
+    return (now or dt.datetime.now()).strftime("%Y-%m-%d %H:%M")
