@@ -4,6 +4,11 @@ The CLI, the ribbon and tests all call these functions with a workbook backend,
 so a step behaves the same in Excel and on a file. A step never writes when its
 input has errors: it returns the located problems instead, and the workbook is
 left exactly as it was.
+
+This module holds what every step shares and the ``check`` step; each other
+step lives in its own module here (``steps/target.py``, ``steps/breakdown.py``...)
+as one function ``step(book, progress=quiet, **options) -> StepResult`` that reads
+with :func:`run_step`, calls the core and builds its sheets with ``salesxl.reports``.
 """
 
 from __future__ import annotations
@@ -11,9 +16,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
-from .problems import Problem, has_errors
-from .workbook.backend import SheetOutput, WorkbookBackend
-from .workbook.reader import Inputs, locate, read_inputs
+from ..problems import Problem, has_errors
+from ..workbook.backend import SheetOutput, WorkbookBackend
+from ..workbook.reader import Inputs, locate, read_inputs
 
 
 @dataclass
