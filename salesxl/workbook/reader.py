@@ -92,7 +92,8 @@ def read_table(schema: SheetSchema, raw: RawSheet) -> tuple[pd.DataFrame, SheetL
         letter, header = layout.columns.get(key, (None, None))
         problems.append(Problem(raw.name, row, key, code, zh, en, severity, letter, header))
 
-    header_row, matched, duplicates = find_header(schema, raw.rows)
+    # An issued sheet may hold several tables; each issued schema finds its own header anywhere.
+    header_row, matched, duplicates = find_header(schema, raw.rows, None if schema.issued else HEADER_SEARCH_ROWS)
     layout.header_row = header_row
     for j, column in matched.items():
         layout.columns[column.key] = (get_column_letter(j + 1), str(raw.rows[header_row - 1][j]).strip())
@@ -154,10 +155,12 @@ def read_table(schema: SheetSchema, raw: RawSheet) -> tuple[pd.DataFrame, SheetL
     return frame, layout, problems
 
 
-def find_header(schema: SheetSchema, rows: list[list[Any]]):
-    """The row (1-based) among the first rows that names the most declared columns."""
+def find_header(schema: SheetSchema, rows: list[list[Any]], search: int | None):
+    """The row (1-based) among the first ``search`` rows (all if None) that names the most declared columns."""
     best_row, best = 1, ({}, [])
-    for r, row in enumerate(rows[:HEADER_SEARCH_ROWS], start=1):
+    for r, row in enumerate(rows[:search], start=1):
+        if not row or not isinstance(row[0], str):
+            continue  # a header row starts with a label
         matched, duplicates = match_headers(schema, row)
         if len(matched) > len(best[0]):
             best_row, best = r, (matched, duplicates)
