@@ -16,6 +16,7 @@ import shutil
 from pathlib import Path
 from typing import Optional
 
+import pandas as pd
 import typer
 from rich.console import Console
 from rich.table import Table
@@ -23,12 +24,13 @@ from rich.table import Table
 from . import steps
 from .demo import DEMO_SEED, demo_workbook_data
 from .problems import SEVERITY_LABEL, ProblemsFound
+from .steps.close import close as close_step
 from .workbook.filebook import FileWorkbook
 from .workbook.template import SHIPPED_DEMO, save_new_workbook
 
 app = typer.Typer(
     help="salesxl — monthly sales targets in your own workbook 月度销售目标.\n\n"
-         "Steps: check 检查 · (more steps arrive as they are built).",
+         "Steps: check 检查 · close 月末考核 · (more steps arrive as they are built).",
     no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
 )
 console = Console(stderr=True)
@@ -128,6 +130,20 @@ def check(workbook: Path = typer.Argument(..., help="The workbook to check.")):
     result = run(lambda progress: steps.check(FileWorkbook(workbook), progress))
     report(result)
     out.print("输入无误 Inputs are fine." if not result.problems else "输入可用 Inputs usable (see notes above).")
+
+
+@app.command("close")
+def close_command(workbook: Path = typer.Argument(..., help="The workbook to close the month in."),
+                  month: Optional[str] = typer.Option(None, "--month", help="Month to close, YYYY-MM "
+                                                      "(default: the plan month in Settings).")):
+    """月末考核 Close: attainment, tier, reward, penalty and rank per rep on the Performance sheet."""
+    closing = None
+    if month is not None:
+        try:
+            closing = pd.Period(month, freq="M")
+        except (ValueError, TypeError):
+            raise typer.BadParameter(f"“{month}”不是月份 is not a month; write it as 2026-12", param_hint="--month")
+    report(run(lambda progress: close_step(FileWorkbook(workbook), progress, month=closing)))
 
 
 if __name__ == "__main__":

@@ -74,6 +74,8 @@ def demo_workbook_data(seed: int = DEMO_SEED, size: DemoSize = DemoSize(), plan_
         "reps": reps,
         "outlets": outlets,
         "calendar": make_calendar(plan_month),
+        "actuals": make_month_actuals(seed, reps, outlets, products, history, plan_month),
+        "incentive_rules": make_incentive_rules(reps),
     }
     settings = {"plan_month": plan_month, "country": "CN", "currency": "CNY", "rounding_unit": 1.0}
     return settings, tables
@@ -235,3 +237,98 @@ def make_calendar(plan_month: pd.Period) -> pd.DataFrame:
         "weight": [0.5, np.nan],
         "note": ["年会，半天 annual meeting, half day", "公司年末盘点 year-end stocktake"],
     })
+
+
+# ---- Step 7 月末考核 Close: the month's actual sales and the incentive rules ----
+
+def make_month_actuals(seed: int, reps: pd.DataFrame, outlets: pd.DataFrame, products: pd.DataFrame,
+                       history: pd.DataFrame, month: pd.Period, through: pd.Timestamp | None = None) -> pd.DataFrame:
+    """Daily actual sales of ``month`` per outlet and SKU, through ``through`` (default: the whole month).
+
+    Each outlet sells about its usual month (its average over the months it sold in History, scaled by how the
+    same month last year compared with an average month, and a year's growth) times its rep's form this month: forms are spread evenly from 62 % to 138 %
+    so the month has reps under the floor, at base, challenge and sprint. A quarter of the reps push volume
+    products at the expense of flagship and profit ones (the product-mix condition catches them). The draws
+    do not depend on ``through``: the first two weeks are a prefix of the whole month.
+    """
+    rng = np.random.default_rng([seed, 7])
+    cn = holidays.country_holidays("CN", years=month.year)
+    days = [d for d in pd.date_range(month.start_time, month.end_time.normalize()) if cn.is_working_day(d.date())]
+    daily = history[history.date.notna()]
+    months_sold = daily.groupby("outlet_id").date.apply(lambda d: d.dt.to_period("M").nunique())
+    usual = daily.groupby("outlet_id").amount.sum() / months_sold
+    by_month = daily.groupby(daily.date.dt.to_period("M")).amount.sum()
+    same_month = by_month.get(month - 12, by_month.mean())
+    lift = same_month / by_month.mean() * (1 + ANNUAL_GROWTH)
+    fallback = 0.5 * float(usual.median()) if len(usual) else REP_MONTHLY_BASE / 10  # a new rep's new outlets
+    active = reps[reps.active].rep_id.tolist()
+    form = dict(zip(active, rng.permutation(np.linspace(0.62, 1.38, len(active)))))
+    pushes_volume = set(rng.choice(active, size=max(1, len(active) // 4), replace=False))
+    selling = products[products.active].reset_index(drop=True)
+    base_weight = selling.role.map(ROLE_MIX).to_numpy() / selling.groupby("role").sku.transform("count").to_numpy()
+    skewed = base_weight * selling.role.map({"flagship": 0.45, "profit": 0.45, "volume": 2.2, "image": 1.0}).to_numpy()
+    rows = []
+    for outlet, rep in zip(outlets.outlet_id, outlets.rep_id):
+        if rep not in form:
+            continue
+        amount = float(usual.get(outlet, fallback)) * lift * form[rep] * rng.lognormal(0, 0.15)
+        weight = skewed if rep in pushes_volume else base_weight
+        order_days = sorted(rng.choice(len(days), size=min(2, len(days)), replace=False))
+        for day in order_days:
+            picks = rng.choice(len(selling), size=4, replace=False, p=weight / weight.sum())
+            split = rng.dirichlet(np.ones(4) * 2) * amount / len(order_days)
+            for sku_i, part in zip(picks, split):
+                price = float(selling.unit_price[sku_i])
+                qty = float(round(part / price))
+                if qty > 0:  # a line too small for one unit is not sold (keeps the month unbiased)
+                    rows.append((days[day], rep, outlet, selling.sku[sku_i], qty, qty * price))
+    frame = pd.DataFrame(rows, columns=["date", "rep_id", "outlet_id", "sku", "qty", "amount"])
+    frame = frame.sort_values(["date", "rep_id", "outlet_id", "sku"], kind="stable").reset_index(drop=True)
+    if through is not None:
+        frame = frame[frame.date <= pd.Timestamp(through)].reset_index(drop=True)
+    return frame
+
+
+def make_incentive_rules(reps: pd.DataFrame) -> pd.DataFrame:
+    """The demo's game rules: a company plan, a flat plan for the developing 西南 region, a curve for the newest rep.
+
+    Company: bonus 800 / 1,500 / 3,000 for base / challenge / sprint; step commission 0.8 % from the first yuan,
+    1.2 % from base, 1.6 % from challenge, 2 % from sprint; ×1.5 above 120 %; reward capped at 8,000; 500
+    deducted below 80 % of base and the whole reward forfeited below 60 %; the profit and flagship roles must
+    reach 90 % and 85 % of their targets or the tier bonus is withheld; 50 % of any expense overspend is
+    deducted; the commitment must be signed.
+    """
+    newest = reps.sort_values("hire_date", kind="stable").rep_id.iloc[-1]
+    rows = [
+        ("", "bonus", "base", None, 800, None, None, None, None, "踮起脚够得着 within reach on tiptoe"),
+        ("", "bonus", "challenge", None, 1500, None, None, None, None, None),
+        ("", "bonus", "sprint", None, 3000, None, None, None, None, None),
+        ("", "commission", None, 0.0, None, 0.008, None, "step", None, "从第一元起 from the first yuan"),
+        ("", "commission", "base", None, None, 0.012, None, "step", None, None),
+        ("", "commission", "challenge", None, None, 0.016, None, "step", None, None),
+        ("", "commission", "sprint", None, None, 0.02, None, "step", None, None),
+        ("", "accelerator", None, 1.2, None, None, 1.5, None, None, "冲刺以上加速 accelerate above sprint"),
+        ("", "cap", None, None, 8000, None, None, None, None, None),
+        ("", "floor", None, 0.8, 500, None, None, "fixed", None, "低于基础80%扣500 below 80% of base"),
+        ("", "floor", None, 0.6, None, None, None, "forfeit", None, "低于60%取消奖励 below 60% no reward"),
+        ("", "mix", None, 0.9, None, None, None, "withhold_bonus", "profit", "保利润 protect margin"),
+        ("", "mix", None, 0.85, None, None, None, "withhold_bonus", "flagship", "保战略产品 protect the flagship"),
+        ("", "expense", None, 1.0, None, 0.5, None, "rate", None, "超支部分扣50% half the overspend"),
+        ("", "signed", None, None, None, None, None, None, None, "须签军令状 commitment must be signed"),
+        ("西南", "bonus", "base", None, 1000, None, None, None, None, "培育市场 developing market"),
+        ("西南", "bonus", "challenge", None, 2000, None, None, None, None, None),
+        ("西南", "commission", "base", None, None, 0.015, None, "flat", None, None),
+        ("西南", "commission", "challenge", None, None, 0.02, None, "flat", None, None),
+        ("西南", "floor", None, 0.7, 300, None, None, "fixed", None, None),
+        ("西南", "signed", None, None, None, None, None, None, None, None),
+        (newest, "commission", None, 0.6, 2000, 0.3, None, "linear", None, "新人曲线 new-rep curve"),
+        (newest, "commission", None, 1.0, 2000, 1.0, None, "linear", None, None),
+        (newest, "commission", None, 1.3, 2000, 1.6, None, "linear", None, None),
+        (newest, "cap", None, None, 4000, None, None, None, None, None),
+    ]
+    frame = pd.DataFrame(rows, columns=["scope", "rule", "tier", "threshold", "amount", "rate", "factor", "mode",
+                                        "role", "note"])
+    for column in ("threshold", "amount", "rate", "factor"):
+        frame[column] = frame[column].astype("float64")
+    frame["scope"] = frame.scope.replace("", None)
+    return frame

@@ -31,6 +31,8 @@ class RawSheet:
         merged: merged ranges as ``(min_row, min_col, max_row, max_col)``, 1-based.
         uncached: ``(row, col)`` of formula cells that have no cached value.
         date1904: the workbook uses the 1904 date system.
+        percent_cells: ``(row, col)`` of number cells formatted as a percentage: Excel shows 1.2 as 120 %,
+            so the value is a fraction, never percentage points.
     """
 
     name: str
@@ -38,6 +40,7 @@ class RawSheet:
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)
     uncached: set[tuple[int, int]] = field(default_factory=set)
     date1904: bool = False
+    percent_cells: set[tuple[int, int]] = field(default_factory=set)
 
 
 Kind = Literal["text", "amount", "decimal", "integer", "percent", "date", "month", "bool"]
@@ -75,6 +78,33 @@ class OutTable:
     name: str | None = None
 
 
+@dataclass(frozen=True)
+class OutSeries:
+    """One column of a table plotted in a chart, as bars or as a line."""
+
+    key: str
+    kind: Literal["bar", "line"] = "bar"
+
+
+@dataclass
+class OutChart:
+    """A native chart drawn from one of the sheet's tables, so it stays live when numbers are edited.
+
+    Attributes:
+        title: the chart's title.
+        table: the ``name`` of the :class:`OutTable` it plots (placed to the right of that table).
+        category: the column whose values label the category axis.
+        series: the plotted columns; bars and lines share one value axis.
+        y_kind: how the value axis is formatted.
+    """
+
+    title: str
+    table: str
+    category: str
+    series: Sequence[OutSeries]
+    y_kind: Kind = "decimal"
+
+
 @dataclass
 class SheetOutput:
     """One sheet salesxl writes, as data.
@@ -84,12 +114,14 @@ class SheetOutput:
         subtitle: a line under the title (month, source).
         notes: lines a planner should read (e.g. "no history for 2023: weights renormalised").
         tables: the tables, top to bottom.
+        charts: native charts of some of those tables.
     """
 
     sheet: OutputSheetName
     subtitle: str = ""
     notes: list[str] = field(default_factory=list)
     tables: list[OutTable] = field(default_factory=list)
+    charts: list[OutChart] = field(default_factory=list)
 
 
 class WorkbookBackend(Protocol):

@@ -10,6 +10,8 @@ README's "Typing numbers" section:
 * **Percentages** accept ``15%`` (text or a percent-formatted cell) and
   ``0.15``. A bare number whose size is above 1 is read as percentage points:
   ``15`` means 15 %, with a notice. So ``1`` means 100 % and ``0.5`` means 50 %.
+  A number up to 10 in a cell formatted as a percentage is read as Excel
+  shows it: ``1.2`` shown as ``120%`` is 120 %.
 * **Dates** accept real Excel dates, Excel serial numbers (1900 or 1904 date
   system, with a notice), and text as ``2026-02-01``, ``2026/2/1``,
   ``2026.2.1``, ``2026年2月1日`` or ``20260201``. Day-first or month-first text
@@ -36,6 +38,9 @@ from .schema import Column
 
 Issue = tuple[str, str, str, str]  # severity, code, message_zh, message_en
 
+PERCENT_FORMAT_LIMIT = 10
+"""In a percent-formatted cell, numbers up to this (1000 %) are fractions as Excel shows them."""
+
 BLANK = object()
 """Marker for an empty cell."""
 
@@ -49,15 +54,24 @@ YES = {"是", "有", "对", "√", "✓", "✔", "y", "yes", "true", "1", "on", 
 NO = {"否", "无", "不", "×", "✗", "✘", "n", "no", "false", "0", "off", "假"}
 
 
-def parse_cell(column: Column, raw: Any, date1904: bool = False) -> tuple[Any, Issue | None]:
-    """Parse one raw cell value for ``column``; blank cells give ``BLANK``."""
+def parse_cell(column: Column, raw: Any, date1904: bool = False,
+               percent_format: bool = False) -> tuple[Any, Issue | None]:
+    """Parse one raw cell value for ``column``; blank cells give ``BLANK``.
+
+    ``percent_format``: the cell is formatted as a percentage, so a number in it up
+    to ``PERCENT_FORMAT_LIMIT`` is the fraction Excel shows (1.2 shows as 120 %);
+    a bigger one (15 shown as 1500 %) was surely meant as percentage points.
+    """
     if is_blank(raw):
         return BLANK, None
     if isinstance(raw, str) and raw.strip() in EXCEL_ERRORS:
         return BLANK, ("error", "excel-error", f"单元格是错误值 {raw.strip()}，请修正公式或数据",
                        f"the cell holds the error value {raw.strip()}; fix the formula or data")
-    parser = PARSERS[column.type]
-    value, issue = parser(column, raw, date1904)
+    if (percent_format and column.type == "percent" and isinstance(raw, (int, float)) and not isinstance(raw, bool)
+            and abs(raw) <= PERCENT_FORMAT_LIMIT):
+        value, issue = float(raw), None
+    else:
+        value, issue = PARSERS[column.type](column, raw, date1904)
     if issue is None or issue[0] != "error":
         bound = check_bounds(column, value)
         if bound:

@@ -84,7 +84,9 @@ class FileWorkbook:
         ws = self.values_book[name]
         rows = [list(r) for r in ws.iter_rows(values_only=True)]
         merged = [(m.min_row, m.min_col, m.max_row, m.max_col) for m in ws.merged_cells.ranges]
-        return RawSheet(name, rows, merged, self._uncached(name, rows), self.values_book.epoch.year == 1904)
+        percent = {(c.row, c.column) for row in ws.iter_rows() for c in row
+                   if isinstance(c.value, (int, float)) and not isinstance(c.value, bool) and "%" in (c.number_format or "")}
+        return RawSheet(name, rows, merged, self._uncached(name, rows), self.values_book.epoch.year == 1904, percent)
 
     def _uncached(self, name: str, rows: list[list]) -> set[tuple[int, int]]:
         """Formula cells whose cached value is missing (the file was never calculated)."""

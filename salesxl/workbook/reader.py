@@ -121,6 +121,7 @@ def read_table(schema: SheetSchema, raw: RawSheet) -> tuple[pd.DataFrame, SheetL
                                     header=layout.columns[key][1]))
 
     records, index = [], []
+    position = {col.key: j for j, col in matched.items()}
     for r, row in enumerate(raw.rows[header_row:], start=header_row + 1):
         cells = {col.key: (row[j] if j < len(row) else None) for j, col in matched.items()}
         uncached = [(j, col) for j, col in matched.items() if (r, j + 1) in raw.uncached]
@@ -134,7 +135,8 @@ def read_table(schema: SheetSchema, raw: RawSheet) -> tuple[pd.DataFrame, SheetL
                "the formula has no calculated value; open and save the file in Excel, then retry")
         record = {}
         for column in schema.columns:
-            value, issue = (parse_cell(column, cells[column.key], raw.date1904)
+            value, issue = (parse_cell(column, cells[column.key], raw.date1904,
+                                       (r, position[column.key] + 1) in raw.percent_cells)
                             if column.key in cells else (BLANK, None))
             if issue:
                 at(r, column.key, issue[1], issue[2], issue[3], issue[0])

@@ -14,12 +14,13 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .backend import OutTable, SheetOutput
+from .backend import OutChart, OutTable, SheetOutput
 
 NUMBER_FORMATS = {
     "amount": "#,##0.00",
@@ -89,17 +90,22 @@ def render_sheet(ws: Worksheet, output: SheetOutput, table_names: set[str]) -> N
     row += 1
     widths: dict[int, float] = {}
     first_header = None
+    placed: dict[str, tuple[int, OutTable]] = {}
     for index, table in enumerate(output.tables, start=1):
         if table.heading:
             put(ws, row, 1, table.heading).font = HEADING_FONT
             row += 1
         first_header = first_header or row
+        if table.name:
+            placed[table.name] = (row, table)
         row = render_table(ws, row, table, unique_name(table, output, index, table_names), widths)
         row += 1
     for column, width in widths.items():
         ws.column_dimensions[get_column_letter(column)].width = min(max(width + 2, 8), 60)
     if first_header:
         ws.freeze_panes = ws.cell(row=first_header + 1, column=1)
+    for chart in output.charts:
+        render_chart(ws, chart, *placed[chart.table])
 
 
 def unique_name(table: OutTable, output: SheetOutput, index: int, taken: set[str]) -> str:
@@ -142,6 +148,29 @@ def render_table(ws: Worksheet, top: int, table: OutTable, name: str, widths: di
                 cell.number_format = NUMBER_FORMATS.get(column.kind, "General")
         return totals + 1
     return last + 1
+
+
+def render_chart(ws: Worksheet, chart: OutChart, header_row: int, table: OutTable) -> None:
+    """A native bar (and line) chart of ``table``'s columns, anchored two columns right of the table."""
+    keys = [c.key for c in table.columns]
+    first, last = header_row + 1, header_row + max(len(table.frame), 1)
+    bars, lines = BarChart(), LineChart()
+    bars.type, bars.title = "col", chart.title
+    for series in chart.series:
+        target = bars if series.kind == "bar" else lines
+        column = keys.index(series.key) + 1
+        target.add_data(Reference(ws, min_col=column, min_row=header_row, max_row=last), titles_from_data=True)
+    categories = Reference(ws, min_col=keys.index(chart.category) + 1, min_row=first, max_row=last)
+    bars.set_categories(categories)
+    if lines.series:
+        lines.set_categories(categories)
+        bars += lines  # same axes: the lines are drawn over the bars
+    bars.y_axis.number_format = NUMBER_FORMATS.get(chart.y_kind, "General")
+    bars.x_axis.delete = bars.y_axis.delete = False  # openpyxl hides axes unless told otherwise
+    bars.legend.position = "b"
+    bars.width = 18
+    bars.height = max(7.5, min(0.5 * (len(table.frame) + 2), 20))
+    ws.add_chart(bars, f"{get_column_letter(len(keys) + 2)}{header_row}")
 
 
 def escape(label: str) -> str:

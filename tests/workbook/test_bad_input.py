@@ -192,3 +192,17 @@ def test_cli_check_exit_codes(workbook):
     assert result.exit_code == 1
     assert "业务员 Reps!B3" in result.output
     assert digest(workbook) == before
+
+
+def test_number_in_a_percent_formatted_cell_is_read_as_excel_shows_it(workbook):
+    """1.2 formatted 0% shows as 120 %: it is 120 %, not 1.2 percentage points; a bare 1.5 is still 1.5 %."""
+    edit(workbook, {"产品结构 RoleMix!B2": 1.2, "产品结构 RoleMix!B3": 1.5})
+    book = openpyxl.load_workbook(workbook)
+    book["产品结构 RoleMix"]["B2"].number_format = "0%"
+    book["产品结构 RoleMix"]["B3"].number_format = "General"
+    book.save(workbook)
+    inputs, problems = read_inputs(FileWorkbook(workbook), only=["role_mix"])
+    assert inputs["role_mix"].loc[2, "share"] == pytest.approx(1.2)
+    assert inputs["role_mix"].loc[3, "share"] == pytest.approx(0.015)
+    assert [(p.cell, p.code) for p in problems] == [("产品结构 RoleMix!B2", "above-maximum"),
+                                                   ("产品结构 RoleMix!B3", "percent-points")]

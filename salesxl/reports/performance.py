@@ -1,0 +1,190 @@
+"""The ``月末绩效 Performance`` sheet: the month-end result and the game rules applied.
+
+Top to bottom: the month-end summary (total vs target, top and bottom
+performers, reps under the floor, payouts); attainment by rep, best first, with
+a native bar chart and the base / challenge / sprint lines beside it; every rep's
+figures, reward, penalty, net payout, ranks and the reason in words; region and
+company totals; attainment by product role and by core outlet; and the rules
+applied with how many reps follow each set. Every payout can be worked out by
+hand from the rep's row and the rules table.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..core.performance import COMPANY, ROLE_ZH, ROLES, TIER_LABEL, Performance
+from ..workbook.backend import OutChart, OutColumn, OutSeries, OutTable, SheetOutput
+from ..workbook.schema import Choice
+from ..workbook.sheets import PERFORMANCE, ROLES as ROLE_CHOICES, RULE_KINDS, RULE_MODES, TIERS
+
+CHART_TABLE = "sx_performance_chart"
+REP_TABLE = "sx_performance_reps"
+
+SCOPE_EVERYONE = "全体 everyone"
+SIGNED_LABEL = {True: "是 yes", False: "否 no", None: "未知 unknown"}
+ROLE_LABEL = {**{c.key: c.label for c in ROLE_CHOICES}, "none": "未指定产品 no SKU", "total": "合计 Total"}
+
+REP_COLUMNS = [
+    OutColumn("rep_id", "业务员编号", "Rep ID"),
+    OutColumn("name", "姓名", "Name"),
+    OutColumn("region", "区域", "Region"),
+    OutColumn("scope", "适用规则", "Rules of"),
+    OutColumn("target", "目标", "Target", "amount", total=True),
+    OutColumn("base", "基础目标", "Base", "amount", total=True),
+    OutColumn("challenge", "挑战目标", "Challenge", "amount", total=True),
+    OutColumn("sprint", "冲刺目标", "Sprint", "amount", total=True),
+    OutColumn("actual", "实际", "Actual", "amount", total=True),
+    OutColumn("attainment", "达成率", "Attainment", "percent"),
+    OutColumn("tier", "达到档位", "Tier reached"),
+    *[OutColumn(f"att_{r}", f"{ROLE_ZH[r]}达成", f"{r.capitalize()} attainment", "percent") for r in ROLES],
+    OutColumn("expense_budget", "费用预算", "Expense budget", "amount", total=True),
+    OutColumn("expense_used", "已用费用", "Expense used", "amount", total=True),
+    OutColumn("expense_ratio", "费用使用率", "Expense used %", "percent"),
+    OutColumn("signed", "签署", "Signed"),
+    OutColumn("bonus", "档位奖金", "Tier bonus", "amount", total=True),
+    OutColumn("commission", "提成", "Commission", "amount", total=True),
+    OutColumn("withheld", "扣发", "Withheld", "amount", total=True),
+    OutColumn("cap_cut", "封顶扣减", "Cap cut", "amount", total=True),
+    OutColumn("reward", "奖励", "Reward", "amount", total=True),
+    OutColumn("penalty", "扣款", "Penalty", "amount", total=True),
+    OutColumn("net", "净发放", "Net payout", "amount", total=True),
+    OutColumn("below_floor", "低于处罚线", "Below floor", "bool"),
+    OutColumn("rank_region", "区域名次", "Rank in region", "integer"),
+    OutColumn("rank_company", "公司名次", "Rank in company", "integer"),
+    OutColumn("reason_zh", "原因", "Reason (中文)"),
+    OutColumn("reason_en", "原因说明", "Reason (English)"),
+]
+
+REGION_COLUMNS = [
+    OutColumn("region", "区域", "Region"),
+    OutColumn("reps", "人数", "Reps", "integer"),
+    OutColumn("target", "目标", "Target", "amount"),
+    OutColumn("actual", "实际", "Actual", "amount"),
+    OutColumn("attainment", "达成率", "Attainment", "percent"),
+    OutColumn("reps_at_base", "达基础人数", "Reps at base or above", "integer"),
+    OutColumn("reward", "奖励", "Reward", "amount"),
+    OutColumn("penalty", "扣款", "Penalty", "amount"),
+    OutColumn("net", "净发放", "Net payout", "amount"),
+]
+
+ROLE_COLUMNS = [
+    OutColumn("role", "产品角色", "Role"),
+    OutColumn("target", "目标", "Target", "amount"),
+    OutColumn("actual", "实际", "Actual", "amount"),
+    OutColumn("attainment", "达成率", "Attainment", "percent"),
+]
+
+CORE_OUTLET_COLUMNS = [
+    OutColumn("outlet_id", "网点编号", "Outlet ID"),
+    OutColumn("name", "网点名称", "Outlet name"),
+    OutColumn("rep_id", "业务员编号", "Rep ID"),
+    OutColumn("region", "区域", "Region"),
+    OutColumn("target", "目标", "Target", "amount", total=True),
+    OutColumn("actual", "实际", "Actual", "amount", total=True),
+    OutColumn("attainment", "达成率", "Attainment", "percent"),
+    OutColumn("skus_targeted", "考核产品数", "SKUs with a target", "integer"),
+    OutColumn("skus_met", "达标产品数", "SKUs on target", "integer"),
+]
+
+SUMMARY_COLUMNS = [
+    OutColumn("item", "项目", "Item"),
+    OutColumn("who", "业务员", "Rep"),
+    OutColumn("amount", "金额", "Amount", "amount"),
+    OutColumn("attainment", "达成率", "Attainment", "percent"),
+]
+
+CHART_COLUMNS = [
+    OutColumn("rep", "业务员", "Rep"),
+    OutColumn("attainment", "达成率", "Attainment", "percent"),
+    OutColumn("base", "基础线", "Base line", "percent"),
+    OutColumn("challenge", "挑战线", "Challenge line", "percent"),
+    OutColumn("sprint", "冲刺线", "Sprint line", "percent"),
+]
+
+RULE_COLUMNS = [
+    OutColumn("scope", "适用范围", "Applies to"),
+    OutColumn("rule", "规则", "Rule"),
+    OutColumn("tier", "档位", "Tier"),
+    OutColumn("threshold", "门槛", "Threshold", "percent"),
+    OutColumn("amount", "金额", "Amount", "amount"),
+    OutColumn("rate", "比例", "Rate", "percent"),
+    OutColumn("factor", "倍数", "Factor", "decimal"),
+    OutColumn("mode", "方式", "Mode"),
+    OutColumn("role", "产品角色", "Role"),
+    OutColumn("note", "说明", "Note"),
+    OutColumn("reps", "适用人数", "Reps following", "integer"),
+]
+
+SUMMARY_ITEMS = {
+    "month_target": "月度目标 Month target",
+    "month_actual": "实际销售 Actual",
+    "month_gap": "差额 Gap to target",
+    "under_floor": "低于处罚线 Under the floor",
+    "rewards": "奖励合计 Rewards",
+    "penalties": "扣款合计 Penalties",
+    "net": "净发放合计 Net payout",
+}
+
+FORMULA_NOTE = ("净发放 = 档位奖金 + 提成 − 扣发 − 封顶扣减 − 扣款；规则见“激励规则”表与本表末尾 | "
+                "Net payout = tier bonus + commission − withheld − cap cut − penalty; the rules are on the "
+                "Incentive Rules sheet and at the end of this one")
+
+
+def performance_sheet(result: Performance, actuals_through: pd.Timestamp | None = None) -> SheetOutput:
+    """The Performance sheet for one closed month."""
+    through = f" · 实际销售截至 actuals through {actuals_through:%Y-%m-%d}" if actuals_through is not None else ""
+    reps = result.reps.assign(
+        scope=result.reps["scope"].map(lambda s: s or SCOPE_EVERYONE),
+        tier=result.reps["tier"].map(TIER_LABEL),
+        signed=result.reps["signed"].map(lambda s: SIGNED_LABEL[None if pd.isna(s) else bool(s)]),
+    )
+    return SheetOutput(
+        sheet=PERFORMANCE,
+        subtitle=f"考核月份 Month {result.month}{through}",
+        notes=[FORMULA_NOTE, *result.notes],
+        tables=[
+            OutTable(summary_rows(result.summary), SUMMARY_COLUMNS, heading="月末小结 Month-end summary"),
+            OutTable(result.chart, CHART_COLUMNS, heading="达成率排行 Attainment by rep", name=CHART_TABLE),
+            OutTable(reps, REP_COLUMNS, heading="业务员绩效 Rep performance", name=REP_TABLE),
+            OutTable(result.regions, REGION_COLUMNS, heading="区域与公司 Regions and company"),
+            OutTable(result.roles.assign(role=result.roles["role"].map(ROLE_LABEL)), ROLE_COLUMNS,
+                     heading="产品角色达成 Attainment by product role"),
+            OutTable(result.core_outlets, CORE_OUTLET_COLUMNS, heading="核心店达成 Core outlet attainment"),
+            OutTable(rule_rows(result.rules), RULE_COLUMNS, heading="适用的激励规则 Incentive rules applied"),
+        ],
+        charts=[OutChart("达成率 Attainment by rep", CHART_TABLE, "rep",
+                         [OutSeries("attainment", "bar"), OutSeries("base", "line"), OutSeries("challenge", "line"),
+                          OutSeries("sprint", "line")], y_kind="percent")],
+    )
+
+
+def summary_rows(summary: pd.DataFrame) -> pd.DataFrame:
+    def item(key: str) -> str:
+        if key.startswith("top:"):
+            return f"第{key[4:]}名 Top {key[4:]}"
+        if key.startswith("bottom:"):
+            return f"倒数第{key[7:]}名 Bottom {key[7:]}"
+        return SUMMARY_ITEMS[key]
+    out = summary.assign(item=summary["item"].map(item))
+    nobody = (summary["item"] == "under_floor") & (summary["who"] == "")
+    out.loc[nobody, "who"] = "无 none"
+    return out
+
+
+def rule_rows(rules: pd.DataFrame) -> pd.DataFrame:
+    def label(choices: tuple[Choice, ...]):
+        by_key = {c.key: c.label for c in choices}
+        return lambda v: by_key.get(v, v) if isinstance(v, str) else v
+    return rules.assign(
+        scope=rules["scope"].map(lambda s: s or SCOPE_EVERYONE),
+        rule=rules["rule"].map(label(RULE_KINDS)),
+        tier=rules["tier"].map(label(TIERS)),
+        mode=rules["mode"].map(label(RULE_MODES)),
+        role=rules["role"].map(label(ROLE_CHOICES)),
+    )
+
+
+def company_row(regions: pd.DataFrame) -> pd.Series:
+    """The company line of the region table."""
+    return regions[regions["region"] == COMPANY].iloc[0]

@@ -1,0 +1,302 @@
+"""The close on a workbook: the Performance sheet, every payout recomputed by hand, bad input located."""
+
+from __future__ import annotations
+
+import openpyxl
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from salesxl.cli import app
+from salesxl.steps.close import close
+from salesxl.workbook.filebook import FileWorkbook
+from salesxl.workbook.reader import read_inputs
+
+from ..conftest import digest, edit
+
+runner = CliRunner()
+SHEET = "月末绩效 Performance"
+RULES = "激励规则 Incentive Rules"
+ACTUALS = "实际销售 Actuals"
+
+
+def block(ws, first_header: str) -> pd.DataFrame:
+    """The table whose header row starts with ``first_header``, down to its blank or totals row."""
+    rows = [list(r) for r in ws.iter_rows(values_only=True)]
+    top = next(i for i, r in enumerate(rows) if r[0] == first_header)
+    header = [h for h in rows[top] if h is not None]
+    body = []
+    for r in rows[top + 1:]:
+        if r[0] is None or r[0] == "合计 Total" and any(isinstance(v, str) and v.startswith("=") for v in r):
+            break
+        body.append(r[:len(header)])
+    return pd.DataFrame(body, columns=header)
+
+
+def performance(path) -> tuple[openpyxl.worksheet.worksheet.Worksheet, pd.DataFrame]:
+    ws = openpyxl.load_workbook(path)[SHEET]
+    return ws, block(ws, "业务员编号 Rep ID")
+
+
+# ---- every payout, by hand, from the sheet's own figures and the rules sheet ----
+
+def rules_for(rules: pd.DataFrame, rep_id: str, region: str) -> pd.DataFrame:
+    scope = rules["scope"].fillna("")
+    for wanted in (rep_id, region, ""):
+        if (scope == wanted).any():
+            return rules[scope == wanted]
+    return rules.iloc[0:0]
+
+
+def by_hand(rules: pd.DataFrame, rep: pd.Series) -> dict[str, float]:
+    """One rep's payout worked out the way a planner would, row by row of the rules sheet."""
+    kinds = set(rules["rule"])
+    assert kinds <= {"bonus", "commission", "accelerator", "cap", "floor", "mix", "expense", "signed"}
+    T, A = rep["目标 Target"], rep["实际 Actual"]
+    tier_att = {"base": rep["基础目标 Base"] / T, "challenge": rep["挑战目标 Challenge"] / T,
+                "sprint": rep["冲刺目标 Sprint"] / T}
+    att = A / T
+    assert att == pytest.approx(rep["达成率 Attainment"], abs=1e-12)
+    reached = [t for t in ("base", "challenge", "sprint") if att >= tier_att[t] - 1e-9]
+
+    bonus = 0.0
+    for t in reached:
+        rows = rules[(rules["rule"] == "bonus") & (rules["tier"] == t)]
+        if len(rows):
+            bonus = rows["amount"].iloc[0]
+
+    bands = rules[rules["rule"] == "commission"]
+    mode = bands["mode"].fillna("flat").iloc[0] if len(bands) else "flat"
+    starts = sorted(zip([tier_att[t] if isinstance(t, str) else x for t, x in zip(bands["tier"], bands["threshold"])],
+                        bands["rate"], bands["amount"]))
+
+    def commission_at(a: float) -> float:
+        if mode == "flat":
+            rates = [r for s, r, _ in starts if a >= s - 1e-9]
+            return a * T * rates[-1] if rates else 0.0
+        if mode == "step":
+            total = 0.0
+            for i, (s, r, _) in enumerate(starts):
+                end = starts[i + 1][0] if i + 1 < len(starts) else float("inf")
+                total += r * max(0.0, min(a, end) - s) * T
+            return total
+        xs, ys, incentive = [s for s, _, _ in starts], [r for _, r, _ in starts], starts[0][2]
+        if a < xs[0] - 1e-9:
+            return 0.0
+        if a >= xs[-1]:
+            return ys[-1] * incentive
+        i = max(k for k in range(len(xs)) if xs[k] <= a)
+        return (ys[i] + (a - xs[i]) / (xs[i + 1] - xs[i]) * (ys[i + 1] - ys[i])) * incentive
+
+    caps = rules[rules["rule"] == "cap"]
+    paid_att = min([att, *caps["threshold"].dropna()])
+    commission = commission_at(paid_att)
+    for _, acc in rules[rules["rule"] == "accelerator"].iterrows():  # the demo has one accelerator per plan
+        if paid_att > acc["threshold"]:
+            below = commission_at(acc["threshold"])
+            commission = below + acc["factor"] * (commission - below)
+
+    withheld_bonus = forfeit = False
+    roles = {"flagship": "战斗机型达成 Flagship attainment", "volume": "规模型达成 Volume attainment",
+             "profit": "利润型达成 Profit attainment", "image": "形象型达成 Image attainment"}
+    for _, mix in rules[rules["rule"] == "mix"].iterrows():
+        role_att = rep[roles[mix["role"]]]
+        if role_att is not None and role_att < mix["threshold"] - 1e-9:
+            forfeit |= mix["mode"] == "forfeit"
+            withheld_bonus |= mix["mode"] != "forfeit"
+    penalty = 0.0
+    for _, floor in rules[rules["rule"] == "floor"].iterrows():
+        if A / rep["基础目标 Base"] < floor["threshold"] - 1e-9:
+            if floor["mode"] == "fixed":
+                penalty += floor["amount"]
+            elif floor["mode"] == "rate":
+                penalty += floor["rate"] * (rep["基础目标 Base"] - A)
+            else:
+                forfeit = True
+    if "signed" in kinds and rep["签署 Signed"] == "否 no":
+        forfeit = True
+    bonus, commission = round(bonus, 2), round(commission, 2)
+    withheld = bonus + commission if forfeit else (bonus if withheld_bonus else 0.0)
+    reward = bonus + commission - withheld
+    cap = caps["amount"].dropna()
+    cap_cut = max(0.0, reward - cap.min()) if len(cap) else 0.0
+    reward -= cap_cut
+    return {"档位奖金 Tier bonus": bonus, "提成 Commission": commission, "扣发 Withheld": withheld,
+            "封顶扣减 Cap cut": cap_cut, "奖励 Reward": reward, "扣款 Penalty": penalty,
+            "净发放 Net payout": reward - penalty}
+
+
+def test_every_payout_on_the_sheet_is_reproducible_by_hand(closable):
+    result = close(FileWorkbook(closable))
+    assert result.ok and result.written == [SHEET]
+    ws, reps = performance(closable)
+    inputs, _ = read_inputs(FileWorkbook(closable), only=["incentive_rules", "regions", "reps"])
+    rules = inputs["incentive_rules"]
+    for _, rep in reps.iterrows():
+        expected = by_hand(rules_for(rules, rep["业务员编号 Rep ID"], rep["区域 Region"]), rep)
+        for column, value in expected.items():
+            assert rep[column] == pytest.approx(value, abs=0.011), (rep["业务员编号 Rep ID"], column)
+    # The demo month exercises the rules: a rep under the floor, a withheld bonus, an accelerator, a curve.
+    reasons = " ".join(reps["原因说明 Reason (English)"])
+    for phrase in ("below floor", "tier bonus withheld", "accelerated ×1.5", "reached sprint"):
+        assert phrase in reasons
+    assert set(reps["适用规则 Rules of"]) == {"全体 everyone", "西南", "R007"}
+
+
+def test_totals_reconcile_across_the_sheet(closable):
+    close(FileWorkbook(closable))
+    ws, reps = performance(closable)
+    regions = block(ws, "区域 Region")
+    company = regions[regions["区域 Region"] == "全公司 Company"].iloc[0]
+    assert company["目标 Target"] == pytest.approx(reps["目标 Target"].sum())
+    assert company["实际 Actual"] == pytest.approx(reps["实际 Actual"].sum())
+    assert company["净发放 Net payout"] == pytest.approx(reps["净发放 Net payout"].sum())
+    assert company["达成率 Attainment"] == pytest.approx(company["实际 Actual"] / company["目标 Target"])
+    for _, region in regions[regions["区域 Region"] != "全公司 Company"].iterrows():
+        own = reps[reps["区域 Region"] == region["区域 Region"]]
+        assert (region["人数 Reps"], region["净发放 Net payout"]) == (len(own), pytest.approx(own["净发放 Net payout"].sum()))
+    roles = block(ws, "产品角色 Role")
+    total = roles[roles["产品角色 Role"] == "合计 Total"].iloc[0]
+    assert total["目标 Target"] == pytest.approx(company["目标 Target"])
+    assert total["实际 Actual"] == pytest.approx(company["实际 Actual"])
+    assert roles.iloc[:-1]["实际 Actual"].sum() == pytest.approx(total["实际 Actual"])
+    summary = block(ws, "项目 Item").set_index("项目 Item")
+    assert summary.loc["净发放合计 Net payout", "金额 Amount"] == pytest.approx(company["净发放 Net payout"])
+    assert summary.loc["第1名 Top 1", "业务员 Rep"].endswith(reps.iloc[0]["业务员编号 Rep ID"])
+    under = summary.loc[["低于处罚线 Under the floor"], "业务员 Rep"]
+    assert sorted(u.split()[-1] for u in under) == sorted(reps.loc[reps["低于处罚线 Below floor"] == "是",
+                                                                  "业务员编号 Rep ID"])
+    # Ranks follow attainment: the company rank is the row order, ties aside.
+    assert list(reps["公司名次 Rank in company"]) == sorted(reps["公司名次 Rank in company"])
+
+
+def test_attainment_chart_is_a_native_chart_with_tier_lines(closable):
+    close(FileWorkbook(closable))
+    ws, reps = performance(closable)
+    assert len(ws._charts) == 1
+    chart = ws._charts[0]
+    rows = [list(r) for r in ws.iter_rows(values_only=True)]
+    header = next(i for i, r in enumerate(rows, start=1) if r[0] == "业务员 Rep")
+    last = header + len(reps)
+    bars = [s.val.numRef.f for s in chart.series]
+    lines = [s.val.numRef.f for c in chart._charts[1:] for s in c.series]
+    assert bars == [f"'{SHEET}'!$B${header + 1}:$B${last}"]
+    assert lines == [f"'{SHEET}'!${c}${header + 1}:${c}${last}" for c in "CDE"]
+    categories = chart.series[0].cat
+    assert (categories.numRef or categories.strRef).f == f"'{SHEET}'!$A${header + 1}:$A${last}"
+    assert [ws.cell(header, c).value for c in range(2, 6)] == ["达成率 Attainment", "基础线 Base line",
+                                                              "挑战线 Challenge line", "冲刺线 Sprint line"]
+
+
+def test_closing_twice_gives_identical_results(closable):
+    close(FileWorkbook(closable))
+    first = [list(r) for r in openpyxl.load_workbook(closable)[SHEET].iter_rows(values_only=True)]
+    result = close(FileWorkbook(closable))
+    assert result.ok
+    book = openpyxl.load_workbook(closable)
+    assert [list(r) for r in book[SHEET].iter_rows(values_only=True)] == first
+    assert book.sheetnames.count(SHEET) == 1
+
+
+def test_signed_status_from_the_agreement_sheet(closable):
+    book = openpyxl.load_workbook(closable)
+    ws = book.create_sheet("目标确认 Agreed Targets")
+    ws.append(["目标确认 Agreed Targets"])
+    ws.append([])
+    ws.append(["业务员编号 Rep ID", "签署 Signed"])
+    rep_ids = [r.value for r in book["业务员目标 Rep Targets"]["B"][5:] if isinstance(r.value, str)
+               and r.value.startswith("R")]
+    for rep_id in rep_ids:
+        ws.append([rep_id, "否" if rep_id == "R002" else "是"])
+    book.save(closable)
+    assert len(rep_ids) == 7
+    result = close(FileWorkbook(closable))
+    assert result.ok
+    assert "not-checkable" not in {p.code for p in result.problems if "signature" in p.message_en}
+    _, table = performance(closable)
+    r002 = table[table["业务员编号 Rep ID"] == "R002"].iloc[0]
+    assert r002["签署 Signed"] == "否 no"
+    assert r002["奖励 Reward"] == 0 and r002["扣发 Withheld"] == r002["档位奖金 Tier bonus"] + r002["提成 Commission"]
+    assert "commitment not signed → reward forfeited" in r002["原因说明 Reason (English)"]
+    assert set(table.loc[table["业务员编号 Rep ID"] != "R002", "签署 Signed"]) == {"是 yes"}
+
+
+def test_missing_signatures_and_expense_ledger_are_said(closable):
+    result = close(FileWorkbook(closable))
+    notices = {(p.cell, p.code) for p in result.problems}
+    assert (f"{RULES}!B16", "not-checkable") in notices  # the must-be-signed row
+    assert (f"{RULES}!B15", "not-checkable") in notices  # the expense row
+    ws, _ = performance(closable)
+    notes = [ws.cell(r, 1).value for r in range(3, 7)]
+    assert any("signature record" in (n or "") for n in notes) and any("expense ledger" in (n or "") for n in notes)
+
+
+# ---- bad input: located, and the file untouched ----
+
+def failed_close(path, **options):
+    before = digest(path)
+    result = close(FileWorkbook(path), **options)
+    assert not result.ok and result.written == []
+    assert digest(path) == before
+    return [(p.cell, p.header, p.code) for p in result.problems if p.severity == "error"]
+
+
+def clear_actuals(path):
+    book = openpyxl.load_workbook(path)
+    ws = book[ACTUALS]
+    ws.delete_rows(2, ws.max_row)
+    book.save(path)
+
+
+def test_closing_without_actuals_is_a_clear_error(closable):
+    clear_actuals(closable)
+    assert failed_close(closable) == [(ACTUALS, None, "no-actuals")]
+
+
+def test_closing_another_month_names_the_targets_month(closable):
+    found = failed_close(closable, month=pd.Period("2027-01", "M"))
+    rows = [list(r) for r in openpyxl.load_workbook(closable)["业务员目标 Rep Targets"].iter_rows(values_only=True)]
+    first = next(i for i, r in enumerate(rows, start=1) if r[0] == "月份 Month") + 1
+    assert found == [(f"业务员目标 Rep Targets!A{first}", "月份 Month", "targets-other-month"),
+                     (ACTUALS, None, "no-actuals")]
+
+
+def test_closing_before_the_breakdown_names_the_missing_sheet(workbook):
+    assert ("业务员目标 Rep Targets", None, "missing-sheet") in failed_close(workbook)
+
+
+@pytest.mark.parametrize("changes, expected", [
+    ({f"{RULES}!B2": "明星"}, (f"{RULES}!B2", "规则 Rule", "not-a-choice")),
+    ({f"{RULES}!E2": None}, (f"{RULES}!E2", "金额 Amount", "rule-needs-value")),
+    ({f"{RULES}!A2": "火星"}, (f"{RULES}!A2", "适用范围 Applies to", "unknown-scope")),
+    ({f"{RULES}!H6": "整体"}, (f"{RULES}!H6", "方式 Mode", "mixed-modes")),
+    ({f"{RULES}!F5": "a lot"}, (f"{RULES}!F5", "比例 Rate", "not-a-number")),
+    ({f"{ACTUALS}!F3": "abc"}, (f"{ACTUALS}!F3", "金额 Amount", "not-a-number")),
+    ({f"{ACTUALS}!B4": "R999"}, (f"{ACTUALS}!B4", "业务员编号 Rep ID", "unknown-reference")),
+    ({f"{ACTUALS}!A5": "2026/13/45"}, (f"{ACTUALS}!A5", "日期 Date", "not-a-date")),
+])
+def test_bad_input_is_located_and_nothing_is_written(closable, changes, expected):
+    edit(closable, changes)
+    assert failed_close(closable) == [expected]
+
+
+def test_a_rep_selling_without_a_target_is_a_warning(closable):
+    edit(closable, {f"{ACTUALS}!B2": "R005"})  # the rep who left: on the Reps sheet, no target this month
+    result = close(FileWorkbook(closable))
+    assert result.ok
+    assert (f"{ACTUALS}!B2", "业务员编号 Rep ID", "rep-without-target", "warning") in \
+        [(p.cell, p.header, p.code, p.severity) for p in result.problems]
+
+
+# ---- the command line ----
+
+def test_cli_close_exit_codes(closable):
+    assert runner.invoke(app, ["close", str(closable), "--month", "2026-13"]).exit_code == 2
+    done = runner.invoke(app, ["close", str(closable), "--month", "2026-12"])
+    assert done.exit_code == 0, done.output
+    assert f"wrote: {SHEET}" in done.output
+    clear_actuals(closable)
+    before = digest(closable)
+    failed = runner.invoke(app, ["close", str(closable)])
+    assert failed.exit_code == 1 and ACTUALS in failed.output
+    assert digest(closable) == before
