@@ -254,14 +254,18 @@ def make_calendar(plan_month: pd.Period) -> pd.DataFrame:
 # ---- Step 7 月末考核 Close: the month's actual sales and the incentive rules ----
 
 def make_month_actuals(seed: int, reps: pd.DataFrame, outlets: pd.DataFrame, products: pd.DataFrame,
-                       history: pd.DataFrame, month: pd.Period, through: pd.Timestamp | None = None) -> pd.DataFrame:
-    """Daily actual sales of ``month`` per outlet and SKU, through ``through`` (default: the whole month).
+                       history: pd.DataFrame, month: pd.Period, after: pd.Timestamp | None = None,
+                       through: pd.Timestamp | None = None) -> pd.DataFrame:
+    """Daily actual sales of ``month`` per outlet and SKU on the days after ``after`` up to ``through``.
+
+    By default the whole month. To finish a month whose first days already have actuals (the tracking
+    demo's first two weeks), pass ``after`` = their last day and append these rows to them.
 
     Each outlet sells about its usual month (its average over the months it sold in History, scaled by how the
     same month last year compared with an average month, and a year's growth) times its rep's form this month: forms are spread evenly from 62 % to 138 %
     so the month has reps under the floor, at base, challenge and sprint. A quarter of the reps push volume
     products at the expense of flagship and profit ones (the product-mix condition catches them). The draws
-    do not depend on ``through``: the first two weeks are a prefix of the whole month.
+    do not depend on ``after`` or ``through``: any window is a slice of the same month.
     """
     rng = np.random.default_rng([seed, 7])
     cn = holidays.country_holidays("CN", years=month.year)
@@ -296,9 +300,11 @@ def make_month_actuals(seed: int, reps: pd.DataFrame, outlets: pd.DataFrame, pro
                     rows.append((days[day], rep, outlet, selling.sku[sku_i], qty, qty * price))
     frame = pd.DataFrame(rows, columns=["date", "rep_id", "outlet_id", "sku", "qty", "amount"])
     frame = frame.sort_values(["date", "rep_id", "outlet_id", "sku"], kind="stable").reset_index(drop=True)
+    if after is not None:
+        frame = frame[frame.date > pd.Timestamp(after)]
     if through is not None:
-        frame = frame[frame.date <= pd.Timestamp(through)].reset_index(drop=True)
-    return frame
+        frame = frame[frame.date <= pd.Timestamp(through)]
+    return frame.reset_index(drop=True)
 
 
 def make_incentive_rules(reps: pd.DataFrame) -> pd.DataFrame:

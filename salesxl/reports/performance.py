@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..core.performance import COMPANY, ROLE_ZH, ROLES, TIER_LABEL, Performance
-from ..workbook.backend import OutChart, OutColumn, OutSeries, OutTable, SheetOutput
+from ..core.performance import ROLE_ZH, ROLES, TIER_LABEL, Performance
+from ..workbook.backend import OutChart, OutColumn, OutTable, SheetOutput
 from ..workbook.schema import Choice
 from ..workbook.sheets import PERFORMANCE, ROLES as ROLE_CHOICES, RULE_KINDS, RULE_MODES, TIERS
 
@@ -153,9 +153,8 @@ def performance_sheet(result: Performance, actuals_through: pd.Timestamp | None 
             OutTable(result.core_outlets, CORE_OUTLET_COLUMNS, heading="核心店达成 Core outlet attainment"),
             OutTable(rule_rows(result.rules), RULE_COLUMNS, heading="适用的激励规则 Incentive rules applied"),
         ],
-        charts=[OutChart("达成率 Attainment by rep", CHART_TABLE, "rep",
-                         [OutSeries("attainment", "bar"), OutSeries("base", "line"), OutSeries("challenge", "line"),
-                          OutSeries("sprint", "line")], y_kind="percent")],
+        charts=[OutChart("column", "达成率 Attainment by rep", CHART_TABLE, "rep", ("attainment",),
+                         y_title="达成率 Attainment", lines=("base", "challenge", "sprint"), y_kind="percent")],
     )
 
 
@@ -183,8 +182,3 @@ def rule_rows(rules: pd.DataFrame) -> pd.DataFrame:
         mode=rules["mode"].map(label(RULE_MODES)),
         role=rules["role"].map(label(ROLE_CHOICES)),
     )
-
-
-def company_row(regions: pd.DataFrame) -> pd.Series:
-    """The company line of the region table."""
-    return regions[regions["region"] == COMPANY].iloc[0]

@@ -78,31 +78,33 @@ class OutTable:
     name: str | None = None
 
 
+ChartKind = Literal["line", "column", "bar"]
+
+
 @dataclass(frozen=True)
-class OutSeries:
-    """One column of a table plotted in a chart, as bars or as a line."""
-
-    key: str
-    kind: Literal["bar", "line"] = "bar"
-
-
-@dataclass
 class OutChart:
-    """A native chart drawn from one of the sheet's tables, so it stays live when numbers are edited.
+    """A native chart drawn from one of the sheet's tables, so it stays live in Excel.
 
     Attributes:
-        title: the chart's title.
-        table: the ``name`` of the :class:`OutTable` it plots (placed to the right of that table).
-        category: the column whose values label the category axis.
-        series: the plotted columns; bars and lines share one value axis.
-        y_kind: how the value axis is formatted.
+        kind: line, column (vertical bars) or bar (horizontal bars).
+        title: the chart title.
+        table: the ``name`` of the :class:`OutTable` on the same sheet holding the data.
+        category: the column key whose values label the horizontal axis.
+        series: column keys, one series each, named by the column's header.
+        y_title: the value axis title.
+        lines: more column keys drawn as lines over a column or bar chart, on the same axis
+            (e.g. the base / challenge / sprint lines over attainment bars).
+        y_kind: how the value axis numbers are shown (e.g. ``percent``); None leaves Excel's default.
     """
 
+    kind: ChartKind
     title: str
     table: str
     category: str
-    series: Sequence[OutSeries]
-    y_kind: Kind = "decimal"
+    series: tuple[str, ...]
+    y_title: str = ""
+    lines: tuple[str, ...] = ()
+    y_kind: Kind | None = None
 
 
 @dataclass

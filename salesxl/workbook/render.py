@@ -39,6 +39,7 @@ NOTE_FONT = Font(italic=True, color="7F6000")
 TOTAL_FONT = Font(bold=True)
 TABLE_STYLE = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
 TOTAL_LABEL = "合计 Total"
+CHART_SIZE_CM = (18, 9)
 
 
 def excel_value(value: Any) -> Any:
@@ -150,27 +151,36 @@ def render_table(ws: Worksheet, top: int, table: OutTable, name: str, widths: di
     return last + 1
 
 
-def render_chart(ws: Worksheet, chart: OutChart, header_row: int, table: OutTable) -> None:
-    """A native bar (and line) chart of ``table``'s columns, anchored two columns right of the table."""
+def render_chart(ws: Worksheet, chart: OutChart, top: int, table: OutTable) -> None:
+    """Draw ``chart`` from its table (header on row ``top``), to the right of the table."""
     keys = [c.key for c in table.columns]
-    first, last = header_row + 1, header_row + max(len(table.frame), 1)
-    bars, lines = BarChart(), LineChart()
-    bars.type, bars.title = "col", chart.title
-    for series in chart.series:
-        target = bars if series.kind == "bar" else lines
-        column = keys.index(series.key) + 1
-        target.add_data(Reference(ws, min_col=column, min_row=header_row, max_row=last), titles_from_data=True)
-    categories = Reference(ws, min_col=keys.index(chart.category) + 1, min_row=first, max_row=last)
-    bars.set_categories(categories)
-    if lines.series:
-        lines.set_categories(categories)
-        bars += lines  # same axes: the lines are drawn over the bars
-    bars.y_axis.number_format = NUMBER_FORMATS.get(chart.y_kind, "General")
-    bars.x_axis.delete = bars.y_axis.delete = False  # openpyxl hides axes unless told otherwise
-    bars.legend.position = "b"
-    bars.width = 18
-    bars.height = max(7.5, min(0.5 * (len(table.frame) + 2), 20))
-    ws.add_chart(bars, f"{get_column_letter(len(keys) + 2)}{header_row}")
+    last = top + max(len(table.frame), 1)
+    if chart.kind == "line":
+        drawn = LineChart()
+    else:
+        drawn = BarChart()
+        drawn.type = "col" if chart.kind == "column" else "bar"
+    drawn.title = chart.title
+    drawn.y_axis.title = chart.y_title or None
+    categories = Reference(ws, min_col=keys.index(chart.category) + 1, min_row=top + 1, max_row=last)
+    for key in chart.series:
+        column = keys.index(key) + 1
+        drawn.add_data(Reference(ws, min_col=column, min_row=top, max_row=last), titles_from_data=True)
+    drawn.set_categories(categories)
+    if chart.lines:
+        over = LineChart()  # shares the bars' axes (same axis ids), so the lines read on the same scale
+        for key in chart.lines:
+            column = keys.index(key) + 1
+            over.add_data(Reference(ws, min_col=column, min_row=top, max_row=last), titles_from_data=True)
+        over.set_categories(categories)
+        drawn += over
+    if chart.y_kind in NUMBER_FORMATS:
+        drawn.y_axis.number_format = NUMBER_FORMATS[chart.y_kind]
+    drawn.x_axis.delete = False  # openpyxl hides axes unless told otherwise
+    drawn.y_axis.delete = False
+    drawn.legend.position = "b"
+    drawn.width, drawn.height = CHART_SIZE_CM[0], max(CHART_SIZE_CM[1], min(0.5 * (len(table.frame) + 2), 20))
+    ws.add_chart(drawn, f"{get_column_letter(len(keys) + 2)}{top}")
 
 
 def escape(label: str) -> str:

@@ -346,7 +346,7 @@ def setting(key: str) -> Setting:
 
 
 # ---- Step 7 月末考核 Close: the incentive rules, the month's actuals, the performance sheet ----
-# Actuals are declared by the tracking step too (same key, same columns); at merge one declaration stays.
+# Actuals are declared by the tracking step too, identically; at merge one declaration stays.
 
 ACTUALS = SheetSchema(
     key="actuals", zh="实际销售", en="Actuals",
@@ -354,13 +354,12 @@ ACTUALS = SheetSchema(
         col("date", "日期", "Date", "date"),
         col("rep_id", "业务员编号", "Rep ID", ref=("reps", "rep_id")),
         col("outlet_id", "网点编号", "Outlet ID", required=False, not_blank=False, ref=("outlets", "outlet_id")),
-        col("sku", "产品编码", "SKU", required=False, not_blank=False, ref=("products", "sku")),
+        col("sku", "产品编码", "SKU", ref=("products", "sku")),
         col("qty", "数量", "Quantity", "decimal", required=False, not_blank=False, number_format="#,##0"),
-        col("amount", "金额", "Amount", "decimal",
-            note_zh="退货写负数", note_en="returns are negative"),
+        col("amount", "金额", "Amount", "decimal", note_zh="退货为负数", note_en="returns are negative"),
     ),
     required=False,
-    purpose_zh="本月实际销售（与历史销售同样的明细）。", purpose_en="This month's actual sales, as History's daily rows.",
+    purpose_zh="本月至今的实际销售（与历史销售同样的列）。", purpose_en="This month's sales so far (shaped like History).",
 )
 
 RULE_KINDS = (

@@ -281,7 +281,9 @@ def test_bad_input_is_located_and_nothing_is_written(closable, changes, expected
 
 
 def test_a_rep_selling_without_a_target_is_a_warning(closable):
-    edit(closable, {f"{ACTUALS}!B2": "R005"})  # the rep who left: on the Reps sheet, no target this month
+    inputs, _ = read_inputs(FileWorkbook(closable), only=["reps", "regions"])
+    gone = inputs["reps"].loc[~inputs["reps"]["active"].astype(bool), "rep_id"].iloc[0]
+    edit(closable, {f"{ACTUALS}!B2": gone})  # the rep who left: on the Reps sheet, no target this month
     result = close(FileWorkbook(closable))
     assert result.ok
     assert (f"{ACTUALS}!B2", "业务员编号 Rep ID", "rep-without-target", "warning") in \
