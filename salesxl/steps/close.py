@@ -3,7 +3,8 @@
 Reads the input sheets it needs (Settings, Reps, Regions, Outlets, Products,
 Actuals, Incentive Rules), the targets as the breakdown issued them (Rep
 Targets, Outlet Targets), and, when present, the signatures the agreement step
-recorded on ``目标确认 Agreed Targets``. Writes ``月末绩效 Performance``. The
+recorded on ``目标确认 Agreed Targets`` and the expense budget and verified spend
+on ``费用台账 Expense Ledger``. Writes ``月末绩效 Performance``. The
 same inputs always give the same sheet, so closing twice changes nothing.
 """
 
@@ -17,14 +18,14 @@ from ..reports.performance import performance_sheet
 from ..workbook.backend import WorkbookBackend
 from ..workbook.reader import Inputs, read_inputs
 from ..workbook.sheets import (
-    AGREED_SIGNATURES, ISSUED_CORE_OUTLET_SKU_TARGETS, ISSUED_OUTLET_TARGETS, ISSUED_REP_SKU_TARGETS,
-    ISSUED_REP_TARGETS,
+    AGREED_SIGNATURES, EXPENSE_LEDGER_USE, ISSUED_CORE_OUTLET_SKU_TARGETS, ISSUED_OUTLET_TARGETS,
+    ISSUED_REP_SKU_TARGETS, ISSUED_REP_TARGETS,
 )
 from . import Progress, StepResult, quiet, run_step
 
 INPUTS = ("settings", "reps", "regions", "outlets", "products", "actuals", "incentive_rules")
 ISSUED = (ISSUED_REP_TARGETS, ISSUED_REP_SKU_TARGETS, ISSUED_OUTLET_TARGETS, ISSUED_CORE_OUTLET_SKU_TARGETS,
-          AGREED_SIGNATURES)
+          AGREED_SIGNATURES, EXPENSE_LEDGER_USE)
 
 
 def close(book: WorkbookBackend, progress: Progress = quiet, month: pd.Period | None = None) -> StepResult:
@@ -45,7 +46,7 @@ def close(book: WorkbookBackend, progress: Progress = quiet, month: pd.Period | 
             actuals=inputs["actuals"], products=inputs["products"], rules=inputs["incentive_rules"],
             outlets=inputs["outlets"], regions=inputs["regions"], reps=inputs["reps"],
             signatures=signatures if len(signatures) else None,
-            expenses=None,  # the expense ledger (step 5) is read here once it exists; until then: not checkable
+            expenses=expense_use(inputs["expense_ledger_use"]),
         )
         progress("月末考核 Closing the month")
         result, found = close_month(books, inputs.settings, closing)
@@ -59,3 +60,12 @@ def close(book: WorkbookBackend, progress: Progress = quiet, month: pd.Period | 
         return [performance_sheet(result, in_month.max())], problems, summary
 
     return run_step(book, INPUTS, plan, progress)
+
+
+def expense_use(ledger: pd.DataFrame) -> pd.DataFrame | None:
+    """Each rep's expense budget and verified spend, summed over the categories they hold; None without a ledger."""
+    held = ledger[ledger["rep_id"].notna()]
+    if held.empty:
+        return None
+    sums = held.groupby(held["rep_id"].astype(str), sort=True)[["budget", "verified"]].sum()
+    return pd.DataFrame({"rep_id": sums.index, "budget": sums["budget"].to_numpy(), "used": sums["verified"].to_numpy()})

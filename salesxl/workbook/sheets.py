@@ -459,6 +459,18 @@ AGREED_SIGNATURES = SheetSchema(
 )
 """Read by the close step when present; absent, a must-be-signed rule cannot be checked."""
 
+EXPENSE_LEDGER_USE = SheetSchema(
+    key="expense_ledger_use", zh="费用台账", en="Expense Ledger", issued=True, required=False,
+    columns=(
+        col("rep_id", "业务员编号", "Rep ID", not_blank=False),
+        col("budget", "预算", "Budget", "decimal"),
+        col("verified", "已核查支出", "Verified spend", "decimal"),
+    ),
+    purpose_zh="可选：费用台账“按持有人和类别”表中业务员持有的预算与已核查支出。",
+    purpose_en="Optional: the budget and verified spend each rep holds, from the ledger's by-holder table.",
+)
+"""Read by the close step when present (the expense step writes it); absent, the expense condition is not checked."""
+
 PERFORMANCE = OutputSheetName("performance", "月末绩效", "Performance")
 
 OUTPUT_SHEETS += (PERFORMANCE,)
