@@ -38,6 +38,7 @@ NOTE_FONT = Font(italic=True, color="7F6000")
 LINK_FONT = Font(underline="single", color="0563C1")
 TOTAL_FONT = Font(bold=True)
 TABLE_STYLE = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
+TOTAL_LABEL = "合计 Total"
 
 
 def excel_value(value: Any) -> Any:
@@ -140,7 +141,7 @@ def render_table(ws: Worksheet, top: int, table: OutTable, name: str, widths: di
     ws.add_table(excel_table)
     if any(c.total for c in columns):
         totals = last + 1
-        ws.cell(row=totals, column=1, value="合计 Total").font = TOTAL_FONT
+        ws.cell(row=totals, column=1, value=TOTAL_LABEL).font = TOTAL_FONT
         for j, column in enumerate(columns, start=1):
             if column.total:
                 cell = ws.cell(row=totals, column=j, value=f"=SUBTOTAL(109,{name}[{escape(column.label)}])")
