@@ -22,19 +22,25 @@ test parses this module and compares.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import xlwings as xw
 
+import pandas as pd
+
 from .core.allocation import AllocationError, allocate
-from .core.workdays import UnknownCountry, daily_split, working_days
+from .core.calendar import month_calendar, split_by_workdays, working_days
+from .core.formulas import month_target_value
 from .workbook.cells import BLANK, parse_cell
 from .workbook.schema import Column
 
 CATEGORY = "salesxl"
 MONTH = Column("month", "月份", "Month", "month")
 TOTAL = Column("total", "总数", "Total", "decimal", minimum=0)
+AMOUNT = Column("amount", "金额", "Amount", "decimal")
+RATE = Column("rate", "增长率", "Growth rate", "percent")
+WEIGHTS = Column("weights", "权重", "Weights", "percent", minimum=0)
+HISTORY = Column("history", "历史同期", "Same-month history", "decimal", minimum=0)
 UNIT = Column("unit", "取整单位", "Rounding unit", "decimal", minimum=0.0001)
 
 
@@ -43,15 +49,15 @@ def udf_error(zh: str, en: str) -> str:
     return f"#salesxl! {zh} / {en}"
 
 
-def month_of(value: Any) -> tuple[int, int] | str:
-    """``(year, month)`` from a date, ``2026-02``, ``2026年2月`` or ``202602``; else an error text."""
+def month_of(value: Any) -> pd.Period | str:
+    """The month of a date, ``2026-02``, ``2026年2月`` or ``202602``; else an error text."""
     if isinstance(value, float) and value.is_integer():
         value = int(value)  # Excel hands every number over as a float
     parsed, issue = parse_cell(MONTH, value)
     if parsed is BLANK or (issue and issue[0] == "error"):
         zh, en = (issue[2], issue[3]) if issue else ("缺少月份", "the month is missing")
         return udf_error(zh, en)
-    return parsed.year, parsed.month
+    return parsed
 
 
 def number_of(value: Any, column: Column) -> float | str:
@@ -61,6 +67,23 @@ def number_of(value: Any, column: Column) -> float | str:
         zh, en = (issue[2], issue[3]) if issue else (f"缺少{column.zh}", f"the {column.en.lower()} is missing")
         return udf_error(zh, en)
     return float(parsed)
+
+
+def optional_number(value: Any, column: Column) -> float | None | str:
+    """Like :func:`number_of`, but a blank cell is None (the factor has no data)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    return number_of(value, column)
+
+
+def cells(values: Any, count: int, what: Column) -> list[Any] | str:
+    """A range of exactly ``count`` cells (a single value counts as one), each parsed as a number or blank."""
+    values = list(values) if isinstance(values, (list, tuple)) else [values]
+    if len(values) != count:
+        return udf_error(f"“{what.zh}”须为{count}个单元格，而不是{len(values)}个",
+                         f"'{what.en}' must be {count} cells, not {len(values)}")
+    parsed = [optional_number(v, what) for v in values]
+    return next((p for p in parsed if isinstance(p, str)), parsed)
 
 
 def first_error(*values: Any) -> str | None:
@@ -106,10 +129,10 @@ def SALESXL_WORKDAYS(month: Any, country: Any = "CN") -> Any:  # noqa: N802
     when = month_of(month)
     if isinstance(when, str):
         return when
-    try:
-        return len(working_days(*when, country=str(country or "CN")))
-    except UnknownCountry:
-        return udf_error(f"未知的日历国家“{country}”", f"unknown calendar country '{country}'")
+    days, problems = month_calendar(when, str(country or "CN").strip().upper())
+    if problems:
+        return udf_error(problems[0].message_zh, problems[0].message_en)
+    return working_days(days)
 
 
 @xw.func(category=CATEGORY)
@@ -123,10 +146,38 @@ def SALESXL_DAILY_SPLIT(total: Any, month: Any, country: Any = "CN",  # noqa: N8
     when, total, unit = month_of(month), number_of(total, TOTAL), number_of(unit, UNIT)
     if error := first_error(when, total, unit):
         return error
+    days, problems = month_calendar(when, str(country or "CN").strip().upper())
+    if problems:
+        return udf_error(problems[0].message_zh, problems[0].message_en)
+    split = split_by_workdays(total, days, unit)
+    worked = split[split["weight"] > 0]
+    return [[day.to_pydatetime(), float(amount)] for day, amount in zip(worked["date"], worked["target"])]
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("budget", doc="年度预算中该月的金额 The annual budget's amount for the month")
+@xw.arg("history", ndim=1, doc="去年、前年、大前年同月销售，3格，空白=无数据 Same month 1, 2 and 3 years ago: 3 cells, blank = no sales")
+@xw.arg("industry_growth", doc="行业年增长率，如 10% The industry's annual growth rate, e.g. 10%")
+@xw.arg("benchmark_growth", doc="标杆竞品年增长率 The benchmark competitor's annual growth rate")
+@xw.arg("weights", ndim=1, doc="四项权重：预算、历史、行业、标杆，4格，合计100% The four weights: budget, history, industry, benchmark; 4 cells summing to 100%")
+@xw.arg("method", doc="历史同期算法：trend 趋势（默认）或 average 加权平均 History method: trend (default) or average")
+@xw.arg("year_weights", ndim=1, doc="三年的权重，3格，默认 50%/30%/20% Weights of the three years: 3 cells, default 50%/30%/20%")
+@xw.arg("unit", doc="取整单位，空白不取整 Rounding unit; blank = no rounding")
+def SALESXL_MONTH_TARGET(budget: Any, history: Any, industry_growth: Any, benchmark_growth: Any,  # noqa: N802
+                         weights: Any, method: Any = "trend", year_weights: Any = None, unit: Any = None) -> Any:
+    """当月目标：年度预算、历史同期、行业增长、标杆增长四项加权（参考因素表）。The month target from the four weighted factors."""
+    budget = optional_number(budget, AMOUNT)
+    history = cells(history, 3, HISTORY)
+    rates = [optional_number(r, RATE) for r in (industry_growth, benchmark_growth)]
+    weights = cells(weights, 4, WEIGHTS)
+    year_weights = cells(year_weights, 3, WEIGHTS) if year_weights is not None else [0.5, 0.3, 0.2]
+    unit = optional_number(unit, UNIT)
+    if error := first_error(budget, history, *rates, weights, year_weights, unit):
+        return error
+    if any(w is None for w in weights) or any(w is None for w in year_weights):
+        return udf_error("权重不能为空", "a weight is blank")
     try:
-        days = daily_split(total, *when, country=str(country or "CN"), unit=unit)
-    except UnknownCountry:
-        return udf_error(f"未知的日历国家“{country}”", f"unknown calendar country '{country}'")
-    except AllocationError as exc:
-        return udf_error("无法拆分", str(exc))
-    return [[dt.datetime.combine(day, dt.time()), amount] for day, amount in days]
+        return month_target_value(budget, *history, *rates, *weights, str(method or "trend").strip().lower(),
+                                  *year_weights, unit=unit)
+    except ValueError as exc:  # the core's message is already bilingual
+        return f"#salesxl! {exc}"

@@ -19,7 +19,6 @@ from hypothesis import strategies as st
 from xlwings.conversion import accessors
 
 from salesxl import udfs
-from salesxl.core.workdays import working_days
 
 ROOT = Path(__file__).resolve().parents[1]
 UDF_SOURCE = ROOT / "salesxl" / "udfs.py"
@@ -58,7 +57,7 @@ def readme_functions() -> list[str]:
 
 def test_every_udf_is_prefixed_documented_and_in_the_readme():
     declared = declared_udfs()
-    assert {"SALESXL_ALLOCATE", "SALESXL_WORKDAYS", "SALESXL_DAILY_SPLIT"} <= set(declared)
+    assert {"SALESXL_ALLOCATE", "SALESXL_WORKDAYS", "SALESXL_DAILY_SPLIT", "SALESXL_MONTH_TARGET"} <= set(declared)
     for name, info in declared.items():
         assert name.startswith("SALESXL_"), name
         assert info["docstring"], f"{name} has no docstring (Excel shows it in the function wizard)"
@@ -133,7 +132,7 @@ def test_february_2026_in_china_has_16_working_days(month):
 
 
 def test_make_up_saturdays_are_working_days():
-    days = working_days(2026, 2, "CN")
+    days = [d.date() for d, on in udfs.SALESXL_DAILY_SPLIT(16.0, "2026-02")]
     assert dt.date(2026, 2, 14) in days and dt.date(2026, 2, 28) in days
     assert dt.date(2026, 2, 17) not in days and dt.date(2026, 2, 7) not in days
 
@@ -160,9 +159,51 @@ def test_daily_split_in_whole_yuan_adds_up():
 @pytest.mark.parametrize("call, says", [
     (lambda: udfs.SALESXL_WORKDAYS("foo"), "'foo' is not a month"),
     (lambda: udfs.SALESXL_WORKDAYS("2026-02", "XX"), "unknown calendar country 'XX'"),
+    (lambda: udfs.SALESXL_DAILY_SPLIT(1000.0, "2026-02", "XX"), "unknown calendar country 'XX'"),
     (lambda: udfs.SALESXL_DAILY_SPLIT(1000.0, None), "the month is missing"),
     (lambda: udfs.SALESXL_DAILY_SPLIT("lots", "2026-02"), "is not a number"),
 ])
 def test_calendar_functions_say_what_is_wrong(call, says):
     result = call()
+    assert isinstance(result, str) and result.startswith("#salesxl! ") and says in result
+
+
+# SALESXL_MONTH_TARGET ------------------------------------------------------------------------------
+
+HISTORY = [280000.0, 250000.0, 200000.0]
+WEIGHTS = [0.4, 0.3, 0.2, 0.1]
+
+
+def test_month_target_by_trend():
+    """Budget 300,000; same month 280,000 / 250,000 / 200,000; industry 10 %, benchmark 15 %; weights 40/30/20/10.
+
+    YoY growth 280/250 - 1 = 12 % (weight 0.5) and 250/200 - 1 = 25 % (weight 0.3), renormalised to
+    0.625/0.375: 7.5 % + 9.375 % = 16.875 %. H = 280,000 x 1.16875 = 327,250; I = 308,000; C = 322,000.
+    0.4 x 300,000 + 0.3 x 327,250 + 0.2 x 308,000 + 0.1 x 322,000 = 120,000 + 98,175 + 61,600 + 32,200.
+    """
+    assert udfs.SALESXL_MONTH_TARGET(300000.0, HISTORY, 0.10, 0.15, WEIGHTS) == 311975.0
+
+
+def test_month_target_by_weighted_average():
+    # H = 0.5 x 280,000 + 0.3 x 250,000 + 0.2 x 200,000 = 255,000; 120,000 + 76,500 + 61,600 + 32,200.
+    assert udfs.SALESXL_MONTH_TARGET(300000.0, HISTORY, 0.10, 0.15, WEIGHTS, "average") == 290300.0
+    # Equal year weights: H = 243,333.33...; 120,000 + 73,000 + 61,600 + 32,200 = 286,800.
+    assert udfs.SALESXL_MONTH_TARGET(300000.0, HISTORY, 0.10, 0.15, WEIGHTS, "average", [1.0, 1.0, 1.0], 0.01) \
+        == 286800.0
+
+
+def test_month_target_with_one_year_of_history_and_rounding():
+    # No growth can be measured, so H = 280,000: 120,000 + 84,000 + 61,600 + 32,200 = 297,800.
+    assert udfs.SALESXL_MONTH_TARGET(300000.0, [280000.0, None, None], 0.10, 0.15, WEIGHTS, "trend", None, 1000.0) \
+        == 298000.0
+
+
+@pytest.mark.parametrize("args, says", [
+    ((300000.0, HISTORY, 0.10, 0.15, [0.4, 0.3, 0.2, 0.2]), "the four weights sum to 110.00%, not 100%"),
+    ((300000.0, HISTORY[:2], 0.10, 0.15, WEIGHTS), "'Same-month history' must be 3 cells, not 2"),
+    ((None, HISTORY, 0.10, 0.15, WEIGHTS), "the budget for the plan month is missing"),
+    ((300000.0, HISTORY, None, 0.15, WEIGHTS), "the industry growth rate is blank"),
+])
+def test_month_target_says_what_is_wrong(args, says):
+    result = udfs.SALESXL_MONTH_TARGET(*args)
     assert isinstance(result, str) and result.startswith("#salesxl! ") and says in result
