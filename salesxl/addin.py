@@ -284,12 +284,14 @@ def configure(platform: str = sys.platform, home: Path | None = None, executable
     return path
 
 
-def install(addin: Path, platform: str = sys.platform, progress: Callable[[str], None] = lambda m: None) -> Path:
+def install(addin: Path | None = None, platform: str = sys.platform,
+            progress: Callable[[str], None] = lambda m: None) -> Path:
     """``salesxl addin install``: copy the add-in into Excel's XLSTART folder (like ``xlwings addin install``).
 
-    The add-in is built first when it does not exist yet (Windows). Excel opens
-    everything in XLSTART when it starts, so the ribbon and functions are there
-    in every workbook.
+    Without ``addin`` it is built afresh first (Windows), so after an upgrade the
+    installed add-in carries the current ribbon, VBA and worksheet functions.
+    Excel opens everything in XLSTART when it starts, so the ribbon and the
+    functions are there in every workbook.
     """
     if not (platform.startswith("win") or platform.startswith("darwin")):
         raise NeedsExcel(
@@ -297,11 +299,11 @@ def install(addin: Path, platform: str = sys.platform, progress: Callable[[str],
             "(Windows), copy it into Excel's XLSTART folder (Excel's startup_path) so it opens with Excel, "
             "on macOS also install xlwings' AppleScript (like `xlwings runpython install`), and write salesxl.conf "
             "(see `salesxl configure`).")
-    if not addin.exists():
+    if addin is None:
         if not platform.startswith("win"):
-            raise NeedsExcel(f"{addin} does not exist: build it with `salesxl addin build` on Windows "
-                             "(Excel's VBA object model is needed), then copy it here and install it.")
-        build(addin, progress, platform)
+            raise NeedsExcel("Excel for Mac cannot build the add-in: build it with `salesxl addin build` on "
+                             "Windows, copy salesxl.xlam here and run `salesxl addin install salesxl.xlam`.")
+        addin = build(Path(ADDIN_NAME).resolve(), progress, platform)
     import xlwings as xw
 
     progress("寻找 Excel 启动文件夹 Finding Excel's XLSTART folder")

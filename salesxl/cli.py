@@ -163,8 +163,9 @@ def addin_build(target: Path = typer.Argument(Path(addin.ADDIN_NAME), help="Wher
 
 
 @addin_app.command("install")
-def addin_install(addin_file: Path = typer.Argument(Path(addin.ADDIN_NAME), help="The built add-in.")):
-    """安装加载项 Install salesxl.xlam into Excel's XLSTART folder and write salesxl.conf."""
+def addin_install(addin_file: Optional[Path] = typer.Argument(
+        None, help="A built salesxl.xlam (macOS: built on Windows); without it, build afresh (Windows).")):
+    """安装加载项 Install the add-in into Excel's XLSTART folder (building it first) and write salesxl.conf."""
     def action():
         target = addin.install(addin_file, progress=lambda m: console.print(m))
         return target, addin.configure()

@@ -213,10 +213,12 @@ def test_configure_and_install_say_excel_is_needed_and_what_they_would_do(tmp_pa
     result = runner.invoke(app, ["configure"])
     assert result.exit_code == 4
     assert "INTERPRETER_WIN" in result.output and "salesxl.conf" in result.output
-    result = runner.invoke(app, ["addin", "install", str(tmp_path / "salesxl.xlam")])
+    result = runner.invoke(app, ["addin", "install"])
     assert result.exit_code == 4 and "XLSTART" in result.output
     with pytest.raises(addin.NeedsExcel, match="XLSTART"):
         addin.install(tmp_path / "salesxl.xlam", platform="linux")
+    with pytest.raises(addin.NeedsExcel, match="build it with `salesxl addin build` on Windows"):
+        addin.install(None, platform="darwin")
 
 
 def test_info_shows_versions_and_where_settings_live():

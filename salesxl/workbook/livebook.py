@@ -166,19 +166,21 @@ class LiveWorkbook:
 
 @contextmanager
 def quiet_excel(book) -> Iterator[None]:
-    """Manual calculation, no screen updating; on the way out restore them, the active sheet and selection."""
+    """Manual calculation, no screen updating, no events; afterwards restore them, the active sheet and selection."""
     app = book.app
-    calculation, screen_updating = app.calculation, app.screen_updating
+    calculation, screen_updating, events = app.calculation, app.screen_updating, app.enable_events
     active = book.sheets.active.name
     selection = book.selection
     selected = selection.address if selection is not None else None
     app.screen_updating = False
     app.calculation = "manual"
+    app.enable_events = False  # the planner's own Worksheet_Change macros do not fire on our writes
     try:
         yield
     finally:
         app.calculation = calculation
         app.screen_updating = screen_updating
+        app.enable_events = events
         if active in [s.name for s in book.sheets]:
             sheet = book.sheets[active]
             sheet.activate()

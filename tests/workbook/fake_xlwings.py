@@ -64,6 +64,7 @@ class App:
         self._calculation = "automatic"
         self.screen_updating = True
         self.display_alerts = True
+        self.enable_events = True
         self._status_bar: str | bool = False
         self.status_history: list[str | bool] = []
         self.alerts: list[dict] = []

@@ -181,7 +181,7 @@ def test_excel_state_is_restored_after_writing(workbook):
     original = livebook.write_plan
 
     def spy(sheet, plan):
-        seen.append((app.calculation, app.screen_updating))
+        seen.append((app.calculation, app.screen_updating, app.enable_events))
         original(sheet, plan)
 
     livebook.write_plan, saved = spy, livebook.write_plan
@@ -189,8 +189,8 @@ def test_excel_state_is_restored_after_writing(workbook):
         LiveWorkbook(book).write_sheets(sample_outputs())
     finally:
         livebook.write_plan = saved
-    assert seen == [("manual", False), ("manual", False)]
-    assert (app.calculation, app.screen_updating) == ("semiautomatic", True)
+    assert seen == [("manual", False, False), ("manual", False, False)]
+    assert (app.calculation, app.screen_updating, app.enable_events) == ("semiautomatic", True, True)
     assert book.sheets.active.name == "业务员 Reps" and book.selection.address == "$C$5:$D$7"
 
 
@@ -205,7 +205,7 @@ def test_excel_state_is_restored_when_a_write_fails(workbook, monkeypatch):
     monkeypatch.setattr(type(book.sheets[0].tables), "add", broken)
     with pytest.raises(RuntimeError, match="Excel said no"):
         LiveWorkbook(book).write_sheets(sample_outputs())
-    assert (app.calculation, app.screen_updating) == ("automatic", True)
+    assert (app.calculation, app.screen_updating, app.enable_events) == ("automatic", True, True)
     assert book.sheets.active.name == "产品 Products" and book.selection.address == "$A$1"
 
 
