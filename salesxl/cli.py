@@ -23,9 +23,9 @@ from rich.console import Console
 from rich.table import Table
 
 from . import addin, steps
-from .steps import about as _about  # noqa: F401  (makes steps.about importable as an attribute)
 from .demo import DEMO_SEED, demo_workbook_data
 from .problems import SEVERITY_LABEL, ProblemsFound
+from .steps.about import about
 from .steps.target import parse_month
 from .steps.target import target as target_step
 from .workbook.filebook import FileWorkbook
@@ -206,7 +206,7 @@ def configure():
 @app.command()
 def info():
     """帮助 Help: versions, the Python in use and where the add-in's settings live (as the ribbon's Help)."""
-    report(steps.about.about())
+    report(about())
 
 
 if __name__ == "__main__":

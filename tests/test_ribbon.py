@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import math
+import shutil
+
 import openpyxl
 import pytest
 import xlwings as xw
 
 from salesxl import ribbon
+from salesxl.steps.target import target
+from salesxl.workbook.filebook import FileWorkbook
 from salesxl.workbook.sheets import PROBLEMS
 
 from .workbook.fake_xlwings import book_from_file
+from .workbook.test_livebook import contents_of_fake, contents_of_file
 
 
 @pytest.fixture
@@ -108,3 +114,24 @@ def test_an_unexpected_failure_gives_the_status_bar_back(workbook, press, monkey
         press(workbook, "check", book)
     assert book.app.status_history == ["salesxl 检查 Check: half way", False]
     assert book.app.alerts == []
+
+
+def same_cells(a: dict, b: dict) -> bool:
+    """Equal cell by cell; numbers to 12 significant digits (a file stores them as decimal text)."""
+    def same(x, y):
+        if isinstance(x, (int, float)) and isinstance(y, (int, float)) and not isinstance(x, bool):
+            return math.isclose(x, y, rel_tol=1e-12, abs_tol=1e-9)
+        return x == y
+    return a.keys() == b.keys() and all(same(a[k][0], b[k][0]) and a[k][1] == b[k][1] for k in a)
+
+
+def test_target_from_the_ribbon_writes_what_the_cli_writes(workbook, tmp_path, press):
+    book = book_from_file(shutil.copy(workbook, tmp_path / "live.xlsx"))
+    result = target(FileWorkbook(workbook))
+    press(workbook, "target", book)
+    assert book.app.alerts[0]["mode"] == "info" and result.summary in book.app.alerts[0]["prompt"]
+    for name in ("月度目标 Month Target", "任务结构 Target Structure"):
+        file_cells, file_tables = contents_of_file(workbook, name)
+        live_cells, live_tables = contents_of_fake(book, name)
+        assert live_tables == file_tables and same_cells(file_cells, live_cells), name
+    assert [s.name for s in book.sheets] == openpyxl.load_workbook(workbook).sheetnames
