@@ -261,11 +261,14 @@ def make_month_actuals(seed: int, reps: pd.DataFrame, outlets: pd.DataFrame, pro
     By default the whole month. To finish a month whose first days already have actuals (the tracking
     demo's first two weeks), pass ``after`` = their last day and append these rows to them.
 
-    Each outlet sells about its usual month (its average over the months it sold in History, scaled by how the
-    same month last year compared with an average month, and a year's growth) times its rep's form this month: forms are spread evenly from 62 % to 138 %
-    so the month has reps under the floor, at base, challenge and sprint. A quarter of the reps push volume
-    products at the expense of flagship and profit ones (the product-mix condition catches them). The draws
-    do not depend on ``after`` or ``through``: any window is a slice of the same month.
+    Each outlet sells about its usual month (its average over the months it sold in History, scaled by how
+    the same month last year compared with an average month, and a year's growth) times its rep's form:
+    forms are spread evenly from 62 % to 138 %, so the month has reps under the floor, at base, challenge and
+    sprint. A rep hired in the last three months sells at most 60 % of an established rep of the region,
+    whatever outlets they took over. Each outlet's month is split over the roles by the planned mix; a
+    quarter of the reps push volume products at the expense of flagship and profit ones (the product-mix
+    condition catches them). The draws do not depend on ``after`` or ``through``: any window is a slice of
+    the same month.
     """
     rng = np.random.default_rng([seed, 7])
     cn = holidays.country_holidays("CN", years=month.year)
@@ -274,29 +277,34 @@ def make_month_actuals(seed: int, reps: pd.DataFrame, outlets: pd.DataFrame, pro
     months_sold = daily.groupby("outlet_id").date.apply(lambda d: d.dt.to_period("M").nunique())
     usual = daily.groupby("outlet_id").amount.sum() / months_sold
     by_month = daily.groupby(daily.date.dt.to_period("M")).amount.sum()
-    same_month = by_month.get(month - 12, by_month.mean())
-    lift = same_month / by_month.mean() * (1 + ANNUAL_GROWTH)
-    fallback = 0.5 * float(usual.median()) if len(usual) else REP_MONTHLY_BASE / 10  # a new rep's new outlets
-    active = reps[reps.active].rep_id.tolist()
-    form = dict(zip(active, rng.permutation(np.linspace(0.62, 1.38, len(active)))))
-    pushes_volume = set(rng.choice(active, size=max(1, len(active) // 4), replace=False))
+    lift = by_month.get(month - 12, by_month.mean()) / by_month.mean() * (1 + ANNUAL_GROWTH)
+    fallback = 0.5 * float(usual.median()) if len(usual) else REP_MONTHLY_BASE / 10  # an outlet with no history
+    expected = outlets.outlet_id.map(usual).fillna(fallback).to_numpy() * lift
+    active = reps[reps.active]
+    form = dict(zip(active.rep_id, rng.permutation(np.linspace(0.62, 1.38, len(active)))))
+    pushes_volume = set(rng.choice(active.rep_id.to_numpy(), size=max(1, len(active) // 4), replace=False))
+    new = set(active.rep_id[active.hire_date >= month.start_time - pd.Timedelta(days=90)])
+    ramp = new_rep_ramp(outlets, expected, active, new)
     selling = products[products.active].reset_index(drop=True)
-    base_weight = selling.role.map(ROLE_MIX).to_numpy() / selling.groupby("role").sku.transform("count").to_numpy()
-    skewed = base_weight * selling.role.map({"flagship": 0.45, "profit": 0.45, "volume": 2.2, "image": 1.0}).to_numpy()
+    roles = list(ROLE_MIX)
+    planned = np.array([ROLE_MIX[r] for r in roles])
+    pushed = planned * np.array([{"flagship": 0.75, "profit": 0.7, "volume": 1.5}.get(r, 1.0) for r in roles])
     rows = []
-    for outlet, rep in zip(outlets.outlet_id, outlets.rep_id):
+    for outlet, rep, amount in zip(outlets.outlet_id, outlets.rep_id, expected):
         if rep not in form:
             continue
-        amount = float(usual.get(outlet, fallback)) * lift * form[rep] * rng.lognormal(0, 0.15)
-        weight = skewed if rep in pushes_volume else base_weight
+        amount *= form[rep] * ramp.get(rep, 1.0) * rng.lognormal(0, 0.15)
+        shares = (pushed if rep in pushes_volume else planned) * rng.lognormal(0, 0.2, len(roles))
         order_days = sorted(rng.choice(len(days), size=min(2, len(days)), replace=False))
         for day in order_days:
-            picks = rng.choice(len(selling), size=4, replace=False, p=weight / weight.sum())
-            split = rng.dirichlet(np.ones(4) * 2) * amount / len(order_days)
-            for sku_i, part in zip(picks, split):
+            for role, share in zip(roles, shares / shares.sum()):
+                candidates = selling.index[selling.role == role]
+                if not len(candidates):
+                    continue
+                sku_i = rng.choice(candidates)
                 price = float(selling.unit_price[sku_i])
-                qty = float(round(part / price))
-                if qty > 0:  # a line too small for one unit is not sold (keeps the month unbiased)
+                qty = float(np.floor(amount * share / len(order_days) / price + rng.random()))  # unbiased rounding
+                if qty > 0:
                     rows.append((days[day], rep, outlet, selling.sku[sku_i], qty, qty * price))
     frame = pd.DataFrame(rows, columns=["date", "rep_id", "outlet_id", "sku", "qty", "amount"])
     frame = frame.sort_values(["date", "rep_id", "outlet_id", "sku"], kind="stable").reset_index(drop=True)
@@ -305,6 +313,20 @@ def make_month_actuals(seed: int, reps: pd.DataFrame, outlets: pd.DataFrame, pro
     if through is not None:
         frame = frame[frame.date <= pd.Timestamp(through)]
     return frame.reset_index(drop=True)
+
+
+def new_rep_ramp(outlets: pd.DataFrame, expected: np.ndarray, active: pd.DataFrame, new: set) -> dict[str, float]:
+    """Per new rep, the factor that brings their outlets' month to at most 60 % of an established rep's."""
+    by_rep = pd.Series(expected, index=outlets.rep_id.to_numpy()).groupby(level=0).sum()
+    region = dict(zip(active.rep_id, active.region))
+    ramp = {}
+    for rep in new:
+        peers = [by_rep.get(r, 0.0) for r in active.rep_id if region[r] == region[rep] and r not in new]
+        peers = peers or [by_rep.get(r, 0.0) for r in active.rep_id if r not in new]
+        own = by_rep.get(rep, 0.0)
+        if own > 0 and peers:
+            ramp[rep] = min(1.0, 0.6 * float(np.mean(peers)) / own)
+    return ramp
 
 
 def make_incentive_rules(reps: pd.DataFrame) -> pd.DataFrame:

@@ -507,9 +507,7 @@ def settle(plan: Plan, facts: RepFacts, unit: float = 0.01, signature_unknown: s
             forfeit = True
             zh.append("签署状态未知 → 暂扣奖励")
             en.append("signature unknown → reward withheld")
-        else:
-            zh.append("签署状态未知，照发")
-            en.append("signature unknown, paid")
+        # unknown and paid: the sheet's note says so once, not on every row
 
     withheld = bonus + commission if forfeit else (bonus if withhold_bonus else 0.0)
     eligible = bonus + commission - withheld

@@ -152,8 +152,9 @@ class LiveWorkbook:
         sheet = self.book.sheets[name]
         last = sheet.used_range.last_cell
         block = sheet.range((1, 1), (last.row, last.column))
-        rows = block.options(ndim=2, err_to_str=True).value
-        return RawSheet(sheet.name, [list(r) for r in rows], merged_areas(sheet, last.row, last.column))
+        rows = [list(r) for r in block.options(ndim=2, err_to_str=True).value]
+        return RawSheet(sheet.name, rows, merged_areas(sheet, last.row, last.column),
+                        percent_cells=percent_cells(sheet, rows))
 
     def write_sheets(self, outputs: Sequence[SheetOutput]) -> None:
         replaced = {o.sheet.name.casefold() for o in outputs}
@@ -227,6 +228,30 @@ def write_plan(sheet, plan: SheetPlan) -> None:
             font.color = rgb(font_rgb)
     for column, column_width in plan.widths.items():
         sheet.range((1, column)).column_width = column_width
+
+
+def percent_cells(sheet, rows: list[list]) -> set[tuple[int, int]]:
+    """Number cells formatted as a percentage (Excel shows 1.2 as 120 %), found by halving.
+
+    Per column, the stretch from its first to its last number is asked for its
+    ``NumberFormat``; Excel answers None when the cells' formats differ, and such a
+    stretch is halved. A column of one format costs one call.
+    """
+    found: set[tuple[int, int]] = set()
+    width = max((len(r) for r in rows), default=0)
+    for c in range(1, width + 1):
+        numbers = [r for r, row in enumerate(rows, start=1)
+                   if c <= len(row) and isinstance(row[c - 1], (int, float)) and not isinstance(row[c - 1], bool)]
+        stretches = [(numbers[0], numbers[-1])] if numbers else []
+        while stretches:
+            top, bottom = stretches.pop()
+            fmt = sheet.range((top, c), (bottom, c)).number_format
+            if fmt is None:
+                middle = (top + bottom) // 2
+                stretches += [(top, middle), (middle + 1, bottom)]
+            elif "%" in fmt:
+                found |= {(r, c) for r in numbers if top <= r <= bottom}
+    return found
 
 
 def merged_areas(sheet, last_row: int, last_col: int) -> list[tuple[int, int, int, int]]:

@@ -16,6 +16,8 @@ What it follows, and where it is documented:
   a formula, and number- or date-looking text becomes a number or a date.
 * A formula with a structured reference (``Table1[Col]``) to a table that does
   not exist is refused, as Excel refuses it.
+* ``Range.number_format`` passes COM's ``NumberFormat`` through: the format
+  when every cell of the range has the same one, None (Null) when they differ.
 * ``Range.merge_cells`` passes COM's ``MergeCells`` through: False when no cell
   is merged, True when all are, None when mixed. ``merge_area`` is the merged
   area holding the top-left cell, or that cell.
@@ -355,8 +357,10 @@ class Range:
 
     # formats -----------------------------------------------------------------------------------
     @property
-    def number_format(self) -> str:
-        return self.sheet.cell(self.r1, self.c1).number_format
+    def number_format(self) -> str | None:
+        formats = {self.sheet.cells.get((r, c), Cell()).number_format
+                   for r in range(self.r1, self.r2 + 1) for c in range(self.c1, self.c2 + 1)}
+        return formats.pop() if len(formats) == 1 else None  # COM's NumberFormat is Null for mixed formats
 
     @number_format.setter
     def number_format(self, fmt: str) -> None:

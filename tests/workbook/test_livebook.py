@@ -85,6 +85,19 @@ def test_both_backends_read_the_same_raw_sheets(workbook):
     for name in file.sheet_names():
         a, b = file.read_sheet(name), live.read_sheet(name)
         assert (b.name, b.rows, b.merged, b.date1904) == (a.name, a.rows, a.merged, a.date1904), name
+        assert b.percent_cells == a.percent_cells, name
+
+
+def test_percent_formatted_numbers_are_found_by_halving():
+    """Excel shows 1.2 formatted 0% as 120 %: the live backend must know, as the file backend does."""
+    book = Book()
+    sheet = book.sheets.add(name="s")
+    sheet.range("A1").value = [["门槛 Threshold", "金额 Amount"], [1.2, 800.0], [0.8, 500.0], [None, 1.0], [1.5, 2.0]]
+    sheet.range("A2:A5").number_format = "0.0%"
+    sheet.range("B2:B5").number_format = "#,##0.00"
+    sheet.range("B5").number_format = "0%"
+    found = livebook.percent_cells(sheet, sheet.range("A1:B5").options(ndim=2).value)
+    assert found == {(2, 1), (3, 1), (5, 1), (5, 2)}
 
 
 def test_both_backends_find_the_same_problems(workbook):
