@@ -266,9 +266,9 @@ def make_month_actuals(seed: int, reps: pd.DataFrame, outlets: pd.DataFrame, pro
     forms are spread evenly from 62 % to 138 %, so the month has reps under the floor, at base, challenge and
     sprint. A rep hired in the last three months sells at most 60 % of an established rep of the region,
     whatever outlets they took over. Each outlet's month is split over the roles by the planned mix; a
-    quarter of the reps push volume products at the expense of flagship and profit ones (the product-mix
-    condition catches them). The draws do not depend on ``after`` or ``through``: any window is a slice of
-    the same month.
+    quarter of the reps, all of them above 110 % form, push volume products at the expense of flagship and
+    profit ones to reach their tiers (the product-mix condition catches them). The draws do not depend on
+    ``after`` or ``through``: any window is a slice of the same month.
     """
     rng = np.random.default_rng([seed, 7])
     cn = holidays.country_holidays("CN", years=month.year)
@@ -282,13 +282,14 @@ def make_month_actuals(seed: int, reps: pd.DataFrame, outlets: pd.DataFrame, pro
     expected = outlets.outlet_id.map(usual).fillna(fallback).to_numpy() * lift
     active = reps[reps.active]
     form = dict(zip(active.rep_id, rng.permutation(np.linspace(0.62, 1.38, len(active)))))
-    pushes_volume = set(rng.choice(active.rep_id.to_numpy(), size=max(1, len(active) // 4), replace=False))
+    strong = [r for r in active.rep_id if form[r] > 1.1]  # volume buys tiers: the strong reps are tempted
+    pushes_volume = set(rng.choice(strong, size=max(1, len(active) // 4), replace=False)) if strong else set()
     new = set(active.rep_id[active.hire_date >= month.start_time - pd.Timedelta(days=90)])
     ramp = new_rep_ramp(outlets, expected, active, new)
     selling = products[products.active].reset_index(drop=True)
     roles = list(ROLE_MIX)
     planned = np.array([ROLE_MIX[r] for r in roles])
-    pushed = planned * np.array([{"flagship": 0.75, "profit": 0.7, "volume": 1.5}.get(r, 1.0) for r in roles])
+    pushed = planned * np.array([{"flagship": 0.55, "profit": 0.5, "volume": 1.9}.get(r, 1.0) for r in roles])
     rows = []
     for outlet, rep, amount in zip(outlets.outlet_id, outlets.rep_id, expected):
         if rep not in form:

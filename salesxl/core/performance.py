@@ -733,10 +733,10 @@ REP_COLUMNS = ["rep_id", "name", "region", "scope", "target", "base", "challenge
 def settle_reps(books: MonthEnd, plans: dict[str, Plan], actuals: pd.DataFrame, unit: float,
                 unknown_signature: str) -> pd.DataFrame:
     """One row per rep with a target: the figures, the settlement and the ranks."""
-    actual_by_rep = actuals.groupby(actuals["rep_id"].astype(str))["amount"].sum()
-    role_actual = actuals.groupby([actuals["rep_id"].astype(str), "role"])["amount"].sum()
+    actual_by_rep = actuals.groupby(actuals["rep_id"].astype(str))["amount"].sum().to_dict()
+    role_actual = actuals.groupby([actuals["rep_id"].astype(str), "role"])["amount"].sum().to_dict()
     skus = books.rep_sku_targets
-    role_target = skus.groupby([skus["rep_id"].astype(str), "role"])["sku_target"].sum()
+    role_target = skus.groupby([skus["rep_id"].astype(str), "role"])["sku_target"].sum().to_dict()
     signed = {}
     if books.signatures is not None:
         signed = {str(r): (None if pd.isna(s) else bool(s))
@@ -821,29 +821,32 @@ def core_outlet_totals(books: MonthEnd, actuals: pd.DataFrame) -> pd.DataFrame:
     outlets = books.outlet_targets[books.outlet_targets["core"].fillna(False).astype(bool)]
     if outlets.empty:
         return pd.DataFrame(columns=columns)
-    with_outlet = actuals[actuals["outlet_id"].notna()]
-    by_outlet = with_outlet.groupby(with_outlet["outlet_id"].astype(str))["amount"].sum()
-    by_outlet_sku = with_outlet.groupby([with_outlet["outlet_id"].astype(str),
-                                         with_outlet["sku"].astype(str)])["amount"].sum()
-    sku_targets = books.core_outlet_sku_targets
-    sku_targets = sku_targets[sku_targets["outlet_sku_target"] > 0]
+    sold = actuals[actuals["outlet_id"].notna()]
+    sold = sold.assign(outlet_id=sold["outlet_id"].astype(str), sku=sold["sku"].astype(str))
+    by_outlet = sold.groupby("outlet_id")["amount"].sum()
+    by_outlet_sku = sold.groupby(["outlet_id", "sku"])["amount"].sum()
+    lines = books.core_outlet_sku_targets
+    lines = lines[lines["outlet_sku_target"] > 0]
+    lines = pd.DataFrame({"outlet_id": lines["outlet_id"].astype(str).to_numpy(),
+                          "sku": lines["sku"].astype(str).to_numpy(),
+                          "target": lines["outlet_sku_target"].to_numpy(dtype="float64")})
+    keys = pd.MultiIndex.from_arrays([lines["outlet_id"], lines["sku"]])
+    lines["met"] = by_outlet_sku.reindex(keys).fillna(0.0).to_numpy() >= lines["target"].to_numpy() - EPS
+    counted = lines.groupby("outlet_id").agg(targeted=("sku", "size"), met=("met", "sum"))
     names = {}
     if books.outlets is not None:
         names = dict(zip(books.outlets["outlet_id"].astype(str), books.outlets["name"]))
-    rows = []
-    for _, o in outlets.iterrows():
-        outlet = str(o["outlet_id"])
-        actual = round(float(by_outlet.get(outlet, 0.0)), 2)
-        own = sku_targets[sku_targets["outlet_id"].astype(str) == outlet]
-        met = sum(reaches(float(by_outlet_sku.get((outlet, str(s)), 0.0)), float(t))
-                  for s, t in zip(own["sku"], own["outlet_sku_target"]))
-        rows.append({"outlet_id": outlet, "name": names.get(outlet), "rep_id": o["rep_id"], "region": o["region"],
-                     "target": float(o["outlet_target"]), "actual": actual,
-                     "attainment": attainment(actual, float(o["outlet_target"])),
-                     "skus_targeted": len(own), "skus_met": int(met)})
-    out = pd.DataFrame(rows, columns=columns)
+    ids = outlets["outlet_id"].astype(str)
+    out = pd.DataFrame({
+        "outlet_id": ids.to_numpy(), "name": ids.map(names).to_numpy(), "rep_id": outlets["rep_id"].to_numpy(),
+        "region": outlets["region"].to_numpy(), "target": outlets["outlet_target"].to_numpy(dtype="float64"),
+        "actual": ids.map(by_outlet).fillna(0.0).round(2).to_numpy(),
+        "skus_targeted": ids.map(counted["targeted"]).fillna(0).astype("int64").to_numpy(),
+        "skus_met": ids.map(counted["met"]).fillna(0).astype("int64").to_numpy(),
+    })
+    out["attainment"] = [attainment(a, t) for a, t in zip(out["actual"], out["target"])]
     out["attainment"] = out["attainment"].astype("float64")
-    return out
+    return out[columns]
 
 
 def summary_block(reps: pd.DataFrame, top_n: int) -> pd.DataFrame:

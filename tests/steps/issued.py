@@ -3,8 +3,9 @@
 A stand-in for ``salesxl breakdown`` (built in parallel): each active rep's
 target is 1.25 × the usual month of their outlets over the last twelve months
 (the year-end push; half the median outlet for an outlet with no history; 50,000 for a rep
-without outlets), tiers 1.0 / 1.1 / 1.2 of it; the rep's SKU, outlet and core
-outlet × SKU targets split it by history share with exact rounding. Only the
+without outlets), tiers 1.0 / 1.1 / 1.2 of it; its SKU targets follow the planned
+role mix (equal within a role), its outlet targets the outlets' history, and core
+outlet × SKU targets the rep's SKU targets, all with exact rounding. Only the
 shape matters here: it follows the issued-sheet contract in
 ``salesxl.workbook.sheets`` (ISSUED_*).
 """
@@ -31,8 +32,8 @@ def columns_of(schema, kinds=None):
 
 
 def issued_targets(path) -> dict[str, pd.DataFrame]:
-    inputs, problems = read_inputs(FileWorkbook(path), only=["settings", "history", "products", "reps", "regions",
-                                                              "outlets"])
+    inputs, problems = read_inputs(FileWorkbook(path), only=["settings", "history", "products", "role_mix", "reps",
+                                                              "regions", "outlets"])
     assert not [p for p in problems if p.severity == "error"]
     month = inputs.settings["plan_month"]
     history = inputs["history"]
@@ -46,14 +47,15 @@ def issued_targets(path) -> dict[str, pd.DataFrame]:
     outlets = inputs["outlets"]
     expected = outlets["outlet_id"].map(usual).fillna(usual.median() / 2)
     by_rep = expected.groupby(outlets["rep_id"]).sum()
+    role_share = dict(zip(inputs["role_mix"]["role"], inputs["role_mix"]["share"]))
+    per_role = products["role"].value_counts().to_dict()
     rep_rows, sku_rows = [], []
     for _, r in reps.iterrows():
         target = float(round(by_rep.get(r["rep_id"], 0) * 1.25)) or 50_000.0
         rep_rows.append({"month": month, "rep_id": r["rep_id"], "name": r["name"], "region": r["region"],
                          "target": target, "base": target, "challenge": float(round(target * 1.1)),
                          "sprint": float(round(target * 1.2))})
-        mix = recent[recent["rep_id"] == r["rep_id"]].groupby("sku")["amount"].sum()
-        weights = [float(mix.get(s, 0)) + 1.0 for s in products["sku"]]
+        weights = [role_share[role] / per_role[role] for role in products["role"]]
         for sku, role, part in zip(products["sku"], products["role"], allocate(target, weights)):
             sku_rows.append({"rep_id": r["rep_id"], "sku": sku, "role": role, "sku_target": float(part)})
     rep_targets, rep_sku = pd.DataFrame(rep_rows), pd.DataFrame(sku_rows)
