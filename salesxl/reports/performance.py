@@ -29,7 +29,7 @@ REP_COLUMNS = [
     OutColumn("rep_id", "业务员编号", "Rep ID"),
     OutColumn("name", "姓名", "Name"),
     OutColumn("region", "区域", "Region"),
-    OutColumn("scope", "适用规则", "Rules of"),
+    OutColumn("scope", "适用规则", "Rule set"),
     OutColumn("target", "目标", "Target", "amount", total=True),
     OutColumn("base", "基础目标", "Base", "amount", total=True),
     OutColumn("challenge", "挑战目标", "Challenge", "amount", total=True),

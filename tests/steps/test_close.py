@@ -140,7 +140,7 @@ def test_every_payout_on_the_sheet_is_reproducible_by_hand(closable):
     reasons = " ".join(reps["原因说明 Reason (English)"])
     for phrase in ("below floor", "tier bonus withheld", "accelerated ×1.5", "reached sprint"):
         assert phrase in reasons
-    assert set(reps["适用规则 Rules of"]) == {"全体 everyone", "西南", "R007"}
+    assert set(reps["适用规则 Rule set"]) == {"全体 everyone", "西南", "R007"}
 
 
 def test_totals_reconcile_across_the_sheet(closable):
