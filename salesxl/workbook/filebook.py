@@ -127,7 +127,10 @@ class FileWorkbook:
         if self._read is not None and current != self._read:
             raise file_problem(self.path, "changed-meanwhile", "工作簿在salesxl运行期间被修改过，未写入；请重新运行",
                                "the workbook changed while salesxl was running, so nothing was written; run again")
-        written = write_outputs(current, outputs)
+        try:
+            written = write_outputs(current, outputs)
+        except ProblemsFound as found:  # problems with the file as a whole name the file
+            raise ProblemsFound([p.at(sheet=self.path.name) if p.sheet is None else p for p in found.problems]) from found
         write_atomically(self.path, written, original=current)
         self._read, self._values = written, None
 

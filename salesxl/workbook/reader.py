@@ -64,6 +64,8 @@ def read_inputs(book: WorkbookBackend, only: Iterable[str] | None = None,
         inputs.tables[schema.key], inputs.layouts[schema.key] = frame, layout
         problems += found
     problems += check_references(inputs, schemas)
+    if "reps" in inputs.tables:
+        problems += check_manager_cycles(inputs.tables["reps"], inputs.layouts["reps"])
     if "settings" in inputs.tables:
         inputs.settings, found = read_settings(inputs.tables["settings"], inputs.layouts["settings"])
         problems += found
@@ -243,6 +245,41 @@ def check_references(inputs: Inputs, schemas: list[SheetSchema]) -> list[Problem
                                         f"{len(unknown) - shown} more rows refer to unknown values",
                                         severity, letter, header))
     return problems
+
+
+def check_manager_cycles(reps: pd.DataFrame, layout: SheetLayout) -> list[Problem]:
+    """A rep whose chain of managers comes back to them (R001 → R002 → R001) has no one to report to.
+
+    A manager counts as a rep when the cell holds a rep's ID or name; any other text (``华东经理``)
+    is a manager outside the rep list and ends the chain.
+    """
+    if reps.empty or "manager" not in reps:
+        return []
+    ids = {str(v): row for row, v in reps["rep_id"].items() if v is not None}
+    names = reps["name"].dropna().astype(str)
+    unique_names = {n: row for row, n in names.items() if (names == n).sum() == 1}
+    boss = {}
+    for row, manager in reps["manager"].items():
+        if manager is not None and str(manager).strip():
+            target = ids.get(str(manager).strip(), unique_names.get(str(manager).strip()))
+            if target is not None:
+                boss[row] = target
+    letter, header = layout.columns.get("manager", (None, None))
+    problems, reported = [], set()
+    for start in boss:
+        chain, row = [start], boss[start]
+        while row in boss and row not in chain:
+            chain.append(row)
+            row = boss[row]
+        if row != start or start in reported:
+            continue
+        reported |= set(chain)
+        loop = " → ".join(str(reps.at[r, "rep_id"]) for r in chain + [start])
+        for r in chain:
+            problems.append(Problem(layout.sheet_name, int(r), "manager", "manager-cycle",
+                                    f"主管关系形成循环：{loop}", f"the managers go round in a circle: {loop}",
+                                    letter=letter, header=header))
+    return sorted(problems, key=lambda p: p.row)
 
 
 def read_settings(frame: pd.DataFrame, layout: SheetLayout) -> tuple[dict[str, Any], list[Problem]]:

@@ -86,7 +86,10 @@ class Splice:
         self.part = main_part(package)
         self.root = parse_xml(package.read(self.part))
         if etree.QName(self.root).namespace != MAIN:
-            raise PackageError("the workbook is saved as Strict Open XML; save it as an ordinary Excel workbook")
+            raise ProblemsFound([Problem(None, None, None, "strict-format",
+                                         "工作簿是“Strict Open XML”格式，salesxl只能读取不能写入；请在Excel中另存为“Excel工作簿(*.xlsx)”",
+                                         "the workbook is saved as Strict Open XML, which salesxl can read but not "
+                                         "write; save it in Excel as an ordinary Excel Workbook (*.xlsx)")])
         self.rels_part = rels_name(self.part)
         self.rels = parse_xml(package.read(self.rels_part)) if self.rels_part in package else \
             etree.Element(f"{{{RELATIONSHIPS_NS}}}Relationships", nsmap={None: RELATIONSHIPS_NS})
@@ -139,6 +142,12 @@ class Splice:
 
     def plan(self, outputs: Sequence[SheetOutput]) -> list[tuple[SheetOutput, etree._Element | None]]:
         """Pair each output with the sheet it replaces (or None); refuse sheets salesxl does not own."""
+        protection = self.child("workbookProtection")
+        if protection is not None and protection.get("lockStructure", "0").lower() in ("1", "true"):
+            raise ProblemsFound([Problem(None, None, None, "workbook-protected",
+                                         "工作簿结构受保护（审阅→保护工作簿），salesxl无法添加或替换工作表；请取消保护后重试",
+                                         "the workbook's structure is protected (Review > Protect Workbook), so salesxl "
+                                         "cannot add or replace sheets; unprotect it and run again")])
         owned = self.owned_sheets()
         plan, clashes = [], []
         for output in outputs:
