@@ -57,6 +57,11 @@ def check_openable(path: Path) -> None:
         raise locked(path) from exc
     if head == OLE_SIGNATURE:
         raise old_or_encrypted(path)
+    if path.suffix.lower() in (".xls", ".csv"):
+        raise file_problem(path, "not-xlsx",
+                           f"这个 {path.suffix} 文件不是Excel工作簿（常见于系统导出的网页或文本）；请在Excel中打开并另存为 .xlsx",
+                           f"this {path.suffix} file is not an Excel workbook (often a web page or text exported by "
+                           "another system); open it in Excel and save it as .xlsx")
     if path.suffix.lower() not in SUFFIXES:
         raise file_problem(path, "not-xlsx", f"只支持 .xlsx/.xlsm，不支持 {path.suffix}",
                            f"only .xlsx/.xlsm are supported, not {path.suffix}")

@@ -51,9 +51,11 @@ def read_inputs(book: WorkbookBackend, only: Iterable[str] | None = None,
     schemas = [s for s in schemas if wanted is None or s.key in wanted]
     inputs, problems = Inputs(), []
     names = book.sheet_names()
+    missing = set()
     for schema in schemas:
         name = find_sheet(schema, names)
         if name is None:
+            missing.add(schema.key)
             inputs.tables[schema.key] = empty_frame(schema)
             inputs.layouts[schema.key] = SheetLayout(schema.key, schema.name)
             if schema.required:
@@ -68,7 +70,7 @@ def read_inputs(book: WorkbookBackend, only: Iterable[str] | None = None,
         problems += check_manager_cycles(inputs.tables["reps"], inputs.layouts["reps"])
     if "settings" in inputs.tables:
         inputs.settings, found = read_settings(inputs.tables["settings"], inputs.layouts["settings"])
-        problems += found
+        problems += found if "settings" not in missing else []  # the missing sheet was reported already
     return inputs, problems
 
 
@@ -126,6 +128,7 @@ def read_table(schema: SheetSchema, raw: RawSheet) -> tuple[pd.DataFrame, SheetL
         uncached = [(j, col) for j, col in matched.items() if (r, j + 1) in raw.uncached]
         if all(v is None or (isinstance(v, str) and not v.strip()) for v in cells.values()) and not uncached:
             continue  # blank rows between data are harmless
+        never_calculated = {col.key for j, col in uncached}  # said once, not again as "empty"
         for j, col in uncached:
             at(r, col.key, "formula-without-value", "公式没有计算结果，请在Excel中打开并保存后再试",
                "the formula has no calculated value; open and save the file in Excel, then retry")
@@ -136,7 +139,7 @@ def read_table(schema: SheetSchema, raw: RawSheet) -> tuple[pd.DataFrame, SheetL
             if issue:
                 at(r, column.key, issue[1], issue[2], issue[3], issue[0])
             if value is BLANK:
-                if column.must_fill and column.key in cells and not issue:
+                if column.must_fill and column.key in cells and not issue and column.key not in never_calculated:
                     at(r, column.key, "empty-required", f"必填项“{column.label}”为空",
                        f"the required cell '{column.label}' is empty")
                 value = column.default
