@@ -95,33 +95,35 @@ class WorkbookValues:
         merged: list[tuple[int, int, int, int]] = []
         uncached: set[tuple[int, int]] = set()
         row = col = 0
-        events = etree.iterparse(BytesIO(self.package.read(part)), events=("start", "end"),
+        current_row = None
+        events = etree.iterparse(BytesIO(self.package.read(part)), events=("end",), tag=("{*}c", "{*}mergeCell"),
                                  resolve_entities=False, no_network=True, huge_tree=True)
-        for event, element in events:
-            tag = local_name(element)
-            if event == "start":
-                if tag == "row":
-                    row = int(element.get("r") or row + 1)
-                    col = 0
+        for _, element in events:
+            if element.tag.endswith("mergeCell"):
+                if element.get("ref"):
+                    c1, r1, c2, r2 = range_boundaries(element.get("ref"))
+                    merged.append((r1, c1, r2, c2))
                 continue
-            if tag == "c":
-                ref = element.get("r")
-                if ref:
-                    row, col = coordinate_to_tuple(ref)
-                else:
-                    col += 1
-                value, formula_without_value = self._value(element)
-                if formula_without_value:
-                    uncached.add((row, col))
-                    cells.setdefault((row, col), None)
-                elif value is not None:
-                    cells[(row, col)] = value
-                element.clear()
-            elif tag == "mergeCell" and element.get("ref"):
-                c1, r1, c2, r2 = range_boundaries(element.get("ref"))
-                merged.append((r1, c1, r2, c2))
-            elif tag == "row":
-                element.clear()
+            ref = element.get("r")
+            if ref:
+                row, col = coordinate_to_tuple(ref)
+            else:  # a writer that leaves out cell references: count rows and cells
+                parent = element.getparent()
+                if parent is not current_row:
+                    current_row = parent
+                    row = int(parent.get("r") or row + 1) if parent is not None else row + 1
+                    col = 0
+                col += 1
+            value, formula_without_value = self._value(element)
+            if formula_without_value:
+                uncached.add((row, col))
+                cells.setdefault((row, col), None)
+            elif value is not None:
+                cells[(row, col)] = value
+            element.clear()
+            line = element.getparent()
+            while line is not None and line.getprevious() is not None:
+                del line.getparent()[0]  # rows already read: keep memory flat on long sheets
         return cells, merged, uncached
 
     def _value(self, cell) -> tuple[Any, bool]:
@@ -130,11 +132,14 @@ class WorkbookValues:
         formula = value = None
         inline = None
         for child in cell:
-            name = local_name(child)
-            if name == "f":
+            tag = child.tag
+            if not isinstance(tag, str):
+                continue
+            name = tag[tag.rfind("}") + 1:]
+            if name == "v":
+                value = child.text or ""
+            elif name == "f":
                 formula = child
-            elif name == "v":
-                value = child.text
             elif name == "is":
                 inline = child
         if kind == "inlineStr":
@@ -212,11 +217,14 @@ def rel_id(element) -> str | None:
 
 
 def rich_text(element) -> str:
-    """The text of a string item: plain ``<t>`` or rich-text runs, without phonetic guides (``rPh``)."""
+    """The text of a string item: plain ``<t>`` or rich-text runs ``<r><t>``, without phonetic guides (``rPh``)."""
     parts = []
-    for node in element.iter():
-        if local_name(node) == "t" and not any(local_name(a) == "rPh" for a in node.iterancestors()):
-            parts.append(node.text or "")
+    for child in element:
+        name = local_name(child)
+        if name == "t":
+            parts.append(child.text or "")
+        elif name == "r":
+            parts.extend(t.text or "" for t in child if local_name(t) == "t")
     return unescape("".join(parts))
 
 
