@@ -20,6 +20,7 @@ from openpyxl.utils import get_column_letter
 from ..problems import Problem
 from .backend import RawSheet, WorkbookBackend
 from .cells import BLANK, parse_cell
+from .render import TOTAL_LABEL
 from .schema import Column, SheetLayout, SheetSchema, normalise_label
 from .sheets import INPUT_SHEETS, SETTINGS
 
@@ -95,7 +96,8 @@ def read_table(schema: SheetSchema, raw: RawSheet) -> tuple[pd.DataFrame, SheetL
         letter, header = layout.columns.get(key, (None, None))
         problems.append(Problem(raw.name, row, key, code, zh, en, severity, letter, header))
 
-    header_row, matched, duplicates = find_header(schema, raw.rows)
+    # An issued sheet may hold several tables; each issued schema finds its own header anywhere.
+    header_row, matched, duplicates = find_header(schema, raw.rows, None if schema.issued else HEADER_SEARCH_ROWS)
     layout.header_row = header_row
     for j, column in matched.items():
         layout.columns[column.key] = (get_column_letter(j + 1), str(raw.rows[header_row - 1][j]).strip())
@@ -108,7 +110,7 @@ def read_table(schema: SheetSchema, raw: RawSheet) -> tuple[pd.DataFrame, SheetL
             problems.append(Problem(raw.name, header_row, column.key, "missing-column",
                                     f"第{header_row}行缺少必填列“{column.label}”",
                                     f"row {header_row} has no required column '{column.label}'"))
-    if header_row > 1:
+    if header_row > 1 and not schema.issued:  # issued sheets have a title block above the table
         problems.append(Problem(raw.name, header_row, None, "header-not-first-row",
                                 f"表头在第{header_row}行，不在第1行；已从该行读取",
                                 f"the header is on row {header_row}, not row 1; read from there", "notice"))
@@ -126,7 +128,10 @@ def read_table(schema: SheetSchema, raw: RawSheet) -> tuple[pd.DataFrame, SheetL
     for r, row in enumerate(raw.rows[header_row:], start=header_row + 1):
         cells = {col.key: (row[j] if j < len(row) else None) for j, col in matched.items()}
         uncached = [(j, col) for j, col in matched.items() if (r, j + 1) in raw.uncached]
-        if all(v is None or (isinstance(v, str) and not v.strip()) for v in cells.values()) and not uncached:
+        blank = all(v is None or (isinstance(v, str) and not v.strip()) for v in cells.values()) and not uncached
+        if schema.issued and (blank or (row and row[0] == TOTAL_LABEL)):
+            break  # an issued sheet's first table ends here; other blocks follow
+        if blank:
             continue  # blank rows between data are harmless
         never_calculated = {col.key for j, col in uncached}  # said once, not again as "empty"
         for j, col in uncached:
@@ -155,10 +160,12 @@ def read_table(schema: SheetSchema, raw: RawSheet) -> tuple[pd.DataFrame, SheetL
     return frame, layout, problems
 
 
-def find_header(schema: SheetSchema, rows: list[list[Any]]):
-    """The row (1-based) among the first rows that names the most declared columns."""
+def find_header(schema: SheetSchema, rows: list[list[Any]], search: int | None):
+    """The row (1-based) among the first ``search`` rows (all if None) that names the most declared columns."""
     best_row, best = 1, ({}, [])
-    for r, row in enumerate(rows[:HEADER_SEARCH_ROWS], start=1):
+    for r, row in enumerate(rows[:search], start=1):
+        if not row or not isinstance(row[0], str):
+            continue  # a header row starts with a label
         matched, duplicates = match_headers(schema, row)
         if len(matched) > len(best[0]):
             best_row, best = r, (matched, duplicates)

@@ -19,7 +19,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .backend import OutTable, SheetOutput
+from .backend import Link, OutTable, SheetOutput
 
 NUMBER_FORMATS = {
     "amount": "#,##0.00",
@@ -35,8 +35,10 @@ HEADING_FONT = Font(bold=True, size=11)
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
 NOTE_FONT = Font(italic=True, color="7F6000")
+LINK_FONT = Font(underline="single", color="0563C1")
 TOTAL_FONT = Font(bold=True)
 TABLE_STYLE = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
+TOTAL_LABEL = "合计 Total"
 
 
 def excel_value(value: Any) -> Any:
@@ -59,8 +61,14 @@ def excel_value(value: Any) -> Any:
 
 
 def put(ws: Worksheet, row: int, column: int, value: Any):
-    """Write one value; text that looks like a formula stays text (no formula injection)."""
+    """Write one value; text that looks like a formula stays text (no formula injection).
+
+    Only a :class:`~salesxl.workbook.backend.Link` becomes a formula (``HYPERLINK``).
+    """
     cell = ws.cell(row=row, column=column)
+    if isinstance(value, Link):
+        cell.value, cell.font = value.formula, LINK_FONT
+        return cell
     value = excel_value(value)
     cell.value = value
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
@@ -133,7 +141,7 @@ def render_table(ws: Worksheet, top: int, table: OutTable, name: str, widths: di
     ws.add_table(excel_table)
     if any(c.total for c in columns):
         totals = last + 1
-        ws.cell(row=totals, column=1, value="合计 Total").font = TOTAL_FONT
+        ws.cell(row=totals, column=1, value=TOTAL_LABEL).font = TOTAL_FONT
         for j, column in enumerate(columns, start=1):
             if column.total:
                 cell = ws.cell(row=totals, column=j, value=f"=SUBTOTAL(109,{name}[{escape(column.label)}])")

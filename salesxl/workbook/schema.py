@@ -120,6 +120,8 @@ class SheetSchema:
         unique: column-key tuples that must be unique together.
         required: the sheet must exist (optional sheets read as empty).
         one_of: each row must fill at least one of these columns (History: date or month).
+        issued: a sheet salesxl wrote and reads back (the issued targets): its first table
+            ends at the first blank row or at the totals row, whatever follows below.
         purpose_zh, purpose_en: one line for the Guide sheet.
     """
 
@@ -130,6 +132,7 @@ class SheetSchema:
     unique: tuple[tuple[str, ...], ...] = ()
     required: bool = True
     one_of: tuple[str, ...] = ()
+    issued: bool = False
     purpose_zh: str = ""
     purpose_en: str = ""
 

@@ -33,6 +33,11 @@ DAY_STATUS = (
     Choice("off", "休息日", "Off"),
 )
 
+REGION_SPLITS = (
+    Choice("formula", "权重公式", "Weight formula"),
+    Choice("budget", "区域预算", "Regional budget"),
+)
+
 HISTORY_METHODS = (
     Choice("trend", "趋势", "Trend"),
     Choice("average", "加权平均", "Weighted average"),
@@ -92,6 +97,11 @@ SETTINGS = (
     Setting("tier_base", "基础倍数", "Base multiplier", "decimal", default=1.0, minimum=0),
     Setting("tier_challenge", "挑战倍数", "Challenge multiplier", "decimal", default=1.1, minimum=0),
     Setting("tier_sprint", "冲刺倍数", "Sprint multiplier", "decimal", default=1.2, minimum=0),
+    # Step 1-2, target structure and month target (salesxl/steps/target.py)
+    Setting("region_split", "区域拆分依据", "Region split", "choice", default="formula", choices=REGION_SPLITS,
+            note_zh="formula 公式：α×历史份额+(1−α)×潜力份额；budget 预算：按区域预算算出的各区域月度目标",
+            note_en="formula: α × history share + (1 − α) × potential share; budget: each region's own "
+                    "month target from a regional budget"),
 )
 
 BUDGET = SheetSchema(
@@ -232,6 +242,79 @@ INPUT_SHEETS: tuple[SheetSchema, ...] = (
     SETTINGS_SHEET, BUDGET, FACTORS_SHEET, HISTORY, PRODUCTS, ROLE_MIX, REGIONS, REPS, OUTLETS, CALENDAR,
 )
 """Input sheets in the planner's order of filling them."""
+
+# ---- Issued sheets: what the breakdown released, read back by expenses, tracking and close ----
+# The breakdown writes these tables (first table of each sheet unless noted); later steps read them with
+# read_inputs(book, schemas=ISSUED_SHEETS), so they work from the targets as released, not a recomputation.
+
+ISSUED_REP_TARGETS = SheetSchema(
+    key="rep_targets", zh="业务员目标", en="Rep Targets", issued=True,
+    columns=(
+        col("month", "月份", "Month", "month"),
+        col("rep_id", "业务员编号", "Rep ID"),
+        col("name", "姓名", "Name", required=False, not_blank=False),
+        col("region", "区域", "Region"),
+        col("target", "目标", "Target", "decimal", minimum=0),
+        col("base", "基础目标", "Base", "decimal", minimum=0),
+        col("challenge", "挑战目标", "Challenge", "decimal", minimum=0),
+        col("sprint", "冲刺目标", "Sprint", "decimal", minimum=0),
+    ),
+    unique=(("rep_id",),),
+    purpose_zh="各业务员的月目标与三档目标（第一张表）。", purpose_en="Each rep's month target and tiers (first table).",
+)
+
+ISSUED_REP_SKU_TARGETS = SheetSchema(
+    key="rep_sku_targets", zh="业务员目标", en="Rep Targets", issued=True,
+    columns=(
+        col("rep_id", "业务员编号", "Rep ID"),
+        col("sku", "产品编码", "SKU"),
+        col("role", "产品角色", "Role", "choice", choices=ROLES),
+        col("sku_target", "产品目标", "SKU target", "decimal", minimum=0),
+    ),
+    unique=(("rep_id", "sku"),),
+    purpose_zh="业务员×产品目标（同一工作表的第二张表）。", purpose_en="Rep × SKU targets (second table on the sheet).",
+)
+
+ISSUED_OUTLET_TARGETS = SheetSchema(
+    key="outlet_targets", zh="网点目标", en="Outlet Targets", issued=True,
+    columns=(
+        col("outlet_id", "网点编号", "Outlet ID"),
+        col("rep_id", "业务员编号", "Rep ID"),
+        col("region", "区域", "Region"),
+        col("core", "核心店", "Core outlet", "bool"),
+        col("outlet_target", "网点目标", "Outlet target", "decimal", minimum=0),
+    ),
+    unique=(("outlet_id",),),
+    purpose_zh="各网点目标（第一张表）。", purpose_en="Each outlet's target (first table).",
+)
+
+ISSUED_CORE_OUTLET_SKU_TARGETS = SheetSchema(
+    key="core_outlet_sku_targets", zh="网点目标", en="Outlet Targets", issued=True,
+    columns=(
+        col("outlet_id", "网点编号", "Outlet ID"),
+        col("sku", "产品编码", "SKU"),
+        col("outlet_sku_target", "网点产品目标", "Outlet SKU target", "decimal", minimum=0),
+    ),
+    unique=(("outlet_id", "sku"),),
+    purpose_zh="核心店×产品目标（第二张表）。", purpose_en="Core outlet × SKU targets (second table).",
+)
+
+ISSUED_DAILY_TARGETS = SheetSchema(
+    key="daily_targets", zh="日目标", en="Daily Targets", issued=True,
+    columns=(
+        col("date", "日期", "Date", "date"),
+        col("rep_id", "业务员编号", "Rep ID"),
+        col("daily_target", "日目标", "Daily target", "decimal", minimum=0),
+        col("target_to_date", "累计目标", "Target to date", "decimal", minimum=0),
+    ),
+    unique=(("date", "rep_id"),),
+    purpose_zh="业务员×工作日目标（第一张表）。", purpose_en="Rep × day targets (first table).",
+)
+
+ISSUED_SHEETS: tuple[SheetSchema, ...] = (
+    ISSUED_REP_TARGETS, ISSUED_REP_SKU_TARGETS, ISSUED_OUTLET_TARGETS, ISSUED_CORE_OUTLET_SKU_TARGETS,
+    ISSUED_DAILY_TARGETS,
+)
 
 GUIDE = OutputSheetName("guide", "说明", "Guide")
 MONTH_TARGET = OutputSheetName("month_target", "月度目标", "Month Target")
