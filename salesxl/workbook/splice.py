@@ -38,13 +38,13 @@ from lxml import etree
 from openpyxl import Workbook
 
 from ..problems import Problem, ProblemsFound
-from .backend import SheetOutput
+from .backend import OWNER_MARKER, SheetOutput, not_owned
 from .package import (CONTENT_TYPES_NS, RELATIONSHIPS_NS, Package, PackageError, Relationship, local_name,
                       main_part, parse_xml, relationships, rels_name, relative, xml_bytes)
 from .package import resolve as resolve_target
 from .render import render_sheet
 
-MARKER = "_salesxl_owned"
+MARKER = OWNER_MARKER
 """The hidden sheet-level defined name that marks a sheet as salesxl's."""
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -159,10 +159,7 @@ class Splice:
             elif owned.get(index) == output.sheet.key and self.is_worksheet(element):
                 plan.append((output, element))
             else:
-                clashes.append(Problem(element.get("name"), None, None, "sheet-not-owned",
-                                       f"工作表“{element.get('name')}”不是salesxl生成的，未覆盖；请将其改名或删除后重试",
-                                       f"the sheet '{element.get('name')}' was not made by salesxl, so it was not "
-                                       "overwritten; rename or delete it and run again"))
+                clashes.append(not_owned(element.get("name")))
         if clashes:
             raise ProblemsFound(clashes)
         return plan
