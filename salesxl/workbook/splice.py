@@ -65,6 +65,8 @@ WORKBOOK_ORDER = ("fileVersion", "fileSharing", "workbookPr", "workbookProtectio
                   "fileRecoveryPr", "webPublishObjects", "extLst")
 STYLES_ORDER = ("numFmts", "fonts", "fills", "borders", "cellStyleXfs", "cellXfs", "cellStyles", "dxfs",
                 "tableStyles", "colors", "extLst")
+ESCAPE_LIKE = re.compile(r"_x[0-9A-Fa-f]{4}_")
+"""Text Excel would read as an escaped character (``_x000D_``); its underscore is escaped to keep it literal."""
 FONT_ORDER = ("b", "i", "strike", "condense", "extend", "outline", "shadow", "u", "vertAlign", "sz", "color",
               "name", "family", "charset", "scheme")
 
@@ -410,7 +412,7 @@ def adapt_sheet(sheet: etree._Element, strings: list[str], styles: "StyleMerge")
             cell.remove(value)
             cell.set("t", "inlineStr")
             node = etree.SubElement(etree.SubElement(cell, f"{{{MAIN}}}is"), f"{{{MAIN}}}t")
-            node.text = text
+            node.text = ESCAPE_LIKE.sub(lambda m: "_x005F" + m.group(0), text)  # literal text, as Excel saves it
             if text != text.strip() or "\n" in text:
                 node.set(f"{{{XML_NS}}}space", "preserve")
     for row in sheet.iter(f"{{{MAIN}}}row"):
