@@ -112,7 +112,8 @@ class Breakdown:
             ``weight``, ``source``, ``target``, ``cumulative`` (the company's day).
         rep_sku_fit, outlet_sku_fit: how the two fits went.
         pattern: the weekday pattern used (1 = Monday), or None for equal days.
-        notes: lines for the planner: methods used, new reps, fallbacks, holds.
+        notes: lines for the planner by sheet (``reps``, ``outlets``, ``days``): methods used,
+            new reps, fallbacks, outlets outside their rep's region.
     """
 
     month: pd.Period
@@ -128,7 +129,7 @@ class Breakdown:
     rep_sku_fit: FitReport
     outlet_sku_fit: FitReport
     pattern: pd.Series | None = None
-    notes: list[str] = field(default_factory=list)
+    notes: dict[str, list[str]] = field(default_factory=dict)
 
 
 def option(settings: dict[str, Any], key: str) -> Any:
@@ -150,7 +151,7 @@ def break_down(total: float, region_targets: pd.DataFrame, sku_targets: pd.DataF
     month = pd.Period(settings["plan_month"], freq="M")
     unit = float(option(settings, "rounding_unit"))
     history = with_sales_month(tables["history"])
-    notes: list[str] = []
+    notes: dict[str, list[str]] = {"reps": [], "outlets": [], "days": []}
     problems = check_tiers(settings)
     total = float(to_units(total, unit))
 
@@ -158,11 +159,12 @@ def break_down(total: float, region_targets: pd.DataFrame, sku_targets: pd.DataF
     problems += found
     skus, found = sku_level(total, sku_targets, tables["products"], unit)
     problems += found
-    reps, found = rep_level(regions, tables["reps"], tables["outlets"], history, month, settings, notes)
+    reps, found = rep_level(regions, tables["reps"], tables["outlets"], history, month, settings,
+                            notes["reps"], tables["regions"])
     problems += found
     if agreed is not None and len(agreed):
         reps, regions, skus, total, found = apply_agreed(reps, regions, skus, agreed, tables["products"],
-                                                         unit, notes)
+                                                         unit, notes["reps"])
         problems += found
     calendar, found = month_calendar(month, str(option(settings, "country")), tables.get("calendar"))
     problems += found
@@ -170,18 +172,25 @@ def break_down(total: float, region_targets: pd.DataFrame, sku_targets: pd.DataF
         return None, problems
 
     rep_skus, rep_sku_fit = rep_sku_level(reps, skus, history, month, settings)
-    outlets, found = outlet_level(reps, tables["outlets"], history, month, settings, notes)
+    outlets, found = outlet_level(reps, tables["outlets"], history, month, settings, notes["outlets"])
     problems += found
     if has_errors(problems):
         return None, problems
     outlet_skus, outlet_sku_fit = core_outlet_sku_level(outlets, rep_skus, history, month, settings)
+    for fit, sheet, zh, en in ((rep_sku_fit, "reps", "业务员×产品", "rep × SKU"),
+                               (outlet_sku_fit, "outlets", "核心店×产品", "core outlet × SKU")):
+        if not fit.converged:
+            problems.append(problem(None, None, None, "fit-not-converged",
+                                    f"{zh}拟合未收敛，产品合计最多相差 {fit.rounded_max_error:,.2f}；可调大“拟合先验”",
+                                    f"the {en} fit did not converge; SKU totals may be off by up to "
+                                    f"{fit.rounded_max_error:,.2f}; a larger fitting prior helps", "warning"))
 
     pattern = None
     if option(settings, "weekday_pattern"):
         pattern = weekday_pattern(history, month, int(option(settings, "history_window_months")),
                                   str(option(settings, "country")))
         if pattern is None:
-            notes.append("历史中没有日明细，日目标按工作日平均拆分 / no daily history: days are split equally")
+            notes["days"].append("历史中没有日明细，日目标按工作日平均拆分 / no daily history: days are split equally")
     days, company = split_reps_by_workdays(reps.set_index("rep_id")["target"], calendar, unit, pattern)
     days = days.rename(columns={"target": "daily_target", "cumulative": "target_to_date"})
     days = days[["date", "weekday", "rep_id", "daily_target", "target_to_date"]]
@@ -260,7 +269,8 @@ def hold_column(sheet: pd.DataFrame) -> pd.Series:
 # ---- region -> rep ----
 
 def rep_level(regions: pd.DataFrame, reps_sheet: pd.DataFrame, outlets: pd.DataFrame, history: pd.DataFrame,
-              month: pd.Period, settings: dict[str, Any], notes: list[str]) -> tuple[pd.DataFrame, list[Problem]]:
+              month: pd.Period, settings: dict[str, Any], notes: list[str],
+              regions_sheet: pd.DataFrame | None = None) -> tuple[pd.DataFrame, list[Problem]]:
     """Each active rep's target within the region, with history, shares and the growth it implies."""
     unit = float(option(settings, "rounding_unit"))
     window_months = int(option(settings, "history_window_months"))
@@ -317,7 +327,7 @@ def rep_level(regions: pd.DataFrame, reps_sheet: pd.DataFrame, outlets: pd.DataF
     if result.equal_fallback:
         notes.append(f"以下区域没有可用的{METHOD_LABEL[method]}数据，已平均分配 / no data for the rep method in "
                      f"these regions, split equally: {', '.join(map(str, result.equal_fallback))}")
-    problems += regions_without_reps(wholes, active, unit)
+    problems += regions_without_reps(wholes, active, unit, regions_sheet)
 
     active["month"] = month
     region_target = active["region"].map(wholes)
@@ -371,11 +381,15 @@ def rep_weights(active: pd.DataFrame, method: str, new_rep_share: float) -> tupl
     return weight.fillna(0.0), problems
 
 
-def regions_without_reps(wholes: pd.Series, active: pd.DataFrame, unit: float) -> list[Problem]:
+def regions_without_reps(wholes: pd.Series, active: pd.DataFrame, unit: float,
+                         regions_sheet: pd.DataFrame | None) -> list[Problem]:
+    """A region with a target and no active rep to carry it, located at its row on the Regions sheet."""
     served = set(active["region"])
-    return [problem("regions", None, "region", "region-without-reps",
-                    f"区域“{region}”有目标 {amount:,.2f}，但没有在岗业务员",
-                    f"region '{region}' has a target of {amount:,.2f} but no active rep")
+    rows = {} if regions_sheet is None else dict(zip(regions_sheet["region"], regions_sheet.index))
+    return [problem("regions", int(rows[region]) if region in rows else None, "region", "region-without-reps",
+                    f"区域“{region}”有目标 {amount:,.2f}，但没有在岗业务员；请指派业务员，或将该区域手工目标设为0",
+                    f"region '{region}' has a target of {amount:,.2f} but no active rep; assign a rep, or hold "
+                    "the region at 0")
             for region, amount in wholes.items() if as_units(amount, unit) > 0 and region not in served]
 
 
