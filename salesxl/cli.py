@@ -23,12 +23,13 @@ from rich.table import Table
 from . import steps
 from .demo import DEMO_SEED, demo_workbook_data
 from .problems import SEVERITY_LABEL, ProblemsFound
+from .steps.breakdown import breakdown as breakdown_step
 from .workbook.filebook import FileWorkbook
 from .workbook.template import SHIPPED_DEMO, save_new_workbook
 
 app = typer.Typer(
     help="salesxl — monthly sales targets in your own workbook 月度销售目标.\n\n"
-         "Steps: check 检查 · (more steps arrive as they are built).",
+         "Steps: check 检查 · breakdown 正式下达 · (more steps arrive as they are built).",
     no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
 )
 console = Console(stderr=True)
@@ -128,6 +129,15 @@ def check(workbook: Path = typer.Argument(..., help="The workbook to check.")):
     result = run(lambda progress: steps.check(FileWorkbook(workbook), progress))
     report(result)
     out.print("输入无误 Inputs are fine." if not result.problems else "输入可用 Inputs usable (see notes above).")
+
+
+@app.command()
+def breakdown(workbook: Path = typer.Argument(..., help="The workbook whose month target to release.")):
+    """正式下达 Breakdown: split the month's target to every rep, outlet, product and working day, with tiers."""
+    report(run(lambda progress: breakdown_step(FileWorkbook(workbook), progress)))
+
+
+DEMO_STEPS.append(breakdown_step)  # step 4, after the target step
 
 
 if __name__ == "__main__":

@@ -57,7 +57,7 @@ def rep_sheet(result: Breakdown, unit: float, currency: str) -> SheetOutput:
         OutColumn("history", "历史销售", "History", "amount", True),
         OutColumn("history_share", "历史份额", "History share", "percent"),
         OutColumn("share", "目标份额", "Share of region", "percent"),
-        OutColumn("last_year", "去年同月", "Same month last year", "amount", True),
+        OutColumn("last_year", "去年同月", "Last year", "amount", True),
         OutColumn("growth", "同比增长", "Growth vs last year", "percent"),
         OutColumn("new", "新人", "New rep", "bool"),
         OutColumn("held", "手工锁定", "Held", "bool"),
