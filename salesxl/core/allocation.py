@@ -88,16 +88,15 @@ def allocate_groups(totals: Sequence[float] | np.ndarray, weights: Sequence[floa
         exact = np.where(weight_sum[g] > 0, units[g] * w / weight_sum[g], 0.0)
     whole = np.floor(exact + 1e-9)
     left = (units - np.bincount(g, weights=whole, minlength=len(t))).astype("int64")
-    if np.any(left != 0):
-        remainder = np.round(exact - whole, 9)
-        position = np.arange(len(w))
+    remainder = np.round(exact - whole, 9)
+    position = np.arange(len(w))
+    if np.any(left > 0):
         # Largest remainders first, ties to the earlier part: each part's rank within its group.
-        order = np.lexsort((position, -remainder, g))
-        rank = within_group_rank(g, order)
+        rank = within_group_rank(g, np.lexsort((position, -remainder, g)))
         whole += (rank < left[g])
+    if np.any(left < 0):
         # Float noise can push a floor up; take back from the smallest remainders, latest first.
-        order = np.lexsort((-position, remainder, g))
-        rank = within_group_rank(g, order)
+        rank = within_group_rank(g, np.lexsort((-position, remainder, g)))
         whole -= (rank < -left[g])
     return np.round(whole * unit, unit_decimals(unit))
 

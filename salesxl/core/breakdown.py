@@ -208,10 +208,9 @@ def break_down(total: float, region_targets: pd.DataFrame, sku_targets: pd.DataF
 def with_sales_month(history: pd.DataFrame) -> pd.DataFrame:
     """History with ``sales_month``: the month column, or the month of the date for daily rows."""
     out = history.copy()
-    month = pd.PeriodIndex(out["month"], freq="M") if len(out) else pd.PeriodIndex([], freq="M")
-    from_date = pd.PeriodIndex(out["date"].dt.to_period("M"), freq="M") if len(out) else month
-    out["sales_month"] = np.where(month.isna(), from_date, month) if len(out) else month
-    out["sales_month"] = pd.PeriodIndex(out["sales_month"], freq="M")
+    month = pd.Series(pd.PeriodIndex(out["month"], freq="M"), index=out.index)
+    from_date = pd.Series(pd.PeriodIndex(pd.to_datetime(out["date"]).dt.to_period("M"), freq="M"), index=out.index)
+    out["sales_month"] = month.where(month.notna(), from_date)
     return out
 
 
@@ -467,7 +466,7 @@ def fitted_cells(rows: np.ndarray, cols: np.ndarray, block: np.ndarray, seed: np
     empty_row = np.bincount(rows, weights=cells, minlength=len(row_targets)) <= 0
     empty_col = np.bincount(cols, weights=cells, minlength=len(col_targets)) <= 0
     cells = np.where(empty_row[rows] | empty_col[cols], cells + independent, cells)
-    tolerance = max(unit * 1e-4, 1e-9)
+    tolerance = unit * 1e-3
     fitted, report = fit_margins(rows, cols, cells, row_targets, col_targets, tolerance)
     rounded, gap = round_to_margins(rows, cols, fitted, row_targets, col_targets, unit)
     return rounded, FitReport(report.iterations, report.max_error, report.converged, gap)
@@ -540,8 +539,10 @@ def outlet_level(reps: pd.DataFrame, outlets_sheet: pd.DataFrame, history: pd.Da
     result = spread(wholes, outlets["rep_id"], weight, outlets["manual_target"], unit, OUTLET)
     problems += result.problems
     outlets["outlet_target"], outlets["held"] = result.amount, result.held
-    for rep_id in [r for r in wholes.index if as_units(wholes[r], unit) > 0 and r not in set(outlets["rep_id"])]:
-        row = reps.index[reps["rep_id"] == rep_id][0]
+    stranded = wholes[(as_units(wholes.to_numpy(), unit) > 0) & ~wholes.index.isin(outlets["rep_id"])]
+    rep_rows = pd.Series(reps.index, index=reps["rep_id"])
+    for rep_id in stranded.index:
+        row = rep_rows[rep_id]
         problems.append(problem("reps", int(row), "rep_id", "rep-without-outlets",
                                 f"业务员“{rep_id}”有目标 {wholes[rep_id]:,.2f}，但在网点表中没有网点",
                                 f"rep '{rep_id}' has a target of {wholes[rep_id]:,.2f} but no outlet on the Outlets "

@@ -70,9 +70,11 @@ def fit_margins(rows: np.ndarray, cols: np.ndarray, seed: np.ndarray, row_target
     for iterations in range(1, max_iterations + 1):
         x *= scale(np.bincount(rows, weights=x, minlength=n_rows), r_target)[rows]
         x *= scale(np.bincount(cols, weights=x, minlength=n_cols), c_target)[cols]
-        error = margin_error(rows, cols, x, r_target, c_target)
+        # Columns were just met; the rows tell how far the fit still is.
+        error = np.abs(np.bincount(rows, weights=x, minlength=n_rows) - r_target).max(initial=0.0)
         if error <= tolerance:
             break
+    error = margin_error(rows, cols, x, r_target, c_target)
     return x, FitReport(iterations, float(error), bool(error <= tolerance))
 
 

@@ -129,8 +129,3 @@ def spread(wholes: pd.Series, group: pd.Series, weight: pd.Series, hold: pd.Seri
     amount = np.where(held, hold_units * unit, amount)
     return Spread(amount, held, [keys[g] for g in np.flatnonzero(fallback)], problems)
 
-
-def without_parts(wholes: pd.Series, group: pd.Series, unit: float) -> list:
-    """Keys of wholes above zero that no part names: nobody to take them."""
-    positive = wholes[as_units(wholes.to_numpy(), unit) > 0]
-    return [k for k in positive.index if k not in set(group)]

@@ -228,7 +228,7 @@ def test_rep_sku_fit_follows_history_odds():
     cells, fit = rep_sku_level(reps, skus, history, MONTH, {**SETTINGS, "fit_prior": 0.0})
     assert list(cells[["rep_id", "sku", "sku_target"]].itertuples(index=False)) == [
         ("P", "X", 2), ("P", "Y", 8), ("Q", "X", 10), ("Q", "Y", 10)]
-    assert fit.converged and fit.max_error < 1e-4 and fit.rounded_max_error == 0
+    assert fit.converged and fit.max_error < 1e-3 and fit.rounded_max_error == 0  # a thousandth of a yuan
 
 
 def test_new_rep_and_new_sku_get_a_share_through_the_prior():
