@@ -256,7 +256,10 @@ def sku_level(total: float, sku_targets: pd.DataFrame, products: pd.DataFrame,
     result = spread(pd.Series({"company": total}), pd.Series("company", index=parts.index),
                     parts["structure"], parts["sku"].map(holds), unit, SKU)
     frame["target"], frame["held"] = result.amount, result.held
-    return frame, result.problems
+    ignored = [problem("products", int(row), "manual_target", "hold-on-inactive-product",
+                       "产品不在售，手工目标已忽略", "the product is not active; the manual target is ignored", "warning")
+               for row in products.index[hold_column(products).notna() & ~pd.Series(active, index=products.index)]]
+    return frame, result.problems + ignored
 
 
 def hold_column(sheet: pd.DataFrame) -> pd.Series:

@@ -416,3 +416,12 @@ def test_any_company_releases_exactly_its_month_without_negatives(case):
     sku_gap = (result.rep_skus.groupby("sku")["sku_target"].sum().reindex(skus["sku"], fill_value=0)
                - skus.set_index("sku")["target"]).abs()
     assert (sku_gap <= unit * len(result.reps) + 1e-6).all()
+
+
+def test_a_hold_on_a_product_no_longer_sold_is_ignored_with_a_warning():
+    def retire_y(products):
+        products.loc[3, ["active", "manual_target"]] = [False, 7_000.0]
+    result, problems = run(company(products=retire_y))
+    assert [(p.sheet, p.row, p.column, p.code, p.severity) for p in problems] == [
+        ("products", 3, "manual_target", "hold-on-inactive-product", "warning")]
+    assert dict(zip(result.skus["sku"], result.skus["target"])) == {"X": 9_000, "Y": 6_000}
