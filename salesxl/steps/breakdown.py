@@ -23,26 +23,35 @@ from ..workbook.reader import Inputs
 from ..workbook.schema import normalise_label
 from ..workbook.sheets import SETTINGS
 from . import Progress, StepResult, quiet, run_step
+from .target import parse_month
 
 BREAKDOWN_SHEETS = tuple(dict.fromkeys(PLAN_SHEETS + ("reps", "outlets", "calendar")))
 """The input sheets the release reads: the draft plan's, plus reps, outlets and the calendar."""
 
 
-def breakdown(book: WorkbookBackend, progress: Progress = quiet, agreed: pd.DataFrame | None = None) -> StepResult:
-    """正式下达 Breakdown: split the month's target to reps, outlets, products and working days."""
+def breakdown(book: WorkbookBackend, progress: Progress = quiet, month: pd.Period | str | None = None,
+              agreed: pd.DataFrame | None = None) -> StepResult:
+    """正式下达 Breakdown: split the month's target to reps, outlets, products and working days.
+
+    ``month`` overrides the Settings sheet's plan month; ``agreed`` (``rep_id``, ``target``)
+    replaces the draft rep targets it names.
+    """
 
     def plan(inputs: Inputs):
-        month_target, structure, problems = draft_plan(inputs.tables, inputs.settings)
+        settings = dict(inputs.settings)
+        if month is not None:
+            settings["plan_month"] = month if isinstance(month, pd.Period) else parse_month(month)
+        month_target, structure, problems = draft_plan(inputs.tables, settings)
         if has_errors(problems):
             return [], problems, ""
         progress("拆分到业务员、网点、产品和工作日 Splitting to reps, outlets, products and days")
         result, found = break_down(month_target.total, structure.regions, structure.skus, inputs.tables,
-                                   inputs.settings, agreed)
+                                   settings, agreed)
         problems = problems + settings_rows(found, inputs)
         if result is None or has_errors(problems):
             return [], problems, ""
-        unit = float(inputs.settings.get("rounding_unit") or 1.0)
-        sheets = breakdown_sheets(result, unit, str(inputs.settings.get("currency") or "CNY"))
+        unit = float(settings.get("rounding_unit") or 1.0)
+        sheets = breakdown_sheets(result, unit, str(settings.get("currency") or "CNY"))
         summary = (f"{result.month} 月度目标 month target {result.total:,.2f}: {len(result.reps)} 名业务员 reps, "
                    f"{len(result.outlets)} 个网点 outlets, {result.calendar['working'].sum()} 个工作日 working days")
         return sheets, problems, summary
