@@ -130,7 +130,8 @@ def expense_budget(policy: pd.DataFrame, rep_targets: pd.DataFrame, outlets: pd.
     rep_name = dict(zip(targets["rep_id"], targets["name"]))
 
     developing, found = developing_outlets(outlets, rep_region)
-    problems += found
+    if (policy["method"] == "per_developing_outlet").any():
+        problems += found
 
     rows = []
     for _, rule in policy.iterrows():
