@@ -80,11 +80,12 @@ class ExpenseBudget:
 
     Attributes:
         categories: category names in policy order.
+        rep_categories: the categories reps hold (the columns of ``by_rep``).
         lines: one row per holder and category with a budget: ``level`` (rep/region), ``region``,
             ``rep_id`` (None for a region), ``name``, ``category``, ``method``, ``basis`` (how the amount
             was worked out), ``policy_amount`` (before the ceiling), ``budget`` (as issued).
-        by_rep: one row per rep: ``rep_id``, ``name``, ``region``, ``target``, one column per category
-            (``category:<name>``), ``total``, ``ratio`` (expense to target).
+        by_rep: one row per rep: ``rep_id``, ``name``, ``region``, ``target``, one column per category reps
+            hold (``category:<name>``), ``total``, ``ratio`` (expense to target).
         by_region: one row per region: ``region``, ``target``, one column per category (region-held plus
             its reps), ``held_by_region``, ``held_by_reps``, ``total``, ``ratio``.
         by_category: one row per category: ``category``, ``method``, ``held_by``, ``policy_amount``,
@@ -95,6 +96,7 @@ class ExpenseBudget:
     """
 
     categories: list[str]
+    rep_categories: list[str]
     lines: pd.DataFrame
     by_rep: pd.DataFrame
     by_region: pd.DataFrame
@@ -177,9 +179,10 @@ def expense_budget(policy: pd.DataFrame, rep_targets: pd.DataFrame, outlets: pd.
             return None, problems
 
     categories = list(policy["category"])
+    rep_categories = [c for c in categories if ((lines["level"] == "rep") & (lines["category"] == c)).any()]
     budget = ExpenseBudget(
-        categories=categories, lines=lines,
-        by_rep=budget_by_rep(lines, targets, categories),
+        categories=categories, rep_categories=rep_categories, lines=lines,
+        by_rep=budget_by_rep(lines, targets, rep_categories),
         by_region=budget_by_region(lines, targets, regions, categories),
         by_category=budget_by_category(lines, policy, total_target),
         total_target=total_target, policy_total=policy_total, total=float(lines["budget"].sum()),

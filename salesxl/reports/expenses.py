@@ -73,7 +73,7 @@ def budget_sheet(budget: ExpenseBudget, settings: dict) -> SheetOutput:
             OutColumn("name", "姓名", "Name"),
             OutColumn("region", "区域", "Region"),
             OutColumn("target", "目标", "Target", "amount", total=True),
-            *category_columns(budget.categories),
+            *category_columns(budget.rep_categories),
             OutColumn("total", "合计", "Total", "amount", total=True),
             OutColumn("ratio", "费用率", "Expense to target", "percent"),
         ], heading="业务员：按类别 Reps: by category"),

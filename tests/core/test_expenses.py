@@ -115,6 +115,8 @@ def test_ratios_rep_region_and_company():
     by_rep = budget.by_rep.set_index("rep_id")
     assert by_rep.loc["R1", "total"] == 3_500 and by_rep.loc["R1", "ratio"] == pytest.approx(0.035)
     assert by_rep.loc["R1", "category:差旅费 Travel"] == 1_500
+    assert budget.rep_categories == ["差旅费 Travel", "招待费 Entertainment"]  # display is held by regions
+    assert "category:陈列费 Display" not in by_rep
     by_region = budget.by_region.set_index("region")
     assert by_region.loc["东", "total"] == 12_500 and by_region.loc["东", "ratio"] == pytest.approx(0.05)
     assert by_region.loc["东", "held_by_reps"] == 7_500
