@@ -25,12 +25,15 @@ from . import steps
 from .demo import DEMO_SEED, demo_workbook_data
 from .problems import SEVERITY_LABEL, ProblemsFound
 from .steps import expenses as expense_steps
+from .steps.target import parse_month
+from .steps.target import target as target_step
 from .workbook.filebook import FileWorkbook
 from .workbook.template import SHIPPED_DEMO, save_new_workbook
 
 app = typer.Typer(
     help="salesxl — monthly sales targets in your own workbook 月度销售目标.\n\n"
-         "Steps: check 检查 · expenses 费用预算 · expenses-review 费用审核 · (more steps arrive as they are built).",
+         "Steps: check 检查 · target 月度目标 · expenses 费用预算 · expenses-review 费用审核 · "
+         "(more steps arrive as they are built).",
     no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
 )
 console = Console(stderr=True)
@@ -122,6 +125,27 @@ def demo(path: Path = typer.Argument(DEFAULT_DEMO, help="Where to write the demo
 
 DEMO_STEPS: list = []
 """Steps ``salesxl demo`` runs after writing the demo workbook, in the planner's order."""
+
+
+def plan_month_option(value: Optional[str]):
+    """``--month 2026-12`` as a month; a month that cannot be read is a command-line error (exit 2)."""
+    if value is None:
+        return None
+    month = parse_month(value)
+    if month is None:
+        raise typer.BadParameter(f"'{value}': 请写成 2026-12 / write the month as YYYY-MM, e.g. 2026-12")
+    return month
+
+
+@app.command()
+def target(workbook: Path = typer.Argument(..., help="The workbook to plan in."),
+           month: Optional[str] = typer.Option(None, "--month", callback=plan_month_option, metavar="YYYY-MM",
+                                               help="Plan this month instead of the Settings sheet's plan month.")):
+    """月度目标 Month target: the month's draft target from four factors, and its structure by role, SKU and region."""
+    report(run(lambda progress: target_step(FileWorkbook(workbook), progress, month=month)))
+
+
+DEMO_STEPS.append(target_step)
 
 
 @app.command()

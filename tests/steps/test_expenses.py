@@ -21,7 +21,7 @@ from salesxl.workbook.template import save_new_workbook
 from ..conftest import digest, edit
 
 runner = CliRunner()
-TARGET = 200_000.0
+TARGET = 250_000.0
 REQUESTS = "费用申请 Expense Requests"
 POLICY = "费用政策 Expense Policy"
 
@@ -66,15 +66,16 @@ def located(result) -> list[tuple]:
 
 
 def expected_total(tables) -> float:
-    """The demo policy on 7 active reps in 4 regions (华中's only rep has left), each rep's target 200,000:
-    travel 7 × 2,000; entertainment 1 % of 200,000 = 2,000 (the cap) × 7; samples 7 × 600; display 4 × 12,000;
-    promotion 1.5 % of each region's target (2, 2, 2 and 1 reps) = 21,000; development 1,500 per developing
-    outlet of an active rep, at most 4,500 a rep."""
+    """The demo policy on the active reps, each with a target of 250,000: travel 2,000 a rep; entertainment
+    1 % of 250,000 = 2,500, capped at 2,000 a rep; samples 600 a rep; display 12,000 a region with reps;
+    promotion 1.5 % of each region's target, so 1.5 % of 250,000 a rep; development 1,500 per developing
+    outlet of an active rep, at most 4,500 a rep. In the small demo: 7 reps in 5 regions, developing outlets
+    3 for R008 and 1 for R006: 7 × (2,000 + 2,000 + 600 + 3,750) + 5 × 12,000 + 4,500 + 1,500 = 124,450."""
     reps, outlets = tables["reps"], tables["outlets"]
-    active = set(reps.rep_id[reps.active])
-    per_rep = outlets[outlets.developing & outlets.rep_id.isin(active)].groupby("rep_id").size()
+    active = reps[reps.active]
+    per_rep = outlets[outlets.developing & outlets.rep_id.isin(set(active.rep_id))].groupby("rep_id").size()
     development = sum(min(1_500 * n, 4_500) for n in per_rep)
-    return 14_000 + 14_000 + 4_200 + 48_000 + 21_000 + development
+    return len(active) * (2_000 + 2_000 + 600 + 0.015 * TARGET) + 12_000 * active.region.nunique() + development
 
 
 # ---- budget -----------------------------------------------------------------------------------------------------
@@ -85,23 +86,22 @@ def test_budget_is_written_and_reads_back_as_issued(plan, small_demo):
     inputs, problems = read_inputs(FileWorkbook(plan), schemas=[ISSUED_EXPENSE_BUDGET])
     assert problems == []
     lines = inputs["expense_budget"]
-    total = expected_total(small_demo[1])
-    assert lines.budget.sum() == total  # within the 8 % ceiling (112,000): not scaled
+    assert lines.budget.sum() == expected_total(small_demo[1]) == 124_450  # within 8 % of 1,750,000: not scaled
     travel = lines[lines.category == "差旅费 Travel"]
     assert list(travel.budget) == [2_000] * 7 and set(travel.level) == {"rep"}
-    assert set(lines.loc[lines.category == "陈列费 Display fees", "region"]) == {"华东", "华南", "华北", "西南"}
+    assert set(lines.loc[lines.category == "陈列费 Display fees", "region"]) == {"华东", "华南", "华北", "西南", "华中"}
     sheet = openpyxl.load_workbook(plan)["费用预算 Expense Budget"]
-    assert "未超过上限 112,000" in sheet["A3"].value
+    assert "未超过上限 140,000" in sheet["A3"].value
 
 
-def test_over_the_ceiling_stops_with_the_amounts_and_leaves_the_file(plan, small_demo):
+def test_over_the_ceiling_stops_with_the_amounts_and_leaves_the_file(plan):
     edit(plan, {settings_cell("expense_ceiling"): 100_000, settings_cell("expense_over_ceiling"): "报错 error"})
     before = digest(plan)
     result = expenses(FileWorkbook(plan))
     assert digest(plan) == before
     assert located(result) == [(settings_cell("expense_ceiling"), "值 Value", "over-expense-ceiling")]
-    total = expected_total(small_demo[1])
-    assert f"{total:,.0f}" in result.problems[-1].message_en and "100,000" in result.problems[-1].message_en
+    assert "124,450" in result.problems[-1].message_en and "over the company ceiling of 100,000 by 24,450" in \
+        result.problems[-1].message_en
 
 
 def test_scale_down_to_the_ceiling_is_shown_on_the_sheet(plan):
