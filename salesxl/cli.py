@@ -7,7 +7,9 @@ prints the result. Exit codes:
 * 1 — the workbook has errors; they are listed with sheet, row and column, and
   the file was not changed;
 * 2 — the command line itself was wrong (unknown option, missing argument);
-* 3 — salesxl failed unexpectedly; rerun with ``--debug`` to see the traceback.
+* 3 — salesxl failed unexpectedly; rerun with ``--debug`` to see the traceback;
+* 4 — the command needs Excel (``addin build``/``install``, ``configure`` on a
+  machine without it); the message says what it would have done.
 """
 
 from __future__ import annotations
@@ -21,10 +23,11 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from . import steps
+from . import addin, steps
 from .demo import DEMO_SEED, demo_workbook_data
 from .problems import SEVERITY_LABEL, ProblemsFound
 from .steps import expenses as expense_steps
+from .steps.about import about
 from .steps.target import parse_month
 from .steps.target import target as target_step
 from .workbook.filebook import FileWorkbook
@@ -170,6 +173,59 @@ def expenses_review(
                                                       "latest date in the month).")):
     """费用审核 Expense review: check requests, approvals and verification; write the Expense Ledger."""
     report(run(lambda progress: expense_steps.expenses_review(FileWorkbook(workbook), progress, as_of=as_of)))
+
+
+# The Excel add-in ------------------------------------------------------------------------------------
+
+addin_app = typer.Typer(help="The Excel add-in 加载项: build it, install it into Excel.", no_args_is_help=True)
+app.add_typer(addin_app, name="addin")
+
+
+def needs_excel(action):
+    """Run an add-in action; on a machine without Excel, say what it would do and exit 4."""
+    try:
+        return action()
+    except addin.NeedsExcel as exc:
+        console.print(f"[yellow]需要 Excel Needs Excel.[/yellow] {exc}")
+        raise typer.Exit(4)
+    except Exception as exc:  # Excel refused, a file is locked...: not the planner's data
+        if state["debug"]:
+            raise
+        console.print(f"[red]salesxl failed 失败: {exc!r}[/red]\nRerun with --debug for details.")
+        raise typer.Exit(3)
+
+
+@addin_app.command("build")
+def addin_build(target: Path = typer.Argument(Path(addin.ADDIN_NAME), help="Where to write the add-in."),
+                ribbon_only: bool = typer.Option(False, "--ribbon-only",
+                                                 help="Only put the ribbon in (any system; for inspection).")):
+    """生成加载项 Build salesxl.xlam from xlwings' ribbon add-in and macros/ (VBA step: Windows + Excel)."""
+    path = needs_excel(lambda: addin.build(target, lambda m: console.print(m), ribbon_only=ribbon_only))
+    out.print(f"已生成 built: {path}" + (" (ribbon only 仅功能区)" if ribbon_only else ""))
+
+
+@addin_app.command("install")
+def addin_install(addin_file: Optional[Path] = typer.Argument(
+        None, help="A built salesxl.xlam (macOS: built on Windows); without it, build afresh (Windows).")):
+    """安装加载项 Install the add-in into Excel's XLSTART folder (building it first) and write salesxl.conf."""
+    def action():
+        target = addin.install(addin_file, progress=lambda m: console.print(m))
+        return target, addin.configure()
+    target, conf = needs_excel(action)
+    out.print(f"已安装 installed: {target}\n配置 settings: {conf}\n请重启 Excel. Restart Excel.")
+
+
+@app.command()
+def configure():
+    """配置 Configure: write salesxl.conf so the add-in runs this Python (interpreter or Conda env)."""
+    path = needs_excel(addin.configure)
+    out.print(f"已写入 wrote: {path}")
+
+
+@app.command()
+def info():
+    """帮助 Help: versions, the Python in use and where the add-in's settings live (as the ribbon's Help)."""
+    report(about())
 
 
 if __name__ == "__main__":
