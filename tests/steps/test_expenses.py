@@ -223,3 +223,31 @@ def test_cli_budget_then_review(plan):
     before = digest(plan)
     assert runner.invoke(app, ["expenses-review", str(plan), "--as-of", "10/12/2026"]).exit_code == 2
     assert digest(plan) == before
+
+
+# ---- ribbon -----------------------------------------------------------------------------------------------------
+
+def test_ribbon_buttons_write_what_the_cli_writes(plan, tmp_path, monkeypatch):
+    """费用预算 then 费用审核 pressed in Excel (the xlwings double) give the sheets the commands give on a file."""
+    import xlwings as xw
+
+    from salesxl import ribbon
+
+    from ..test_ribbon import same_cells
+    from ..workbook.fake_xlwings import book_from_file
+    from ..workbook.test_livebook import contents_of_fake, contents_of_file
+
+    book = book_from_file(shutil.copy(plan, tmp_path / "live.xlsx"))
+    monkeypatch.setattr(xw.Book, "caller", classmethod(lambda cls: book))
+    assert expenses(FileWorkbook(plan)).ok
+    review = expenses_review(FileWorkbook(plan))
+    ribbon.dispatch("expenses")
+    ribbon.dispatch("expenseReview")
+    assert [a["mode"] for a in book.app.alerts] == ["info", "info"]
+    assert review.summary in book.app.alerts[1]["prompt"]
+    for name in ("费用预算 Expense Budget", "费用台账 Expense Ledger"):
+        file_cells, file_tables = contents_of_file(plan, name)
+        live_cells, live_tables = contents_of_fake(book, name)
+        assert live_tables == file_tables and same_cells(file_cells, live_cells), name
+    # The review's findings are warnings: they go to the Problems sheet, each linked to its request row.
+    assert "问题 Problems" in [s.name for s in book.sheets]
