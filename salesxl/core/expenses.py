@@ -454,6 +454,7 @@ class ExpenseLedger:
             ``level``, ``region``, ``rep_id``, ``name``, ``category``, ``budget``, ``requested``, ``approved``,
             ``refused``, ``verified``, ``unapproved``, ``remaining``, ``burn`` (verified / budget),
             ``elapsed``, ``pace`` (burn − elapsed).
+        by_rep: the same measures per rep, all categories together.
         by_region: the same measures per region (its own lines plus its reps').
         findings: one row per finding: ``excel_row``, ``request_id``, ``code``, ``message_zh``, ``message_en``.
         as_of, working_days, working_days_elapsed, elapsed: time elapsed in the month, by working-day weight.
@@ -462,6 +463,7 @@ class ExpenseLedger:
 
     log: pd.DataFrame
     by_holder: pd.DataFrame
+    by_rep: pd.DataFrame
     by_region: pd.DataFrame
     findings: pd.DataFrame
     as_of: pd.Timestamp
@@ -565,7 +567,8 @@ def review_requests(requests: pd.DataFrame, budget_lines: pd.DataFrame, reps: pd
 
     by_holder = ledger_by_holder(log, budget_lines, people, elapsed)
     ledger = ExpenseLedger(
-        log=log.reset_index(drop=True), by_holder=by_holder, by_region=ledger_by_region(by_holder, elapsed),
+        log=log.reset_index(drop=True), by_holder=by_holder, by_rep=ledger_by_rep(by_holder, elapsed),
+        by_region=ledger_by_region(by_holder, elapsed),
         findings=pd.DataFrame(findings, columns=["excel_row", "request_id", "code", "column", "message_zh",
                                                  "message_en"]),
         as_of=as_of, working_days=total_weight, working_days_elapsed=done_weight, elapsed=elapsed,
@@ -721,6 +724,13 @@ def ledger_by_holder(log: pd.DataFrame, budget_lines: pd.DataFrame, people: Peop
     out = out.sort_values(["region", "_level", "rep_id", "_category"], na_position="first", kind="stable")
     out = out.drop(columns=["_level", "_category"]).reset_index(drop=True)
     return with_pace(out[["level", "region", "rep_id", "name", "category"] + MEASURES], elapsed)
+
+
+def ledger_by_rep(by_holder: pd.DataFrame, elapsed: float) -> pd.DataFrame:
+    reps = by_holder[by_holder["level"] == "rep"]
+    out = reps.groupby(["region", "rep_id"], sort=False, dropna=False).agg(
+        name=("name", "first"), **{m: (m, "sum") for m in MEASURES}).reset_index()
+    return with_pace(out, elapsed)
 
 
 def ledger_by_region(by_holder: pd.DataFrame, elapsed: float) -> pd.DataFrame:

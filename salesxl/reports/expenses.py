@@ -155,6 +155,9 @@ def ledger_sheet(ledger: ExpenseLedger, settings: dict) -> SheetOutput:
     return SheetOutput(EXPENSE_LEDGER, subtitle=subtitle, notes=notes, tables=[
         OutTable(ledger.by_region, [OutColumn("region", "区域", "Region"), *MEASURE_COLUMNS],
                  heading="按区域（含其业务员） By region, with its reps"),
+        OutTable(ledger.by_rep, [OutColumn("region", "区域", "Region"), OutColumn("rep_id", "业务员编号", "Rep ID"),
+                                 OutColumn("name", "姓名", "Name"), *MEASURE_COLUMNS],
+                 heading="按业务员（各类别合计） By rep, all categories"),
         OutTable(holders, [
             OutColumn("level", "预算持有", "Held by"),
             OutColumn("region", "区域", "Region"),

@@ -87,6 +87,13 @@ def test_per_developing_outlet_goes_to_the_serving_rep_or_else_the_region():
     assert budget.lines.basis.iloc[0] == "2 个培育网点 developing outlets × 800"
 
 
+def test_per_developing_outlet_held_by_the_region_counts_all_its_developing_outlets():
+    """东: R1's two developing outlets, 1,600; 西: O4 (its rep has no target), 800. No rep holds any."""
+    budget, _ = budget_of(("开发费 Development", "per_developing_outlet", 800.0, NAN, NAN, "region"))
+    assert lines(budget) == [("region", "东", None, 1_600), ("region", "西", None, 800)]
+    assert budget.rep_categories == []
+
+
 def test_rate_on_target_with_a_cap_per_rep():
     """2 % of 100,000 = 2,000; 2 % of 150,000 = 3,000, capped at 2,500; 2 % of 80,000 = 1,600."""
     budget, _ = budget_of(("招待费 Entertainment", "rate_on_target", NAN, 0.02, 2_500.0, None))
@@ -282,6 +289,9 @@ def test_running_balance_in_request_date_order():
     assert list(log.remaining_after) == [500, 100, 100, 0]
     r1 = ledger.by_holder.set_index(["rep_id", "category"]).loc[("R1", "差旅费")]
     assert (r1.budget, r1.requested, r1.approved, r1.refused, r1.remaining) == (1_000, 1_400, 1_000, 200, 0)
+    by_rep = ledger.by_rep.set_index("rep_id")
+    assert list(by_rep.index) == ["R1", "R2", "R3"] and by_rep.loc["R1", "name"] == "甲"
+    assert (by_rep.loc["R2", "budget"], by_rep.loc["R2", "requested"]) == (1_000, 0)
 
 
 def test_same_day_requests_keep_their_sheet_order():
@@ -325,6 +335,20 @@ def test_a_decision_without_a_date_is_not_counted():
     ledger, problems = review([request_row])
     assert found(problems) == [(2, "decision_date", "decision-not-logged")]
     assert list(ledger.log.counted) == [0]
+
+
+def test_odd_decisions_are_listed_but_do_not_void_the_approval():
+    """Decided the day before the request, and approved above the amount asked: both counted (700 of 1,000).
+    A rejection with an approved amount counts nothing."""
+    ledger, problems = review([
+        request(5, "R1", 300, decided=4),
+        request(6, "R1", 300, approved=400.0),
+        request(7, "R1", 300, status="rejected", approved=300.0),
+    ])
+    assert found(problems) == [(2, "decision_date", "decided-before-request"),
+                               (3, "approved_amount", "approved-above-request"),
+                               (4, "approved_amount", "rejected-with-amount")]
+    assert list(ledger.log.counted) == [300, 400, 0] and list(ledger.log.refused) == [0, 0, 0]
 
 
 def test_unapproved_spend_and_spend_above_the_approval():
@@ -428,4 +452,7 @@ def test_ledger_reconciles_to_the_requests(draws):
     assert holders.budget.sum() == BUDGET.budget.sum()
     assert np.allclose(ledger.by_region[["budget", "approved", "verified"]].sum().to_numpy(),
                        holders[["budget", "approved", "verified"]].sum().to_numpy())
+    reps = holders[holders.level == "rep"]
+    assert np.allclose(ledger.by_rep[["budget", "requested", "approved", "verified"]].sum().to_numpy(),
+                       reps[["budget", "requested", "approved", "verified"]].sum().to_numpy())
     assert len(ledger.findings) == len([p for p in problems if p.severity == "warning"])
