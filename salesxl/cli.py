@@ -15,6 +15,7 @@ prints the result. Exit codes:
 from __future__ import annotations
 
 import shutil
+from datetime import datetime
 from pathlib import Path
 from typing import Optional
 
@@ -26,6 +27,7 @@ from . import addin, steps
 from .demo import DEMO_SEED, demo_workbook_data
 from .problems import SEVERITY_LABEL, ProblemsFound
 from .steps.breakdown import breakdown as breakdown_step
+from .steps import expenses as expense_steps
 from .steps.about import about
 from .steps.target import parse_month
 from .steps.target import target as target_step
@@ -34,7 +36,8 @@ from .workbook.template import SHIPPED_DEMO, save_new_workbook
 
 app = typer.Typer(
     help="salesxl — monthly sales targets in your own workbook 月度销售目标.\n\n"
-         "Steps: check 检查 · target 月度目标 · breakdown 正式下达 · (more steps arrive as they are built).",
+         "Steps: check 检查 · target 月度目标 · breakdown 正式下达 · expenses 费用预算 · "
+         "expenses-review 费用审核 · (more steps arrive as they are built).",
     no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
 )
 console = Console(stderr=True)
@@ -155,6 +158,22 @@ def check(workbook: Path = typer.Argument(..., help="The workbook to check.")):
     result = run(lambda progress: steps.check(FileWorkbook(workbook), progress))
     report(result)
     out.print("输入无误 Inputs are fine." if not result.problems else "输入可用 Inputs usable (see notes above).")
+
+
+@app.command()
+def expenses(workbook: Path = typer.Argument(..., help="The workbook, with Rep Targets from the breakdown.")):
+    """费用预算 Expenses: budget each expense category headquarters → region → rep, issued with the targets."""
+    report(run(lambda progress: expense_steps.expenses(FileWorkbook(workbook), progress)))
+
+
+@app.command("expenses-review")
+def expenses_review(
+        workbook: Path = typer.Argument(..., help="The workbook, with the Expense Budget and the Expense Requests."),
+        as_of: Optional[datetime] = typer.Option(None, "--as-of", formats=["%Y-%m-%d"],
+                                                 help="Date the time elapsed is measured to (default: the log's "
+                                                      "latest date in the month).")):
+    """费用审核 Expense review: check requests, approvals and verification; write the Expense Ledger."""
+    report(run(lambda progress: expense_steps.expenses_review(FileWorkbook(workbook), progress, as_of=as_of)))
 
 
 # The Excel add-in ------------------------------------------------------------------------------------

@@ -25,6 +25,7 @@ from .problems import ProblemsFound, render
 from .reports.problems import problems_sheet
 from .steps import StepResult
 from .steps.about import about
+from .steps.expenses import expenses, expenses_review
 from .steps.target import target
 from .workbook.livebook import LiveWorkbook
 from .workbook.sheets import PROBLEMS
@@ -53,6 +54,8 @@ class Button:
 BUTTONS: dict[str, Button] = {
     "check": Button("检查 Check", steps.check, cli="check"),
     "target": Button("月度目标 Target", target, cli="target"),
+    "expenses": Button("费用预算 Expenses", expenses, cli="expenses"),
+    "expenseReview": Button("费用审核 Expense review", expenses_review, cli="expenses-review"),
     "help": Button("帮助 Help", about, cli="info", reads_inputs=False),
 }
 """Ribbon button id (customUI.xml) -> what it runs, in the planner's order."""
