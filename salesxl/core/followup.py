@@ -127,6 +127,7 @@ ONGOING = {
     "call": ("定期电话", "Regular call"),
 }
 CADENCE_CHANNELS = ("call", "sms", "email")
+CHANNEL_ORDER = ("call", "sms", "email", "visit")
 COUNTS_AS_CALL = {"call", "visit", "event"}
 
 KIND_LABEL = {
@@ -272,8 +273,9 @@ def follow_up_plan(customers: pd.DataFrame, touches: pd.DataFrame, reps: pd.Data
     task_frame["kind_label"] = task_frame["kind"].map(KIND_LABEL)
     task_frame["bucket_label"] = task_frame["bucket"].map(BUCKET_LABEL)
     task_frame["order"] = task_frame["bucket"].map({b: i for i, b in enumerate(BUCKETS)})
-    task_frame = task_frame.sort_values(["rep_id", "order", "due", "customer_id", "channel"], kind="stable")
-    task_frame = task_frame.drop(columns="order").reset_index(drop=True)
+    task_frame["channel_order"] = task_frame["channel"].map({c: i for i, c in enumerate(CHANNEL_ORDER)})
+    task_frame = task_frame.sort_values(["rep_id", "order", "due", "customer_id", "channel_order"], kind="stable")
+    task_frame = task_frame.drop(columns=["order", "channel_order"]).reset_index(drop=True)
 
     silent_frame = pd.DataFrame(silent, columns=["customer_id", "customer", "rep_id", "stage", "value", "key_project",
                                                  "last_touch", "last_channel", "days_silent"])
