@@ -33,6 +33,11 @@ DAY_STATUS = (
     Choice("off", "休息日", "Off"),
 )
 
+REGION_SPLITS = (
+    Choice("formula", "权重公式", "Weight formula"),
+    Choice("budget", "区域预算", "Regional budget"),
+)
+
 HISTORY_METHODS = (
     Choice("trend", "趋势", "Trend"),
     Choice("average", "加权平均", "Weighted average"),
@@ -92,6 +97,11 @@ SETTINGS = (
     Setting("tier_base", "基础倍数", "Base multiplier", "decimal", default=1.0, minimum=0),
     Setting("tier_challenge", "挑战倍数", "Challenge multiplier", "decimal", default=1.1, minimum=0),
     Setting("tier_sprint", "冲刺倍数", "Sprint multiplier", "decimal", default=1.2, minimum=0),
+    # Step 1-2, target structure and month target (salesxl/steps/target.py)
+    Setting("region_split", "区域拆分依据", "Region split", "choice", default="formula", choices=REGION_SPLITS,
+            note_zh="formula 公式：α×历史份额+(1−α)×潜力份额；budget 预算：按区域预算算出的各区域月度目标",
+            note_en="formula: α × history share + (1 − α) × potential share; budget: each region's own "
+                    "month target from a regional budget"),
 )
 
 BUDGET = SheetSchema(
