@@ -12,6 +12,7 @@ prints the result. Exit codes:
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from pathlib import Path
 from typing import Optional
@@ -21,6 +22,9 @@ from rich.console import Console
 from rich.table import Table
 
 from . import steps
+from .steps.followups import followups as followups_step
+from .steps.track import track as track_step
+from .steps.weekly import weekly as weekly_step
 from .demo import DEMO_SEED, demo_workbook_data
 from .problems import SEVERITY_LABEL, ProblemsFound
 from .workbook.filebook import FileWorkbook
@@ -128,6 +132,35 @@ def check(workbook: Path = typer.Argument(..., help="The workbook to check.")):
     result = run(lambda progress: steps.check(FileWorkbook(workbook), progress))
     report(result)
     out.print("输入无误 Inputs are fine." if not result.problems else "输入可用 Inputs usable (see notes above).")
+
+
+# ---- Tracking (step 6) ----
+
+AS_OF_HELP = "The day to report as of (YYYY-MM-DD), its sales included; default: the last day with data."
+
+
+@app.command()
+def track(workbook: Path = typer.Argument(..., help="The workbook with issued targets, daily logs and actuals."),
+          as_of: Optional[dt.datetime] = typer.Option(None, "--as-of", formats=["%Y-%m-%d"], help=AS_OF_HELP)):
+    """进度跟踪 Track: month-to-date actual vs target, pace, forecasts and flags, with a burn-up chart."""
+    report(run(lambda progress: track_step(FileWorkbook(workbook), progress, as_of=as_of)))
+
+
+@app.command()
+def weekly(workbook: Path = typer.Argument(..., help="The workbook with issued targets, daily logs and actuals."),
+           week: Optional[int] = typer.Option(None, "--week", min=1, max=6,
+                                              help="Week of the plan month (Monday to Sunday); default: the "
+                                                   "week of the last day with data.")):
+    """周例会 Weekly: one block per rep for week N, keeping the reps' reports and the manager's comments."""
+    report(run(lambda progress: weekly_step(FileWorkbook(workbook), progress, week=week)))
+
+
+@app.command()
+def followups(workbook: Path = typer.Argument(..., help="The workbook with the Customers and Touches sheets."),
+              as_of: Optional[dt.datetime] = typer.Option(None, "--as-of", formats=["%Y-%m-%d"],
+                                                          help=AS_OF_HELP)):
+    """跟进计划 Follow-ups: per rep, what is overdue, due today and this week; the 21-day rule; key projects."""
+    report(run(lambda progress: followups_step(FileWorkbook(workbook), progress, as_of=as_of)))
 
 
 if __name__ == "__main__":

@@ -187,7 +187,7 @@ def track(issued: Mapping[str, pd.DataFrame], actuals: pd.DataFrame, daily_log: 
     burnup = burnup_days(issued["daily_targets"], sales, calendar, clock, company)
     flags = collect_flags(reps_frame, core, daily_log, issued["rep_sku_targets"], sales, company, clock, settings)
     reps_frame["flag"] = reps_frame["rep_id"].map(
-        flags.groupby("rep_id")["flag"].agg(lambda f: "、".join(dict.fromkeys(f)))).fillna("")
+        flags.groupby("rep_id")["flag"].agg(lambda f: "、".join(dict.fromkeys(f)))).astype(object).fillna("")
     return Progress(clock, company, reps_frame, regions, roles, core, core_skus, burnup, flags), problems
 
 
@@ -227,7 +227,7 @@ def month_sales(actuals: pd.DataFrame, month: pd.Period, as_of: pd.Timestamp,
                 products: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
     """The Actuals rows that count: dated in the plan month up to ``as_of``, with each SKU's role."""
     problems = []
-    dated = actuals.dropna(subset=["date"])
+    dated = actuals.assign(date=pd.to_datetime(actuals["date"])).dropna(subset=["date"])
     outside = dated[dated["date"].dt.to_period("M") != month]
     if len(outside):
         problems.append(problem("actuals", int(outside.index[0]), "date", "outside-month",

@@ -19,7 +19,10 @@ from ..problems import Problem, has_errors
 from ..reports.tracking import progress_sheet
 from ..workbook.backend import WorkbookBackend
 from ..workbook.reader import Inputs, read_inputs
-from ..workbook.sheets import ISSUED_SHEETS
+from ..workbook.schema import normalise_label
+from ..workbook.sheets import ISSUED_SHEETS, setting
+
+PLAN_MONTH = setting("plan_month")
 from . import Progress, StepResult, quiet, run_step
 
 TRACK_INPUTS = ("settings", "calendar", "regions", "reps", "outlets", "products", "actuals", "daily_log")
@@ -41,7 +44,7 @@ def track(book: WorkbookBackend, progress: Progress = quiet, as_of: Any = None) 
             return [], problems, ""
         result, found = track_progress(issued.tables, inputs["actuals"], inputs["daily_log"], inputs["products"],
                                        inputs["reps"], calendar, inputs.settings, when)
-        problems += found
+        problems += [at_plan_month(p, inputs) for p in found]
         if result is None:
             return [], problems, ""
         outlets = inputs["outlets"]
@@ -87,3 +90,13 @@ def as_of_date(as_of: Any, inputs: Inputs, *dated: pd.Series) -> tuple[pd.Timest
     except (TypeError, ValueError):
         return None, [Problem(None, None, None, "bad-as-of", f"截至日期“{as_of}”无法识别，请写成 2026-12-11",
                               f"the as-of date '{as_of}' is not a date; write it as 2026-12-11")]
+
+
+def at_plan_month(p: Problem, inputs: Inputs) -> Problem:
+    """An as-of date outside the plan month points at the plan month's row on Settings."""
+    if p.code != "as-of-outside-month":
+        return p
+    labels = {normalise_label(x) for x in (PLAN_MONTH.key, PLAN_MONTH.zh, PLAN_MONTH.en, PLAN_MONTH.label)}
+    keys = inputs["settings"]["key"]
+    rows = [row for row, key in keys.items() if key is not None and normalise_label(key) in labels]
+    return p.at(row=int(rows[0])) if rows else p

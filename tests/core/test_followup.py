@@ -179,3 +179,28 @@ def test_touch_before_first_contact_and_owner_who_left_are_located():
     assert [(p.sheet, p.row, p.column, p.code, p.severity) for p in problems] == [
         ("touches", 2, "date", "before-first-contact", "warning"),
         ("customers", 3, "rep_id", "owner-left", "warning")]
+
+
+# ---------------------------------------------------------------- invariants
+
+from hypothesis import given, settings as hypothesis_settings, strategies as st  # noqa: E402
+
+DECEMBER = list(pd.date_range("2026-11-02", "2026-12-31"))
+
+
+@hypothesis_settings(max_examples=40, deadline=None)
+@given(first=st.sampled_from(DECEMBER), as_of=st.sampled_from(DECEMBER),
+       rows=st.lists(st.tuples(st.sampled_from(DECEMBER), st.sampled_from(["call", "sms", "email", "visit", "event"])),
+                     max_size=12))
+def test_one_task_per_channel_on_working_days(first, as_of, rows):
+    """Whatever was touched when: one pending task per cadence channel, and every due date but the
+    first-contact day's is a working day, never before the first contact."""
+    touched = frame([(day, "C1", channel) for day, channel in rows if first <= day <= as_of],
+                    ["date", "customer_id", "channel"])
+    if first > as_of:
+        return
+    found = customer_tasks(first, touched, as_of, CN, Cadence())
+    assert sorted(t["channel"] for t in found) == ["call", "email", "sms"]
+    for t in found:
+        assert t["due"] >= first
+        assert t["due"] == first or CN.is_working(t["due"])

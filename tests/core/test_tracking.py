@@ -240,6 +240,10 @@ def test_weeks_of_a_month():
     assert [(w.week, f"{w.start:%m-%d}", f"{w.end:%m-%d}") for w in weeks.itertuples()] == [
         (1, "12-01", "12-06"), (2, "12-07", "12-13"), (3, "12-14", "12-20"), (4, "12-21", "12-27"),
         (5, "12-28", "12-31")]
+    # February 2026 starts on a Sunday: that lone weekend day joins the first Monday-to-Sunday week.
+    weeks = month_weeks(MONTH)
+    assert [(w.week, f"{w.start:%m-%d}", f"{w.end:%m-%d}") for w in weeks.itertuples()] == [
+        (1, "02-01", "02-08"), (2, "02-09", "02-15"), (3, "02-16", "02-22"), (4, "02-23", "02-28")]
 
 
 def test_weekly_review_of_week_two():
@@ -264,3 +268,41 @@ def test_weekly_review_of_week_two():
 def test_weekly_review_of_a_week_that_does_not_exist():
     review, problems = weekly_review(6, issued(), ACTUALS, LOG, PRODUCTS, REPS, CALENDAR, SETTINGS)
     assert review is None and [p.code for p in problems] == ["no-such-week"]
+
+
+# ---------------------------------------------------------------- invariants
+
+from hypothesis import given, settings as hypothesis_settings, strategies as st  # noqa: E402
+
+FEB_DAYS = list(CALENDAR["date"])
+
+
+@hypothesis_settings(max_examples=25, deadline=None)
+@given(sales=st.lists(st.tuples(st.sampled_from(FEB_DAYS), st.sampled_from(["R1", "R2"]),
+                                st.sampled_from(["F01", "V01"]), st.integers(-500, 5000)), max_size=30),
+       as_of=st.sampled_from(FEB_DAYS), window=st.integers(1, 20))
+def test_progress_adds_up_whatever_the_sales(sales, as_of, window):
+    """Company = sum of reps = sum of regions = burn-up at the as-of day = the Actuals rows up to it;
+    attainment = pace × time elapsed; each gap is the need per day times the days left."""
+    actuals = frame([(day, rep, "O1" if rep == "R1" else "O3", sku, float(amount)) for day, rep, sku, amount in sales],
+                    ["date", "rep_id", "outlet_id", "sku", "amount"])
+    progress, problems = track(issued(), actuals, LOG, PRODUCTS, REPS, CALENDAR,
+                               {**SETTINGS, "run_rate_days": window}, as_of)
+    counted = sum(a for day, _, _, a in sales if day <= as_of)
+    company = progress.company.iloc[0]
+    assert company["actual"] == pytest.approx(counted)
+    assert progress.reps["actual"].sum() == pytest.approx(counted)
+    assert progress.regions["actual"].sum() == pytest.approx(counted)
+    assert progress.roles["actual"].sum() == pytest.approx(counted)
+    assert progress.burnup.set_index("date").loc[as_of, "cumulative_actual"] == pytest.approx(counted)
+    clock = progress.clock
+    assert clock.elapsed + clock.remaining == clock.total == 16
+    reps = progress.reps
+    if clock.elapsed:
+        assert list(reps["attainment"]) == pytest.approx(list(reps["pace"] * clock.time_elapsed))
+    else:
+        assert reps["pace"].isna().all()
+    if clock.remaining:
+        assert list(reps["gap_base"]) == pytest.approx(list(reps["need_base"] * clock.remaining))
+    assert (reps["gap_base"] >= 0).all()
+    assert progress.burnup["cumulative_target"].iloc[-1] == 24000

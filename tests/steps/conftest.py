@@ -18,6 +18,7 @@ from salesxl.workbook.backend import OutColumn, OutTable, SheetOutput
 from salesxl.workbook.filebook import FileWorkbook
 from salesxl.workbook.schema import OutputSheetName
 from salesxl.workbook.sheets import ISSUED_SHEETS
+from salesxl.workbook.template import save_new_workbook
 
 KINDS = {"decimal": "amount", "date": "date", "month": "month", "bool": "bool"}
 
@@ -78,9 +79,18 @@ def small_issued(small_demo):
 
 
 @pytest.fixture(scope="session")
-def tracked_demo_file(tmp_path_factory, small_demo_file, small_issued):
+def untracked_demo_file(tmp_path_factory, small_demo):
+    """The small demo without its History rows: tracking never reads them, and the file loads much faster."""
+    settings, tables = small_demo
+    path = tmp_path_factory.mktemp("untracked") / "untracked.xlsx"
+    save_new_workbook(path, settings, {**tables, "history": tables["history"].iloc[0:0]})
+    return path
+
+
+@pytest.fixture(scope="session")
+def tracked_demo_file(tmp_path_factory, untracked_demo_file, small_issued):
     path = tmp_path_factory.mktemp("tracked") / "tracked.xlsx"
-    shutil.copy(small_demo_file, path)
+    shutil.copy(untracked_demo_file, path)
     FileWorkbook(path).write_sheets(issued_outputs(small_issued))
     return path
 
@@ -90,4 +100,12 @@ def tracked(tmp_path, tracked_demo_file):
     """A private copy of the small demo workbook with issued targets, free to spoil."""
     path = tmp_path / "plan.xlsx"
     shutil.copy(tracked_demo_file, path)
+    return path
+
+
+@pytest.fixture
+def untracked(tmp_path, untracked_demo_file):
+    """A private copy of the small demo workbook before the breakdown has run."""
+    path = tmp_path / "plan.xlsx"
+    shutil.copy(untracked_demo_file, path)
     return path
