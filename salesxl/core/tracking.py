@@ -136,7 +136,7 @@ def sales_by(actuals: pd.DataFrame, keys: list[str], clock: MonthClock) -> pd.Da
 # ---------------------------------------------------------------- the whole picture
 
 @dataclass
-class Progress:
+class MonthProgress:
     """Everything the ``进度 Progress`` sheet shows.
 
     Attributes:
@@ -160,7 +160,7 @@ class Progress:
 
 def track(issued: Mapping[str, pd.DataFrame], actuals: pd.DataFrame, daily_log: pd.DataFrame,
           products: pd.DataFrame, reps: pd.DataFrame, calendar: pd.DataFrame, settings: Mapping,
-          as_of: pd.Timestamp) -> tuple[Progress | None, list[Problem]]:
+          as_of: pd.Timestamp) -> tuple[MonthProgress | None, list[Problem]]:
     """Month-to-date progress against the issued targets, as of the end of ``as_of``.
 
     ``issued`` holds the breakdown's sheets by key (``rep_targets``,
@@ -188,7 +188,7 @@ def track(issued: Mapping[str, pd.DataFrame], actuals: pd.DataFrame, daily_log: 
     flags = collect_flags(reps_frame, core, daily_log, issued["rep_sku_targets"], sales, company, clock, settings)
     reps_frame["flag"] = reps_frame["rep_id"].map(
         flags.groupby("rep_id")["flag"].agg(lambda f: "、".join(dict.fromkeys(f)))).astype(object).fillna("")
-    return Progress(clock, company, reps_frame, regions, roles, core, core_skus, burnup, flags), problems
+    return MonthProgress(clock, company, reps_frame, regions, roles, core, core_skus, burnup, flags), problems
 
 
 def check_issued_month(rep_targets: pd.DataFrame, month: pd.Period) -> list[Problem]:

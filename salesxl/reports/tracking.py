@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..core.calendar import WEEKDAYS_ZH
-from ..core.tracking import Progress
+from ..core.tracking import MonthProgress
 from ..workbook.backend import OutChart, OutColumn, OutTable, SheetOutput
 from ..workbook.sheets import PROGRESS, ROLES
 
@@ -64,7 +64,7 @@ GAP_TO_TARGET = [amount("gap_target", "距目标", "Gap to target"),
                  amount("need_target", "日需", "Needed per day", total=False)]
 
 
-def progress_sheet(progress: Progress, month: pd.Period, outlet_names: dict[str, str],
+def progress_sheet(progress: MonthProgress, month: pd.Period, outlet_names: dict[str, str],
                    log_sheet: str, run_rate_days: int) -> SheetOutput:
     """Build the Progress sheet from the core's results."""
     clock = progress.clock

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from openpyxl.chart import BarChart, LineChart, Reference
+from openpyxl.chart.data_source import AxDataSource, StrRef
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.table import Table, TableStyleInfo
@@ -172,7 +173,11 @@ def render_chart(ws: Worksheet, chart: OutChart, top: int, table: OutTable) -> N
         column = keys.index(key) + 1
         drawn.add_data(Reference(ws, min_col=column, min_row=top, max_row=last), titles_from_data=True)
     category = keys.index(chart.category) + 1
-    drawn.set_categories(Reference(ws, min_col=category, min_row=top + 1, max_row=last))
+    labels = Reference(ws, min_col=category, min_row=top + 1, max_row=last)
+    drawn.set_categories(labels)
+    if table.columns[category - 1].kind not in NUMBER_FORMATS:  # text labels: a string reference, not numbers
+        for series in drawn.series:
+            series.cat = AxDataSource(strRef=StrRef(f=str(labels)))
     drawn.x_axis.delete = False  # openpyxl hides axes unless told otherwise
     drawn.y_axis.delete = False
     drawn.width, drawn.height = CHART_SIZE_CM
