@@ -14,6 +14,7 @@ prints the result. Exit codes:
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from datetime import datetime
 from pathlib import Path
@@ -24,6 +25,9 @@ from rich.console import Console
 from rich.table import Table
 
 from . import addin, steps
+from .steps.followups import followups as followups_step
+from .steps.track import track as track_step
+from .steps.weekly import weekly as weekly_step
 from .demo import DEMO_SEED, demo_workbook_data
 from .problems import SEVERITY_LABEL, ProblemsFound
 from .steps.breakdown import breakdown as breakdown_step
@@ -149,7 +153,6 @@ def target(workbook: Path = typer.Argument(..., help="The workbook to plan in.")
     report(run(lambda progress: target_step(FileWorkbook(workbook), progress, month=month)))
 
 
-DEMO_STEPS.append(target_step)
 
 
 @app.command()
@@ -237,7 +240,38 @@ def breakdown(workbook: Path = typer.Argument(..., help="The workbook whose mont
     report(run(lambda progress: breakdown_step(FileWorkbook(workbook), progress, month=month)))
 
 
-DEMO_STEPS.append(breakdown_step)  # step 4, after the target step
+# ---- Tracking (step 6) ----
+
+AS_OF_HELP = "The day to report as of (YYYY-MM-DD), its sales included; default: the last day with data."
+
+
+@app.command()
+def track(workbook: Path = typer.Argument(..., help="The workbook with issued targets, daily logs and actuals."),
+          as_of: Optional[dt.datetime] = typer.Option(None, "--as-of", formats=["%Y-%m-%d"], help=AS_OF_HELP)):
+    """进度跟踪 Track: month-to-date actual vs target, pace, forecasts and flags, with a burn-up chart."""
+    report(run(lambda progress: track_step(FileWorkbook(workbook), progress, as_of=as_of)))
+
+
+@app.command()
+def weekly(workbook: Path = typer.Argument(..., help="The workbook with issued targets, daily logs and actuals."),
+           week: Optional[int] = typer.Option(None, "--week", min=1, max=6,
+                                              help="Week of the plan month (Monday to Sunday); default: the "
+                                                   "week of the last day with data.")):
+    """周例会 Weekly: one block per rep for week N, keeping the reps' reports and the manager's comments."""
+    report(run(lambda progress: weekly_step(FileWorkbook(workbook), progress, week=week)))
+
+
+@app.command()
+def followups(workbook: Path = typer.Argument(..., help="The workbook with the Customers and Touches sheets."),
+              as_of: Optional[dt.datetime] = typer.Option(None, "--as-of", formats=["%Y-%m-%d"],
+                                                          help=AS_OF_HELP)):
+    """跟进计划 Follow-ups: per rep, what is overdue, due today and this week; the 21-day rule; key projects."""
+    report(run(lambda progress: followups_step(FileWorkbook(workbook), progress, as_of=as_of)))
+
+
+# The steps `salesxl demo` runs, in the planner's order.
+DEMO_STEPS[:] = [target_step, breakdown_step, expense_steps.expenses, expense_steps.expenses_review,
+                 track_step, weekly_step, followups_step]
 
 
 if __name__ == "__main__":

@@ -82,7 +82,8 @@ class Link:
         return '=HYPERLINK("{}","{}")'.format(target.replace('"', '""'), self.text[:255].replace('"', '""'))
 
 
-Kind = Literal["text", "amount", "decimal", "integer", "percent", "date", "month", "bool"]
+Kind = Literal["text", "amount", "decimal", "integer", "percent", "date", "month", "bool", "note"]
+"""How a column is shown; ``note`` is free text a planner writes into (wrapped, wide)."""
 
 
 @dataclass(frozen=True)
@@ -107,14 +108,50 @@ class OutColumn:
         return f"{self.zh} {self.en}"
 
 
+Tone = Literal["normal", "alert"]
+
+
 @dataclass
 class OutTable:
-    """A block of rows written as an Excel Table."""
+    """A block of rows written as an Excel Table.
+
+    Attributes:
+        frame: the rows.
+        columns: which frame columns are shown, in order, and how.
+        heading: a line above the table.
+        name: the table's name; a chart refers to its table by it.
+        tone: ``alert`` shows the table in red (e.g. customers not touched for 21 days).
+    """
 
     frame: pd.DataFrame
     columns: Sequence[OutColumn]
     heading: str | None = None
     name: str | None = None
+    tone: Tone = "normal"
+
+
+ChartKind = Literal["line", "column", "bar"]
+
+
+@dataclass(frozen=True)
+class OutChart:
+    """A native chart drawn from one of the sheet's tables, so it stays live in Excel.
+
+    Attributes:
+        kind: line, column (vertical bars) or bar (horizontal bars).
+        title: the chart title.
+        table: the ``name`` of the :class:`OutTable` on the same sheet holding the data.
+        category: the column key whose values label the horizontal axis.
+        series: column keys, one series each, named by the column's header.
+        y_title: the value axis title.
+    """
+
+    kind: ChartKind
+    title: str
+    table: str
+    category: str
+    series: tuple[str, ...]
+    y_title: str = ""
 
 
 @dataclass
@@ -126,12 +163,14 @@ class SheetOutput:
         subtitle: a line under the title (month, source).
         notes: lines a planner should read (e.g. "no history for 2023: weights renormalised").
         tables: the tables, top to bottom.
+        charts: charts drawn from those tables, each placed beside its table.
     """
 
     sheet: OutputSheetName
     subtitle: str = ""
     notes: list[str] = field(default_factory=list)
     tables: list[OutTable] = field(default_factory=list)
+    charts: list[OutChart] = field(default_factory=list)
 
 
 class WorkbookBackend(Protocol):

@@ -15,12 +15,14 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from openpyxl.chart import BarChart, LineChart, Reference
+from openpyxl.chart.data_source import AxDataSource, StrRef
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .backend import Link, OutTable, SheetOutput
+from .backend import Link, OutChart, OutTable, SheetOutput
 
 NUMBER_FORMATS = {
     "amount": "#,##0.00",
@@ -40,6 +42,10 @@ LINK_FONT = Font(underline="single", color="0563C1")
 TOTAL_FONT = Font(bold=True)
 TABLE_STYLE = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
 TOTAL_LABEL = "合计 Total"
+ALERT_FONT = Font(bold=True, size=11, color="C00000")
+ALERT_FILL = PatternFill("solid", fgColor="C00000")
+NOTE_WIDTH = 40
+CHART_SIZE_CM = (18, 9)
 
 
 def excel_value(value: Any) -> Any:
@@ -103,17 +109,22 @@ def render_sheet(ws: Worksheet, output: SheetOutput, table_names: set[str]) -> N
     row += 1
     widths: dict[int, float] = {}
     first_header = None
+    placed: dict[str, tuple[int, OutTable]] = {}
     for index, table in enumerate(output.tables, start=1):
         if table.heading:
-            put(ws, row, 1, table.heading).font = HEADING_FONT
+            put(ws, row, 1, table.heading).font = ALERT_FONT if table.tone == "alert" else HEADING_FONT
             row += 1
         first_header = first_header or row
+        if table.name:
+            placed[table.name] = (row, table)
         row = render_table(ws, row, table, unique_name(table, output, index, table_names), widths)
         row += 1
     for column, width in widths.items():
         ws.column_dimensions[get_column_letter(column)].width = min(max(width + 2, 8), 60)
     if first_header:
         ws.freeze_panes = ws.cell(row=first_header + 1, column=1)
+    for chart in output.charts:
+        render_chart(ws, chart, *placed[chart.table])
 
 
 def unique_name(table: OutTable, output: SheetOutput, index: int, taken: set[str]) -> str:
@@ -130,16 +141,19 @@ def render_table(ws: Worksheet, top: int, table: OutTable, name: str, widths: di
     columns = list(table.columns)
     for j, column in enumerate(columns, start=1):
         cell = ws.cell(row=top, column=j, value=column.label)
-        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
+        cell.font, cell.fill = HEADER_FONT, ALERT_FILL if table.tone == "alert" else HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="center")
-        widths[j] = max(widths.get(j, 0), min(display_width(column.label), 24))
+        widths[j] = max(widths.get(j, 0), min(display_width(column.label), 24),
+                        NOTE_WIDTH if column.kind == "note" else 0)
     frame = table.frame
     for i, record in enumerate(frame[[c.key for c in columns]].itertuples(index=False), start=1):
         for j, (column, value) in enumerate(zip(columns, record), start=1):
             cell = put(ws, top + i, j, value)
             if column.kind in NUMBER_FORMATS:
                 cell.number_format = NUMBER_FORMATS[column.kind]
-            if i <= 200:
+            if column.kind == "note":
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+            elif i <= 200:
                 widths[j] = max(widths.get(j, 0), display_width(cell.value))
     last = top + max(len(frame), 1)
     ref = f"A{top}:{get_column_letter(len(columns))}{last}"
@@ -156,6 +170,32 @@ def render_table(ws: Worksheet, top: int, table: OutTable, name: str, widths: di
                 cell.number_format = NUMBER_FORMATS.get(column.kind, "General")
         return totals + 1
     return last + 1
+
+
+def render_chart(ws: Worksheet, chart: OutChart, top: int, table: OutTable) -> None:
+    """Draw ``chart`` from its table (header on row ``top``), to the right of the table."""
+    keys = [c.key for c in table.columns]
+    last = top + max(len(table.frame), 1)
+    if chart.kind == "line":
+        drawn = LineChart()
+    else:
+        drawn = BarChart()
+        drawn.type = "col" if chart.kind == "column" else "bar"
+    drawn.title = chart.title
+    drawn.y_axis.title = chart.y_title or None
+    for key in chart.series:
+        column = keys.index(key) + 1
+        drawn.add_data(Reference(ws, min_col=column, min_row=top, max_row=last), titles_from_data=True)
+    category = keys.index(chart.category) + 1
+    labels = Reference(ws, min_col=category, min_row=top + 1, max_row=last)
+    drawn.set_categories(labels)
+    if table.columns[category - 1].kind not in NUMBER_FORMATS:  # text labels: a string reference, not numbers
+        for series in drawn.series:
+            series.cat = AxDataSource(strRef=StrRef(f=str(labels)))
+    drawn.x_axis.delete = False  # openpyxl hides axes unless told otherwise
+    drawn.y_axis.delete = False
+    drawn.width, drawn.height = CHART_SIZE_CM
+    ws.add_chart(drawn, f"{get_column_letter(len(keys) + 2)}{top}")
 
 
 def escape(label: str) -> str:
