@@ -22,13 +22,15 @@ from rich.table import Table
 
 from . import steps
 from .demo import DEMO_SEED, demo_workbook_data
+from .core.backtest import LOSSES, MIN_MONTHS
 from .problems import SEVERITY_LABEL, ProblemsFound
+from .steps.backtest import backtest as backtest_step
 from .workbook.filebook import FileWorkbook
 from .workbook.template import SHIPPED_DEMO, save_new_workbook
 
 app = typer.Typer(
     help="salesxl — monthly sales targets in your own workbook 月度销售目标.\n\n"
-         "Steps: check 检查 · (more steps arrive as they are built).",
+         "Steps: check 检查 · backtest 回测 · (more steps arrive as they are built).",
     no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
 )
 console = Console(stderr=True)
@@ -128,6 +130,29 @@ def check(workbook: Path = typer.Argument(..., help="The workbook to check.")):
     result = run(lambda progress: steps.check(FileWorkbook(workbook), progress))
     report(result)
     out.print("输入无误 Inputs are fine." if not result.problems else "输入可用 Inputs usable (see notes above).")
+
+
+def loss_option(value: Optional[str]):
+    """``--loss mape|base_hit``; anything else is a command-line error (exit 2)."""
+    if value is not None and value not in LOSSES:
+        raise typer.BadParameter(f"'{value}': 请选择 choose {' / '.join(LOSSES)}")
+    return value
+
+
+@app.command()
+def backtest(workbook: Path = typer.Argument(..., help="The workbook whose history to replay."),
+             months: Optional[int] = typer.Option(None, "--months", min=MIN_MONTHS, metavar="N",
+                                                  help="Replay the N months before the plan month "
+                                                       "(default: Settings' backtest months, 24)."),
+             loss: Optional[str] = typer.Option(None, "--loss", callback=loss_option, metavar="|".join(LOSSES),
+                                                help="Rank weights by mape (mean absolute % error, the default) "
+                                                     "or base_hit (share of reps reaching base closest to "
+                                                     "70%-90%).")):
+    """回测 Backtest: replay the month target over past months, score it, and suggest weights (never applied)."""
+    report(run(lambda progress: backtest_step(FileWorkbook(workbook), progress, months=months, loss=loss)))
+
+
+DEMO_STEPS.append(backtest_step)
 
 
 if __name__ == "__main__":
