@@ -25,6 +25,7 @@ from .problems import ProblemsFound, render
 from .reports.problems import problems_sheet
 from .steps import StepResult
 from .steps.about import about
+from .steps.backtest import backtest
 from .steps.target import target
 from .workbook.livebook import LiveWorkbook
 from .workbook.sheets import PROBLEMS
@@ -53,6 +54,7 @@ class Button:
 BUTTONS: dict[str, Button] = {
     "check": Button("检查 Check", steps.check, cli="check"),
     "target": Button("月度目标 Target", target, cli="target"),
+    "backtest": Button("回测 Backtest", backtest, cli="backtest"),
     "help": Button("帮助 Help", about, cli="info", reads_inputs=False),
 }
 """Ribbon button id (customUI.xml) -> what it runs, in the planner's order."""

@@ -156,7 +156,7 @@ def backtest(budget: pd.DataFrame, history: pd.DataFrame, factors: pd.DataFrame,
     replayed: list[Replayed] = []
     failures: dict[str, Problem] = {}  # the first reason of each kind a month could not be replayed
     for month in replayable:
-        rows = replay_rows(current, factors, replay, rates[month.year])
+        rows = replay_rows(current, replay, rates[month.year])
         target, found = monthly_target(budget, by_region[by_region["month"] < month], rows,
                                        {**settings, "plan_month": month}, regions)
         if any(p.severity == "error" and p.sheet == "settings" for p in found):
@@ -326,7 +326,7 @@ def replay_weights(weights: dict[str, float], available: dict[str, bool]) -> dic
     return {key: (1 / count if available[key] else 0.0) for key in FACTOR_KEYS}
 
 
-def replay_rows(current: pd.DataFrame, factors: pd.DataFrame, weights: dict[str, float],
+def replay_rows(current: pd.DataFrame, weights: dict[str, float],
                 rates: dict[str, tuple[float | None, int | None]]) -> pd.DataFrame:
     """The Factors rows a replayed month is planned with: replay weights, that year's growth rates.
 
@@ -582,6 +582,17 @@ def suggestion_table(grid: np.ndarray, scores: dict, replay: dict[str, float], c
     return pd.DataFrame(records, columns=SUGGESTION_COLUMNS)
 
 
+def month_runs(skipped: Sequence[tuple[pd.Period, str, str]]) -> list[tuple[str, str, str]]:
+    """Consecutive months skipped for the same reason as one span: ``2023-01–2023-11``."""
+    runs: list[list] = []
+    for month, zh, en in sorted(skipped, key=lambda s: s[0]):
+        if runs and runs[-1][2] == zh and runs[-1][1] + 1 == month:
+            runs[-1][1] = month
+        else:
+            runs.append([month, month, zh, en])
+    return [(str(a) if a == b else f"{a}–{b}", zh, en) for a, b, zh, en in runs]
+
+
 def backtest_notes(replayed, skipped, available, missing, weights, replay, plan, months, grid_size) -> list[str]:
     first, last = plan - months, plan - 1
     notes = [
@@ -606,8 +617,9 @@ def backtest_notes(replayed, skipped, available, missing, weights, replay, plan,
                      f" Weights used in the replay: {shown_en} (the current weights scaled over the factors that "
                      "can be replayed).")
     if skipped:
-        listed = "；".join(f"{m} {zh}" for m, zh, _ in skipped)
-        listed_en = "; ".join(f"{m} {en}" for m, _, en in skipped)
+        runs = month_runs(skipped)
+        listed = "；".join(f"{span}：{zh}" for span, zh, _ in runs)
+        listed_en = "; ".join(f"{span}: {en}" for span, _, en in runs)
         notes.append(f"未回放的月份：{listed}。 Months not replayed: {listed_en}.")
     if len(replayed) < ENOUGH_MONTHS:
         notes.append(f"只有 {len(replayed)} 个月可回放，建议的权重仅供参考。"

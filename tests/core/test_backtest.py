@@ -338,6 +338,19 @@ def test_grid_rounding_matches_the_core_rounding(values, unit):
     assert to_units(np.array([2.5, 3.5]), 1.0).tolist() == [3.0, 4.0]
 
 
+def test_months_not_replayed_are_listed_as_spans():
+    """Plan month 2025-04 over 12 months: 2024-04…2024-09 have no sales, 2024-10…2024-12 no same month before
+    (the history starts in 2024), 2025-01…2025-03 are replayed."""
+    result, _ = backtest(budget_frame({"2025-01": 1200, "2025-02": 1000, "2025-03": 1250}),
+                         history_frame(SMALL_HISTORY), factors_frame(), {**SETTINGS, "plan_month": M("2025-04")},
+                         months=12)
+    assert len(result.months) == 3
+    note = next(n for n in result.notes if n.startswith("未回放的月份"))
+    assert note == ("未回放的月份：2024-04–2024-09：当月没有销售记录；2024-10–2024-12：前三年没有同期销售。"
+                    " Months not replayed: 2024-04–2024-09: no sales in the month; 2024-10–2024-12: no sales in "
+                    "the same month of the three years before.")
+
+
 def test_region_notes_are_said_once():
     notes = ["华东: 只有一年。 华东: Only one year.", "华南: 只有一年。 华南: Only one year.",
              "华南: 去年缺。 华南: Last year missing."]
