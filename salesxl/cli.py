@@ -28,11 +28,13 @@ from . import addin, steps
 from .steps.followups import followups as followups_step
 from .steps.track import track as track_step
 from .steps.weekly import weekly as weekly_step
+from .core.backtest import LOSSES, MIN_MONTHS
 from .demo import DEMO_SEED, demo_workbook_data
 from .problems import SEVERITY_LABEL, ProblemsFound
 from .steps.breakdown import breakdown as breakdown_step
 from .steps import expenses as expense_steps
 from .steps.about import about
+from .steps.backtest import backtest as backtest_step
 from .steps.target import parse_month
 from .steps.target import target as target_step
 from .workbook.filebook import FileWorkbook
@@ -40,8 +42,8 @@ from .workbook.template import SHIPPED_DEMO, save_new_workbook
 
 app = typer.Typer(
     help="salesxl — monthly sales targets in your own workbook 月度销售目标.\n\n"
-         "Steps: check 检查 · target 月度目标 · breakdown 正式下达 · expenses 费用预算 · "
-         "expenses-review 费用审核 · (more steps arrive as they are built).",
+         "Steps: check 检查 · target 月度目标 · backtest 回测 · breakdown 正式下达 · expenses 费用预算 · "
+         "expenses-review 费用审核 · track 进度跟踪 · weekly 周例会 · followups 跟进计划.",
     no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
 )
 console = Console(stderr=True)
@@ -177,6 +179,26 @@ def expenses_review(
                                                       "latest date in the month).")):
     """费用审核 Expense review: check requests, approvals and verification; write the Expense Ledger."""
     report(run(lambda progress: expense_steps.expenses_review(FileWorkbook(workbook), progress, as_of=as_of)))
+def loss_option(value: Optional[str]):
+    """``--loss mape|base_hit``; anything else is a command-line error (exit 2)."""
+    if value is not None and value not in LOSSES:
+        raise typer.BadParameter(f"'{value}': 请选择 choose {' / '.join(LOSSES)}")
+    return value
+
+
+@app.command()
+def backtest(workbook: Path = typer.Argument(..., help="The workbook whose history to replay."),
+             months: Optional[int] = typer.Option(None, "--months", min=MIN_MONTHS, metavar="N",
+                                                  help="Replay the N months before the plan month "
+                                                       "(default: Settings' backtest months, 24)."),
+             loss: Optional[str] = typer.Option(None, "--loss", callback=loss_option, metavar="|".join(LOSSES),
+                                                help="Rank weights by mape (mean absolute % error, the default) "
+                                                     "or base_hit (share of reps reaching base closest to "
+                                                     "70%-90%).")):
+    """回测 Backtest: replay the month target over past months, score it, and suggest weights (never applied)."""
+    report(run(lambda progress: backtest_step(FileWorkbook(workbook), progress, months=months, loss=loss)))
+
+
 
 
 # The Excel add-in ------------------------------------------------------------------------------------
@@ -270,7 +292,7 @@ def followups(workbook: Path = typer.Argument(..., help="The workbook with the C
 
 
 # The steps `salesxl demo` runs, in the planner's order.
-DEMO_STEPS[:] = [target_step, breakdown_step, expense_steps.expenses, expense_steps.expenses_review,
+DEMO_STEPS[:] = [target_step, backtest_step, breakdown_step, expense_steps.expenses, expense_steps.expenses_review,
                  track_step, weekly_step, followups_step]
 
 

@@ -81,6 +81,7 @@ def demo_workbook_data(seed: int = DEMO_SEED, size: DemoSize = DemoSize(), plan_
     }
     add_breakdown_examples(tables)
     tables.update(make_tracking(seed, reps, outlets, products, history, plan_month))
+    add_past_years(tables, seed, plan_month)
     settings = {"plan_month": plan_month, "country": "CN", "currency": "CNY", "rounding_unit": 1.0}
     expense_settings, expense_tables = make_expenses(seed, reps, outlets, plan_month)
     settings.update(expense_settings)
@@ -266,6 +267,40 @@ def make_factors() -> pd.DataFrame:
         "source": ["2026年度预算 annual budget 2026", "历史销售表 History sheet",
                    "行业协会年报 industry association report", "标杆企业年报 benchmark annual report"],
     })
+
+
+PAST_GROWTH = {  # year back -> (industry, benchmark) growth as the planner recorded them that year
+    1: (0.085, 0.13),
+    2: (0.07, 0.10),
+}
+
+
+def add_past_years(tables: dict[str, pd.DataFrame], seed: int, plan_month: pd.Period) -> None:
+    """What the backtest replays with: the two previous years' budgets and growth rates.
+
+    Past budgets follow this year's, about 9 % lower per year back with a few
+    per cent of noise (budgets were set ahead, so they miss like real ones);
+    the Factors sheet gets a row per year for industry and benchmark growth.
+    Both are appended below the current rows, which keeps those rows where
+    they were.
+    """
+    rng = np.random.default_rng([seed, 14])
+    budget = tables["budget"]
+    current = budget[budget.year == plan_month.year]
+    past = []
+    for back in (2, 1):
+        for _, row in current.iterrows():
+            amount = row.amount / (1 + ANNUAL_GROWTH) ** back * rng.normal(1.0, 0.04)
+            past.append({"year": plan_month.year - back, "month": row.month, "region": row.region,
+                         "amount": float(round(amount, -3))})
+    tables["budget"] = pd.concat([budget, pd.DataFrame(past)], ignore_index=True)
+    factors = tables["factors"].assign(year=pd.array([None] * len(tables["factors"]), dtype="Int64"))
+    weight = dict(zip(factors.factor, factors.weight))
+    sources = {"industry": "行业协会年报 industry report", "benchmark": "标杆企业年报 benchmark report"}
+    rows = [{"factor": key, "weight": weight[key], "growth_rate": PAST_GROWTH[back][i],
+             "source": f"{plan_month.year - back}年{sources[key]}", "year": plan_month.year - back}
+            for back in (2, 1) for i, key in enumerate(("industry", "benchmark"))]
+    tables["factors"] = pd.concat([factors, pd.DataFrame(rows).astype({"year": "Int64"})], ignore_index=True)
 
 
 def make_calendar(plan_month: pd.Period) -> pd.DataFrame:

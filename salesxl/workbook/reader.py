@@ -156,7 +156,8 @@ def read_table(schema: SheetSchema, raw: RawSheet) -> tuple[pd.DataFrame, SheetL
         index.append(r)
 
     frame = typed_frame(schema, records, index)
-    check_unique(schema, frame, at)
+    unreadable = {(p.row, p.column) for p in problems if p.severity == "error"}
+    check_unique(schema, frame, at, unreadable)
     return frame, layout, problems
 
 
@@ -211,15 +212,22 @@ def typed_frame(schema: SheetSchema, records: list[dict], index: list[int]) -> p
     return frame
 
 
-def check_unique(schema: SheetSchema, frame: pd.DataFrame, at) -> None:
-    """Report every repeat of a unique key at its own row, naming the first occurrence."""
+def check_unique(schema: SheetSchema, frame: pd.DataFrame, at, unreadable: set = frozenset()) -> None:
+    """Report every repeat of a unique key at its own row, naming the first occurrence.
+
+    Rows whose key cell could not be read (``unreadable``: ``(row, column)``) are
+    left out: their error is already reported, and a blank read would repeat it.
+    """
     for keys in schema.unique:
         filled = frame.dropna(subset=[k for k in keys if schema.column(k).must_fill])
-        key_frame = filled[list(keys)].astype(str)
+        filled = filled[[not any((row, k) in unreadable for k in keys) for row in filled.index]]
+        # A blank in an optional key column (Factors' year) is a value of its own: compare it as "".
+        keys_only = filled[list(keys)]
+        key_frame = keys_only.astype(object).where(keys_only.notna(), "").astype(str)
         dupes = key_frame[key_frame.duplicated(keep="first")]
         for row in dupes.index:
             first = key_frame.index[(key_frame == key_frame.loc[row]).all(axis=1)][0]
-            value = " / ".join(str(filled.at[row, k]) for k in keys)
+            value = " / ".join(v for v in key_frame.loc[row] if v)
             at(int(row), keys[0], "duplicate-key", f"“{value}”重复，与第{first}行相同",
                f"'{value}' is a duplicate of row {first}")
 

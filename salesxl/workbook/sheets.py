@@ -50,6 +50,11 @@ HISTORY_METHODS = (
     Choice("average", "加权平均", "Weighted average"),
 )
 
+BACKTEST_LOSSES = (
+    Choice("mape", "平均绝对百分比误差", "Mean absolute % error"),
+    Choice("base_hit", "基础目标达成面", "Base hit rate 70–90%"),
+)
+
 
 def col(key, zh, en, type="text", **kw) -> Column:
     formats = {"decimal": AMOUNT, "percent": PERCENT, "date": DATE, "month": MONTH, "integer": INTEGER}
@@ -162,6 +167,13 @@ SETTINGS += (
     Setting("hq_approvers", "总部审批人", "HQ approvers", "text", default="",
             note_zh="可批复区域费用申请的总部人员，逗号分隔，如 周总, 王总监",
             note_en="who approves region requests at HQ, comma-separated"),
+    # Backtest (salesxl/steps/backtest.py)
+    Setting("backtest_months", "回测月数", "Backtest months", "integer", default=24, minimum=3,
+            note_zh="回放计划月份之前的多少个月", note_en="how many months before the plan month to replay"),
+    Setting("backtest_loss", "回测评分标准", "Backtest loss", "choice", default="mape", choices=BACKTEST_LOSSES,
+            note_zh="mape 平均绝对百分比误差最小；base_hit 达成基础目标的业务员占比最接近70%–90%",
+            note_en="mape: smallest mean absolute % error; base_hit: share of reps reaching base closest "
+                    "to 70%–90%"),
 )
 
 BUDGET = SheetSchema(
@@ -203,8 +215,13 @@ FACTORS_SHEET = SheetSchema(
         col("growth_rate", "增长率", "Growth rate", "percent", required=False, not_blank=False,
             minimum=-1, note_zh="行业与标杆的年增长率", note_en="annual growth for industry and benchmark"),
         col("source", "数据来源", "Source", required=False, not_blank=False),
+        # Backtest (salesxl/steps/backtest.py): past years' growth rates, one row per factor and year.
+        col("year", "适用年份", "Year", "integer", required=False, not_blank=False, minimum=1990, maximum=2100,
+            note_zh="留空：当前行，适用于没有单独年份行的各年；填年份：该行只用于该年（回测往年需填往年的增长率）",
+            note_en="blank: the current row, for every year without a row of its own; a year: the row "
+                    "applies to that year only (the backtest needs past years' growth rates)"),
     ),
-    unique=(("factor",),),
+    unique=(("factor", "year"),),
     purpose_zh="当月指标的四个参考因素及权重（表1）。",
     purpose_en="The four factors of the month target and their weights (Table 1).",
 )
@@ -613,9 +630,12 @@ OUTLET_TARGETS = OutputSheetName("outlet_targets", "网点目标", "Outlet Targe
 DAILY_TARGETS = OutputSheetName("daily_targets", "日目标", "Daily Targets")
 VERSIONS = OutputSheetName("versions", "版本", "Versions")
 PROBLEMS = OutputSheetName("problems", "问题", "Problems")
+# Backtest (salesxl/steps/backtest.py)
+BACKTEST = OutputSheetName("backtest", "回测", "Backtest")
 
 OUTPUT_SHEETS: tuple[OutputSheetName, ...] = (
     MONTH_TARGET, TARGET_STRUCTURE, REP_TARGETS, OUTLET_TARGETS, DAILY_TARGETS, VERSIONS, PROBLEMS,
+    BACKTEST,
 )
 """Sheets salesxl writes. Later steps add theirs."""
 
