@@ -620,7 +620,7 @@ ISSUED_EXPENSE_BUDGET = SheetSchema(
     purpose_zh="费用预算明细：持有人×类别（预算明细表）。", purpose_en="Budget lines: holder × category (the lines table).",
 )
 
-ISSUED_SHEETS += (ISSUED_EXPENSE_BUDGET,)
+# Not part of ISSUED_SHEETS: that tuple is the breakdown's release, which tracking and close read whole.
 
 GUIDE = OutputSheetName("guide", "说明", "Guide")
 MONTH_TARGET = OutputSheetName("month_target", "月度目标", "Month Target")
