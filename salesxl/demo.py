@@ -289,7 +289,7 @@ def make_tracking(seed: int, reps, outlets, products, history, plan_month: pd.Pe
     active = reps[reps.active].reset_index(drop=True)
     # Most reps sell about as last year plus growth; two lag badly and one runs ahead.
     form = dict(zip(active.rep_id, rng.lognormal(0, 0.12, len(active))))
-    lagging = list(active.rep_id[[1, len(active) // 2]])
+    lagging = lagging_reps(reps)
     for rep in lagging:
         form[rep] *= 0.55
     form[active.rep_id.iloc[2]] *= 1.3
@@ -298,6 +298,12 @@ def make_tracking(seed: int, reps, outlets, products, history, plan_month: pd.Pe
         "daily_log": make_daily_log(rng, active, outlets, days, lagging),
         **make_customers(rng, active, plan_month, cn),
     }
+
+
+def lagging_reps(reps) -> list[str]:
+    """The two active reps the demo has selling at about half their usual rate (and missing more visits)."""
+    active = reps[reps.active].reset_index(drop=True)
+    return list(active.rep_id[[1, len(active) // 2]])
 
 
 def outlet_month_value(history, outlets, plan_month: pd.Period) -> np.ndarray:
