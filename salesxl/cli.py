@@ -29,6 +29,7 @@ from .steps.track import track as track_step
 from .steps.weekly import weekly as weekly_step
 from .demo import DEMO_SEED, demo_workbook_data
 from .problems import SEVERITY_LABEL, ProblemsFound
+from .steps.breakdown import breakdown as breakdown_step
 from .steps.about import about
 from .steps.target import parse_month
 from .steps.target import target as target_step
@@ -37,7 +38,7 @@ from .workbook.template import SHIPPED_DEMO, save_new_workbook
 
 app = typer.Typer(
     help="salesxl — monthly sales targets in your own workbook 月度销售目标.\n\n"
-         "Steps: check 检查 · target 月度目标 · (more steps arrive as they are built).",
+         "Steps: check 检查 · target 月度目标 · breakdown 正式下达 · (more steps arrive as they are built).",
     no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
 )
 console = Console(stderr=True)
@@ -213,6 +214,17 @@ def info():
     report(about())
 
 
+@app.command()
+def breakdown(workbook: Path = typer.Argument(..., help="The workbook whose month target to release."),
+              month: Optional[str] = typer.Option(None, "--month", callback=plan_month_option, metavar="YYYY-MM",
+                                                  help="Release this month instead of the Settings sheet's plan month.")):
+    """正式下达 Breakdown: split the month's target to every rep, outlet, product and working day, with tiers."""
+    report(run(lambda progress: breakdown_step(FileWorkbook(workbook), progress, month=month)))
+
+
+DEMO_STEPS.append(breakdown_step)  # step 4, after the target step
+
+
 # ---- Tracking (step 6) ----
 
 AS_OF_HELP = "The day to report as of (YYYY-MM-DD), its sales included; default: the last day with data."
@@ -240,6 +252,9 @@ def followups(workbook: Path = typer.Argument(..., help="The workbook with the C
                                                           help=AS_OF_HELP)):
     """跟进计划 Follow-ups: per rep, what is overdue, due today and this week; the 21-day rule; key projects."""
     report(run(lambda progress: followups_step(FileWorkbook(workbook), progress, as_of=as_of)))
+
+
+DEMO_STEPS.extend([track_step, weekly_step, followups_step])  # step 6, on the released targets
 
 
 if __name__ == "__main__":

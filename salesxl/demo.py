@@ -79,9 +79,30 @@ def demo_workbook_data(seed: int = DEMO_SEED, size: DemoSize = DemoSize(), plan_
         "outlets": outlets,
         "calendar": make_calendar(plan_month),
     }
+    add_breakdown_examples(tables)
     tables.update(make_tracking(seed, reps, outlets, products, history, plan_month))
     settings = {"plan_month": plan_month, "country": "CN", "currency": "CNY", "rounding_unit": 1.0}
     return settings, tables
+
+
+def add_breakdown_examples(tables: dict[str, pd.DataFrame]) -> None:
+    """What a planner does before releasing the month (step 4): holds, and an outlet across a border.
+
+    The manager holds a new rep at 40,000 (a probation target), one core outlet of the
+    first rep at 8,000 and the first image product at 20,000; and the first rep also
+    serves one outlet of another region, taken over from a colleague.
+    """
+    reps, outlets, products = tables["reps"], tables["outlets"], tables["products"]
+    for frame in (reps, outlets, products, tables["regions"]):
+        frame["manual_target"] = np.nan
+    reps.loc[len(reps) - 2, "manual_target"] = 40_000.0
+    first = reps.at[0, "rep_id"]
+    core = outlets.index[outlets.core & (outlets.rep_id == first)]
+    if len(core):
+        outlets.loc[core[0], "manual_target"] = 8_000.0
+    products.loc[products.index[products.role == "image"][0], "manual_target"] = 20_000.0
+    elsewhere = outlets.index[outlets.region != reps.at[0, "region"]]
+    outlets.loc[elsewhere[0], "rep_id"] = first
 
 
 def make_regions() -> pd.DataFrame:
@@ -321,17 +342,17 @@ def outlet_month_value(history, outlets, plan_month: pd.Period) -> np.ndarray:
 
 
 def make_actuals(rng, outlets, products, history, plan_month, days, form) -> pd.DataFrame:
-    """Orders from each outlet on about four working days a month, each for one to three SKUs."""
+    """Orders from each outlet on about eight working days a month, each for one to three SKUs."""
     value = outlet_month_value(history, outlets, plan_month)
     active = products[products.active].reset_index(drop=True)
     weight = active.role.map(ROLE_MIX).to_numpy() / active.groupby("role").sku.transform("count").to_numpy()
     weight = weight / weight.sum()
     rows = []
     for day in days:
-        ordering = np.flatnonzero(rng.random(len(outlets)) < 4 / 22)
+        ordering = np.flatnonzero(rng.random(len(outlets)) < 8 / 22)
         for o in ordering:
             outlet = outlets.iloc[o]
-            order = value[o] / 4 * form.get(outlet.rep_id, 1.0) * rng.lognormal(0, 0.25)
+            order = value[o] / 8 * form.get(outlet.rep_id, 1.0) * rng.lognormal(0, 0.25)
             picks = rng.choice(len(active), size=int(rng.integers(1, 4)), replace=False, p=weight)
             for p, share in zip(picks, rng.dirichlet(np.ones(len(picks)) * 2)):
                 price = active.unit_price.iloc[p]
@@ -365,11 +386,11 @@ def make_daily_log(rng, reps, outlets, days, lagging) -> pd.DataFrame:
             chance = np.where(pool.core, 3.0, 1.0)
             stops = pool.outlet_id.to_numpy()[rng.choice(len(pool), size=min(len(pool), int(rng.integers(3, 6))),
                                                         replace=False, p=chance / chance.sum())]
-            miss = 0.25 if rep in lagging else 0.06
+            miss = 0.25 if rep in lagging else 0.03
             minute = 9 * 60
             for stop, outlet in enumerate(stops, start=1):
                 visited = rng.random() >= miss
-                spend = float(round(rng.uniform(150, 600), -1)) if visited and rng.random() < 0.12 else np.nan
+                spend = float(round(rng.uniform(150, 600), -1)) if visited and rng.random() < 0.08 else np.nan
                 rows.append({
                     "date": day, "rep_id": rep, "stop": stop, "outlet_id": outlet, "planned": True,
                     "visited": visited, "time": f"{minute // 60:02d}:{minute % 60:02d}" if visited else None,
