@@ -484,7 +484,7 @@ def make_tracking(seed: int, reps, outlets, products, history, plan_month: pd.Pe
     active = reps[reps.active].reset_index(drop=True)
     # Most reps sell about as last year plus growth; two lag badly and one runs ahead.
     form = dict(zip(active.rep_id, rng.lognormal(0, 0.12, len(active))))
-    lagging = list(active.rep_id[[1, len(active) // 2]])
+    lagging = lagging_reps(reps)
     for rep in lagging:
         form[rep] *= 0.55
     form[active.rep_id.iloc[2]] *= 1.3
@@ -493,6 +493,12 @@ def make_tracking(seed: int, reps, outlets, products, history, plan_month: pd.Pe
         "daily_log": make_daily_log(rng, active, outlets, days, lagging),
         **make_customers(rng, active, plan_month, cn),
     }
+
+
+def lagging_reps(reps) -> list[str]:
+    """The two active reps the demo has selling at about half their usual rate (and missing more visits)."""
+    active = reps[reps.active].reset_index(drop=True)
+    return list(active.rep_id[[1, len(active) // 2]])
 
 
 def outlet_month_value(history, outlets, plan_month: pd.Period) -> np.ndarray:
@@ -510,17 +516,17 @@ def outlet_month_value(history, outlets, plan_month: pd.Period) -> np.ndarray:
 
 
 def make_actuals(rng, outlets, products, history, plan_month, days, form) -> pd.DataFrame:
-    """Orders from each outlet on about four working days a month, each for one to three SKUs."""
+    """Orders from each outlet on about eight working days a month, each for one to three SKUs."""
     value = outlet_month_value(history, outlets, plan_month)
     active = products[products.active].reset_index(drop=True)
     weight = active.role.map(ROLE_MIX).to_numpy() / active.groupby("role").sku.transform("count").to_numpy()
     weight = weight / weight.sum()
     rows = []
     for day in days:
-        ordering = np.flatnonzero(rng.random(len(outlets)) < 4 / 22)
+        ordering = np.flatnonzero(rng.random(len(outlets)) < 8 / 22)
         for o in ordering:
             outlet = outlets.iloc[o]
-            order = value[o] / 4 * form.get(outlet.rep_id, 1.0) * rng.lognormal(0, 0.25)
+            order = value[o] / 8 * form.get(outlet.rep_id, 1.0) * rng.lognormal(0, 0.25)
             picks = rng.choice(len(active), size=int(rng.integers(1, 4)), replace=False, p=weight)
             for p, share in zip(picks, rng.dirichlet(np.ones(len(picks)) * 2)):
                 price = active.unit_price.iloc[p]
@@ -554,11 +560,11 @@ def make_daily_log(rng, reps, outlets, days, lagging) -> pd.DataFrame:
             chance = np.where(pool.core, 3.0, 1.0)
             stops = pool.outlet_id.to_numpy()[rng.choice(len(pool), size=min(len(pool), int(rng.integers(3, 6))),
                                                         replace=False, p=chance / chance.sum())]
-            miss = 0.25 if rep in lagging else 0.06
+            miss = 0.25 if rep in lagging else 0.03
             minute = 9 * 60
             for stop, outlet in enumerate(stops, start=1):
                 visited = rng.random() >= miss
-                spend = float(round(rng.uniform(150, 600), -1)) if visited and rng.random() < 0.12 else np.nan
+                spend = float(round(rng.uniform(150, 600), -1)) if visited and rng.random() < 0.08 else np.nan
                 rows.append({
                     "date": day, "rep_id": rep, "stop": stop, "outlet_id": outlet, "planned": True,
                     "visited": visited, "time": f"{minute // 60:02d}:{minute % 60:02d}" if visited else None,

@@ -303,7 +303,7 @@ def key_project(c, touches: pd.DataFrame, first: pd.Timestamp, as_of: pd.Timesta
     if owner is None:
         flags.append("缺项目专员 no dedicated owner")
     if overdue:
-        flags.append(f"拜访逾期{overdue}天 visit {overdue} days overdue")
+        flags.append(f"拜访逾期{overdue}天 visit overdue by {overdue} day{'s' if overdue > 1 else ''}")
     tasks.append({"kind": "key-visit", "step": "key-visit", "channel": "visit",
                   "task": f"重点项目拜访（每{every}天） Key-project visit (every {every} days)", "due": next_visit,
                   "last_touch": last_visit, "assignee": owner})

@@ -417,8 +417,10 @@ def collect_flags(reps, core, daily_log, rep_sku_targets, sales, company, clock,
 
     threshold = settings.get("pace_threshold", 0.9)
     for r in reps[reps["pace"] < threshold].sort_values("pace").itertuples():
-        add("behind-pace", r.rep_id, "", f"进度比 {r.pace:.1%}，低于 {threshold:.0%}；每日需完成 {r.need_base:,.0f}",
-            f"pace {r.pace:.1%} below {threshold:.0%}; needs {r.need_base:,.0f} per working day")
+        need_zh = f"；每日需完成 {r.need_base:,.0f}" if pd.notna(r.need_base) else "；本月已无剩余工作日"
+        need_en = f"; needs {r.need_base:,.0f} per working day" if pd.notna(r.need_base) else "; no working days left"
+        add("behind-pace", r.rep_id, "", f"进度比 {r.pace:.1%}，低于 {threshold:.0%}{need_zh}",
+            f"pace {r.pace:.1%} below {threshold:.0%}{need_en}")
 
     limit = settings.get("expense_ratio_limit", 0.06)
     spending = reps[(reps["expense"] > 0) & ~(reps["expense_ratio"] <= limit)]

@@ -135,7 +135,7 @@ def test_key_project_owner_visit_and_manager_before_the_milestone():
     project = result.key_projects.iloc[0]
     assert (project["last_visit"], project["next_visit"], project["visit_overdue_days"]) == (
         d("2026-11-24"), d("2026-12-04"), 5)
-    assert project["flag"] == ("缺项目专员 no dedicated owner；拜访逾期5天 visit 5 days overdue；"
+    assert project["flag"] == ("缺项目专员 no dedicated owner；拜访逾期5天 visit overdue by 5 days；"
                                "12-18 招标 tender：请主管出面 manager to step in")
     kinds = result.tasks.set_index("kind")
     assert kinds.loc["key-visit", ["bucket", "days_overdue", "assignee"]].tolist() == ["overdue", 5, "R1"]

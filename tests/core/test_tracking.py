@@ -141,6 +141,19 @@ def test_pace_on_a_weekend_in_the_first_week():
     assert r1["forecast_calendar"] == pytest.approx(13440)
 
 
+def test_on_the_last_day_pace_is_attainment_and_nothing_is_left_per_day():
+    """As of Saturday Feb 28 (a make-up working day, the 16th): time elapsed 100 %, so pace = attainment;
+    the run rate adds nothing, the gap to base stays 16,000 − 8,800 = 7,200 with no day left to close it."""
+    progress, _ = run("02-28")
+    r1 = progress.reps.set_index("rep_id").loc["R1"]
+    assert progress.clock.remaining == 0 and r1["time_elapsed"] == 1
+    assert r1["pace"] == pytest.approx(r1["attainment"]) == pytest.approx(0.55)
+    assert r1["forecast_run_rate"] == r1["actual"] == 8800
+    assert r1["gap_base"] == 7200 and pd.isna(r1["need_base"])
+    behind = progress.flags[(progress.flags["code"] == "behind-pace") & (progress.flags["rep_id"] == "R1")]
+    assert behind["detail"].iloc[0].endswith("no working days left")
+
+
 def test_company_regions_and_roles_add_up():
     """Company: target 24,000, to date 16,500, actual 11,600. Flagship: 9,000 target, 2,000 + 2,000 sold.
 
