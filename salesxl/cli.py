@@ -27,6 +27,7 @@ from . import addin, steps
 from .demo import DEMO_SEED, demo_workbook_data
 from .problems import SEVERITY_LABEL, ProblemsFound
 from .steps import expenses as expense_steps
+from .steps.breakdown import breakdown as breakdown_step
 from .steps.about import about
 from .steps.target import parse_month
 from .steps.target import target as target_step
@@ -35,8 +36,8 @@ from .workbook.template import SHIPPED_DEMO, save_new_workbook
 
 app = typer.Typer(
     help="salesxl — monthly sales targets in your own workbook 月度销售目标.\n\n"
-         "Steps: check 检查 · target 月度目标 · expenses 费用预算 · expenses-review 费用审核 · "
-         "(more steps arrive as they are built).",
+         "Steps: check 检查 · target 月度目标 · breakdown 正式下达 · expenses 费用预算 · "
+         "expenses-review 费用审核 · (more steps arrive as they are built).",
     no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
 )
 console = Console(stderr=True)
@@ -159,22 +160,6 @@ def check(workbook: Path = typer.Argument(..., help="The workbook to check.")):
     out.print("输入无误 Inputs are fine." if not result.problems else "输入可用 Inputs usable (see notes above).")
 
 
-@app.command()
-def expenses(workbook: Path = typer.Argument(..., help="The workbook, with Rep Targets from the breakdown.")):
-    """费用预算 Expenses: budget each expense category headquarters → region → rep, issued with the targets."""
-    report(run(lambda progress: expense_steps.expenses(FileWorkbook(workbook), progress)))
-
-
-@app.command("expenses-review")
-def expenses_review(
-        workbook: Path = typer.Argument(..., help="The workbook, with the Expense Budget and the Expense Requests."),
-        as_of: Optional[datetime] = typer.Option(None, "--as-of", formats=["%Y-%m-%d"],
-                                                 help="Date the time elapsed is measured to (default: the log's "
-                                                      "latest date in the month).")):
-    """费用审核 Expense review: check requests, approvals and verification; write the Expense Ledger."""
-    report(run(lambda progress: expense_steps.expenses_review(FileWorkbook(workbook), progress, as_of=as_of)))
-
-
 # The Excel add-in ------------------------------------------------------------------------------------
 
 addin_app = typer.Typer(help="The Excel add-in 加载项: build it, install it into Excel.", no_args_is_help=True)
@@ -226,6 +211,36 @@ def configure():
 def info():
     """帮助 Help: versions, the Python in use and where the add-in's settings live (as the ribbon's Help)."""
     report(about())
+
+
+@app.command()
+def breakdown(workbook: Path = typer.Argument(..., help="The workbook whose month target to release."),
+              month: Optional[str] = typer.Option(None, "--month", callback=plan_month_option, metavar="YYYY-MM",
+                                                  help="Release this month instead of the Settings sheet's plan month.")):
+    """正式下达 Breakdown: split the month's target to every rep, outlet, product and working day, with tiers."""
+    report(run(lambda progress: breakdown_step(FileWorkbook(workbook), progress, month=month)))
+
+
+DEMO_STEPS.append(breakdown_step)  # step 4, after the target step
+
+
+@app.command()
+def expenses(workbook: Path = typer.Argument(..., help="The workbook, with Rep Targets from the breakdown.")):
+    """费用预算 Expenses: budget each expense category headquarters → region → rep, issued with the targets."""
+    report(run(lambda progress: expense_steps.expenses(FileWorkbook(workbook), progress)))
+
+
+@app.command("expenses-review")
+def expenses_review(
+        workbook: Path = typer.Argument(..., help="The workbook, with the Expense Budget and the Expense Requests."),
+        as_of: Optional[datetime] = typer.Option(None, "--as-of", formats=["%Y-%m-%d"],
+                                                 help="Date the time elapsed is measured to (default: the log's "
+                                                      "latest date in the month).")):
+    """费用审核 Expense review: check requests, approvals and verification; write the Expense Ledger."""
+    report(run(lambda progress: expense_steps.expenses_review(FileWorkbook(workbook), progress, as_of=as_of)))
+
+
+DEMO_STEPS.extend([expense_steps.expenses, expense_steps.expenses_review])  # step 5, on the released targets
 
 
 if __name__ == "__main__":
