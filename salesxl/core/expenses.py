@@ -624,15 +624,19 @@ def decision_findings(request, people: People) -> list[tuple[str, str, str, str]
     found = []
     if status == "pending":
         return found
+    if not isinstance(approver, str) or not approver.strip() or pd.isna(request["decision_date"]):
+        missing = "approver" if not isinstance(approver, str) or not approver.strip() else "decision_date"
+        if status == "rejected":
+            found.append(("decision-not-logged", missing, "驳回未记录批复人和批复日期",
+                          "the rejection does not say who decided it and when"))
+        else:
+            found.append(("decision-not-logged", missing, "批准未记录批复人和批复日期，不予认可",
+                          "the approval does not say who approved it and when; it is not counted"))
+            return found
     if status == "rejected":
         if pd.notna(request["approved_amount"]) and request["approved_amount"] > 0:
             found.append(("rejected-with-amount", "approved_amount", "已驳回却填了批复金额，按0计",
                           "rejected but an approved amount is filled in; counted as 0"))
-        return found
-    if not isinstance(approver, str) or not approver.strip() or pd.isna(request["decision_date"]):
-        missing = "approver" if not isinstance(approver, str) or not approver.strip() else "decision_date"
-        found.append(("decision-not-logged", missing, "批准未记录批复人和批复日期，不予认可",
-                      "the approval does not say who approved it and when; it is not counted"))
         return found
     if request["decision_date"] < request["date"]:
         found.append(("decided-before-request", "decision_date", "批复日期早于申请日期",

@@ -607,6 +607,7 @@ ISSUED_SHEETS: tuple[SheetSchema, ...] = (
 )
 
 # ---- Step 5, expenses: the budget as issued, read back by the request review (salesxl expenses-review) ----
+# Written by the expenses step, not the breakdown, so it stays out of ISSUED_SHEETS.
 ISSUED_EXPENSE_BUDGET = SheetSchema(
     key="expense_budget", zh="费用预算", en="Expense Budget", issued=True,
     columns=(

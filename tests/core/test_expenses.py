@@ -329,12 +329,12 @@ def test_wrong_level_wrong_region_self_approval_and_unlogged_decisions():
     assert counted == {2: 100, 3: 0, 4: 0, 5: 0, 6: 0, 7: 0, 8: 0, 9: 1_000, 10: 0, 11: 0, 12: 100}
 
 
-def test_a_decision_without_a_date_is_not_counted():
-    request_row = request(2, "R1", 100)
-    request_row["decision_date"] = pd.NaT
-    ledger, problems = review([request_row])
-    assert found(problems) == [(2, "decision_date", "decision-not-logged")]
-    assert list(ledger.log.counted) == [0]
+def test_a_decision_without_a_date_is_not_counted_and_a_rejection_needs_who_and_when_too():
+    undated = request(2, "R1", 100)
+    undated["decision_date"] = pd.NaT
+    ledger, problems = review([undated, request(3, "R1", 100, status="rejected", approver=None)])
+    assert found(problems) == [(2, "decision_date", "decision-not-logged"), (3, "approver", "decision-not-logged")]
+    assert list(ledger.log.counted) == [0, 0]
 
 
 def test_odd_decisions_are_listed_but_do_not_void_the_approval():

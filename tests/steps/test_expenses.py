@@ -1,4 +1,9 @@
-"""The expenses steps on a workbook file: budget, review, and bad input that leaves the file untouched."""
+"""The expenses steps on a workbook file: budget, review, and bad input that leaves the file untouched.
+
+Budget arithmetic is checked on the small demo with a stand-in Rep Targets sheet (every rep at 250,000, so the
+amounts can be worked by hand); the review, the ledger, the command line and the ribbon run on the small demo
+released by the real breakdown.
+"""
 
 from __future__ import annotations
 
@@ -10,12 +15,13 @@ import pytest
 from typer.testing import CliRunner
 
 from salesxl.cli import app
+from salesxl.steps.breakdown import breakdown
 from salesxl.steps.expenses import expenses, expenses_review
 from salesxl.workbook.backend import OutColumn, OutTable, SheetOutput
 from salesxl.workbook.filebook import FileWorkbook
 from salesxl.workbook.reader import read_inputs
 from salesxl.workbook.schema import Column, SheetSchema
-from salesxl.workbook.sheets import ISSUED_EXPENSE_BUDGET, REP_TARGETS, SETTINGS
+from salesxl.workbook.sheets import ISSUED_EXPENSE_BUDGET, ISSUED_REP_TARGETS, REP_TARGETS, SETTINGS
 from salesxl.workbook.template import save_new_workbook
 
 from ..conftest import digest, edit
@@ -58,6 +64,22 @@ def issued_file(tmp_path_factory, small_demo):
 def plan(tmp_path, issued_file):
     path = tmp_path / "plan.xlsx"
     shutil.copy(issued_file, path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def released_file(tmp_path_factory, small_demo_file):
+    """The small demo after the real breakdown: Rep Targets as released."""
+    path = tmp_path_factory.mktemp("released") / "released.xlsx"
+    shutil.copy(small_demo_file, path)
+    assert breakdown(FileWorkbook(path)).ok
+    return path
+
+
+@pytest.fixture
+def released(tmp_path, released_file):
+    path = tmp_path / "released.xlsx"
+    shutil.copy(released_file, path)
     return path
 
 
@@ -134,16 +156,29 @@ def test_rep_targets_of_another_month_point_at_the_month_cell(plan):
     assert located(result) == [(f"业务员目标 Rep Targets!A{header + 1}", "月份 Month", "targets-of-another-month")]
 
 
+def test_budget_on_the_released_targets_is_scaled_to_the_ceiling(released):
+    """The small demo's targets are small for a policy with 12,000 of display fees per region: the policy asks
+    for more than 8 % of the released total, so the lines are scaled down to exactly 8 % (in whole yuan)."""
+    result = expenses(FileWorkbook(released))
+    assert result.ok and [p.code for p in result.problems] == ["expense-scaled-down"]
+    inputs, problems = read_inputs(FileWorkbook(released), schemas=[ISSUED_REP_TARGETS, ISSUED_EXPENSE_BUDGET])
+    assert problems == []
+    total_target = inputs["rep_targets"].target.sum()
+    lines = inputs["expense_budget"]
+    assert lines.budget.sum() == int(0.08 * total_target + 1e-9)  # whole yuan, never above the ceiling
+    assert set(lines.loc[lines.level == "rep", "rep_id"]) == set(inputs["rep_targets"].rep_id)
+
+
 # ---- review -----------------------------------------------------------------------------------------------------
 
-def test_review_lists_the_lapses_with_their_rows_and_writes_the_ledger(plan):
-    assert expenses(FileWorkbook(plan)).ok
-    result = expenses_review(FileWorkbook(plan))
+def test_review_lists_the_lapses_with_their_rows_and_writes_the_ledger(released):
+    assert expenses(FileWorkbook(released)).ok
+    result = expenses_review(FileWorkbook(released))
     assert result.ok and result.written == ["费用台账 Expense Ledger"]
     findings = [p for p in result.problems if p.severity == "warning"]
     assert {"over-budget", "wrong-level-approver", "self-approval", "unapproved-spend",
             "spend-above-approved"} <= {p.code for p in findings}
-    book = openpyxl.load_workbook(plan)
+    book = openpyxl.load_workbook(released)
     requests = book[REQUESTS]
     for p in findings:  # each finding names the request on its own row
         assert p.cell.startswith(f"{REQUESTS}!") and requests[f"A{p.row}"].value in p.message_en
@@ -166,14 +201,14 @@ LEDGER_HOLDERS = SheetSchema("ledger_holders", "费用台账", "Expense Ledger",
         ("remaining", "剩余", "Remaining", "decimal", True))))
 
 
-def test_ledger_on_the_sheet_reconciles_to_the_request_sheet(plan):
+def test_ledger_on_the_sheet_reconciles_to_the_request_sheet(released):
     """Read the ledger back from the file and the requests from their sheet: every amount is accounted for."""
-    assert expenses(FileWorkbook(plan)).ok
-    assert expenses_review(FileWorkbook(plan)).ok
-    inputs, problems = read_inputs(FileWorkbook(plan), schemas=[LEDGER_HOLDERS, ISSUED_EXPENSE_BUDGET])
+    assert expenses(FileWorkbook(released)).ok
+    assert expenses_review(FileWorkbook(released)).ok
+    inputs, problems = read_inputs(FileWorkbook(released), schemas=[LEDGER_HOLDERS, ISSUED_EXPENSE_BUDGET])
     assert problems == []
     ledger, budget = inputs["ledger_holders"], inputs["expense_budget"]
-    requests, _ = read_inputs(FileWorkbook(plan), only=["expense_requests", "expense_policy", "outlets"])
+    requests, _ = read_inputs(FileWorkbook(released), only=["expense_requests", "expense_policy", "outlets"])
     log = requests["expense_requests"]
     approved_on_sheet = log.approved_amount.fillna(log.amount)[log.status == "approved"].sum()
     assert ledger.budget.sum() == budget.budget.sum()
@@ -214,20 +249,20 @@ def test_bad_input_is_named_and_the_file_is_untouched(plan, changes, step, expec
 
 # ---- command line -----------------------------------------------------------------------------------------------
 
-def test_cli_budget_then_review(plan):
-    assert runner.invoke(app, ["expenses", str(plan)]).exit_code == 0
-    result = runner.invoke(app, ["expenses-review", str(plan), "--as-of", "2026-12-10"])
+def test_cli_budget_then_review(released):
+    assert runner.invoke(app, ["expenses", str(released)]).exit_code == 0
+    result = runner.invoke(app, ["expenses-review", str(released), "--as-of", "2026-12-10"])
     assert result.exit_code == 0
-    assert openpyxl.load_workbook(plan)["费用台账 Expense Ledger"]["A2"].value.startswith(
+    assert openpyxl.load_workbook(released)["费用台账 Expense Ledger"]["A2"].value.startswith(
         "2026-12 · 截至 As of 2026-12-10")
-    before = digest(plan)
-    assert runner.invoke(app, ["expenses-review", str(plan), "--as-of", "10/12/2026"]).exit_code == 2
-    assert digest(plan) == before
+    before = digest(released)
+    assert runner.invoke(app, ["expenses-review", str(released), "--as-of", "10/12/2026"]).exit_code == 2
+    assert digest(released) == before
 
 
 # ---- ribbon -----------------------------------------------------------------------------------------------------
 
-def test_ribbon_buttons_write_what_the_cli_writes(plan, tmp_path, monkeypatch):
+def test_ribbon_buttons_write_what_the_cli_writes(released, tmp_path, monkeypatch):
     """费用预算 then 费用审核 pressed in Excel (the xlwings double) give the sheets the commands give on a file."""
     import xlwings as xw
 
@@ -237,16 +272,16 @@ def test_ribbon_buttons_write_what_the_cli_writes(plan, tmp_path, monkeypatch):
     from ..workbook.fake_xlwings import book_from_file
     from ..workbook.test_livebook import contents_of_fake, contents_of_file
 
-    book = book_from_file(shutil.copy(plan, tmp_path / "live.xlsx"))
+    book = book_from_file(shutil.copy(released, tmp_path / "live.xlsx"))
     monkeypatch.setattr(xw.Book, "caller", classmethod(lambda cls: book))
-    assert expenses(FileWorkbook(plan)).ok
-    review = expenses_review(FileWorkbook(plan))
+    assert expenses(FileWorkbook(released)).ok
+    review = expenses_review(FileWorkbook(released))
     ribbon.dispatch("expenses")
     ribbon.dispatch("expenseReview")
     assert [a["mode"] for a in book.app.alerts] == ["info", "info"]
     assert review.summary in book.app.alerts[1]["prompt"]
     for name in ("费用预算 Expense Budget", "费用台账 Expense Ledger"):
-        file_cells, file_tables = contents_of_file(plan, name)
+        file_cells, file_tables = contents_of_file(released, name)
         live_cells, live_tables = contents_of_fake(book, name)
         assert live_tables == file_tables and same_cells(file_cells, live_cells), name
     # The review's findings are warnings: they go to the Problems sheet, each linked to its request row.
