@@ -26,6 +26,7 @@ from . import addin, steps
 from .core.backtest import LOSSES, MIN_MONTHS
 from .demo import DEMO_SEED, demo_workbook_data
 from .problems import SEVERITY_LABEL, ProblemsFound
+from .steps.breakdown import breakdown as breakdown_step
 from .steps.about import about
 from .steps.backtest import backtest as backtest_step
 from .steps.target import parse_month
@@ -35,7 +36,8 @@ from .workbook.template import SHIPPED_DEMO, save_new_workbook
 
 app = typer.Typer(
     help="salesxl — monthly sales targets in your own workbook 月度销售目标.\n\n"
-         "Steps: check 检查 · target 月度目标 · backtest 回测 · (more steps arrive as they are built).",
+         "Steps: check 检查 · target 月度目标 · backtest 回测 · breakdown 正式下达 · "
+         "(more steps arrive as they are built).",
     no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
 )
 console = Console(stderr=True)
@@ -232,6 +234,17 @@ def configure():
 def info():
     """帮助 Help: versions, the Python in use and where the add-in's settings live (as the ribbon's Help)."""
     report(about())
+
+
+@app.command()
+def breakdown(workbook: Path = typer.Argument(..., help="The workbook whose month target to release."),
+              month: Optional[str] = typer.Option(None, "--month", callback=plan_month_option, metavar="YYYY-MM",
+                                                  help="Release this month instead of the Settings sheet's plan month.")):
+    """正式下达 Breakdown: split the month's target to every rep, outlet, product and working day, with tiers."""
+    report(run(lambda progress: breakdown_step(FileWorkbook(workbook), progress, month=month)))
+
+
+DEMO_STEPS.append(breakdown_step)  # step 4, after the target step
 
 
 if __name__ == "__main__":

@@ -75,9 +75,30 @@ def demo_workbook_data(seed: int = DEMO_SEED, size: DemoSize = DemoSize(), plan_
         "outlets": outlets,
         "calendar": make_calendar(plan_month),
     }
+    add_breakdown_examples(tables)
     add_past_years(tables, seed, plan_month)
     settings = {"plan_month": plan_month, "country": "CN", "currency": "CNY", "rounding_unit": 1.0}
     return settings, tables
+
+
+def add_breakdown_examples(tables: dict[str, pd.DataFrame]) -> None:
+    """What a planner does before releasing the month (step 4): holds, and an outlet across a border.
+
+    The manager holds a new rep at 40,000 (a probation target), one core outlet of the
+    first rep at 8,000 and the first image product at 20,000; and the first rep also
+    serves one outlet of another region, taken over from a colleague.
+    """
+    reps, outlets, products = tables["reps"], tables["outlets"], tables["products"]
+    for frame in (reps, outlets, products, tables["regions"]):
+        frame["manual_target"] = np.nan
+    reps.loc[len(reps) - 2, "manual_target"] = 40_000.0
+    first = reps.at[0, "rep_id"]
+    core = outlets.index[outlets.core & (outlets.rep_id == first)]
+    if len(core):
+        outlets.loc[core[0], "manual_target"] = 8_000.0
+    products.loc[products.index[products.role == "image"][0], "manual_target"] = 20_000.0
+    elsewhere = outlets.index[outlets.region != reps.at[0, "region"]]
+    outlets.loc[elsewhere[0], "rep_id"] = first
 
 
 def make_regions() -> pd.DataFrame:

@@ -33,6 +33,13 @@ DAY_STATUS = (
     Choice("off", "休息日", "Off"),
 )
 
+SPREAD_METHODS = (
+    Choice("history", "历史份额", "History share"),
+    Choice("equal", "平均", "Equal"),
+    Choice("reference", "参考期", "Like a reference period"),
+    Choice("potential", "按潜力", "By potential"),
+)
+
 REGION_SPLITS = (
     Choice("formula", "权重公式", "Weight formula"),
     Choice("budget", "区域预算", "Regional budget"),
@@ -53,6 +60,13 @@ def col(key, zh, en, type="text", **kw) -> Column:
     formats = {"decimal": AMOUNT, "percent": PERCENT, "date": DATE, "month": MONTH, "integer": INTEGER}
     kw.setdefault("number_format", formats.get(type))
     return Column(key, zh, en, type, **kw)
+
+
+def hold_column() -> Column:
+    """手工目标 Manual target: a hold at any level of the breakdown (added by step 4)."""
+    return col("manual_target", "手工目标", "Manual target", "decimal", required=False, not_blank=False, minimum=0,
+               note_zh="锁定此目标：整体减去锁定部分后再分给其他行",
+               note_en="a hold: this figure is kept, and the whole minus the holds is spread over the other rows")
 
 
 SETTINGS_SHEET = SheetSchema(
@@ -107,6 +121,30 @@ SETTINGS = (
             note_zh="formula 公式：α×历史份额+(1−α)×潜力份额；budget 预算：按区域预算算出的各区域月度目标",
             note_en="formula: α × history share + (1 − α) × potential share; budget: each region's own "
                     "month target from a regional budget"),
+    # ---- breakdown (step 4): how each level is spread ----
+    Setting("rep_method", "业务员拆分方法", "Rep split method", "choice", default="history", choices=SPREAD_METHODS,
+            note_zh="区域到业务员：历史份额/平均/参考期/按网点潜力",
+            note_en="region to rep: history share / equal / like a reference period / by outlet potential"),
+    Setting("sku_method", "产品拆分方法", "Product split method", "choice", default="history",
+            choices=SPREAD_METHODS[:3],
+            note_zh="业务员×产品拟合所依据的历史：历史份额/平均/参考期",
+            note_en="what the rep × SKU fit follows: history share / equal / like a reference period"),
+    Setting("outlet_method", "网点拆分方法", "Outlet split method", "choice", default="history",
+            choices=SPREAD_METHODS,
+            note_zh="业务员到网点：历史份额(结合潜力)/平均/参考期/按潜力",
+            note_en="rep to outlet: history share (blended with potential) / equal / like a reference period / "
+                    "by potential"),
+    Setting("outlet_history_weight", "网点历史权重", "Outlet history weight (beta)", "percent", default=0.7,
+            minimum=0, maximum=1, number_format=PERCENT,
+            note_zh="有潜力的网点：权重 = β×历史份额 + (1−β)×潜力份额",
+            note_en="an outlet with a potential weighs β × history share + (1 − β) × potential share"),
+    Setting("reference_offset", "参考期(前推月数)", "Reference period (months back)", "integer", default=12,
+            minimum=1, note_zh="“参考期”方法用计划月前第几个月，12 = 去年同月",
+            note_en="the month the reference method follows, counted back from the plan month; 12 = same month "
+                    "last year"),
+    Setting("new_rep_months", "新人期(月)", "New rep period (months)", "integer", default=3, minimum=0,
+            note_zh="历史不足此月数的业务员按新人起始份额", note_en="reps with fewer months of history start at the "
+                                                               "new rep share"),
     # Backtest (salesxl/steps/backtest.py)
     Setting("backtest_months", "回测月数", "Backtest months", "integer", default=24, minimum=3,
             note_zh="回放计划月份之前的多少个月", note_en="how many months before the plan month to replay"),
@@ -177,6 +215,7 @@ PRODUCTS = SheetSchema(
         col("active", "在售", "Active", "bool", required=False, default=True),
         col("manual_share", "手工份额", "Manual share", "percent", required=False, not_blank=False,
             minimum=0, maximum=1, note_zh="新品在角色内的份额", note_en="a new SKU's share within its role"),
+        hold_column(),
     ),
     unique=(("sku",),),
     purpose_zh="产品及其角色：战斗机型、规模型、利润型、形象型。",
@@ -204,6 +243,7 @@ REGIONS = SheetSchema(
             minimum=0, note_zh="区域年度市场容量（金额）", note_en="the region's annual market size (amount)"),
         col("manual_share", "手工份额", "Manual share", "percent", required=False, not_blank=False,
             minimum=0, maximum=1),
+        hold_column(),
     ),
     unique=(("region",),),
     purpose_zh="区域的市场占有率与质地容量。", purpose_en="Regions with market share and capacity.",
@@ -220,6 +260,7 @@ REPS = SheetSchema(
         col("manual_share", "手工份额", "Manual share", "percent", required=False, not_blank=False,
             minimum=0, maximum=1),
         col("hire_date", "入职日期", "Hire date", "date", required=False, not_blank=False),
+        hold_column(),
     ),
     unique=(("rep_id",),),
     purpose_zh="业务员名单。", purpose_en="The sales reps.",
@@ -236,6 +277,7 @@ OUTLETS = SheetSchema(
         col("potential", "潜力", "Potential", "decimal", required=False, not_blank=False, minimum=0),
         col("developing", "培育中", "Developing", "bool", required=False, default=False,
             note_zh="正在培育的市场", note_en="a market being built"),
+        hold_column(),
     ),
     unique=(("outlet_id",),),
     purpose_zh="终端网点及其负责业务员。", purpose_en="Outlets and the rep who serves each.",
