@@ -17,8 +17,10 @@ salesxl edits the package instead (:mod:`salesxl.workbook.package`):
 3. Only ``xl/workbook.xml`` (sheet entry, ownership marker, recalculation flag),
    its relationships, ``[Content_Types].xml``, ``docProps/app.xml`` (sheet
    titles) and ``xl/styles.xml`` change, plus ``xl/calcChain.xml`` when it lists
-   cells of a sheet being replaced. Parts that only the replaced sheet used (its
-   old tables) are removed. Every other entry is copied byte for byte.
+   cells of a sheet being replaced. A sheet's drawing and charts are copied
+   from the scratch workbook under free part names. Parts that only the replaced
+   sheet used (its old tables, drawing and charts) are removed. Every other
+   entry is copied byte for byte.
 
 Ownership is a marker, never a name: each sheet salesxl writes carries a hidden
 sheet-level defined name ``_salesxl_owned`` whose value is the output's key.
@@ -245,7 +247,7 @@ class Splice:
         return None
 
     def drop_orphans(self, before: set[str]) -> None:
-        """Remove the parts that only a replaced sheet used (its old tables).
+        """Remove the parts that only a replaced sheet used (its old tables, drawing and charts).
 
         Their content types go at the end of the run, unless the same part is written again (the
         next table usually takes the old one's name), so a rerun gives the same bytes.
@@ -341,8 +343,41 @@ class Splice:
             self.set_type(target, TABLE_TYPE)
             etree.SubElement(rels, f"{{{RELATIONSHIPS_NS}}}Relationship", Id=rel.id, Type=TABLE_REL,
                              Target=relative(part, target))
+        for rel in relationships(scratch.package, source):
+            if rel.type.endswith("/drawing") and not rel.external:
+                target = self.copy_part(scratch, rel.target, {})
+                etree.SubElement(rels, f"{{{RELATIONSHIPS_NS}}}Relationship", Id=rel.id, Type=rel.type,
+                                 Target=relative(part, target))
         if len(rels):
             self.package.write(rels_name(part), xml_bytes(rels))
+
+    def copy_part(self, scratch: "Scratch", source: str, copied: dict[str, str]) -> str:
+        """Copy a scratch part (a sheet's drawing) and the parts it relates to (its charts, their styles)
+        under the first free names in the same kind of folder; returns the new part name.
+
+        Names are the first free ones, and an owned sheet's old drawing and charts were removed as
+        orphans first, so a rerun writes the same names in the same places.
+        """
+        if source in copied:
+            return copied[source]
+        folder = posixpath.join(posixpath.dirname(self.part), posixpath.basename(posixpath.dirname(source)))
+        stem = re.sub(r"\d*\.xml$", "", posixpath.basename(source)) or "part"
+        target = copied[source] = self.free_name(folder, stem)
+        self.package.write(target, scratch.package.read(source))  # reserves the name before related parts
+        rels = etree.Element(f"{{{RELATIONSHIPS_NS}}}Relationships", nsmap={None: RELATIONSHIPS_NS})
+        for rel in relationships(scratch.package, source):
+            attributes = {"Id": rel.id, "Type": rel.type}
+            if rel.external:
+                attributes.update(Target=rel.target, TargetMode="External")
+            else:
+                attributes["Target"] = relative(target, self.copy_part(scratch, rel.target, copied))
+            etree.SubElement(rels, f"{{{RELATIONSHIPS_NS}}}Relationship", **attributes)
+        if len(rels):
+            self.package.write(rels_name(target), xml_bytes(rels))
+        content_type = scratch.content_type(source)
+        if content_type:
+            self.set_type(target, content_type)
+        return target
 
     def styles(self, scratch: "Scratch") -> "StyleMerge":
         rel = next((r for r in self.rels if r.get("Type") == STYLES_REL), None)
@@ -384,10 +419,18 @@ class Scratch:
         targets = {r.id: r.target for r in relationships(self.package, workbook)}
         self.sheet_parts = {s.get("name"): targets[sheet_rel_id(s)]
                             for s in parse_xml(self.package.read(workbook)).iter(f"{{{MAIN}}}sheet")}
+        self.types = parse_xml(self.package.read("[Content_Types].xml"))
         self.strings = []
         if "xl/sharedStrings.xml" in self.package:
             for item in parse_xml(self.package.read("xl/sharedStrings.xml")):
                 self.strings.append("".join(t.text or "" for t in item.iter(f"{{{MAIN}}}t")))
+
+
+    def content_type(self, part: str) -> str | None:
+        for override in self.types:
+            if local_name(override) == "Override" and override.get("PartName", "").casefold() == f"/{part}".casefold():
+                return override.get("ContentType")
+        return None
 
 
 def render_scratch(outputs: Sequence[SheetOutput], taken: set[str]) -> Scratch:
