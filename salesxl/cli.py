@@ -25,18 +25,18 @@ from rich.console import Console
 from rich.table import Table
 
 from . import addin, steps
-from .steps.followups import followups as followups_step
-from .steps.track import track as track_step
-from .steps.weekly import weekly as weekly_step
 from .core.backtest import LOSSES, MIN_MONTHS
 from .demo import DEMO_SEED, demo_workbook_data
 from .problems import SEVERITY_LABEL, ProblemsFound
-from .steps.breakdown import breakdown as breakdown_step
 from .steps import expenses as expense_steps
 from .steps.about import about
 from .steps.backtest import backtest as backtest_step
+from .steps.breakdown import breakdown as breakdown_step
+from .steps.followups import followups as followups_step
 from .steps.target import parse_month
 from .steps.target import target as target_step
+from .steps.track import track as track_step
+from .steps.weekly import weekly as weekly_step
 from .workbook.filebook import FileWorkbook
 from .workbook.template import SHIPPED_DEMO, save_new_workbook
 
