@@ -6,6 +6,10 @@ new), and three years of history before the plan month with a Chinese New Year
 dip and a year-end push. Older years are monthly rows per rep and SKU; the last
 twelve months are daily orders per outlet, which keeps the file a few MB.
 
+The plan month is already under way: its first two weeks (to Friday the 11th of
+December 2026) have daily logs, actual sales and customer touches, with a few
+reps lagging, some core outlets left unvisited, and customers gone quiet.
+
 Everything here is pure: it returns settings and DataFrames shaped like the
 input sheets; the workbook edge writes them.
 """
@@ -74,11 +78,36 @@ def demo_workbook_data(seed: int = DEMO_SEED, size: DemoSize = DemoSize(), plan_
         "reps": reps,
         "outlets": outlets,
         "calendar": make_calendar(plan_month),
-        "actuals": make_month_actuals(seed, reps, outlets, products, history, plan_month),
         "incentive_rules": make_incentive_rules(reps),
     }
+    add_breakdown_examples(tables)
+    tables.update(make_tracking(seed, reps, outlets, products, history, plan_month))
+    add_past_years(tables, seed, plan_month)
     settings = {"plan_month": plan_month, "country": "CN", "currency": "CNY", "rounding_unit": 1.0}
+    expense_settings, expense_tables = make_expenses(seed, reps, outlets, plan_month)
+    settings.update(expense_settings)
+    tables.update(expense_tables)
     return settings, tables
+
+
+def add_breakdown_examples(tables: dict[str, pd.DataFrame]) -> None:
+    """What a planner does before releasing the month (step 4): holds, and an outlet across a border.
+
+    The manager holds a new rep at 40,000 (a probation target), one core outlet of the
+    first rep at 8,000 and the first image product at 20,000; and the first rep also
+    serves one outlet of another region, taken over from a colleague.
+    """
+    reps, outlets, products = tables["reps"], tables["outlets"], tables["products"]
+    for frame in (reps, outlets, products, tables["regions"]):
+        frame["manual_target"] = np.nan
+    reps.loc[len(reps) - 2, "manual_target"] = 40_000.0
+    first = reps.at[0, "rep_id"]
+    core = outlets.index[outlets.core & (outlets.rep_id == first)]
+    if len(core):
+        outlets.loc[core[0], "manual_target"] = 8_000.0
+    products.loc[products.index[products.role == "image"][0], "manual_target"] = 20_000.0
+    elsewhere = outlets.index[outlets.region != reps.at[0, "region"]]
+    outlets.loc[elsewhere[0], "rep_id"] = first
 
 
 def make_regions() -> pd.DataFrame:
@@ -241,6 +270,40 @@ def make_factors() -> pd.DataFrame:
     })
 
 
+PAST_GROWTH = {  # year back -> (industry, benchmark) growth as the planner recorded them that year
+    1: (0.085, 0.13),
+    2: (0.07, 0.10),
+}
+
+
+def add_past_years(tables: dict[str, pd.DataFrame], seed: int, plan_month: pd.Period) -> None:
+    """What the backtest replays with: the two previous years' budgets and growth rates.
+
+    Past budgets follow this year's, about 9 % lower per year back with a few
+    per cent of noise (budgets were set ahead, so they miss like real ones);
+    the Factors sheet gets a row per year for industry and benchmark growth.
+    Both are appended below the current rows, which keeps those rows where
+    they were.
+    """
+    rng = np.random.default_rng([seed, 14])
+    budget = tables["budget"]
+    current = budget[budget.year == plan_month.year]
+    past = []
+    for back in (2, 1):
+        for _, row in current.iterrows():
+            amount = row.amount / (1 + ANNUAL_GROWTH) ** back * rng.normal(1.0, 0.04)
+            past.append({"year": plan_month.year - back, "month": row.month, "region": row.region,
+                         "amount": float(round(amount, -3))})
+    tables["budget"] = pd.concat([budget, pd.DataFrame(past)], ignore_index=True)
+    factors = tables["factors"].assign(year=pd.array([None] * len(tables["factors"]), dtype="Int64"))
+    weight = dict(zip(factors.factor, factors.weight))
+    sources = {"industry": "行业协会年报 industry report", "benchmark": "标杆企业年报 benchmark report"}
+    rows = [{"factor": key, "weight": weight[key], "growth_rate": PAST_GROWTH[back][i],
+             "source": f"{plan_month.year - back}年{sources[key]}", "year": plan_month.year - back}
+            for back in (2, 1) for i, key in enumerate(("industry", "benchmark"))]
+    tables["factors"] = pd.concat([factors, pd.DataFrame(rows).astype({"year": "Int64"})], ignore_index=True)
+
+
 def make_calendar(plan_month: pd.Period) -> pd.DataFrame:
     start = plan_month.to_timestamp()
     return pd.DataFrame({
@@ -251,7 +314,381 @@ def make_calendar(plan_month: pd.Period) -> pd.DataFrame:
     })
 
 
+# ---- Step 5, expenses: the expense policy and the month's request log ----
+
+HQ_APPROVERS = ("周总", "王总监")
+
+EXPENSE_POLICY = [  # category, method, amount, rate, cap, held by, note
+    ("差旅费 Travel", "per_rep", 2_000.0, np.nan, np.nan, None, "市内交通与出差 local transport and trips"),
+    ("业务招待费 Entertainment", "rate_on_target", np.nan, 0.01, 2_000.0, None,
+     "按个人目标1%，每人最多2,000 1% of the rep's target, at most 2,000"),
+    ("网点开发费 Outlet development", "per_developing_outlet", 1_500.0, np.nan, 4_500.0, None,
+     "培育中网点的市场建设费 market-building funds for developing outlets"),
+    ("样品费 Samples", "per_rep", 600.0, np.nan, np.nan, None, "试用装与样品 samples and trial packs"),
+    ("陈列费 Display fees", "per_region", 12_000.0, np.nan, np.nan, "region",
+     "与连锁系统谈定的陈列位 display space agreed with chains"),
+    ("促销推广费 Promotion", "rate_on_target", np.nan, 0.015, np.nan, "region",
+     "区域促销活动，按区域目标1.5% regional promotions, 1.5% of the region's target"),
+]
+
+REP_CATEGORIES = {  # category: (share of rep requests, amount range, rounding, purposes)
+    "差旅费 Travel": (0.40, (200, 800), -1, ["拜访网点 outlet visits", "出差 trip to a county town",
+                                             "陪同经销商巡店 store tour with the distributor"]),
+    "业务招待费 Entertainment": (0.25, (200, 700), -1, ["客户餐叙 dinner with a buyer",
+                                                       "经销商年终答谢 distributor year-end thanks"]),
+    "网点开发费 Outlet development": (0.15, (400, 1_400), -2, ["新店进场 new outlet listing",
+                                                              "培育店堆头 floor stack in a developing outlet"]),
+    "样品费 Samples": (0.20, (100, 400), -1, ["试饮试吃 tasting", "新品样品 samples of the new SKU"]),
+}
+REGION_CATEGORIES = {
+    "陈列费 Display fees": (0.55, (1_500, 4_000), -2, ["连锁端架 chain end caps", "节日陈列 holiday display"]),
+    "促销推广费 Promotion": (0.45, (1_500, 4_500), -2, ["周末促销 weekend promotion", "年货节活动 new-year fair"]),
+}
+VERIFICATION_NOTES = ["票据齐全 receipts complete", "票据齐全 receipts complete", "部分票据后补 some receipts to follow"]
+
+
+def make_expenses(seed: int, reps: pd.DataFrame, outlets: pd.DataFrame, plan_month: pd.Period):
+    """The expense policy and about 3½ requests per rep in the first 18 days of the plan month.
+
+    Most requests are in order: a rep asks the region, the rep's manager approves within two working days, spend
+    is verified a week later. A few are not, as in any real log: a rep's request approved directly by HQ, a
+    region approving its own request, spend before approval, spend above the approval, and one rep's travel
+    running past the budget. Its own random stream keeps the rest of the demo unchanged.
+    """
+    rng = np.random.default_rng([seed, 5])
+    settings = {"expense_ceiling_rate": 0.08, "expense_over_ceiling": "scale_down",
+                "hq_approvers": ", ".join(HQ_APPROVERS)}
+    policy = pd.DataFrame(EXPENSE_POLICY, columns=["category", "method", "amount", "rate", "cap", "held_by", "note"])
+    active = reps[reps.active].reset_index(drop=True)
+    cn = holidays.country_holidays("CN", years=plan_month.year)
+    days = [d for d in pd.date_range(plan_month.start_time, plan_month.start_time + pd.Timedelta(days=17))
+            if cn.is_working_day(d.date())]
+    developing = outlets[outlets.developing].groupby("rep_id").outlet_id.apply(list).to_dict()
+    regions = list(dict.fromkeys(active.region))
+
+    def later(day, n):
+        """``n`` working days after ``day``, not past the log's date."""
+        i = days.index(day) if day in days else len(days) - 1
+        return days[min(i + n, len(days) - 1)]
+
+    rows = []
+    for _ in range(round(len(active) * 3.5)):
+        day = days[int(rng.integers(len(days)))]
+        if rng.random() < 0.8:
+            rep = active.iloc[int(rng.integers(len(active)))]
+            options = [c for c in REP_CATEGORIES if c != "网点开发费 Outlet development" or rep.rep_id in developing]
+            weights = np.array([REP_CATEGORIES[c][0] for c in options])
+            category = options[int(rng.choice(len(options), p=weights / weights.sum()))]
+            _, (low, high), digits, purposes = REP_CATEGORIES[category]
+            outlet = (rng.choice(developing[rep.rep_id]) if category == "网点开发费 Outlet development" else None)
+            requester = rep["name"] if rng.random() < 0.2 else rep.rep_id
+            rows.append(dict(date=day, level="rep", requester=requester, category=category,
+                             amount=float(round(rng.uniform(low, high), digits)),
+                             purpose=purposes[int(rng.integers(len(purposes)))], outlet_id=outlet,
+                             approver=rep.manager))
+        else:
+            region = regions[int(rng.integers(len(regions)))]
+            manager = active.loc[active.region == region, "manager"].iloc[0]
+            category = list(REGION_CATEGORIES)[int(rng.random() >= REGION_CATEGORIES["陈列费 Display fees"][0])]
+            _, (low, high), digits, purposes = REGION_CATEGORIES[category]
+            rows.append(dict(date=day, level="region", requester=manager if rng.random() < 0.5 else region,
+                             category=category, amount=float(round(rng.uniform(low, high), digits)),
+                             purpose=purposes[int(rng.integers(len(purposes)))], outlet_id=None,
+                             approver=HQ_APPROVERS[int(rng.integers(len(HQ_APPROVERS)))]))
+    for row in rows:
+        age = len(days) - 1 - days.index(row["date"])
+        fate = rng.random()
+        row["status"] = ("pending" if age < 2 else "approved" if fate < 0.9 else "rejected" if fate < 0.97
+                         else "pending")
+        decided = row["status"] != "pending"
+        row["decision_date"] = later(row["date"], int(rng.integers(0, 3))) if decided else pd.NaT
+        row["approver"] = row["approver"] if decided else None
+        row["approved_amount"] = (float(round(row["amount"] * rng.uniform(0.6, 0.9), -1))
+                                  if row["status"] == "approved" and rng.random() < 0.2 else np.nan)
+        granted = row["approved_amount"] if pd.notna(row["approved_amount"]) else row["amount"]
+        verified = row["status"] == "approved" and age >= 5
+        row["verified_amount"] = (float(round(granted * rng.uniform(0.8, 1.0))) if verified and rng.random() < 0.7
+                                  else granted if verified else np.nan)
+        row["verification_note"] = VERIFICATION_NOTES[int(rng.integers(3))] if verified else None
+
+    # What goes wrong in a real month, once each.
+    first, second = active.iloc[0], active.iloc[min(1, len(active) - 1)]
+    early, mid = days[1], days[len(days) // 2]
+    rows += [
+        dict(date=days[0], level="rep", requester=first.rep_id, category="差旅费 Travel", amount=900.0,
+             purpose="省外出差 out-of-province trip", outlet_id=None, status="approved", approver=first.manager,
+             approved_amount=np.nan, decision_date=days[0], verified_amount=900.0,
+             verification_note=VERIFICATION_NOTES[0]),
+        dict(date=early, level="rep", requester=first.rep_id, category="差旅费 Travel", amount=900.0,
+             purpose="省外出差 out-of-province trip", outlet_id=None, status="approved", approver=first.manager,
+             approved_amount=np.nan, decision_date=early, verified_amount=880.0,
+             verification_note=VERIFICATION_NOTES[0]),
+        dict(date=mid, level="rep", requester=first.rep_id, category="差旅费 Travel", amount=950.0,
+             purpose="省外出差 out-of-province trip", outlet_id=None, status="approved", approver=first.manager,
+             approved_amount=np.nan, decision_date=mid, verified_amount=np.nan, verification_note=None),
+        dict(date=early, level="rep", requester=second.rep_id, category="业务招待费 Entertainment", amount=600.0,
+             purpose="大客户宴请，区域经理休假 key-account dinner, manager on leave", outlet_id=None,
+             status="approved", approver=HQ_APPROVERS[0], approved_amount=np.nan, decision_date=early,
+             verified_amount=600.0, verification_note=VERIFICATION_NOTES[0]),
+        dict(date=early, level="region", requester=first.manager, category="陈列费 Display fees", amount=3_000.0,
+             purpose="连锁端架 chain end caps", outlet_id=None, status="approved", approver=first.manager,
+             approved_amount=np.nan, decision_date=early, verified_amount=3_000.0,
+             verification_note=VERIFICATION_NOTES[0]),
+        dict(date=mid, level="rep", requester=second.rep_id, category="样品费 Samples", amount=300.0,
+             purpose="新品样品 samples of the new SKU", outlet_id=None, status="pending", approver=None,
+             approved_amount=np.nan, decision_date=pd.NaT, verified_amount=300.0,
+             verification_note="先支出后申请 spent before approval"),
+        dict(date=early, level="rep", requester=second.rep_id, category="差旅费 Travel", amount=500.0,
+             purpose="拜访网点 outlet visits", outlet_id=None, status="approved", approver=second.manager,
+             approved_amount=400.0, decision_date=early, verified_amount=520.0,
+             verification_note="超出批复 above the approval"),
+    ]
+    requests = pd.DataFrame(rows).sort_values("date", kind="stable").reset_index(drop=True)
+    requests.insert(0, "request_id", [f"FY{plan_month.strftime('%y%m')}-{i + 1:03d}" for i in range(len(requests))])
+    requests["date"] = pd.to_datetime(requests["date"])
+    requests["decision_date"] = pd.to_datetime(requests["decision_date"])
+    columns = ["request_id", "date", "level", "requester", "category", "amount", "purpose", "outlet_id", "status",
+               "approver", "approved_amount", "decision_date", "verified_amount", "verification_note"]
+    return settings, {"expense_policy": policy, "expense_requests": requests[columns]}
+# ---- Tracking (step 6): the first two weeks of the plan month ----
+
+TRACKED_UNTIL_DAY = 11
+"""The demo's logs, sales and touches run from the 1st to this day of the plan month (Friday 11 Dec 2026)."""
+
+PURPOSES = ["订货 order", "陈列检查 display check", "回款 collection", "新品推介 new product", "店员培训 staff training",
+            "促销执行 promotion"]
+RESULTS = ["下单 ordered", "已补货 restocked", "已收款 paid", "同意试销 trial agreed", "待回复 awaiting reply",
+           "陈列已调整 display fixed"]
+FEEDBACK = ["竞品在做买二送一 competitor running buy-two-get-one", "店长希望增加旗舰机型陈列 manager wants more flagship display",
+            "客户反映到货慢 customer says deliveries are slow", "新品价格偏高 new product priced high",
+            "年底备货意愿强 strong year-end stocking intent", "要求延长账期 asks for longer payment terms",
+            "样品不足 not enough samples", "对促销政策满意 happy with the promotion"]
+NEXT_ACTIONS = ["周五前送样 deliver samples by Friday", "申请陈列费 apply for display fee", "约店长面谈 meet the store manager",
+                "跟进回款 chase payment", "安排培训 schedule training", "报价给采购 send the buyer a quote"]
+COMPANY_KINDS = ["机械", "电器", "酒店", "商贸", "物业", "食品", "建设", "医疗"]
+CITIES = {"华东": ["杭州", "上海", "南京", "苏州"], "华南": ["广州", "深圳", "厦门", "福州"],
+          "华北": ["北京", "天津", "济南", "太原"], "西南": ["成都", "重庆", "昆明", "贵阳"],
+          "华中": ["武汉", "长沙", "郑州", "南昌"]}
+MILESTONES = ["立项审批 project approval", "招标 tender", "技术交流 technical review", "签约 contract"]
+
+
+def make_tracking(seed: int, reps, outlets, products, history, plan_month: pd.Period) -> dict[str, pd.DataFrame]:
+    """Daily logs, actual sales, customers and touches for the first two weeks of ``plan_month``.
+
+    A separate random stream keeps every other demo table exactly as it was.
+    """
+    rng = np.random.default_rng([seed, 6])
+    cn = holidays.country_holidays("CN", years=range(plan_month.year - 1, plan_month.year + 2))
+    start = plan_month.to_timestamp()
+    days = [d for d in pd.date_range(start, start + pd.Timedelta(days=TRACKED_UNTIL_DAY - 1))
+            if cn.is_working_day(d.date())]
+    active = reps[reps.active].reset_index(drop=True)
+    # Most reps sell about as last year plus growth; two lag badly and one runs ahead.
+    form = dict(zip(active.rep_id, rng.lognormal(0, 0.12, len(active))))
+    lagging = lagging_reps(reps)
+    for rep in lagging:
+        form[rep] *= 0.55
+    form[active.rep_id.iloc[2]] *= 1.3
+    return {
+        "actuals": make_actuals(rng, outlets, products, history, plan_month, days, form),
+        "daily_log": make_daily_log(rng, active, outlets, days, lagging),
+        **make_customers(rng, active, plan_month, cn),
+    }
+
+
+def lagging_reps(reps) -> list[str]:
+    """The two active reps the demo has selling at about half their usual rate (and missing more visits)."""
+    active = reps[reps.active].reset_index(drop=True)
+    return list(active.rep_id[[1, len(active) // 2]])
+
+
+def outlet_month_value(history, outlets, plan_month: pd.Period) -> np.ndarray:
+    """Each outlet's expected sales in the plan month: its deseasonalised level, scaled to last year grown."""
+    daily = history[history.date.notna() & history.outlet_id.notna()]
+    month = daily.date.dt.to_period("M")
+    monthly = daily.groupby([daily.outlet_id, month]).amount.sum().reset_index()
+    monthly["level"] = monthly.amount / monthly.date.map(lambda m: SEASON[m.month])
+    level = monthly.groupby("outlet_id")["level"].mean()
+    value = outlets.outlet_id.map(level)
+    value = value.fillna(value.median()).to_numpy()
+    # Scaled so the company is on course for last year's same month grown by the annual growth.
+    last_year = daily[month == plan_month - 12].amount.sum()
+    return value / value.sum() * last_year * (1 + ANNUAL_GROWTH) if last_year > 0 else value
+
+
+def make_actuals(rng, outlets, products, history, plan_month, days, form) -> pd.DataFrame:
+    """Orders from each outlet on about eight working days a month, each for one to three SKUs."""
+    value = outlet_month_value(history, outlets, plan_month)
+    active = products[products.active].reset_index(drop=True)
+    weight = active.role.map(ROLE_MIX).to_numpy() / active.groupby("role").sku.transform("count").to_numpy()
+    weight = weight / weight.sum()
+    rows = []
+    for day in days:
+        ordering = np.flatnonzero(rng.random(len(outlets)) < 8 / 22)
+        for o in ordering:
+            outlet = outlets.iloc[o]
+            order = value[o] / 8 * form.get(outlet.rep_id, 1.0) * rng.lognormal(0, 0.25)
+            picks = rng.choice(len(active), size=int(rng.integers(1, 4)), replace=False, p=weight)
+            for p, share in zip(picks, rng.dirichlet(np.ones(len(picks)) * 2)):
+                price = active.unit_price.iloc[p]
+                qty = float(np.floor(order * share / price + rng.random()))  # unbiased rounding to whole units
+                if qty > 0:
+                    rows.append((day, outlet.rep_id, outlet.outlet_id, active.sku.iloc[p], qty, qty * price))
+    frame = pd.DataFrame(rows, columns=["date", "rep_id", "outlet_id", "sku", "qty", "amount"])
+    # One return: two units of the first order's SKU come back a week later.
+    first = frame.iloc[0]
+    price = first.amount / first.qty
+    ret = pd.DataFrame([(days[-3], first.rep_id, first.outlet_id, first.sku, -2.0, -2.0 * price)],
+                       columns=frame.columns)
+    return pd.concat([frame, ret], ignore_index=True).sort_values(["date", "rep_id", "outlet_id"], kind="stable",
+                                                                   ignore_index=True)
+
+
+def make_daily_log(rng, reps, outlets, days, lagging) -> pd.DataFrame:
+    """Each rep's working days: a planned itinerary of three to five outlets, mostly visited, and expenses."""
+    rows = []
+    by_rep = {rep: group for rep, group in outlets.groupby("rep_id")}
+    spender = reps.rep_id.iloc[3]
+    for day in days:
+        for rep in reps.rep_id:
+            mine = by_rep.get(rep)
+            if mine is None:
+                continue
+            # Core outlets are planned more often, but a rep's last core outlet is left out all month.
+            core = mine[mine.core]
+            skipped = set(core.outlet_id.iloc[-1:]) if len(core) > 1 else set()
+            pool = mine[~mine.outlet_id.isin(skipped)]
+            chance = np.where(pool.core, 3.0, 1.0)
+            stops = pool.outlet_id.to_numpy()[rng.choice(len(pool), size=min(len(pool), int(rng.integers(3, 6))),
+                                                        replace=False, p=chance / chance.sum())]
+            miss = 0.25 if rep in lagging else 0.03
+            minute = 9 * 60
+            for stop, outlet in enumerate(stops, start=1):
+                visited = rng.random() >= miss
+                spend = float(round(rng.uniform(150, 600), -1)) if visited and rng.random() < 0.08 else np.nan
+                rows.append({
+                    "date": day, "rep_id": rep, "stop": stop, "outlet_id": outlet, "planned": True,
+                    "visited": visited, "time": f"{minute // 60:02d}:{minute % 60:02d}" if visited else None,
+                    "purpose": rng.choice(PURPOSES), "result": rng.choice(RESULTS) if visited else "未去 not visited",
+                    "expense_category": "招待 entertainment" if spend == spend else None, "expense": spend,
+                    "feedback": rng.choice(FEEDBACK) if visited and rng.random() < 0.25 else None,
+                    "next_action": rng.choice(NEXT_ACTIONS) if visited and rng.random() < 0.2 else None,
+                })
+                minute += int(rng.integers(60, 110))
+            travel = float(round(rng.uniform(60, 220), -1)) * (3 if rep == spender else 1)
+            rows.append({"date": day, "rep_id": rep, "stop": None, "outlet_id": None, "planned": False,
+                         "visited": False, "time": None, "purpose": None, "result": None,
+                         "expense_category": "差旅 travel", "expense": travel, "feedback": None, "next_action": None})
+    frame = pd.DataFrame(rows)
+    frame["stop"] = frame["stop"].astype("Int64")
+    return frame
+
+
+def make_customers(rng, reps, plan_month: pd.Period, cn) -> dict[str, pd.DataFrame]:
+    """Customers and leads, two per rep, with every touch since their first contact.
+
+    Most are followed as the cadence asks; some go quiet (the 21-day rule), a few were first called this
+    week (the new-contact sequence), and every eighth is a long-cycle equipment project.
+    """
+    end = plan_month.to_timestamp() + pd.Timedelta(days=TRACKED_UNTIL_DAY - 1)
+    count = 2 * len(reps)
+    owners = np.resize(reps.rep_id.to_numpy(), count)
+    regions = dict(zip(reps.rep_id, reps.region))
+    customers, touches = [], []
+    for i, owner in enumerate(owners):
+        key = i % 8 == 5
+        fresh = i % 11 == 3
+        if fresh:
+            first = end - pd.Timedelta(days=int(rng.integers(0, 5)))
+        else:
+            first = end - pd.Timedelta(days=int(rng.integers(20, 100)))
+        while not cn.is_working_day(first.date()):
+            first -= pd.Timedelta(days=1)
+        city = rng.choice(CITIES[regions[owner]])
+        customer_id = f"C{i + 1:03d}"
+        quiet_from = None
+        if i % 6 == 4:  # gone quiet: the last touch is 22 to 40 days ago
+            quiet_from = end - pd.Timedelta(days=int(rng.integers(22, 41)))
+        customers.append({
+            "customer_id": customer_id,
+            "name": f"{city}{rng.choice(COMPANY_KINDS)}{'设备项目' if key else '有限公司'}",
+            "rep_id": owner, "first_contact": first,
+            "stage": rng.choice(["lead", "qualified", "proposal", "negotiation"]),
+            "value": float(round(rng.uniform(400_000, 3_000_000) if key else rng.uniform(20_000, 200_000), -3)),
+            "key_project": key,
+            "project_owner": None if (key and i % 16 == 5) else (owner if key else None),
+            "visit_every_days": 10 if (key and i % 24 == 13) else None,
+            "milestone": rng.choice(MILESTONES) if key else None,
+            "milestone_date": end + pd.Timedelta(days=int(rng.integers(3, 30))) if key else pd.NaT,
+            "open": True,
+        })
+        touches += customer_touches(rng, customer_id, owner, first, end, quiet_from, key, cn)
+    frame = pd.DataFrame(customers)
+    # Two closed deals, and one customer on each side of the 21-day line (20 and 21 days since the last touch).
+    frame.loc[[0, 7], ["stage", "open"]] = [["won", False], ["lost", False]]
+    touch_frame = pd.DataFrame(touches, columns=["date", "customer_id", "channel", "rep_id", "note"])
+    for index, days in ((1, 20), (2, 21)):
+        cid = frame.customer_id.iloc[index]
+        last = end - pd.Timedelta(days=days)
+        touch_frame = touch_frame[~((touch_frame.customer_id == cid) & (touch_frame.date > last))]
+        if frame.first_contact.iloc[index] > last:
+            frame.loc[index, "first_contact"] = last - pd.Timedelta(days=7)
+        touch_frame = pd.concat([touch_frame, pd.DataFrame([{
+            "date": last, "customer_id": cid, "channel": "call", "rep_id": frame.rep_id.iloc[index],
+            "note": "客户说月底再联系 customer said to call back at month end"}])], ignore_index=True)
+    touch_frame = touch_frame.sort_values(["date", "customer_id"], kind="stable", ignore_index=True)
+    return {"customers": frame, "touches": touch_frame}
+
+
+TOUCH_NOTES = {
+    "call": ["了解需求 needs discussed", "确认报价 quote confirmed", "约下次拜访 next visit booked"],
+    "sms": ["感谢与问候 thanks and greetings", "节日问候 festival greetings", "发送行业资讯 industry news sent"],
+    "email": ["会谈纪要 meeting summary", "产品资料与案例 brochure and case study", "报价单 quotation"],
+    "visit": ["现场勘察 site survey", "技术交流 technical talk", "拜访采购 met the buyer"],
+    "event": ["参加新品发布会 attended the launch"],
+}
+
+
+def customer_touches(rng, customer_id, owner, first, end, quiet_from, key, cn) -> list[tuple]:
+    """The touches a diligent-but-human rep makes: the new-contact sequence, then SMS, e-mail and calls."""
+    def working(day):
+        while not cn.is_working_day(day.date()):
+            day += pd.Timedelta(days=1)
+        return day
+
+    def touch(day, channel):
+        if day <= end and (quiet_from is None or day <= quiet_from):
+            rows.append((day, customer_id, channel, owner, rng.choice(TOUCH_NOTES[channel])))
+
+    rows: list[tuple] = []
+    next_day = working(first + pd.Timedelta(days=1))
+    for day, channel in ((first, "call"), (first, "sms"), (first, "email"), (next_day, "sms"), (next_day, "call"),
+                         (next_day, "email")):
+        if rng.random() < 0.85:
+            touch(day, channel)
+    for channel, every in (("sms", 7), ("email", 7), ("call", 14)) + ((("visit", 14),) if key else ()):
+        day = next_day
+        while day <= end:
+            day = working(day + pd.Timedelta(days=int(every + rng.integers(-2, 4))))
+            touch(day, channel)
+    return rows
+
+
 # ---- Step 7 月末考核 Close: the month's actual sales and the incentive rules ----
+
+def month_end_demo_data(seed: int = DEMO_SEED, size: DemoSize = DemoSize(), plan_month: pd.Period = PLAN_MONTH):
+    """``(settings, tables)`` of the demo company at the end of the plan month, ready to close.
+
+    The same company as :func:`demo_workbook_data`, whose sales stop two weeks into the month (the tracking
+    demo); here the rest of the month follows, so the Actuals run to the last working day.
+    """
+    settings, tables = demo_workbook_data(seed, size, plan_month)
+    so_far = tables["actuals"]
+    rest = make_month_actuals(seed, tables["reps"], tables["outlets"], tables["products"], tables["history"],
+                              plan_month, after=so_far["date"].max() if len(so_far) else None)
+    tables["actuals"] = pd.concat([so_far, rest], ignore_index=True)
+    return settings, tables
+
 
 def make_month_actuals(seed: int, reps: pd.DataFrame, outlets: pd.DataFrame, products: pd.DataFrame,
                        history: pd.DataFrame, month: pd.Period, after: pd.Timestamp | None = None,

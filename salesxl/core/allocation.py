@@ -46,29 +46,66 @@ def allocate(total: float, weights: Sequence[float] | np.ndarray, unit: float = 
     weights are zero and there is something to split.
     """
     w = np.asarray(weights, dtype="float64")
-    if unit <= 0:
-        raise AllocationError(f"rounding unit must be positive, got {unit}")
-    if total < 0:
-        raise AllocationError(f"cannot split a negative total ({total})")
     if w.ndim != 1 or len(w) == 0:
         raise AllocationError("there is nothing to split the total over")
+    if total < 0:
+        raise AllocationError(f"cannot split a negative total ({total})")
+    return allocate_groups([total], w, np.zeros(len(w), dtype="int64"), unit)
+
+
+def allocate_groups(totals: Sequence[float] | np.ndarray, weights: Sequence[float] | np.ndarray,
+                    groups: Sequence[int] | np.ndarray, unit: float = 1.0) -> np.ndarray:
+    """Many splits at once: part ``k`` takes its share of ``totals[groups[k]]`` by ``weights[k]``.
+
+    The same rule as :func:`allocate`, applied within each group in one vectorised pass, so a
+    rep's target goes to thousands of outlets, or a thousand reps' targets to their working
+    days, without a Python loop per group: within a group the parts sum exactly to its total,
+    leftover units go to the largest remainders, and ties to the part that comes first.
+    ``groups`` holds integer codes ``0 .. len(totals) - 1``; a group with no parts must have
+    nothing to split. Raises :class:`AllocationError` like :func:`allocate`.
+    """
+    t = np.asarray(totals, dtype="float64")
+    w = np.asarray(weights, dtype="float64")
+    g = np.asarray(groups, dtype="int64")
+    if unit <= 0:
+        raise AllocationError(f"rounding unit must be positive, got {unit}")
+    if w.ndim != 1 or g.shape != w.shape:
+        raise AllocationError("every weight needs its group")
+    if np.any(t < 0) or not np.all(np.isfinite(t)):
+        raise AllocationError(f"cannot split a negative total ({t[~(t >= 0)][0]})")
     if not np.all(np.isfinite(w)) or np.any(w < 0):
         raise AllocationError("weights must be numbers of zero or more")
-    units = int(math.floor(total / unit + 0.5 + 1e-9))
-    if units == 0:
-        return np.zeros(len(w))
-    weight_sum = w.sum()
-    if weight_sum <= 0:
+    if len(g) and (g.min() < 0 or g.max() >= len(t)):
+        raise AllocationError("a part names a group that has no total")
+    units = np.floor(t / unit + 0.5 + 1e-9)
+    weight_sum = np.bincount(g, weights=w, minlength=len(t))
+    if np.any((units > 0) & (weight_sum <= 0)):
+        empty = np.bincount(g, minlength=len(t)) == 0
+        if np.any((units > 0) & empty):
+            raise AllocationError("there is nothing to split the total over")
         raise AllocationError("all weights are zero, so the total cannot be split")
-    exact = units * (w / weight_sum)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        exact = np.where(weight_sum[g] > 0, units[g] * w / weight_sum[g], 0.0)
     whole = np.floor(exact + 1e-9)
-    left = units - int(whole.sum())
-    if left > 0:
-        remainder = exact - whole
-        order = np.lexsort((np.arange(len(w)), -np.round(remainder, 9)))
-        whole[order[:left]] += 1
-    elif left < 0:  # float noise pushed a floor up; take back from the smallest remainders
-        remainder = exact - whole
-        order = np.lexsort((-np.arange(len(w)), np.round(remainder, 9)))
-        whole[order[:-left]] -= 1
+    left = (units - np.bincount(g, weights=whole, minlength=len(t))).astype("int64")
+    remainder = np.round(exact - whole, 9)
+    position = np.arange(len(w))
+    if np.any(left > 0):
+        # Largest remainders first, ties to the earlier part: each part's rank within its group.
+        rank = within_group_rank(g, np.lexsort((position, -remainder, g)))
+        whole += (rank < left[g])
+    if np.any(left < 0):
+        # Float noise can push a floor up; take back from the smallest remainders, latest first.
+        rank = within_group_rank(g, np.lexsort((-position, remainder, g)))
+        whole -= (rank < -left[g])
     return np.round(whole * unit, unit_decimals(unit))
+
+
+def within_group_rank(groups: np.ndarray, order: np.ndarray) -> np.ndarray:
+    """Each part's position within its group when the parts are taken in ``order`` (sorted by group)."""
+    sorted_groups = groups[order]
+    starts = np.flatnonzero(np.r_[True, sorted_groups[1:] != sorted_groups[:-1]]) if len(order) else order
+    start_of = np.repeat(starts, np.diff(np.r_[starts, len(order)]))
+    rank = np.empty(len(order), dtype="int64")
+    rank[order] = np.arange(len(order)) - start_of
+    return rank

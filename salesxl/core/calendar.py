@@ -18,7 +18,8 @@ import numpy as np
 import pandas as pd
 
 from ..problems import Problem, problem
-from .allocation import allocate
+from .allocation import allocate, unit_decimals
+from .fitting import round_to_margins
 
 WEEKDAYS_ZH = ("一", "二", "三", "四", "五", "六", "日")
 
@@ -90,3 +91,75 @@ def split_by_workdays(total: float, calendar: pd.DataFrame, unit: float = 1.0) -
     out["target"] = allocate(total, out["weight"].to_numpy(), unit)
     out["cumulative"] = np.round(out["target"].cumsum(), 10)
     return out
+
+
+def weekday_pattern(history: pd.DataFrame, month: pd.Period, months: int, country: str) -> pd.Series | None:
+    """How strongly each weekday sells, learned from daily history over the ``months`` before ``month``.
+
+    For each weekday (1 = Monday), the sales on that weekday divided by the number of
+    working days that fell on it, relative to the sales of an average working day:
+    1.2 means a Friday sells 20 % more than an average working day. Weekdays that were
+    never worked in the window (Sundays, usually) get 1, so a make-up Sunday this month
+    counts as an average day. Returns None when the window has no daily history
+    (monthly rows carry no weekday).
+    """
+    start = (month - months).start_time
+    dated = history.dropna(subset=["date"])
+    dated = dated[(dated["date"] >= start) & (dated["date"] < month.start_time)]
+    if dated.empty or dated["amount"].sum() <= 0:
+        return None
+    worked = pd.concat([month_calendar(m, country)[0] for m in pd.period_range(month - months, month - 1)])
+    worked = worked[worked["working"]]
+    days_per_weekday = worked.groupby("weekday").size().reindex(range(1, 8), fill_value=0)
+    sales = dated.groupby(dated["date"].dt.day_of_week + 1)["amount"].sum().reindex(range(1, 8), fill_value=0.0)
+    average_day = sales.sum() / max(days_per_weekday.sum(), 1)
+    per_day = sales / days_per_weekday.where(days_per_weekday > 0)
+    return (per_day / average_day).fillna(1.0).rename("factor")
+
+
+def day_weights(calendar: pd.DataFrame, pattern: pd.Series | None = None) -> np.ndarray:
+    """Each day's weight in the daily split: the calendar's weight, times the weekday pattern if any."""
+    weight = calendar["weight"].to_numpy(dtype="float64")
+    if pattern is None:
+        return weight
+    return weight * calendar["weekday"].map(pattern).fillna(1.0).to_numpy(dtype="float64")
+
+
+def split_reps_by_workdays(targets: pd.Series, calendar: pd.DataFrame, unit: float = 1.0,
+                           pattern: pd.Series | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Every rep's month target (``targets``: rep_id -> amount) spread over the worked days.
+
+    The company's month (the sum of ``targets``) is split over the days first, exactly as
+    :func:`split_by_workdays` does; each rep's month is then split in the same proportions,
+    so that each rep's days sum exactly to the rep's target and each day's reps sum to the
+    company's figure for that day (or, rarely, within one unit per rep of it).
+
+    Returns ``(by_rep, company)``: ``by_rep`` has one row per rep and worked day with
+    ``rep_id``, ``date``, ``weekday``, ``target`` and ``cumulative`` (the rep's target to
+    date); ``company`` is the calendar with ``weight`` (pattern applied), ``target`` and
+    ``cumulative`` summed over the reps.
+    """
+    company = calendar.copy()
+    company["weight"] = day_weights(calendar, pattern)
+    total = float(np.round(targets.sum() / unit) * unit)
+    company_days = split_by_workdays(total, company, unit)["target"].to_numpy()
+    worked = np.flatnonzero(company["weight"].to_numpy() > 0)
+    reps = targets[targets > 0]
+    n_reps, n_days = len(reps), len(worked)
+    rows = np.repeat(np.arange(n_reps), n_days)
+    cols = np.tile(np.arange(n_days), n_reps)
+    day_share = company["weight"].to_numpy()[worked] / company["weight"].to_numpy()[worked].sum()
+    exact = reps.to_numpy(dtype="float64")[rows] * day_share[cols]
+    amounts, _ = round_to_margins(rows, cols, exact, reps.to_numpy(dtype="float64"), company_days[worked], unit)
+    by_rep = pd.DataFrame({
+        "rep_id": reps.index.to_numpy()[rows],
+        "date": company["date"].to_numpy()[worked][cols],
+        "weekday": company["weekday"].to_numpy()[worked][cols],
+        "target": amounts,
+    })
+    places = unit_decimals(unit)
+    by_rep["cumulative"] = np.round(by_rep.groupby("rep_id", sort=False)["target"].cumsum(), places)
+    day_totals = by_rep.groupby("date")["target"].sum()
+    company["target"] = np.round(company["date"].map(day_totals).fillna(0.0).to_numpy(), places)
+    company["cumulative"] = np.round(company["target"].cumsum(), places)
+    return by_rep, company

@@ -17,7 +17,24 @@ from typing import Any, Literal, Protocol, Sequence
 
 import pandas as pd
 
+from ..problems import Problem
 from .schema import OutputSheetName
+
+OWNER_MARKER = "_salesxl_owned"
+"""The hidden sheet-level defined name that marks a sheet as salesxl's; its value is the output's key.
+
+Both backends write it on every sheet they write and replace only sheets that carry it with the
+right key, so a planner's own sheet that happens to have an output's name is never overwritten.
+Excel moves a sheet-level name with its sheet and deletes it with the sheet.
+"""
+
+
+def not_owned(name: str) -> Problem:
+    """The planner has a sheet of their own with an output's name: salesxl stops rather than overwrite it."""
+    return Problem(name, None, None, "sheet-not-owned",
+                   f"工作表“{name}”不是salesxl生成的，未覆盖；请将其改名或删除后重试",
+                   f"the sheet '{name}' was not made by salesxl, so it was not overwritten; rename or delete "
+                   "it and run again")
 
 
 @dataclass
@@ -68,7 +85,8 @@ class Link:
         return '=HYPERLINK("{}","{}")'.format(target.replace('"', '""'), self.text[:255].replace('"', '""'))
 
 
-Kind = Literal["text", "amount", "decimal", "integer", "percent", "date", "month", "bool"]
+Kind = Literal["text", "amount", "decimal", "integer", "percent", "date", "month", "bool", "note"]
+"""How a column is shown; ``note`` is free text a planner writes into (wrapped, wide)."""
 
 
 @dataclass(frozen=True)
@@ -93,14 +111,26 @@ class OutColumn:
         return f"{self.zh} {self.en}"
 
 
+Tone = Literal["normal", "alert"]
+
+
 @dataclass
 class OutTable:
-    """A block of rows written as an Excel Table."""
+    """A block of rows written as an Excel Table.
+
+    Attributes:
+        frame: the rows.
+        columns: which frame columns are shown, in order, and how.
+        heading: a line above the table.
+        name: the table's name; a chart refers to its table by it.
+        tone: ``alert`` shows the table in red (e.g. customers not touched for 21 days).
+    """
 
     frame: pd.DataFrame
     columns: Sequence[OutColumn]
     heading: str | None = None
     name: str | None = None
+    tone: Tone = "normal"
 
 
 ChartKind = Literal["line", "column", "bar"]
@@ -141,7 +171,7 @@ class SheetOutput:
         subtitle: a line under the title (month, source).
         notes: lines a planner should read (e.g. "no history for 2023: weights renormalised").
         tables: the tables, top to bottom.
-        charts: native charts of some of those tables.
+        charts: charts drawn from those tables, each placed beside its table.
     """
 
     sheet: OutputSheetName

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 import unicodedata
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from openpyxl.chart import BarChart, LineChart, Reference
+from openpyxl.chart.data_source import AxDataSource, StrRef
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.table import Table, TableStyleInfo
@@ -40,6 +42,9 @@ LINK_FONT = Font(underline="single", color="0563C1")
 TOTAL_FONT = Font(bold=True)
 TABLE_STYLE = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
 TOTAL_LABEL = "合计 Total"
+ALERT_FONT = Font(bold=True, size=11, color="C00000")
+ALERT_FILL = PatternFill("solid", fgColor="C00000")
+NOTE_WIDTH = 40
 CHART_SIZE_CM = (18, 9)
 
 
@@ -62,6 +67,10 @@ def excel_value(value: Any) -> Any:
     return value
 
 
+NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+"""Characters a workbook's XML cannot hold (control characters from a pasted export, say)."""
+
+
 def put(ws: Worksheet, row: int, column: int, value: Any):
     """Write one value; text that looks like a formula stays text (no formula injection).
 
@@ -72,6 +81,8 @@ def put(ws: Worksheet, row: int, column: int, value: Any):
         cell.value, cell.font = value.formula, LINK_FONT
         return cell
     value = excel_value(value)
+    if isinstance(value, str) and NOT_IN_XML.search(value):
+        value = NOT_IN_XML.sub("\ufffd", value)  # shown as �, rather than failing the whole write
     cell.value = value
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
         cell.data_type = "s"
@@ -101,7 +112,7 @@ def render_sheet(ws: Worksheet, output: SheetOutput, table_names: set[str]) -> N
     placed: dict[str, tuple[int, OutTable]] = {}
     for index, table in enumerate(output.tables, start=1):
         if table.heading:
-            put(ws, row, 1, table.heading).font = HEADING_FONT
+            put(ws, row, 1, table.heading).font = ALERT_FONT if table.tone == "alert" else HEADING_FONT
             row += 1
         first_header = first_header or row
         if table.name:
@@ -130,16 +141,19 @@ def render_table(ws: Worksheet, top: int, table: OutTable, name: str, widths: di
     columns = list(table.columns)
     for j, column in enumerate(columns, start=1):
         cell = ws.cell(row=top, column=j, value=column.label)
-        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
+        cell.font, cell.fill = HEADER_FONT, ALERT_FILL if table.tone == "alert" else HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="center")
-        widths[j] = max(widths.get(j, 0), min(display_width(column.label), 24))
+        widths[j] = max(widths.get(j, 0), min(display_width(column.label), 24),
+                        NOTE_WIDTH if column.kind == "note" else 0)
     frame = table.frame
     for i, record in enumerate(frame[[c.key for c in columns]].itertuples(index=False), start=1):
         for j, (column, value) in enumerate(zip(columns, record), start=1):
             cell = put(ws, top + i, j, value)
             if column.kind in NUMBER_FORMATS:
                 cell.number_format = NUMBER_FORMATS[column.kind]
-            if i <= 200:
+            if column.kind == "note":
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+            elif i <= 200:
                 widths[j] = max(widths.get(j, 0), display_width(cell.value))
     last = top + max(len(frame), 1)
     ref = f"A{top}:{get_column_letter(len(columns))}{last}"
@@ -174,6 +188,7 @@ def render_chart(ws: Worksheet, chart: OutChart, top: int, table: OutTable) -> N
         column = keys.index(key) + 1
         drawn.add_data(Reference(ws, min_col=column, min_row=top, max_row=last), titles_from_data=True)
     drawn.set_categories(categories)
+    parts = [drawn]
     if chart.lines:
         over = LineChart()  # shares the bars' axes (same axis ids), so the lines read on the same scale
         for key in chart.lines:
@@ -181,11 +196,17 @@ def render_chart(ws: Worksheet, chart: OutChart, top: int, table: OutTable) -> N
             over.add_data(Reference(ws, min_col=column, min_row=top, max_row=last), titles_from_data=True)
         over.set_categories(categories)
         drawn += over
+        parts.append(over)
+    if table.columns[keys.index(chart.category)].kind not in NUMBER_FORMATS:  # text labels: a string reference
+        for part in parts:
+            for series in part.series:
+                series.cat = AxDataSource(strRef=StrRef(f=str(categories)))
     if chart.y_kind in NUMBER_FORMATS:
         drawn.y_axis.number_format = NUMBER_FORMATS[chart.y_kind]
     drawn.x_axis.delete = False  # openpyxl hides axes unless told otherwise
     drawn.y_axis.delete = False
-    drawn.legend.position = "b"
+    if chart.lines:
+        drawn.legend.position = "b"
     drawn.width, drawn.height = CHART_SIZE_CM[0], max(CHART_SIZE_CM[1], min(0.5 * (len(table.frame) + 2), 20))
     ws.add_chart(drawn, f"{get_column_letter(len(keys) + 2)}{top}")
 

@@ -33,6 +33,13 @@ DAY_STATUS = (
     Choice("off", "休息日", "Off"),
 )
 
+SPREAD_METHODS = (
+    Choice("history", "历史份额", "History share"),
+    Choice("equal", "平均", "Equal"),
+    Choice("reference", "参考期", "Like a reference period"),
+    Choice("potential", "按潜力", "By potential"),
+)
+
 REGION_SPLITS = (
     Choice("formula", "权重公式", "Weight formula"),
     Choice("budget", "区域预算", "Regional budget"),
@@ -43,11 +50,23 @@ HISTORY_METHODS = (
     Choice("average", "加权平均", "Weighted average"),
 )
 
+BACKTEST_LOSSES = (
+    Choice("mape", "平均绝对百分比误差", "Mean absolute % error"),
+    Choice("base_hit", "基础目标达成面", "Base hit rate 70–90%"),
+)
+
 
 def col(key, zh, en, type="text", **kw) -> Column:
     formats = {"decimal": AMOUNT, "percent": PERCENT, "date": DATE, "month": MONTH, "integer": INTEGER}
     kw.setdefault("number_format", formats.get(type))
     return Column(key, zh, en, type, **kw)
+
+
+def hold_column() -> Column:
+    """手工目标 Manual target: a hold at any level of the breakdown (added by step 4)."""
+    return col("manual_target", "手工目标", "Manual target", "decimal", required=False, not_blank=False, minimum=0,
+               note_zh="锁定此目标：整体减去锁定部分后再分给其他行",
+               note_en="a hold: this figure is kept, and the whole minus the holds is spread over the other rows")
 
 
 SETTINGS_SHEET = SheetSchema(
@@ -102,6 +121,59 @@ SETTINGS = (
             note_zh="formula 公式：α×历史份额+(1−α)×潜力份额；budget 预算：按区域预算算出的各区域月度目标",
             note_en="formula: α × history share + (1 − α) × potential share; budget: each region's own "
                     "month target from a regional budget"),
+    # ---- breakdown (step 4): how each level is spread ----
+    Setting("rep_method", "业务员拆分方法", "Rep split method", "choice", default="history", choices=SPREAD_METHODS,
+            note_zh="区域到业务员：历史份额/平均/参考期/按网点潜力",
+            note_en="region to rep: history share / equal / like a reference period / by outlet potential"),
+    Setting("sku_method", "产品拆分方法", "Product split method", "choice", default="history",
+            choices=SPREAD_METHODS[:3],
+            note_zh="业务员×产品拟合所依据的历史：历史份额/平均/参考期",
+            note_en="what the rep × SKU fit follows: history share / equal / like a reference period"),
+    Setting("outlet_method", "网点拆分方法", "Outlet split method", "choice", default="history",
+            choices=SPREAD_METHODS,
+            note_zh="业务员到网点：历史份额(结合潜力)/平均/参考期/按潜力",
+            note_en="rep to outlet: history share (blended with potential) / equal / like a reference period / "
+                    "by potential"),
+    Setting("outlet_history_weight", "网点历史权重", "Outlet history weight (beta)", "percent", default=0.7,
+            minimum=0, maximum=1, number_format=PERCENT,
+            note_zh="有潜力的网点：权重 = β×历史份额 + (1−β)×潜力份额",
+            note_en="an outlet with a potential weighs β × history share + (1 − β) × potential share"),
+    Setting("reference_offset", "参考期(前推月数)", "Reference period (months back)", "integer", default=12,
+            minimum=1, note_zh="“参考期”方法用计划月前第几个月，12 = 去年同月",
+            note_en="the month the reference method follows, counted back from the plan month; 12 = same month "
+                    "last year"),
+    Setting("new_rep_months", "新人期(月)", "New rep period (months)", "integer", default=3, minimum=0,
+            note_zh="历史不足此月数的业务员按新人起始份额", note_en="reps with fewer months of history start at the "
+                                                               "new rep share"),
+)
+
+# ---- Step 5, expenses 销售费用 (salesxl/steps/expenses.py): the ceiling and the HQ approvers ----
+OVER_CEILING = (
+    Choice("error", "报错", "Error"),
+    Choice("scale_down", "按比例压缩", "Scale down"),
+)
+
+SETTINGS += (
+    Setting("expense_ceiling", "费用总额上限", "Company expense ceiling", "decimal", default=0.0, minimum=0,
+            note_zh="全公司当月费用预算的上限金额；0 表示不设", note_en="most the month's expense budget may total; 0 = none",
+            number_format=AMOUNT),
+    Setting("expense_ceiling_rate", "费用率上限", "Expense ceiling as share of target", "percent", default=0.0,
+            minimum=0, maximum=1, number_format=PERCENT,
+            note_zh="费用预算合计不超过总目标的此比例；0 表示不设；两项都设时取较低者",
+            note_en="the budget may total at most this share of the total target; 0 = none; the lower ceiling applies"),
+    Setting("expense_over_ceiling", "超上限处理", "Over the ceiling", "choice", default="error", choices=OVER_CEILING,
+            note_zh="error 报错并列出金额；scale_down 各项按比例压缩到上限",
+            note_en="error: stop and show the amounts; scale_down: scale every line down to the ceiling"),
+    Setting("hq_approvers", "总部审批人", "HQ approvers", "text", default="",
+            note_zh="可批复区域费用申请的总部人员，逗号分隔，如 周总, 王总监",
+            note_en="who approves region requests at HQ, comma-separated"),
+    # Backtest (salesxl/steps/backtest.py)
+    Setting("backtest_months", "回测月数", "Backtest months", "integer", default=24, minimum=3,
+            note_zh="回放计划月份之前的多少个月", note_en="how many months before the plan month to replay"),
+    Setting("backtest_loss", "回测评分标准", "Backtest loss", "choice", default="mape", choices=BACKTEST_LOSSES,
+            note_zh="mape 平均绝对百分比误差最小；base_hit 达成基础目标的业务员占比最接近70%–90%",
+            note_en="mape: smallest mean absolute % error; base_hit: share of reps reaching base closest "
+                    "to 70%–90%"),
 )
 
 BUDGET = SheetSchema(
@@ -143,8 +215,13 @@ FACTORS_SHEET = SheetSchema(
         col("growth_rate", "增长率", "Growth rate", "percent", required=False, not_blank=False,
             minimum=-1, note_zh="行业与标杆的年增长率", note_en="annual growth for industry and benchmark"),
         col("source", "数据来源", "Source", required=False, not_blank=False),
+        # Backtest (salesxl/steps/backtest.py): past years' growth rates, one row per factor and year.
+        col("year", "适用年份", "Year", "integer", required=False, not_blank=False, minimum=1990, maximum=2100,
+            note_zh="留空：当前行，适用于没有单独年份行的各年；填年份：该行只用于该年（回测往年需填往年的增长率）",
+            note_en="blank: the current row, for every year without a row of its own; a year: the row "
+                    "applies to that year only (the backtest needs past years' growth rates)"),
     ),
-    unique=(("factor",),),
+    unique=(("factor", "year"),),
     purpose_zh="当月指标的四个参考因素及权重（表1）。",
     purpose_en="The four factors of the month target and their weights (Table 1).",
 )
@@ -160,6 +237,7 @@ PRODUCTS = SheetSchema(
         col("active", "在售", "Active", "bool", required=False, default=True),
         col("manual_share", "手工份额", "Manual share", "percent", required=False, not_blank=False,
             minimum=0, maximum=1, note_zh="新品在角色内的份额", note_en="a new SKU's share within its role"),
+        hold_column(),
     ),
     unique=(("sku",),),
     purpose_zh="产品及其角色：战斗机型、规模型、利润型、形象型。",
@@ -187,6 +265,7 @@ REGIONS = SheetSchema(
             minimum=0, note_zh="区域年度市场容量（金额）", note_en="the region's annual market size (amount)"),
         col("manual_share", "手工份额", "Manual share", "percent", required=False, not_blank=False,
             minimum=0, maximum=1),
+        hold_column(),
     ),
     unique=(("region",),),
     purpose_zh="区域的市场占有率与质地容量。", purpose_en="Regions with market share and capacity.",
@@ -203,6 +282,7 @@ REPS = SheetSchema(
         col("manual_share", "手工份额", "Manual share", "percent", required=False, not_blank=False,
             minimum=0, maximum=1),
         col("hire_date", "入职日期", "Hire date", "date", required=False, not_blank=False),
+        hold_column(),
     ),
     unique=(("rep_id",),),
     purpose_zh="业务员名单。", purpose_en="The sales reps.",
@@ -219,6 +299,7 @@ OUTLETS = SheetSchema(
         col("potential", "潜力", "Potential", "decimal", required=False, not_blank=False, minimum=0),
         col("developing", "培育中", "Developing", "bool", required=False, default=False,
             note_zh="正在培育的市场", note_en="a market being built"),
+        hold_column(),
     ),
     unique=(("outlet_id",),),
     purpose_zh="终端网点及其负责业务员。", purpose_en="Outlets and the rep who serves each.",
@@ -242,6 +323,215 @@ INPUT_SHEETS: tuple[SheetSchema, ...] = (
     SETTINGS_SHEET, BUDGET, FACTORS_SHEET, HISTORY, PRODUCTS, ROLE_MIX, REGIONS, REPS, OUTLETS, CALENDAR,
 )
 """Input sheets in the planner's order of filling them."""
+
+# ---- Step 5, expenses 销售费用 (salesxl/steps/expenses.py): the expense policy and the request log ----
+EXPENSE_METHODS = (
+    Choice("per_rep", "每人固定", "Fixed per rep"),
+    Choice("per_region", "每区固定", "Fixed per region"),
+    Choice("per_developing_outlet", "培育网点", "Per developing outlet"),
+    Choice("rate_on_target", "目标比例", "Rate on target"),
+)
+
+BUDGET_HOLDERS = (
+    Choice("rep", "业务员", "Rep"),
+    Choice("region", "区域", "Region"),
+)
+
+REQUEST_LEVELS = (
+    Choice("rep", "业务员→区域", "Rep to region"),
+    Choice("region", "区域→总部", "Region to HQ"),
+)
+
+REQUEST_STATUS = (
+    Choice("pending", "待批复", "Pending"),
+    Choice("approved", "已批准", "Approved"),
+    Choice("rejected", "已驳回", "Rejected"),
+)
+
+EXPENSE_POLICY = SheetSchema(
+    key="expense_policy", zh="费用政策", en="Expense Policy",
+    columns=(
+        col("category", "费用类别", "Category", note_zh="如 差旅费 Travel", note_en="e.g. 差旅费 Travel"),
+        col("method", "核定方式", "Method", "choice", choices=EXPENSE_METHODS,
+            note_zh="每人固定、每区固定、每个培育网点、按目标比例",
+            note_en="fixed per rep, fixed per region, per developing outlet, or a rate on the target"),
+        col("amount", "标准金额", "Amount", "decimal", required=False, not_blank=False, minimum=0,
+            note_zh="每人、每区或每个培育网点的金额", note_en="per rep, per region or per developing outlet"),
+        col("rate", "费用比例", "Rate", "percent", required=False, not_blank=False, minimum=0, maximum=1,
+            note_zh="按目标比例：目标金额×此比例", note_en="rate on target: target amount × this rate"),
+        col("cap", "上限", "Cap", "decimal", required=False, not_blank=False, minimum=0,
+            note_zh="每个预算持有人（业务员或区域）在此类别最多可得", note_en="the most one holder (rep or region) gets"),
+        col("held_by", "预算持有", "Held by", "choice", required=False, not_blank=False, choices=BUDGET_HOLDERS,
+            note_zh="留空：每区固定归区域，其余归业务员", note_en="blank: per-region amounts go to the region, others to reps"),
+        col("note", "说明", "Note", required=False, not_blank=False),
+    ),
+    unique=(("category",),),
+    required=False,
+    purpose_zh="费用类别及核定方式：随目标一起下达的费用指标。",
+    purpose_en="Expense categories and how each is budgeted; issued with the targets.",
+)
+
+EXPENSE_REQUESTS = SheetSchema(
+    key="expense_requests", zh="费用申请", en="Expense Requests",
+    columns=(
+        col("request_id", "申请编号", "Request ID"),
+        col("date", "申请日期", "Request date", "date"),
+        col("level", "层级", "Level", "choice", choices=REQUEST_LEVELS,
+            note_zh="业务员向区域申请，或区域向总部申请", note_en="a rep asks the region, or a region asks HQ"),
+        col("requester", "申请人", "Requester",
+            note_zh="业务员编号或姓名；区域申请填区域或区域经理", note_en="rep ID or name; for a region, the region or its manager"),
+        col("category", "费用类别", "Category", ref=("expense_policy", "category")),
+        col("amount", "申请金额", "Amount requested", "decimal", minimum=0),
+        col("purpose", "用途", "Purpose", required=False, not_blank=False),
+        col("outlet_id", "网点编号", "Outlet ID", required=False, not_blank=False, ref=("outlets", "outlet_id")),
+        col("status", "状态", "Status", "choice", choices=REQUEST_STATUS),
+        col("approver", "批复人", "Approver", required=False, not_blank=False,
+            note_zh="业务员申请由其区域经理批复，区域申请由总部批复", note_en="the rep's region manager; HQ for a region"),
+        col("approved_amount", "批复金额", "Approved amount", "decimal", required=False, not_blank=False, minimum=0,
+            note_zh="留空表示按申请金额批准", note_en="blank: approved as requested"),
+        col("decision_date", "批复日期", "Decision date", "date", required=False, not_blank=False),
+        col("verified_amount", "核查金额", "Verified amount", "decimal", required=False, not_blank=False, minimum=0,
+            note_zh="核查确认的实际支出", note_en="actual spend confirmed by verification 核查"),
+        col("verification_note", "核查说明", "Verification note", required=False, not_blank=False),
+    ),
+    unique=(("request_id",),),
+    required=False,
+    purpose_zh="费用申请、批复、核查台账：两级管控（业务员→区域，区域→总部）。",
+    purpose_en="The request log: application, approval and verification at two levels.",
+)
+
+INPUT_SHEETS += (EXPENSE_POLICY, EXPENSE_REQUESTS)
+# ---- Tracking (step 6): the month as it happens — daily logs, actual sales, customers and their touches ----
+
+CHANNELS = (
+    Choice("call", "电话", "Call"),
+    Choice("sms", "短信", "SMS"),
+    Choice("email", "邮件", "E-mail"),
+    Choice("visit", "拜访", "Visit"),
+    Choice("event", "活动", "Event"),
+)
+
+STAGES = (
+    Choice("lead", "线索", "Lead"),
+    Choice("qualified", "意向", "Qualified"),
+    Choice("proposal", "方案", "Proposal"),
+    Choice("negotiation", "谈判", "Negotiation"),
+    Choice("won", "成交", "Won"),
+    Choice("lost", "流失", "Lost"),
+)
+
+DAILY_LOG = SheetSchema(
+    key="daily_log", zh="日志", en="Daily Log",
+    columns=(
+        col("date", "日期", "Date", "date"),
+        col("rep_id", "业务员编号", "Rep ID", ref=("reps", "rep_id")),
+        col("stop", "行程序号", "Stop", "integer", required=False, not_blank=False, minimum=1,
+            note_zh="当天行程中的顺序", note_en="order of the stop in the day's itinerary"),
+        col("outlet_id", "网点编号", "Outlet ID", required=False, not_blank=False, ref=("outlets", "outlet_id"),
+            note_zh="不涉及网点的行（如当天差旅费）留空", note_en="blank for lines not about an outlet (e.g. the day's travel)"),
+        col("planned", "计划拜访", "Planned", "bool", required=False, default=False,
+            note_zh="当天计划中的拜访", note_en="the visit was on the day's plan"),
+        col("visited", "已拜访", "Visited", "bool", required=False, default=False),
+        col("time", "时间", "Time", required=False, not_blank=False, note_zh="如 09:30", note_en="e.g. 09:30"),
+        col("purpose", "拜访目的", "Purpose", required=False, not_blank=False,
+            note_zh="订货、陈列、回款、培训…", note_en="order, display, collection, training…"),
+        col("result", "拜访结果", "Result", required=False, not_blank=False),
+        col("expense_category", "费用类别", "Expense category", required=False, not_blank=False,
+            note_zh="差旅、招待、促销、陈列、样品…", note_en="travel, entertainment, promotion, display, samples…"),
+        col("expense", "费用", "Expense", "decimal", required=False, not_blank=False, minimum=0),
+        col("feedback", "客户反馈", "Customer feedback", required=False, not_blank=False, width=36),
+        col("next_action", "下一步", "Next action", required=False, not_blank=False, width=30),
+    ),
+    required=False,
+    purpose_zh="业务员日计划、行程、拜访、费用与客户反馈，一行一个行程点或一笔费用。",
+    purpose_en="Reps' daily plan, itinerary, visits, expenses and feedback: one row per stop or expense.",
+)
+
+ACTUALS = SheetSchema(
+    key="actuals", zh="实际销售", en="Actuals",
+    columns=(
+        col("date", "日期", "Date", "date"),
+        col("rep_id", "业务员编号", "Rep ID", ref=("reps", "rep_id")),
+        col("outlet_id", "网点编号", "Outlet ID", required=False, not_blank=False, ref=("outlets", "outlet_id")),
+        col("sku", "产品编码", "SKU", ref=("products", "sku")),
+        col("qty", "数量", "Quantity", "decimal", required=False, not_blank=False, number_format="#,##0"),
+        col("amount", "金额", "Amount", "decimal", note_zh="退货为负数", note_en="returns are negative"),
+    ),
+    required=False,
+    purpose_zh="本月至今的实际销售（与历史销售同样的列）。", purpose_en="This month's sales so far (shaped like History).",
+)
+
+CUSTOMERS = SheetSchema(
+    key="customers", zh="客户跟进", en="Customers",
+    columns=(
+        col("customer_id", "客户编号", "Customer ID"),
+        col("name", "客户名称", "Customer name"),
+        col("rep_id", "负责业务员", "Owner rep", ref=("reps", "rep_id")),
+        col("first_contact", "首次接触", "First contact", "date",
+            note_zh="首次电话的日期，新客户跟进序列从这天开始", note_en="date of the first call; the new-contact sequence starts here"),
+        col("stage", "阶段", "Stage", "choice", required=False, not_blank=False, choices=STAGES),
+        col("value", "预计金额", "Expected value", "decimal", required=False, not_blank=False, minimum=0),
+        col("key_project", "重点项目", "Key project", "bool", required=False, default=False,
+            note_zh="长周期的重点项目（如设备项目）", note_en="a long-cycle key project (e.g. equipment)"),
+        col("project_owner", "项目专员", "Dedicated owner", required=False, not_blank=False,
+            note_zh="重点项目的专人，业务员编号或姓名", note_en="the key project's dedicated owner: rep ID or name"),
+        col("visit_every_days", "拜访间隔(天)", "Visit every (days)", "integer", required=False, not_blank=False,
+            minimum=1, note_zh="留空用设置中的重点项目拜访间隔", note_en="blank uses the key-project visit interval in Settings"),
+        col("milestone", "关键节点", "Next milestone", required=False, not_blank=False,
+            note_zh="如 立项、招标、签约", note_en="e.g. approval, tender, contract"),
+        col("milestone_date", "节点日期", "Milestone date", "date", required=False, not_blank=False,
+            note_zh="节点前几天提醒主管亲自出面", note_en="the manager is asked to step in shortly before"),
+        col("open", "跟进中", "Open", "bool", required=False, default=True,
+            note_zh="否 = 已结束，不再跟进", note_en="no = closed, no more follow-ups"),
+    ),
+    unique=(("customer_id",),),
+    required=False,
+    purpose_zh="客户与线索：负责人、首次接触、阶段、重点项目。",
+    purpose_en="Customers and leads: owner, first contact, stage, key projects.",
+)
+
+TOUCHES = SheetSchema(
+    key="touches", zh="跟进记录", en="Touches",
+    columns=(
+        col("date", "日期", "Date", "date"),
+        col("customer_id", "客户编号", "Customer ID", ref=("customers", "customer_id")),
+        col("channel", "方式", "Channel", "choice", choices=CHANNELS),
+        col("rep_id", "业务员编号", "Rep ID", required=False, not_blank=False, ref=("reps", "rep_id")),
+        col("note", "内容", "Note", required=False, not_blank=False, width=40),
+    ),
+    required=False,
+    purpose_zh="每一次跟进：电话、短信、邮件、拜访、活动。", purpose_en="Every touch: call, SMS, e-mail, visit, event.",
+)
+
+INPUT_SHEETS += (DAILY_LOG, ACTUALS, CUSTOMERS, TOUCHES)
+
+SETTINGS += (
+    Setting("pace_threshold", "进度预警线", "Behind-pace threshold", "percent", default=0.9, minimum=0,
+            maximum=10, number_format=PERCENT,
+            note_zh="进度比低于此值的业务员标为落后", note_en="reps whose pace is below this are flagged behind"),
+    Setting("run_rate_days", "近期日均天数", "Run-rate window (working days)", "integer", default=5, minimum=1,
+            note_zh="近期日均按最近几个工作日计算", note_en="the recent daily rate covers this many working days"),
+    Setting("core_visit_days", "核心店拜访间隔(天)", "Core-outlet visit interval (days)", "integer", default=7,
+            minimum=1, note_zh="核心店超过这么多天未拜访则提示", note_en="core outlets not visited for this many days are flagged"),
+    Setting("expense_ratio_limit", "费用率上限", "Expense-to-sales limit", "percent", default=0.06, minimum=0,
+            maximum=10, number_format=PERCENT,
+            note_zh="本月费用÷本月销售超过此值则提示费用跑在销售前面",
+            note_en="expenses ÷ sales above this means spending runs ahead of sales"),
+    Setting("mix_lag_threshold", "战斗机型落后线", "Flagship lag threshold", "percent", default=0.9, minimum=0,
+            maximum=10, number_format=PERCENT,
+            note_zh="战斗机型完成率低于整体完成率的此比例则提示",
+            note_en="flagship attainment below this fraction of overall attainment is flagged"),
+    Setting("sms_every_days", "短信间隔(天)", "SMS every (days)", "integer", default=7, minimum=1),
+    Setting("email_every_days", "邮件间隔(天)", "E-mail every (days)", "integer", default=7, minimum=1),
+    Setting("call_every_days", "电话间隔(天)", "Call every (days)", "integer", default=14, minimum=1),
+    Setting("no_touch_days", "未跟进红线(天)", "No-touch limit (days)", "integer", default=21, minimum=1,
+            note_zh="21天法则：跟进中的客户这么多天没有任何接触则标红",
+            note_en="21-day rule: an open customer not touched for this many days is flagged red"),
+    Setting("key_visit_days", "重点项目拜访间隔(天)", "Key-project visit interval (days)", "integer", default=14,
+            minimum=1),
+    Setting("escalate_days", "节点提前上报(天)", "Milestone escalation lead (days)", "integer", default=7, minimum=0,
+            note_zh="关键节点前这么多天请主管亲自出面", note_en="the manager steps in this many days before a milestone"),
+)
 
 # ---- Issued sheets: what the breakdown released, read back by expenses, tracking and close ----
 # The breakdown writes these tables (first table of each sheet unless noted); later steps read them with
@@ -316,6 +606,23 @@ ISSUED_SHEETS: tuple[SheetSchema, ...] = (
     ISSUED_DAILY_TARGETS,
 )
 
+# ---- Step 5, expenses: the budget as issued, read back by the request review (salesxl expenses-review) ----
+# Written by the expenses step, not the breakdown, so it stays out of ISSUED_SHEETS.
+ISSUED_EXPENSE_BUDGET = SheetSchema(
+    key="expense_budget", zh="费用预算", en="Expense Budget", issued=True,
+    columns=(
+        col("level", "预算持有", "Held by", "choice", choices=BUDGET_HOLDERS),
+        col("region", "区域", "Region"),
+        col("rep_id", "业务员编号", "Rep ID", required=True, not_blank=False),
+        col("category", "费用类别", "Category"),
+        col("budget", "预算", "Budget", "decimal", minimum=0),
+    ),
+    unique=(("level", "region", "rep_id", "category"),),
+    purpose_zh="费用预算明细：持有人×类别（预算明细表）。", purpose_en="Budget lines: holder × category (the lines table).",
+)
+
+# Not part of ISSUED_SHEETS: that tuple is the breakdown's release, which tracking and close read whole.
+
 GUIDE = OutputSheetName("guide", "说明", "Guide")
 MONTH_TARGET = OutputSheetName("month_target", "月度目标", "Month Target")
 TARGET_STRUCTURE = OutputSheetName("target_structure", "任务结构", "Target Structure")
@@ -324,11 +631,26 @@ OUTLET_TARGETS = OutputSheetName("outlet_targets", "网点目标", "Outlet Targe
 DAILY_TARGETS = OutputSheetName("daily_targets", "日目标", "Daily Targets")
 VERSIONS = OutputSheetName("versions", "版本", "Versions")
 PROBLEMS = OutputSheetName("problems", "问题", "Problems")
+# Backtest (salesxl/steps/backtest.py)
+BACKTEST = OutputSheetName("backtest", "回测", "Backtest")
 
 OUTPUT_SHEETS: tuple[OutputSheetName, ...] = (
     MONTH_TARGET, TARGET_STRUCTURE, REP_TARGETS, OUTLET_TARGETS, DAILY_TARGETS, VERSIONS, PROBLEMS,
+    BACKTEST,
 )
 """Sheets salesxl writes. Later steps add theirs."""
+
+# ---- Step 5, expenses: the budget issued with the targets, and the ledger of the request log ----
+EXPENSE_BUDGET = OutputSheetName("expense_budget", "费用预算", "Expense Budget")
+EXPENSE_LEDGER = OutputSheetName("expense_ledger", "费用台账", "Expense Ledger")
+
+OUTPUT_SHEETS += (EXPENSE_BUDGET, EXPENSE_LEDGER)
+# ---- Tracking (step 6) ----
+PROGRESS = OutputSheetName("progress", "进度", "Progress")
+WEEKLY_REVIEW = OutputSheetName("weekly_review", "周报", "Weekly Review")
+FOLLOWUP_PLAN = OutputSheetName("followup_plan", "跟进计划", "Follow-up Plan")
+
+OUTPUT_SHEETS += (PROGRESS, WEEKLY_REVIEW, FOLLOWUP_PLAN)
 
 
 def schema(key: str) -> SheetSchema:
@@ -345,22 +667,7 @@ def setting(key: str) -> Setting:
     raise KeyError(key)
 
 
-# ---- Step 7 月末考核 Close: the incentive rules, the month's actuals, the performance sheet ----
-# Actuals are declared by the tracking step too, identically; at merge one declaration stays.
-
-ACTUALS = SheetSchema(
-    key="actuals", zh="实际销售", en="Actuals",
-    columns=(
-        col("date", "日期", "Date", "date"),
-        col("rep_id", "业务员编号", "Rep ID", ref=("reps", "rep_id")),
-        col("outlet_id", "网点编号", "Outlet ID", required=False, not_blank=False, ref=("outlets", "outlet_id")),
-        col("sku", "产品编码", "SKU", ref=("products", "sku")),
-        col("qty", "数量", "Quantity", "decimal", required=False, not_blank=False, number_format="#,##0"),
-        col("amount", "金额", "Amount", "decimal", note_zh="退货为负数", note_en="returns are negative"),
-    ),
-    required=False,
-    purpose_zh="本月至今的实际销售（与历史销售同样的列）。", purpose_en="This month's sales so far (shaped like History).",
-)
+# ---- Step 7 月末考核 Close: the incentive rules, the performance sheet (actuals are tracking's, above) ----
 
 RULE_KINDS = (
     Choice("bonus", "档位奖金", "Tier bonus"),
@@ -429,7 +736,7 @@ INCENTIVE_RULES = SheetSchema(
                "signature conditions.",
 )
 
-INPUT_SHEETS += (ACTUALS, INCENTIVE_RULES)
+INPUT_SHEETS += (INCENTIVE_RULES,)
 
 SIGNATURE_RULES = (
     Choice("pay", "照发", "Pay"),
@@ -466,8 +773,8 @@ EXPENSE_LEDGER_USE = SheetSchema(
         col("budget", "预算", "Budget", "decimal"),
         col("verified", "已核查支出", "Verified spend", "decimal"),
     ),
-    purpose_zh="可选：费用台账“按持有人和类别”表中业务员持有的预算与已核查支出。",
-    purpose_en="Optional: the budget and verified spend each rep holds, from the ledger's by-holder table.",
+    purpose_zh="可选：费用台账“按业务员”表中各业务员持有的预算与已核查支出。",
+    purpose_en="Optional: the budget and verified spend each rep holds, from the ledger's by-rep table.",
 )
 """Read by the close step when present (the expense step writes it); absent, the expense condition is not checked."""
 

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from salesxl.core.allocation import AllocationError, allocate, to_unit
+from salesxl.core.allocation import AllocationError, allocate, allocate_groups, to_unit
 
 
 def test_february_2026_over_16_working_days_in_cents():
@@ -67,3 +67,30 @@ def test_parts_sum_exactly_and_stay_close_to_their_share(total, weights, unit):
         exact = total * np.array(weights) / sum(weights)
         assert (np.abs(parts - exact) < unit + 1e-6 * max(1, total)).all()
     assert list(allocate(total, weights, unit)) == list(parts)
+
+
+def test_many_splits_at_once_follow_the_same_rule():
+    # Group 0: 100 by 1:1:1 -> 34, 33, 33; group 1: 10 by 0.15/0.25/0.6 -> 2, 2, 6 (as allocate does).
+    parts = allocate_groups([100, 10], [1, 0.15, 1, 0.25, 1, 0.6], [0, 1, 0, 1, 0, 1])
+    assert list(parts) == [34, 2, 33, 2, 33, 6]
+
+
+def test_a_group_with_nothing_to_split_may_have_no_parts_or_zero_weights():
+    assert list(allocate_groups([0, 50, 0], [0, 1, 1], [0, 1, 1])) == [0, 25, 25]
+    with pytest.raises(AllocationError):
+        allocate_groups([10, 5], [1], [0])  # group 1 has 5 to split and no part
+
+
+@settings(max_examples=200, deadline=None)
+@given(data=st.data(), unit=units)
+def test_grouped_split_equals_one_split_per_group(data, unit):
+    n_groups = data.draw(st.integers(1, 5))
+    groups = data.draw(st.lists(st.integers(0, n_groups - 1), min_size=n_groups, max_size=30))
+    groups = list(range(n_groups)) + groups  # every group has a part
+    w = data.draw(st.lists(st.floats(min_value=0.01, max_value=1e6), min_size=len(groups), max_size=len(groups)))
+    totals = [to_unit(t, unit) for t in data.draw(st.lists(st.integers(0, 10**8), min_size=n_groups,
+                                                            max_size=n_groups))]
+    parts = allocate_groups(totals, w, groups, unit)
+    for g in range(n_groups):
+        mine = [i for i, gi in enumerate(groups) if gi == g]
+        assert list(parts[mine]) == list(allocate(totals[g], [w[i] for i in mine], unit))

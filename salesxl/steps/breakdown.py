@@ -1,0 +1,94 @@
+"""正式下达 Breakdown: release the month's target to every rep, outlet, product and working day.
+
+Reads the input sheets, takes the month's draft target and its structure from
+:func:`salesxl.core.plan.draft_plan` (steps 1–2), splits them down with
+:func:`salesxl.core.breakdown.break_down`, and writes ``业务员目标 Rep Targets``,
+``网点目标 Outlet Targets`` and ``日目标 Daily Targets``, and logs the release on
+``版本 Versions``. Nothing is written when
+any input or split has an error. The agreement step passes the agreed rep
+targets as ``agreed``; until then the draft is released.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Iterable
+
+import pandas as pd
+
+from ..core.breakdown import break_down, option
+from ..core.plan import PLAN_SHEETS, draft_plan
+from ..core.versions import input_fingerprint
+from ..problems import Problem, has_errors
+from ..reports.breakdown import breakdown_sheets
+from ..reports.versions import versions_with_run
+from ..workbook.backend import WorkbookBackend
+from ..workbook.reader import Inputs
+from ..workbook.schema import normalise_label
+from ..workbook.sheets import SETTINGS
+from . import Progress, StepResult, quiet, run_step
+from .target import parse_month
+
+STEP_NAME = "breakdown 正式下达"
+RELEASE_PARAMETERS = ("rep_method", "sku_method", "outlet_method", "outlet_history_weight", "history_window_months",
+                      "new_rep_share", "new_rep_months", "fit_prior", "weekday_pattern", "reference_offset",
+                      "tier_base", "tier_challenge", "tier_sprint", "rounding_unit")
+"""The settings a release depends on, written to its Versions row."""
+
+BREAKDOWN_SHEETS = tuple(dict.fromkeys(PLAN_SHEETS + ("reps", "outlets", "calendar")))
+"""The input sheets the release reads: the draft plan's, plus reps, outlets and the calendar."""
+
+
+def breakdown(book: WorkbookBackend, progress: Progress = quiet, month: pd.Period | str | None = None,
+              agreed: pd.DataFrame | None = None, now: dt.datetime | None = None) -> StepResult:
+    """正式下达 Breakdown: split the month's target to reps, outlets, products and working days.
+
+    ``month`` overrides the Settings sheet's plan month; ``agreed`` (``rep_id``, ``target``)
+    replaces the draft rep targets it names. Each release appends a row to ``版本 Versions``
+    (its settings, an input fingerprint and the total released), in the same save.
+    """
+
+    def plan(inputs: Inputs):
+        settings = dict(inputs.settings)
+        if month is not None:
+            settings["plan_month"] = month if isinstance(month, pd.Period) else parse_month(month)
+        month_target, structure, problems = draft_plan(inputs.tables, settings)
+        if has_errors(problems):
+            return [], problems, ""
+        progress("拆分到业务员、网点、产品和工作日 Splitting to reps, outlets, products and days")
+        result, found = break_down(month_target.total, structure.regions, structure.skus, inputs.tables,
+                                   settings, agreed)
+        problems = problems + settings_rows(found, inputs)
+        if result is None or has_errors(problems):
+            return [], problems, ""
+        unit = float(settings.get("rounding_unit") or 1.0)
+        sheets = breakdown_sheets(result, unit, str(settings.get("currency") or "CNY"))
+        parameters = {key: option(settings, key) for key in RELEASE_PARAMETERS}
+        parameters["agreed"] = 0 if agreed is None else len(agreed)
+        tables = {key: inputs.tables[key] for key in BREAKDOWN_SHEETS if key != "settings"}
+        if agreed is not None:
+            tables["agreed"] = agreed
+        sheets.append(versions_with_run(book, STEP_NAME, result.month, parameters,
+                                        input_fingerprint(tables, settings), result.total, now))
+        summary = (f"{result.month} 月度目标 month target {result.total:,.2f}: {len(result.reps)} 名业务员 reps, "
+                   f"{len(result.outlets)} 个网点 outlets, {result.calendar['working'].sum()} 个工作日 working days")
+        return sheets, problems, summary
+
+    return run_step(book, BREAKDOWN_SHEETS, plan, progress)
+
+
+def settings_rows(problems: Iterable[Problem], inputs: Inputs) -> list[Problem]:
+    """Point problems about a setting (column = the setting's key) at its value cell on Settings."""
+    frame = inputs.tables.get("settings")
+    rows = {}
+    if frame is not None and len(frame):
+        by_label = {normalise_label(k): row for row, k in frame["key"].items() if k is not None}
+        for s in SETTINGS:
+            spellings = {normalise_label(x) for x in (s.key, s.zh, s.en, s.label)}
+            rows[s.key] = next((by_label[x] for x in spellings if x in by_label), None)
+    located = []
+    for p in problems:
+        if p.sheet == "settings" and p.column in rows:
+            p = p.at(row=None if rows[p.column] is None else int(rows[p.column]), column="value")
+        located.append(p)
+    return located
