@@ -26,7 +26,7 @@ from rich.table import Table
 
 from . import addin, steps
 from .core.backtest import LOSSES, MIN_MONTHS
-from .demo import DEMO_SEED, demo_workbook_data
+from .demo import DEMO_SEED, demo_workbook_data, month_end_demo_data
 from .problems import SEVERITY_LABEL, ProblemsFound
 from .steps import expenses as expense_steps
 from .steps.about import about
@@ -52,6 +52,7 @@ out = Console()
 state = {"debug": False}
 
 DEFAULT_DEMO = Path("salesxl_demo.xlsx")
+DEFAULT_MONTH_END_DEMO = Path("salesxl_demo_month_end.xlsx")
 
 
 @app.callback()
@@ -112,10 +113,19 @@ def new(path: Path = typer.Argument(..., help="Where to write the blank template
 
 @app.command()
 def demo(path: Path = typer.Argument(DEFAULT_DEMO, help="Where to write the demo workbook."),
-         seed: int = typer.Option(DEMO_SEED, help="Seed of the demo data generator (another seed, another company).")):
+         seed: int = typer.Option(DEMO_SEED, help="Seed of the demo data generator (another seed, another company)."),
+         month_end: bool = typer.Option(False, "--month-end",
+                                        help="The demo at the end of the plan month (the whole month's sales, "
+                                             f"default file {DEFAULT_MONTH_END_DEMO}): release it and close it.")):
     """演示 Demo: write the demo workbook, then run every step on it."""
+    if month_end and path == DEFAULT_DEMO:
+        path = DEFAULT_MONTH_END_DEMO
+
     def action(progress):
-        if seed == DEMO_SEED and SHIPPED_DEMO.exists():
+        if month_end:
+            progress("生成月末演示数据 Generating the month-end demo data")
+            save_new_workbook(path, *month_end_demo_data(seed=seed))
+        elif seed == DEMO_SEED and SHIPPED_DEMO.exists():
             progress("复制演示工作簿 Copying the demo workbook")
             shutil.copyfile(SHIPPED_DEMO, path)
         else:
@@ -123,7 +133,7 @@ def demo(path: Path = typer.Argument(DEFAULT_DEMO, help="Where to write the demo
             save_new_workbook(path, *demo_workbook_data(seed=seed))
         book = FileWorkbook(path)
         result = steps.check(book, progress)
-        for step in DEMO_STEPS:
+        for step in (MONTH_END_DEMO_STEPS if month_end else DEMO_STEPS):
             if not result.ok:
                 break
             following = step(book, progress)
@@ -136,6 +146,9 @@ def demo(path: Path = typer.Argument(DEFAULT_DEMO, help="Where to write the demo
 
 DEMO_STEPS: list = []
 """Steps ``salesxl demo`` runs after writing the demo workbook, in the planner's order."""
+
+MONTH_END_DEMO_STEPS: list = []
+"""Steps ``salesxl demo --month-end`` runs: the release and its budget, then the close."""
 
 
 def plan_month_option(value: Optional[str]):
@@ -306,6 +319,8 @@ def followups(workbook: Path = typer.Argument(..., help="The workbook with the C
 # The steps `salesxl demo` runs, in the planner's order.
 DEMO_STEPS[:] = [target_step, backtest_step, breakdown_step, expense_steps.expenses, expense_steps.expenses_review,
                  track_step, weekly_step, followups_step]
+MONTH_END_DEMO_STEPS[:] = [target_step, breakdown_step, expense_steps.expenses, expense_steps.expenses_review,
+                           close_step]
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ input sheets; the workbook edge writes them.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Sequence
 
 import holidays
 import numpy as np
@@ -680,19 +681,21 @@ def month_end_demo_data(seed: int = DEMO_SEED, size: DemoSize = DemoSize(), plan
     """``(settings, tables)`` of the demo company at the end of the plan month, ready to close.
 
     The same company as :func:`demo_workbook_data`, whose sales stop two weeks into the month (the tracking
-    demo); here the rest of the month follows, so the Actuals run to the last working day.
+    demo); here the rest of the month follows, so the Actuals run to the last working day. The reps who
+    lagged in the first two weeks do not catch up.
     """
     settings, tables = demo_workbook_data(seed, size, plan_month)
     so_far = tables["actuals"]
     rest = make_month_actuals(seed, tables["reps"], tables["outlets"], tables["products"], tables["history"],
-                              plan_month, after=so_far["date"].max() if len(so_far) else None)
+                              plan_month, after=so_far["date"].max() if len(so_far) else None,
+                              lagging=lagging_reps(tables["reps"]))
     tables["actuals"] = pd.concat([so_far, rest], ignore_index=True)
     return settings, tables
 
 
 def make_month_actuals(seed: int, reps: pd.DataFrame, outlets: pd.DataFrame, products: pd.DataFrame,
                        history: pd.DataFrame, month: pd.Period, after: pd.Timestamp | None = None,
-                       through: pd.Timestamp | None = None) -> pd.DataFrame:
+                       through: pd.Timestamp | None = None, lagging: Sequence[str] = ()) -> pd.DataFrame:
     """Daily actual sales of ``month`` per outlet and SKU on the days after ``after`` up to ``through``.
 
     By default the whole month. To finish a month whose first days already have actuals (the tracking
@@ -701,7 +704,7 @@ def make_month_actuals(seed: int, reps: pd.DataFrame, outlets: pd.DataFrame, pro
     Each outlet sells about its usual month (its average over the months it sold in History, scaled by how
     the same month last year compared with an average month, and a year's growth) times its rep's form:
     forms are spread evenly from 62 % to 138 %, so the month has reps under the floor, at base, challenge and
-    sprint. A rep hired in the last three months sells at most 60 % of an established rep of the region,
+    sprint; the ``lagging`` reps get the lowest. A rep hired in the last three months sells at most 60 % of an established rep of the region,
     whatever outlets they took over. Each outlet's month is split over the roles by the planned mix; a
     quarter of the reps, all of them above 110 % form, push volume products at the expense of flagship and
     profit ones to reach their tiers (the product-mix condition catches them). The draws do not depend on
@@ -718,7 +721,10 @@ def make_month_actuals(seed: int, reps: pd.DataFrame, outlets: pd.DataFrame, pro
     fallback = 0.5 * float(usual.median()) if len(usual) else REP_MONTHLY_BASE / 10  # an outlet with no history
     expected = outlets.outlet_id.map(usual).fillna(fallback).to_numpy() * lift
     active = reps[reps.active]
-    form = dict(zip(active.rep_id, rng.permutation(np.linspace(0.62, 1.38, len(active)))))
+    forms = np.linspace(0.62, 1.38, len(active))
+    behind = [r for r in active.rep_id if r in set(lagging)]
+    others = [r for r in active.rep_id if r not in set(lagging)]
+    form = {**dict(zip(behind, forms)), **dict(zip(others, rng.permutation(forms[len(behind):])))}
     strong = [r for r in active.rep_id if form[r] > 1.1]  # volume buys tiers: the strong reps are tempted
     pushes_volume = set(rng.choice(strong, size=max(1, len(active) // 4), replace=False)) if strong else set()
     new = set(active.rep_id[active.hire_date >= month.start_time - pd.Timedelta(days=90)])

@@ -53,6 +53,7 @@ import pandas as pd
 
 from ..problems import Problem, problem
 from .allocation import to_unit, unit_decimals
+from .calendar import month_calendar
 
 EPS = 1e-9
 """Attainments this close to a threshold count as reaching it (float noise, not a real shortfall)."""
@@ -571,6 +572,7 @@ class MonthEnd:
         outlets: ``outlet_id, name``; regions: ``region``; reps: ``rep_id`` (names a scope may use).
         signatures: ``rep_id, signed`` from the agreement step, or None if it recorded none.
         expenses: ``rep_id, budget, used`` from the expense ledger, or None if there is none.
+        calendar: the Calendar sheet's overrides (``date, status, weight``), to know the month's working days.
     """
 
     rep_targets: pd.DataFrame
@@ -585,6 +587,7 @@ class MonthEnd:
     reps: pd.DataFrame | None = None
     signatures: pd.DataFrame | None = None
     expenses: pd.DataFrame | None = None
+    calendar: pd.DataFrame | None = None
 
 
 @dataclass
@@ -636,6 +639,9 @@ def close_month(books: MonthEnd, settings: dict, month: pd.Period) -> tuple[Perf
     actuals = actuals.assign(role=actuals["sku"].map(lambda s: role_of.get(str(s)) if s is not None else None))
     notes, found = checkability_notes(books, plans, unknown_signature)
     problems += found
+    found = month_not_over(actuals, month, settings.get("country") or "CN", books.calendar)
+    problems += found
+    notes += [f"{p.message_zh} | {p.message_en}" for p in found]
 
     reps = settle_reps(books, plans, actuals, unit, unknown_signature)
     performance = Performance(
@@ -690,6 +696,22 @@ def month_actuals(actuals: pd.DataFrame, month: pd.Period, rep_ids: set[str]) ->
                                 f"另有 {len(stray) - 20} 行的业务员没有目标", f"{len(stray) - 20} more rows are by reps without a target",
                                 "warning"))
     return in_month[in_month["rep_id"].astype(str).isin(rep_ids)], problems
+
+
+def month_not_over(actuals: pd.DataFrame, month: pd.Period, country: str,
+                   calendar: pd.DataFrame | None) -> list[Problem]:
+    """Closing before the month's last working day is allowed (a preview) but said plainly."""
+    days, found = month_calendar(month, country, calendar)
+    if found or days.empty:
+        return []
+    last = actuals["date"].max()
+    left = int(((days["date"] > last) & (days["weight"] > 0)).sum())
+    if not left:
+        return []
+    return [problem("actuals", None, "date", "month-not-over",
+                    f"实际销售只到 {last:%Y-%m-%d}，本月其后还有 {left} 个工作日：这是截至该日的结果",
+                    f"actual sales run only to {last:%Y-%m-%d} and {left} working days of the month follow: "
+                    "this is the result so far", "warning")]
 
 
 def checkability_notes(books: MonthEnd, plans: dict[str, Plan], unknown_signature: str

@@ -23,7 +23,7 @@ from ..workbook.sheets import (
 )
 from . import Progress, StepResult, quiet, run_step
 
-INPUTS = ("settings", "reps", "regions", "outlets", "products", "actuals", "incentive_rules")
+INPUTS = ("settings", "reps", "regions", "outlets", "products", "actuals", "incentive_rules", "calendar")
 ISSUED = (ISSUED_REP_TARGETS, ISSUED_REP_SKU_TARGETS, ISSUED_OUTLET_TARGETS, ISSUED_CORE_OUTLET_SKU_TARGETS,
           AGREED_SIGNATURES, EXPENSE_LEDGER_USE)
 
@@ -46,7 +46,7 @@ def close(book: WorkbookBackend, progress: Progress = quiet, month: pd.Period | 
             actuals=inputs["actuals"], products=inputs["products"], rules=inputs["incentive_rules"],
             outlets=inputs["outlets"], regions=inputs["regions"], reps=inputs["reps"],
             signatures=signatures if len(signatures) else None,
-            expenses=expense_use(inputs["expense_ledger_use"]),
+            expenses=expense_use(inputs["expense_ledger_use"]), calendar=inputs["calendar"],
         )
         progress("月末考核 Closing the month")
         result, found = close_month(books, inputs.settings, closing)

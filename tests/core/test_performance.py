@@ -375,7 +375,11 @@ def test_close_month_settles_ranks_and_totals_by_hand():
     result, problems = close_month(tiny_month(), {"summary_top_n": 1}, pd.Period("2026-12", "M"))
     assert [(p.sheet, p.row, p.column, p.code, p.severity) for p in problems] == [
         ("actuals", None, "date", "outside-month", "notice"),
-        ("actuals", 10, "rep_id", "rep-without-target", "warning")]
+        ("actuals", 10, "rep_id", "rep-without-target", "warning"),
+        ("actuals", None, "date", "month-not-over", "warning")]
+    # Sales run to Thursday 10 December: the 11th, 14–18, 21–25 and 28–31 are 15 working days still to come.
+    assert "15 working days of the month follow" in problems[-1].message_en
+    assert any("result so far" in note for note in result.notes)
     reps = result.reps.set_index("rep_id")
     # R1: 110,000 = challenge exactly: 1,000 + 110,000 × 2 % = 3,200. R3: 88,000/80,000 = 110 %: 1,000 + 1,760.
     # R2: 39,000/50,000 = 78 % < 80 % of base: −300.

@@ -11,6 +11,7 @@ from salesxl.cli import app
 from salesxl.steps.close import close
 from salesxl.workbook.filebook import FileWorkbook
 from salesxl.workbook.reader import read_inputs
+from salesxl.workbook.sheets import EXPENSE_LEDGER_USE
 
 from ..conftest import digest, edit
 
@@ -115,6 +116,16 @@ def by_hand(rules: pd.DataFrame, rep: pd.Series) -> dict[str, float]:
                 forfeit = True
     if "signed" in kinds and rep["签署 Signed"] == "否 no":
         forfeit = True
+    budget, used = rep["费用预算 Expense budget"], rep["已用费用 Expense used"]
+    for _, rule in rules[rules["rule"] == "expense"].iterrows():
+        allowed = (rule["threshold"] if pd.notna(rule["threshold"]) else 1.0) * (budget or 0.0)
+        if used is not None and used > allowed + 0.005:
+            if rule["mode"] == "fixed":
+                penalty += rule["amount"]
+            elif rule["mode"] == "rate":
+                penalty += rule["rate"] * (used - allowed)
+            else:
+                forfeit = True
     bonus, commission = round(bonus, 2), round(commission, 2)
     withheld = bonus + commission if forfeit else (bonus if withheld_bonus else 0.0)
     reward = bonus + commission - withheld
@@ -140,7 +151,9 @@ def test_every_payout_on_the_sheet_is_reproducible_by_hand(closable):
     reasons = " ".join(reps["原因说明 Reason (English)"])
     for phrase in ("below floor", "tier bonus withheld", "accelerated ×1.5", "reached sprint"):
         assert phrase in reasons
-    assert set(reps["适用规则 Rule set"]) == {"全体 everyone", "西南", "R007"}
+    newest = inputs["reps"].sort_values("hire_date", kind="stable")["rep_id"].iloc[-1]
+    assert set(reps["适用规则 Rule set"]) == {"全体 everyone", "西南", newest}
+    assert (reps["费用预算 Expense budget"] > 0).all()  # the expense condition was checked against the ledger
 
 
 def test_totals_reconcile_across_the_sheet(closable):
@@ -227,14 +240,20 @@ def test_signed_status_from_the_agreement_sheet(closable):
     assert (table.loc[table["业务员编号 Rep ID"] != unsigned, "奖励 Reward"] > 0).any()
 
 
-def test_missing_signatures_and_expense_ledger_are_said(closable):
+def test_missing_signatures_are_said_and_the_expense_ledger_is_read(closable):
     result = close(FileWorkbook(closable))
     notices = {(p.cell, p.code) for p in result.problems}
     assert (f"{RULES}!B16", "not-checkable") in notices  # the must-be-signed row
-    assert (f"{RULES}!B15", "not-checkable") in notices  # the expense row
-    ws, _ = performance(closable)
-    notes = [ws.cell(r, 1).value for r in range(3, 7)]
-    assert any("signature record" in (n or "") for n in notes) and any("expense ledger" in (n or "") for n in notes)
+    assert (f"{RULES}!B15", "not-checkable") not in notices  # the expense row: the ledger is there
+    ws, reps = performance(closable)
+    notes = [ws.cell(r, 1).value or "" for r in range(3, 7)]
+    assert any("signature record" in n for n in notes) and not any("expense ledger" in n for n in notes)
+    ledger, _ = read_inputs(FileWorkbook(closable), schemas=[EXPENSE_LEDGER_USE])
+    held = ledger["expense_ledger_use"].groupby("rep_id")[["budget", "verified"]].sum()
+    shown = reps.set_index("业务员编号 Rep ID")
+    for rep_id, row in held.iterrows():
+        assert (shown.loc[rep_id, "费用预算 Expense budget"], shown.loc[rep_id, "已用费用 Expense used"]) == \
+            (pytest.approx(row["budget"]), pytest.approx(row["verified"]))
 
 
 # ---- bad input: located, and the file untouched ----
