@@ -25,6 +25,7 @@ from .problems import ProblemsFound, render
 from .reports.problems import problems_sheet
 from .steps import StepResult
 from .steps.about import about
+from .steps.close import close
 from .steps.expenses import expenses, expenses_review
 from .steps.followups import followups
 from .steps.backtest import backtest
@@ -66,6 +67,7 @@ BUTTONS: dict[str, Button] = {
     "track": Button("进度跟踪 Track", track, cli="track"),
     "weekly": Button("周例会 Weekly", weekly, cli="weekly"),
     "followups": Button("跟进计划 Follow-ups", followups, cli="followups"),
+    "close": Button("月末考核 Close", close, cli="close"),
     "help": Button("帮助 Help", about, cli="info", reads_inputs=False),
 }
 """Ribbon button id (customUI.xml) -> what it runs, in the planner's order."""
