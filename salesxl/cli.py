@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+from datetime import datetime
 from pathlib import Path
 from typing import Optional
 
@@ -24,21 +25,25 @@ from rich.console import Console
 from rich.table import Table
 
 from . import addin, steps
-from .steps.followups import followups as followups_step
-from .steps.track import track as track_step
-from .steps.weekly import weekly as weekly_step
+from .core.backtest import LOSSES, MIN_MONTHS
 from .demo import DEMO_SEED, demo_workbook_data
 from .problems import SEVERITY_LABEL, ProblemsFound
-from .steps.breakdown import breakdown as breakdown_step
+from .steps import expenses as expense_steps
 from .steps.about import about
+from .steps.backtest import backtest as backtest_step
+from .steps.breakdown import breakdown as breakdown_step
+from .steps.followups import followups as followups_step
 from .steps.target import parse_month
 from .steps.target import target as target_step
+from .steps.track import track as track_step
+from .steps.weekly import weekly as weekly_step
 from .workbook.filebook import FileWorkbook
 from .workbook.template import SHIPPED_DEMO, save_new_workbook
 
 app = typer.Typer(
     help="salesxl — monthly sales targets in your own workbook 月度销售目标.\n\n"
-         "Steps: check 检查 · target 月度目标 · breakdown 正式下达 · (more steps arrive as they are built).",
+         "Steps: check 检查 · target 月度目标 · backtest 回测 · breakdown 正式下达 · expenses 费用预算 · "
+         "expenses-review 费用审核 · track 进度跟踪 · weekly 周例会 · followups 跟进计划.",
     no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
 )
 console = Console(stderr=True)
@@ -150,7 +155,6 @@ def target(workbook: Path = typer.Argument(..., help="The workbook to plan in.")
     report(run(lambda progress: target_step(FileWorkbook(workbook), progress, month=month)))
 
 
-DEMO_STEPS.append(target_step)
 
 
 @app.command()
@@ -159,6 +163,42 @@ def check(workbook: Path = typer.Argument(..., help="The workbook to check.")):
     result = run(lambda progress: steps.check(FileWorkbook(workbook), progress))
     report(result)
     out.print("输入无误 Inputs are fine." if not result.problems else "输入可用 Inputs usable (see notes above).")
+
+
+@app.command()
+def expenses(workbook: Path = typer.Argument(..., help="The workbook, with Rep Targets from the breakdown.")):
+    """费用预算 Expenses: budget each expense category headquarters → region → rep, issued with the targets."""
+    report(run(lambda progress: expense_steps.expenses(FileWorkbook(workbook), progress)))
+
+
+@app.command("expenses-review")
+def expenses_review(
+        workbook: Path = typer.Argument(..., help="The workbook, with the Expense Budget and the Expense Requests."),
+        as_of: Optional[datetime] = typer.Option(None, "--as-of", formats=["%Y-%m-%d"],
+                                                 help="Date the time elapsed is measured to (default: the log's "
+                                                      "latest date in the month).")):
+    """费用审核 Expense review: check requests, approvals and verification; write the Expense Ledger."""
+    report(run(lambda progress: expense_steps.expenses_review(FileWorkbook(workbook), progress, as_of=as_of)))
+def loss_option(value: Optional[str]):
+    """``--loss mape|base_hit``; anything else is a command-line error (exit 2)."""
+    if value is not None and value not in LOSSES:
+        raise typer.BadParameter(f"'{value}': 请选择 choose {' / '.join(LOSSES)}")
+    return value
+
+
+@app.command()
+def backtest(workbook: Path = typer.Argument(..., help="The workbook whose history to replay."),
+             months: Optional[int] = typer.Option(None, "--months", min=MIN_MONTHS, metavar="N",
+                                                  help="Replay the N months before the plan month "
+                                                       "(default: Settings' backtest months, 24)."),
+             loss: Optional[str] = typer.Option(None, "--loss", callback=loss_option, metavar="|".join(LOSSES),
+                                                help="Rank weights by mape (mean absolute % error, the default) "
+                                                     "or base_hit (share of reps reaching base closest to "
+                                                     "70%-90%).")):
+    """回测 Backtest: replay the month target over past months, score it, and suggest weights (never applied)."""
+    report(run(lambda progress: backtest_step(FileWorkbook(workbook), progress, months=months, loss=loss)))
+
+
 
 
 # The Excel add-in ------------------------------------------------------------------------------------
@@ -222,9 +262,6 @@ def breakdown(workbook: Path = typer.Argument(..., help="The workbook whose mont
     report(run(lambda progress: breakdown_step(FileWorkbook(workbook), progress, month=month)))
 
 
-DEMO_STEPS.append(breakdown_step)  # step 4, after the target step
-
-
 # ---- Tracking (step 6) ----
 
 AS_OF_HELP = "The day to report as of (YYYY-MM-DD), its sales included; default: the last day with data."
@@ -254,7 +291,9 @@ def followups(workbook: Path = typer.Argument(..., help="The workbook with the C
     report(run(lambda progress: followups_step(FileWorkbook(workbook), progress, as_of=as_of)))
 
 
-DEMO_STEPS.extend([track_step, weekly_step, followups_step])  # step 6, on the released targets
+# The steps `salesxl demo` runs, in the planner's order.
+DEMO_STEPS[:] = [target_step, backtest_step, breakdown_step, expense_steps.expenses, expense_steps.expenses_review,
+                 track_step, weekly_step, followups_step]
 
 
 if __name__ == "__main__":

@@ -81,7 +81,11 @@ def demo_workbook_data(seed: int = DEMO_SEED, size: DemoSize = DemoSize(), plan_
     }
     add_breakdown_examples(tables)
     tables.update(make_tracking(seed, reps, outlets, products, history, plan_month))
+    add_past_years(tables, seed, plan_month)
     settings = {"plan_month": plan_month, "country": "CN", "currency": "CNY", "rounding_unit": 1.0}
+    expense_settings, expense_tables = make_expenses(seed, reps, outlets, plan_month)
+    settings.update(expense_settings)
+    tables.update(expense_tables)
     return settings, tables
 
 
@@ -265,6 +269,40 @@ def make_factors() -> pd.DataFrame:
     })
 
 
+PAST_GROWTH = {  # year back -> (industry, benchmark) growth as the planner recorded them that year
+    1: (0.085, 0.13),
+    2: (0.07, 0.10),
+}
+
+
+def add_past_years(tables: dict[str, pd.DataFrame], seed: int, plan_month: pd.Period) -> None:
+    """What the backtest replays with: the two previous years' budgets and growth rates.
+
+    Past budgets follow this year's, about 9 % lower per year back with a few
+    per cent of noise (budgets were set ahead, so they miss like real ones);
+    the Factors sheet gets a row per year for industry and benchmark growth.
+    Both are appended below the current rows, which keeps those rows where
+    they were.
+    """
+    rng = np.random.default_rng([seed, 14])
+    budget = tables["budget"]
+    current = budget[budget.year == plan_month.year]
+    past = []
+    for back in (2, 1):
+        for _, row in current.iterrows():
+            amount = row.amount / (1 + ANNUAL_GROWTH) ** back * rng.normal(1.0, 0.04)
+            past.append({"year": plan_month.year - back, "month": row.month, "region": row.region,
+                         "amount": float(round(amount, -3))})
+    tables["budget"] = pd.concat([budget, pd.DataFrame(past)], ignore_index=True)
+    factors = tables["factors"].assign(year=pd.array([None] * len(tables["factors"]), dtype="Int64"))
+    weight = dict(zip(factors.factor, factors.weight))
+    sources = {"industry": "行业协会年报 industry report", "benchmark": "标杆企业年报 benchmark report"}
+    rows = [{"factor": key, "weight": weight[key], "growth_rate": PAST_GROWTH[back][i],
+             "source": f"{plan_month.year - back}年{sources[key]}", "year": plan_month.year - back}
+            for back in (2, 1) for i, key in enumerate(("industry", "benchmark"))]
+    tables["factors"] = pd.concat([factors, pd.DataFrame(rows).astype({"year": "Int64"})], ignore_index=True)
+
+
 def make_calendar(plan_month: pd.Period) -> pd.DataFrame:
     start = plan_month.to_timestamp()
     return pd.DataFrame({
@@ -275,6 +313,142 @@ def make_calendar(plan_month: pd.Period) -> pd.DataFrame:
     })
 
 
+# ---- Step 5, expenses: the expense policy and the month's request log ----
+
+HQ_APPROVERS = ("周总", "王总监")
+
+EXPENSE_POLICY = [  # category, method, amount, rate, cap, held by, note
+    ("差旅费 Travel", "per_rep", 2_000.0, np.nan, np.nan, None, "市内交通与出差 local transport and trips"),
+    ("业务招待费 Entertainment", "rate_on_target", np.nan, 0.01, 2_000.0, None,
+     "按个人目标1%，每人最多2,000 1% of the rep's target, at most 2,000"),
+    ("网点开发费 Outlet development", "per_developing_outlet", 1_500.0, np.nan, 4_500.0, None,
+     "培育中网点的市场建设费 market-building funds for developing outlets"),
+    ("样品费 Samples", "per_rep", 600.0, np.nan, np.nan, None, "试用装与样品 samples and trial packs"),
+    ("陈列费 Display fees", "per_region", 12_000.0, np.nan, np.nan, "region",
+     "与连锁系统谈定的陈列位 display space agreed with chains"),
+    ("促销推广费 Promotion", "rate_on_target", np.nan, 0.015, np.nan, "region",
+     "区域促销活动，按区域目标1.5% regional promotions, 1.5% of the region's target"),
+]
+
+REP_CATEGORIES = {  # category: (share of rep requests, amount range, rounding, purposes)
+    "差旅费 Travel": (0.40, (200, 800), -1, ["拜访网点 outlet visits", "出差 trip to a county town",
+                                             "陪同经销商巡店 store tour with the distributor"]),
+    "业务招待费 Entertainment": (0.25, (200, 700), -1, ["客户餐叙 dinner with a buyer",
+                                                       "经销商年终答谢 distributor year-end thanks"]),
+    "网点开发费 Outlet development": (0.15, (400, 1_400), -2, ["新店进场 new outlet listing",
+                                                              "培育店堆头 floor stack in a developing outlet"]),
+    "样品费 Samples": (0.20, (100, 400), -1, ["试饮试吃 tasting", "新品样品 samples of the new SKU"]),
+}
+REGION_CATEGORIES = {
+    "陈列费 Display fees": (0.55, (1_500, 4_000), -2, ["连锁端架 chain end caps", "节日陈列 holiday display"]),
+    "促销推广费 Promotion": (0.45, (1_500, 4_500), -2, ["周末促销 weekend promotion", "年货节活动 new-year fair"]),
+}
+VERIFICATION_NOTES = ["票据齐全 receipts complete", "票据齐全 receipts complete", "部分票据后补 some receipts to follow"]
+
+
+def make_expenses(seed: int, reps: pd.DataFrame, outlets: pd.DataFrame, plan_month: pd.Period):
+    """The expense policy and about 3½ requests per rep in the first 18 days of the plan month.
+
+    Most requests are in order: a rep asks the region, the rep's manager approves within two working days, spend
+    is verified a week later. A few are not, as in any real log: a rep's request approved directly by HQ, a
+    region approving its own request, spend before approval, spend above the approval, and one rep's travel
+    running past the budget. Its own random stream keeps the rest of the demo unchanged.
+    """
+    rng = np.random.default_rng([seed, 5])
+    settings = {"expense_ceiling_rate": 0.08, "expense_over_ceiling": "scale_down",
+                "hq_approvers": ", ".join(HQ_APPROVERS)}
+    policy = pd.DataFrame(EXPENSE_POLICY, columns=["category", "method", "amount", "rate", "cap", "held_by", "note"])
+    active = reps[reps.active].reset_index(drop=True)
+    cn = holidays.country_holidays("CN", years=plan_month.year)
+    days = [d for d in pd.date_range(plan_month.start_time, plan_month.start_time + pd.Timedelta(days=17))
+            if cn.is_working_day(d.date())]
+    developing = outlets[outlets.developing].groupby("rep_id").outlet_id.apply(list).to_dict()
+    regions = list(dict.fromkeys(active.region))
+
+    def later(day, n):
+        """``n`` working days after ``day``, not past the log's date."""
+        i = days.index(day) if day in days else len(days) - 1
+        return days[min(i + n, len(days) - 1)]
+
+    rows = []
+    for _ in range(round(len(active) * 3.5)):
+        day = days[int(rng.integers(len(days)))]
+        if rng.random() < 0.8:
+            rep = active.iloc[int(rng.integers(len(active)))]
+            options = [c for c in REP_CATEGORIES if c != "网点开发费 Outlet development" or rep.rep_id in developing]
+            weights = np.array([REP_CATEGORIES[c][0] for c in options])
+            category = options[int(rng.choice(len(options), p=weights / weights.sum()))]
+            _, (low, high), digits, purposes = REP_CATEGORIES[category]
+            outlet = (rng.choice(developing[rep.rep_id]) if category == "网点开发费 Outlet development" else None)
+            requester = rep["name"] if rng.random() < 0.2 else rep.rep_id
+            rows.append(dict(date=day, level="rep", requester=requester, category=category,
+                             amount=float(round(rng.uniform(low, high), digits)),
+                             purpose=purposes[int(rng.integers(len(purposes)))], outlet_id=outlet,
+                             approver=rep.manager))
+        else:
+            region = regions[int(rng.integers(len(regions)))]
+            manager = active.loc[active.region == region, "manager"].iloc[0]
+            category = list(REGION_CATEGORIES)[int(rng.random() >= REGION_CATEGORIES["陈列费 Display fees"][0])]
+            _, (low, high), digits, purposes = REGION_CATEGORIES[category]
+            rows.append(dict(date=day, level="region", requester=manager if rng.random() < 0.5 else region,
+                             category=category, amount=float(round(rng.uniform(low, high), digits)),
+                             purpose=purposes[int(rng.integers(len(purposes)))], outlet_id=None,
+                             approver=HQ_APPROVERS[int(rng.integers(len(HQ_APPROVERS)))]))
+    for row in rows:
+        age = len(days) - 1 - days.index(row["date"])
+        fate = rng.random()
+        row["status"] = ("pending" if age < 2 else "approved" if fate < 0.9 else "rejected" if fate < 0.97
+                         else "pending")
+        decided = row["status"] != "pending"
+        row["decision_date"] = later(row["date"], int(rng.integers(0, 3))) if decided else pd.NaT
+        row["approver"] = row["approver"] if decided else None
+        row["approved_amount"] = (float(round(row["amount"] * rng.uniform(0.6, 0.9), -1))
+                                  if row["status"] == "approved" and rng.random() < 0.2 else np.nan)
+        granted = row["approved_amount"] if pd.notna(row["approved_amount"]) else row["amount"]
+        verified = row["status"] == "approved" and age >= 5
+        row["verified_amount"] = (float(round(granted * rng.uniform(0.8, 1.0))) if verified and rng.random() < 0.7
+                                  else granted if verified else np.nan)
+        row["verification_note"] = VERIFICATION_NOTES[int(rng.integers(3))] if verified else None
+
+    # What goes wrong in a real month, once each.
+    first, second = active.iloc[0], active.iloc[min(1, len(active) - 1)]
+    early, mid = days[1], days[len(days) // 2]
+    rows += [
+        dict(date=days[0], level="rep", requester=first.rep_id, category="差旅费 Travel", amount=900.0,
+             purpose="省外出差 out-of-province trip", outlet_id=None, status="approved", approver=first.manager,
+             approved_amount=np.nan, decision_date=days[0], verified_amount=900.0,
+             verification_note=VERIFICATION_NOTES[0]),
+        dict(date=early, level="rep", requester=first.rep_id, category="差旅费 Travel", amount=900.0,
+             purpose="省外出差 out-of-province trip", outlet_id=None, status="approved", approver=first.manager,
+             approved_amount=np.nan, decision_date=early, verified_amount=880.0,
+             verification_note=VERIFICATION_NOTES[0]),
+        dict(date=mid, level="rep", requester=first.rep_id, category="差旅费 Travel", amount=950.0,
+             purpose="省外出差 out-of-province trip", outlet_id=None, status="approved", approver=first.manager,
+             approved_amount=np.nan, decision_date=mid, verified_amount=np.nan, verification_note=None),
+        dict(date=early, level="rep", requester=second.rep_id, category="业务招待费 Entertainment", amount=600.0,
+             purpose="大客户宴请，区域经理休假 key-account dinner, manager on leave", outlet_id=None,
+             status="approved", approver=HQ_APPROVERS[0], approved_amount=np.nan, decision_date=early,
+             verified_amount=600.0, verification_note=VERIFICATION_NOTES[0]),
+        dict(date=early, level="region", requester=first.manager, category="陈列费 Display fees", amount=3_000.0,
+             purpose="连锁端架 chain end caps", outlet_id=None, status="approved", approver=first.manager,
+             approved_amount=np.nan, decision_date=early, verified_amount=3_000.0,
+             verification_note=VERIFICATION_NOTES[0]),
+        dict(date=mid, level="rep", requester=second.rep_id, category="样品费 Samples", amount=300.0,
+             purpose="新品样品 samples of the new SKU", outlet_id=None, status="pending", approver=None,
+             approved_amount=np.nan, decision_date=pd.NaT, verified_amount=300.0,
+             verification_note="先支出后申请 spent before approval"),
+        dict(date=early, level="rep", requester=second.rep_id, category="差旅费 Travel", amount=500.0,
+             purpose="拜访网点 outlet visits", outlet_id=None, status="approved", approver=second.manager,
+             approved_amount=400.0, decision_date=early, verified_amount=520.0,
+             verification_note="超出批复 above the approval"),
+    ]
+    requests = pd.DataFrame(rows).sort_values("date", kind="stable").reset_index(drop=True)
+    requests.insert(0, "request_id", [f"FY{plan_month.strftime('%y%m')}-{i + 1:03d}" for i in range(len(requests))])
+    requests["date"] = pd.to_datetime(requests["date"])
+    requests["decision_date"] = pd.to_datetime(requests["decision_date"])
+    columns = ["request_id", "date", "level", "requester", "category", "amount", "purpose", "outlet_id", "status",
+               "approver", "approved_amount", "decision_date", "verified_amount", "verification_note"]
+    return settings, {"expense_policy": policy, "expense_requests": requests[columns]}
 # ---- Tracking (step 6): the first two weeks of the plan month ----
 
 TRACKED_UNTIL_DAY = 11

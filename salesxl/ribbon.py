@@ -25,7 +25,10 @@ from .problems import ProblemsFound, render
 from .reports.problems import problems_sheet
 from .steps import StepResult
 from .steps.about import about
+from .steps.expenses import expenses, expenses_review
 from .steps.followups import followups
+from .steps.backtest import backtest
+from .steps.breakdown import breakdown
 from .steps.target import target
 from .steps.track import track
 from .steps.weekly import weekly
@@ -56,6 +59,10 @@ class Button:
 BUTTONS: dict[str, Button] = {
     "check": Button("检查 Check", steps.check, cli="check"),
     "target": Button("月度目标 Target", target, cli="target"),
+    "backtest": Button("回测 Backtest", backtest, cli="backtest"),
+    "breakdown": Button("分解 Breakdown", breakdown, cli="breakdown"),
+    "expenses": Button("费用预算 Expenses", expenses, cli="expenses"),
+    "expenseReview": Button("费用审核 Expense review", expenses_review, cli="expenses-review"),
     "track": Button("进度跟踪 Track", track, cli="track"),
     "weekly": Button("周例会 Weekly", weekly, cli="weekly"),
     "followups": Button("跟进计划 Follow-ups", followups, cli="followups"),

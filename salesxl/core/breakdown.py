@@ -177,8 +177,7 @@ def break_down(total: float, region_targets: pd.DataFrame, sku_targets: pd.DataF
     if has_errors(problems):
         return None, problems
     outlet_skus, outlet_sku_fit = core_outlet_sku_level(outlets, rep_skus, history, month, settings)
-    for fit, sheet, zh, en in ((rep_sku_fit, "reps", "业务员×产品", "rep × SKU"),
-                               (outlet_sku_fit, "outlets", "核心店×产品", "core outlet × SKU")):
+    for fit, zh, en in ((rep_sku_fit, "业务员×产品", "rep × SKU"), (outlet_sku_fit, "核心店×产品", "core outlet × SKU")):
         if not fit.converged:
             problems.append(problem(None, None, None, "fit-not-converged",
                                     f"{zh}拟合未收敛，产品合计最多相差 {fit.rounded_max_error:,.2f}；可调大“拟合先验”",

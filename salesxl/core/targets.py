@@ -89,7 +89,9 @@ def monthly_target(budget: pd.DataFrame, history: pd.DataFrame, factors: pd.Data
     method = settings.get("history_method") or "trend"
     year_weights = tuple(float(settings.get(f"year_weight_{i}", d)) for i, d in zip((1, 2, 3), DEFAULT_YEAR_WEIGHTS))
 
-    weights, rates, sources, problems = factor_inputs(factors)
+    factors, problems = factors_for_year(factors, month.year)
+    weights, rates, sources, found = factor_inputs(factors)
+    problems += found
     scopes, found = budget_scopes(budget, month, regions, weights)
     problems += found
     if has_errors(problems):
@@ -138,6 +140,34 @@ def monthly_target(budget: pd.DataFrame, history: pd.DataFrame, factors: pd.Data
         weights={k: weights.get(k, 0.0) for k in FACTOR_KEYS},
     )
     return target, problems
+
+
+def factors_for_year(factors: pd.DataFrame, year: int, general: bool = True
+                     ) -> tuple[pd.DataFrame, list[Problem]]:
+    """The Factors rows that apply to ``year``: per factor, its row for that year, else its row with no year.
+
+    The optional ``year`` column lets the Factors sheet keep past years' growth
+    rates (the backtest replays past months with them); a row with no year is
+    the current one and applies to every year without a row of its own.
+    ``general=False`` leaves the rows with no year out (the backtest replays a
+    past year with that year's own rows only). Rows keep their Excel row order.
+    """
+    if "year" not in factors:
+        return factors, []
+    years = pd.to_numeric(factors["year"], errors="coerce").astype("float64")
+    dated = factors[years == year]
+    keep = list(dated.index)
+    if general:
+        given = set(dated["factor"])
+        keep += [row for row, key in factors.loc[years.isna(), "factor"].items() if key not in given]
+    chosen = factors.loc[sorted(keep)]
+    problems = []
+    if general and len(chosen) == 0 and len(factors) > 0:
+        problems.append(problem("factors", int(factors.index[0]), "year", "no-factors-for-year",
+                                f"参考因素表没有适用于{year}年的行（年份留空的行适用于当前各年）",
+                                f"the Factors sheet has no row for {year} (rows with a blank year are the "
+                                "current ones)"))
+    return chosen, problems
 
 
 def factor_inputs(factors: pd.DataFrame):

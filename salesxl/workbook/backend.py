@@ -17,7 +17,24 @@ from typing import Any, Literal, Protocol, Sequence
 
 import pandas as pd
 
+from ..problems import Problem
 from .schema import OutputSheetName
+
+OWNER_MARKER = "_salesxl_owned"
+"""The hidden sheet-level defined name that marks a sheet as salesxl's; its value is the output's key.
+
+Both backends write it on every sheet they write and replace only sheets that carry it with the
+right key, so a planner's own sheet that happens to have an output's name is never overwritten.
+Excel moves a sheet-level name with its sheet and deletes it with the sheet.
+"""
+
+
+def not_owned(name: str) -> Problem:
+    """The planner has a sheet of their own with an output's name: salesxl stops rather than overwrite it."""
+    return Problem(name, None, None, "sheet-not-owned",
+                   f"工作表“{name}”不是salesxl生成的，未覆盖；请将其改名或删除后重试",
+                   f"the sheet '{name}' was not made by salesxl, so it was not overwritten; rename or delete "
+                   "it and run again")
 
 
 @dataclass

@@ -37,7 +37,8 @@ from typing import Any, Iterator, Sequence
 import openpyxl
 from openpyxl.utils import column_index_from_string, range_boundaries
 
-from .backend import RawSheet, SheetOutput
+from ..problems import ProblemsFound
+from .backend import OWNER_MARKER, RawSheet, SheetOutput, not_owned
 from .render import TABLE_STYLE, render_sheet
 
 CHUNK_CELLS = 100_000
@@ -156,12 +157,36 @@ class LiveWorkbook:
         return RawSheet(sheet.name, [list(r) for r in rows], merged_areas(sheet, last.row, last.column))
 
     def write_sheets(self, outputs: Sequence[SheetOutput]) -> None:
+        existing = {s.name.casefold(): s for s in self.book.sheets}
+        clashes = [not_owned(sheet.name) for o in outputs
+                   if (sheet := existing.get(o.sheet.name.casefold())) is not None and owner(sheet) != o.sheet.key]
+        if clashes:
+            raise ProblemsFound(clashes)
         replaced = {o.sheet.name.casefold() for o in outputs}
         taken = {t.name for s in self.book.sheets if s.name.casefold() not in replaced for t in s.tables}
         plans = [sheet_plan(o, taken) for o in outputs]
         with quiet_excel(self.book):
-            for plan in plans:
-                write_plan(fresh_sheet(self.book, plan.name), plan)
+            for output, plan in zip(outputs, plans):
+                sheet = fresh_sheet(self.book, plan.name)
+                write_plan(sheet, plan)
+                mark(sheet, output.sheet.key)
+
+
+def owner(sheet) -> str | None:
+    """The output key in the sheet's ownership marker (see ``OWNER_MARKER``), or None for a planner's sheet."""
+    for name in sheet.names:
+        if name.name.rsplit("!", 1)[-1] == OWNER_MARKER:
+            return str(name.refers_to).lstrip("=").strip('"')
+    return None
+
+
+def mark(sheet, key: str) -> None:
+    """Mark a sheet as salesxl's, as the file backend does: a hidden sheet-level name holding the key."""
+    name = sheet.names.add(OWNER_MARKER, f'="{key}"')
+    try:
+        name.api.Visible = False  # hidden from the Name Manager (Windows COM)
+    except Exception:  # noqa: BLE001 — macOS Excel's scripting bridge names this differently; visible is harmless
+        pass
 
 
 @contextmanager

@@ -52,9 +52,11 @@ def read_inputs(book: WorkbookBackend, only: Iterable[str] | None = None,
     schemas = [s for s in schemas if wanted is None or s.key in wanted]
     inputs, problems = Inputs(), []
     names = book.sheet_names()
+    missing = set()
     for schema in schemas:
         name = find_sheet(schema, names)
         if name is None:
+            missing.add(schema.key)
             inputs.tables[schema.key] = empty_frame(schema)
             inputs.layouts[schema.key] = SheetLayout(schema.key, schema.name)
             if schema.required:
@@ -65,9 +67,11 @@ def read_inputs(book: WorkbookBackend, only: Iterable[str] | None = None,
         inputs.tables[schema.key], inputs.layouts[schema.key] = frame, layout
         problems += found
     problems += check_references(inputs, schemas)
+    if "reps" in inputs.tables:
+        problems += check_manager_cycles(inputs.tables["reps"], inputs.layouts["reps"])
     if "settings" in inputs.tables:
         inputs.settings, found = read_settings(inputs.tables["settings"], inputs.layouts["settings"])
-        problems += found
+        problems += found if "settings" not in missing else []  # the missing sheet was reported already
     return inputs, problems
 
 
@@ -129,6 +133,7 @@ def read_table(schema: SheetSchema, raw: RawSheet) -> tuple[pd.DataFrame, SheetL
             break  # an issued sheet's first table ends here; other blocks follow
         if blank:
             continue  # blank rows between data are harmless
+        never_calculated = {col.key for j, col in uncached}  # said once, not again as "empty"
         for j, col in uncached:
             at(r, col.key, "formula-without-value", "公式没有计算结果，请在Excel中打开并保存后再试",
                "the formula has no calculated value; open and save the file in Excel, then retry")
@@ -139,7 +144,7 @@ def read_table(schema: SheetSchema, raw: RawSheet) -> tuple[pd.DataFrame, SheetL
             if issue:
                 at(r, column.key, issue[1], issue[2], issue[3], issue[0])
             if value is BLANK:
-                if column.must_fill and column.key in cells and not issue:
+                if column.must_fill and column.key in cells and not issue and column.key not in never_calculated:
                     at(r, column.key, "empty-required", f"必填项“{column.label}”为空",
                        f"the required cell '{column.label}' is empty")
                 value = column.default
@@ -151,7 +156,8 @@ def read_table(schema: SheetSchema, raw: RawSheet) -> tuple[pd.DataFrame, SheetL
         index.append(r)
 
     frame = typed_frame(schema, records, index)
-    check_unique(schema, frame, at)
+    unreadable = {(p.row, p.column) for p in problems if p.severity == "error"}
+    check_unique(schema, frame, at, unreadable)
     return frame, layout, problems
 
 
@@ -206,15 +212,22 @@ def typed_frame(schema: SheetSchema, records: list[dict], index: list[int]) -> p
     return frame
 
 
-def check_unique(schema: SheetSchema, frame: pd.DataFrame, at) -> None:
-    """Report every repeat of a unique key at its own row, naming the first occurrence."""
+def check_unique(schema: SheetSchema, frame: pd.DataFrame, at, unreadable: set = frozenset()) -> None:
+    """Report every repeat of a unique key at its own row, naming the first occurrence.
+
+    Rows whose key cell could not be read (``unreadable``: ``(row, column)``) are
+    left out: their error is already reported, and a blank read would repeat it.
+    """
     for keys in schema.unique:
         filled = frame.dropna(subset=[k for k in keys if schema.column(k).must_fill])
-        key_frame = filled[list(keys)].astype(str)
+        filled = filled[[not any((row, k) in unreadable for k in keys) for row in filled.index]]
+        # A blank in an optional key column (Factors' year) is a value of its own: compare it as "".
+        keys_only = filled[list(keys)]
+        key_frame = keys_only.astype(object).where(keys_only.notna(), "").astype(str)
         dupes = key_frame[key_frame.duplicated(keep="first")]
         for row in dupes.index:
             first = key_frame.index[(key_frame == key_frame.loc[row]).all(axis=1)][0]
-            value = " / ".join(str(filled.at[row, k]) for k in keys)
+            value = " / ".join(v for v in key_frame.loc[row] if v)
             at(int(row), keys[0], "duplicate-key", f"“{value}”重复，与第{first}行相同",
                f"'{value}' is a duplicate of row {first}")
 
@@ -250,6 +263,41 @@ def check_references(inputs: Inputs, schemas: list[SheetSchema]) -> list[Problem
                                         f"{len(unknown) - shown} more rows refer to unknown values",
                                         severity, letter, header))
     return problems
+
+
+def check_manager_cycles(reps: pd.DataFrame, layout: SheetLayout) -> list[Problem]:
+    """A rep whose chain of managers comes back to them (R001 → R002 → R001) has no one to report to.
+
+    A manager counts as a rep when the cell holds a rep's ID or name; any other text (``华东经理``)
+    is a manager outside the rep list and ends the chain.
+    """
+    if reps.empty or "manager" not in reps:
+        return []
+    ids = {str(v): row for row, v in reps["rep_id"].items() if v is not None}
+    names = reps["name"].dropna().astype(str)
+    unique_names = {n: row for row, n in names.items() if (names == n).sum() == 1}
+    boss = {}
+    for row, manager in reps["manager"].items():
+        if manager is not None and str(manager).strip():
+            target = ids.get(str(manager).strip(), unique_names.get(str(manager).strip()))
+            if target is not None:
+                boss[row] = target
+    letter, header = layout.columns.get("manager", (None, None))
+    problems, reported = [], set()
+    for start in boss:
+        chain, row = [start], boss[start]
+        while row in boss and row not in chain:
+            chain.append(row)
+            row = boss[row]
+        if row != start or start in reported:
+            continue
+        reported |= set(chain)
+        loop = " → ".join(str(reps.at[r, "rep_id"]) for r in chain + [start])
+        for r in chain:
+            problems.append(Problem(layout.sheet_name, int(r), "manager", "manager-cycle",
+                                    f"主管关系形成循环：{loop}", f"the managers go round in a circle: {loop}",
+                                    letter=letter, header=header))
+    return sorted(problems, key=lambda p: p.row)
 
 
 def read_settings(frame: pd.DataFrame, layout: SheetLayout) -> tuple[dict[str, Any], list[Problem]]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 import unicodedata
 from typing import Any
 
@@ -66,6 +67,10 @@ def excel_value(value: Any) -> Any:
     return value
 
 
+NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+"""Characters a workbook's XML cannot hold (control characters from a pasted export, say)."""
+
+
 def put(ws: Worksheet, row: int, column: int, value: Any):
     """Write one value; text that looks like a formula stays text (no formula injection).
 
@@ -76,6 +81,8 @@ def put(ws: Worksheet, row: int, column: int, value: Any):
         cell.value, cell.font = value.formula, LINK_FONT
         return cell
     value = excel_value(value)
+    if isinstance(value, str) and NOT_IN_XML.search(value):
+        value = NOT_IN_XML.sub("\ufffd", value)  # shown as �, rather than failing the whole write
     cell.value = value
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
         cell.data_type = "s"

@@ -425,3 +425,23 @@ def test_a_hold_on_a_product_no_longer_sold_is_ignored_with_a_warning():
     assert [(p.sheet, p.row, p.column, p.code, p.severity) for p in problems] == [
         ("products", 3, "manual_target", "hold-on-inactive-product", "warning")]
     assert dict(zip(result.skus["sku"], result.skus["target"])) == {"X": 9_000, "Y": 6_000}
+
+
+def test_a_fit_that_cannot_meet_both_totals_says_so_and_keeps_reps_exact():
+    """No prior, P sold only X and Q only Y, but X needs 20 and P carries just 10: impossible."""
+    reps = pd.DataFrame({"rep_id": ["P", "Q"], "name": ["p", "q"], "region": ["N", "N"], "target": [10.0, 20.0]})
+    skus = pd.DataFrame({"sku": ["X", "Y"], "role": ["flagship", "volume"], "target": [20.0, 10.0]})
+    history = history_frame(monthly("P", "N", 100, WINDOW[-1:], "X") + monthly("Q", "N", 100, WINDOW[-1:], "Y"))
+    history["sales_month"] = history["month"]
+    cells, fit = rep_sku_level(reps, skus, history, MONTH, {**SETTINGS, "fit_prior": 0.0})
+    assert not fit.converged
+    assert cells.groupby("rep_id")["sku_target"].sum().to_dict() == {"P": 10, "Q": 20}
+
+
+def test_weekday_pattern_without_daily_history_splits_days_equally_and_says_so():
+    result, _ = run(settings={"weekday_pattern": True})
+    assert result.pattern is None and len(result.notes["days"]) == 1
+    # March 2026 in China: 22 working days; A's 1,875 is 85.23 a day -> 5 days of 86 and 17 of 85
+    # (which days take the 86 is left to matching the company's days).
+    a = result.days[result.days.rep_id == "A"]["daily_target"].tolist()
+    assert len(a) == 22 and sorted(a) == [85] * 17 + [86] * 5

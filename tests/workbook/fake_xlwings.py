@@ -24,6 +24,8 @@ What it follows, and where it is documented:
   name ignore case. ``Sheet.delete`` activates a neighbour if it was active.
 * ``Tables.add(source, name, table_style_name)``: names unique in the book
   ignoring case; header cells must be filled.
+* ``Sheet.names.add(name, refers_to)`` makes a sheet-level name; ``Name.name`` reads back
+  qualified (``'Sheet 1'!name``); it goes when its sheet is deleted. ``Name.api.Visible``.
 * ``Range.select`` works only on the active sheet. ``App.calculation`` is one of
   ``manual``/``automatic``/``semiautomatic``; ``App.status_bar`` is False when
   Excel owns it. ``App.alert`` returns ``'ok'``.
@@ -160,6 +162,7 @@ class Sheet:
         self.cells: dict[tuple[int, int], Cell] = {}
         self.merged: list[tuple[int, int, int, int]] = []
         self.tables = Tables(self)
+        self.names = Names(self)
         self.column_widths: dict[int, float] = {}
 
     @property
@@ -209,6 +212,43 @@ class Sheet:
 
     def merge(self, r1, c1, r2, c2) -> None:
         self.merged.append((r1, c1, r2, c2))
+
+
+class NameApi:
+    Visible = True
+
+
+class Name:
+    def __init__(self, sheet: Sheet, name: str, refers_to: str):
+        self.sheet, self._name, self.refers_to, self.api = sheet, name, refers_to, NameApi()
+
+    @property
+    def name(self) -> str:
+        title = self.sheet.name
+        quoted = f"'{title}'" if re.search(r"[^A-Za-z0-9_.]", title) else title
+        return f"{quoted}!{self._name}"
+
+
+class Names:
+    """Sheet-level names: unique per sheet ignoring case; formulas start with ``=``."""
+
+    def __init__(self, sheet: Sheet):
+        self.sheet = sheet
+        self._names: list[Name] = []
+
+    def __iter__(self):
+        return iter(list(self._names))
+
+    def __len__(self):
+        return len(self._names)
+
+    def add(self, name: str, refers_to: str) -> Name:
+        if not refers_to.startswith("="):
+            raise ValueError("refers_to must be a formula")
+        self._names = [n for n in self._names if n._name.casefold() != name.casefold()]
+        created = Name(self.sheet, name, refers_to)
+        self._names.append(created)
+        return created
 
 
 def parse(cell) -> tuple[int, int, int, int]:
@@ -460,5 +500,7 @@ def book_from_file(path, app: App | None = None) -> Book:
                     cell.value = c.value
         for m in ws.merged_cells.ranges:
             sheet.merge(m.min_row, m.min_col, m.max_row, m.max_col)
+        for defined in ws.defined_names.values():  # sheet-level names, such as salesxl's ownership marker
+            sheet.names.add(defined.name, "=" + defined.attr_text)
     book.sheets[source.active.title].activate()
     return book

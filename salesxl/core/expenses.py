@@ -1,0 +1,750 @@
+"""Expense budgets issued with the targets, and the two-level control of spending them.
+
+The article's step 5: expenses go out *with* the sales targets, not as a bare
+percentage of sales, and are spent through two approval levels — headquarters
+→ region, region → rep — each with application 申请, approval 批复 and
+verification 核查.
+
+**Budget.** The ``费用政策 Expense Policy`` sheet lists categories, each with a
+method:
+
+* ``per_rep`` — a fixed amount for every rep with a target (travel);
+* ``per_region`` — a fixed amount for every region (display fees negotiated by
+  the region);
+* ``per_developing_outlet`` — market-building funds for each outlet flagged
+  ``developing`` on the Outlets sheet, going to the rep who serves it;
+* ``rate_on_target`` — a rate on the holder's target amount (entertainment,
+  promotion), optionally capped.
+
+Each category's budget is *held* by reps or by regions (``held_by``; blank means
+per-region amounts go to the region and the rest to reps). A cap limits what one
+holder gets in the category. Amounts are rounded to the rounding unit. The
+company total must stay within the ceiling from Settings (an amount, a share of
+the total target, or both — the lower applies): over it, the step stops with
+the amounts, or — when Settings says ``scale_down`` — every line is scaled down
+so the lines sum exactly to the ceiling (largest remainders,
+:func:`salesxl.core.allocation.allocate`).
+
+**Review.** The ``费用申请 Expense Requests`` log is checked in request-date
+order. A rep's request must be approved at region level (a manager of the rep's
+region on the Reps sheet), a region's request at HQ (a name in the Settings'
+HQ approvers). An approval counts only if it names who and when, is not the
+requester's own, is at the right level and fits in what remains of the holder's
+budget for the category; otherwise it is *refused* — listed as a finding with
+its row and not counted, so later requests see the balance unchanged. Verified
+spend 核查 beyond the counted approval is unapproved spend. Findings are
+warnings: the ledger is still written, and shows them.
+"""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from ..problems import Problem, problem
+from .allocation import allocate, to_unit, unit_decimals
+from .calendar import month_calendar
+
+DEFAULT_HOLDER = {"per_rep": "rep", "per_region": "region", "per_developing_outlet": "rep", "rate_on_target": "rep"}
+FIXED_METHODS = ("per_rep", "per_region", "per_developing_outlet")
+HQ_WORDS = {"总部", "hq", "headquarters", "总部hq"}
+
+EPSILON = 1e-6
+
+
+def folded(text) -> str:
+    """A name as compared: full-width folded, case folded, spaces dropped."""
+    return "".join(unicodedata.normalize("NFKC", str(text)).casefold().split())
+
+
+def text(value) -> str:
+    """A text cell as a key: blank (None or NaN) becomes ``""``."""
+    return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
+
+
+def money(amount: float) -> str:
+    return f"{amount:,.2f}".rstrip("0").rstrip(".") if amount != int(amount) else f"{amount:,.0f}"
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The budget
+# ---------------------------------------------------------------------------------------------------------------
+
+@dataclass
+class ExpenseBudget:
+    """The month's expense budget, headquarters → region → rep.
+
+    Attributes:
+        categories: category names in policy order.
+        rep_categories: the categories reps hold (the columns of ``by_rep``).
+        lines: one row per holder and category with a budget: ``level`` (rep/region), ``region``,
+            ``rep_id`` (None for a region), ``name``, ``category``, ``method``, ``basis`` (how the amount
+            was worked out), ``policy_amount`` (before the ceiling), ``budget`` (as issued).
+        by_rep: one row per rep: ``rep_id``, ``name``, ``region``, ``target``, one column per category reps
+            hold (``category:<name>``), ``total``, ``ratio`` (expense to target).
+        by_region: one row per region: ``region``, ``target``, one column per category (region-held plus
+            its reps), ``held_by_region``, ``held_by_reps``, ``total``, ``ratio``.
+        by_category: one row per category: ``category``, ``method``, ``held_by``, ``policy_amount``,
+            ``budget``, ``share`` of the total, ``ratio`` to the total target.
+        total_target, policy_total, total: the company's target, budget before and after the ceiling.
+        ceiling: the ceiling that applies (None when Settings sets none); ``ceiling_source`` says which.
+        scaled: the lines were scaled down to the ceiling.
+    """
+
+    categories: list[str]
+    rep_categories: list[str]
+    lines: pd.DataFrame
+    by_rep: pd.DataFrame
+    by_region: pd.DataFrame
+    by_category: pd.DataFrame
+    total_target: float = 0.0
+    policy_total: float = 0.0
+    total: float = 0.0
+    ceiling: float | None = None
+    ceiling_source: str | None = None
+    scaled: bool = False
+
+
+def category_column(category: str) -> str:
+    return f"category:{category}"
+
+
+def expense_budget(policy: pd.DataFrame, rep_targets: pd.DataFrame, outlets: pd.DataFrame,
+                   settings: dict) -> tuple[ExpenseBudget | None, list[Problem]]:
+    """Work out the budget of every category for every holder, and check it against the ceiling.
+
+    ``policy`` has the Expense Policy columns, ``rep_targets`` the issued Rep Targets columns (``month``,
+    ``rep_id``, ``name``, ``region``, ``target``...), ``outlets`` the Outlets columns. Settings used:
+    ``plan_month``, ``rounding_unit``, ``expense_ceiling``, ``expense_ceiling_rate``, ``expense_over_ceiling``.
+    Returns None with errors when the inputs cannot make a budget.
+    """
+    problems = check_policy(policy) + check_rep_targets(rep_targets, settings["plan_month"])
+    if any(p.severity == "error" for p in problems):
+        return None, problems
+    unit = float(settings.get("rounding_unit") or 1.0)
+    targets = rep_targets.reset_index(drop=True)
+    regions = list(dict.fromkeys(targets["region"]))
+    rep_region = dict(zip(targets["rep_id"], targets["region"]))
+    rep_name = dict(zip(targets["rep_id"], targets["name"]))
+
+    developing, found = developing_outlets(outlets, rep_region)
+    if (policy["method"] == "per_developing_outlet").any():
+        problems += found
+
+    rows = []
+    for _, rule in policy.iterrows():
+        method, category = rule["method"], rule["category"]
+        holder_level = rule["held_by"] if isinstance(rule["held_by"], str) else DEFAULT_HOLDER[method]
+        for level, region, rep_id, amount, how in holder_amounts(rule, holder_level, targets, regions, developing):
+            cap = rule["cap"]
+            if pd.notna(cap) and amount > cap + EPSILON:
+                amount, how = float(cap), f"{how} → 上限 cap {money(float(cap))}"
+            amount = to_unit(amount, unit)
+            if amount <= 0:
+                continue
+            rows.append({"level": level, "region": region, "rep_id": rep_id,
+                         "name": rep_name.get(rep_id) if rep_id else None, "category": category,
+                         "method": method, "basis": how, "policy_amount": amount})
+    lines = pd.DataFrame(rows, columns=["level", "region", "rep_id", "name", "category", "method", "basis",
+                                        "policy_amount"])
+    lines["policy_amount"] = lines["policy_amount"].astype("float64")
+    lines["budget"] = lines["policy_amount"]
+
+    total_target = float(targets["target"].sum())
+    policy_total = round(float(lines["policy_amount"].sum()), unit_decimals(unit) + 2)
+    ceiling, source = expense_ceiling(settings, total_target)
+    scaled = False
+    if ceiling is not None and policy_total > ceiling + EPSILON:
+        if settings.get("expense_over_ceiling") == "scale_down":
+            lines["budget"] = scale_down(lines["policy_amount"], ceiling, unit)
+            scaled = True
+            problems.append(problem(
+                "settings", None, source, "expense-scaled-down",
+                f"费用预算合计 {money(policy_total)} 超过上限 {money(ceiling)}，已按比例压缩到 "
+                f"{money(float(lines['budget'].sum()))}（约 {ceiling / policy_total:.1%}）",
+                f"the expense budget of {money(policy_total)} is over the ceiling of {money(ceiling)}; every line "
+                f"was scaled down to total {money(float(lines['budget'].sum()))} (about {ceiling / policy_total:.1%})",
+                "notice"))
+        else:
+            problems.append(problem(
+                "settings", None, source, "over-expense-ceiling",
+                f"费用预算合计 {money(policy_total)} 超过公司上限 {money(ceiling)}，超出 {money(policy_total - ceiling)}；"
+                "请调整费用政策，或把设置“超上限处理”改为“按比例压缩”",
+                f"the expense budget of {money(policy_total)} is over the company ceiling of {money(ceiling)} by "
+                f"{money(policy_total - ceiling)}; change the Expense Policy, or set 'Over the ceiling' to scale_down"))
+            return None, problems
+
+    categories = list(policy["category"])
+    rep_categories = [c for c in categories if ((lines["level"] == "rep") & (lines["category"] == c)).any()]
+    budget = ExpenseBudget(
+        categories=categories, rep_categories=rep_categories, lines=lines,
+        by_rep=budget_by_rep(lines, targets, rep_categories),
+        by_region=budget_by_region(lines, targets, regions, categories),
+        by_category=budget_by_category(lines, policy, total_target),
+        total_target=total_target, policy_total=policy_total, total=float(lines["budget"].sum()),
+        ceiling=ceiling, ceiling_source=source, scaled=scaled,
+    )
+    return budget, problems
+
+
+def check_policy(policy: pd.DataFrame) -> list[Problem]:
+    """Each method needs its number; per-region amounts belong to regions; categories differ in more than case."""
+    problems = []
+    if policy.empty:
+        return [problem("expense_policy", None, None, "no-expense-policy",
+                        "“费用政策”表为空：请列出费用类别及核定方式",
+                        "the Expense Policy sheet is empty: list the expense categories and how each is budgeted")]
+    seen: dict[str, int] = {}
+    for row, rule in policy.iterrows():
+        method, category = rule["method"], rule["category"]
+        key = folded(category)
+        if key in seen and str(policy.at[seen[key], "category"]) != str(category):
+            problems.append(problem("expense_policy", row, "category", "duplicate-category",
+                                    f"类别“{category}”与第{seen[key]}行的“{policy.at[seen[key], 'category']}”相同",
+                                    f"the category '{category}' is the same as "
+                                    f"'{policy.at[seen[key], 'category']}' on row {seen[key]}"))
+        seen.setdefault(key, row)
+        if method in FIXED_METHODS and pd.isna(rule["amount"]):
+            problems.append(problem("expense_policy", row, "amount", "needs-amount",
+                                    f"“{category}”按固定金额核定，请填写标准金额",
+                                    f"'{category}' is a fixed amount: fill in the amount"))
+        if method == "rate_on_target" and pd.isna(rule["rate"]):
+            problems.append(problem("expense_policy", row, "rate", "needs-rate",
+                                    f"“{category}”按目标比例核定，请填写费用比例",
+                                    f"'{category}' is a rate on target: fill in the rate"))
+        if method == "rate_on_target" and pd.notna(rule["amount"]):
+            problems.append(problem("expense_policy", row, "amount", "amount-ignored",
+                                    f"“{category}”按目标比例核定，标准金额不使用",
+                                    f"'{category}' is a rate on target: the amount is not used", "warning"))
+        if method in FIXED_METHODS and pd.notna(rule["rate"]):
+            problems.append(problem("expense_policy", row, "rate", "rate-ignored",
+                                    f"“{category}”按固定金额核定，费用比例不使用",
+                                    f"'{category}' is a fixed amount: the rate is not used", "warning"))
+        if method == "per_region" and rule["held_by"] == "rep":
+            problems.append(problem("expense_policy", row, "held_by", "per-region-held-by-rep",
+                                    f"“{category}”每区固定，预算只能由区域持有",
+                                    f"'{category}' is fixed per region, so the region holds it, not reps"))
+    return problems
+
+
+def check_rep_targets(rep_targets: pd.DataFrame, month: pd.Period) -> list[Problem]:
+    """The issued targets must exist and be this month's."""
+    if rep_targets.empty:
+        return [run_breakdown_first()]
+    wrong = rep_targets[rep_targets["month"] != month]
+    if len(wrong):
+        row = int(wrong.index[0])
+        found = wrong["month"].iloc[0]
+        return [problem("rep_targets", row, "month", "targets-of-another-month",
+                        f"业务员目标是 {found} 的，计划月份是 {month}：请先重新运行目标分解",
+                        f"the Rep Targets are for {found} but the plan month is {month}: run the breakdown again")]
+    return []
+
+
+def run_breakdown_first() -> Problem:
+    return problem("rep_targets", None, None, "run-breakdown-first",
+                   "没有业务员目标：请先运行目标分解（salesxl breakdown），再编制费用预算",
+                   "there are no Rep Targets: run the breakdown first (salesxl breakdown), then the expenses")
+
+
+def developing_outlets(outlets: pd.DataFrame, rep_region: dict) -> tuple[pd.DataFrame, list[Problem]]:
+    """Developing outlets with who holds their funds: the serving rep, or the region if that rep has no target."""
+    frame = outlets[outlets["developing"].fillna(False).astype(bool)].copy()
+    problems = []
+    frame["targeted"] = frame["rep_id"].isin(list(rep_region))
+    for row, outlet in frame[~frame["targeted"]].iterrows():
+        problems.append(problem("outlets", row, "rep_id", "developing-outlet-without-rep-target",
+                                f"培育网点 {outlet['outlet_id']} 的业务员 {outlet['rep_id']} 本月没有目标，其开发费由区域"
+                                f"{outlet['region']}持有",
+                                f"developing outlet {outlet['outlet_id']}: rep {outlet['rep_id']} has no target this "
+                                f"month, so its development fund is held by the region {outlet['region']}", "warning"))
+    return frame, problems
+
+
+def holder_amounts(rule, level: str, targets: pd.DataFrame, regions: list[str], developing: pd.DataFrame):
+    """``(level, region, rep_id, amount, basis)`` for every holder of one policy line, before the cap.
+
+    Rep-based methods count a quantity per rep — 1 for ``per_rep``, the developing outlets for
+    ``per_developing_outlet``, the target for ``rate_on_target`` — times the policy's amount or rate; a
+    region holding the category gets the sum over its reps.
+    """
+    method = rule["method"]
+    if method == "per_region":
+        value = float(rule["amount"])
+        return [("region", region, None, value, basis(method, 1, value, "region")) for region in regions]
+    factor = float(rule["rate"]) if method == "rate_on_target" else float(rule["amount"])
+    if method == "per_rep":
+        per_rep = pd.Series(1.0, index=targets["rep_id"])
+    elif method == "rate_on_target":
+        per_rep = pd.Series(targets["target"].to_numpy(dtype="float64"), index=targets["rep_id"])
+    else:
+        counts = developing[developing["targeted"]].groupby("rep_id").size()
+        per_rep = pd.Series([float(counts.get(rep, 0)) for rep in targets["rep_id"]], index=targets["rep_id"])
+    # Developing outlets whose rep has no target this month: their funds stay with the outlet's region.
+    orphans = (developing[~developing["targeted"]].groupby("region", sort=False).size().astype("float64")
+               if method == "per_developing_outlet" else pd.Series(dtype="float64"))
+    rep_region = dict(zip(targets["rep_id"], targets["region"]))
+    if level == "rep":
+        out = [("rep", rep_region[rep], rep, q * factor, basis(method, q, factor, "rep")) for rep, q in per_rep.items()]
+        out += [("region", region, None, q * factor, basis(method, q, factor, "region")) for region, q in orphans.items()]
+        return out
+    by_region = per_rep.groupby(per_rep.index.map(rep_region), sort=False).sum().add(orphans, fill_value=0.0)
+    return [("region", region, None, float(by_region.get(region, 0.0)) * factor,
+             basis(method, float(by_region.get(region, 0.0)), factor, "region"))
+            for region in dict.fromkeys(list(regions) + list(orphans.index))]
+
+
+def basis(method: str, quantity: float, factor: float, level: str) -> str:
+    """How a holder's amount was worked out, in words, so every number shows its source."""
+    if method == "per_region":
+        return f"每区 {money(factor)} per region"
+    if method == "per_rep":
+        return f"每人 {money(factor)} per rep" if level == "rep" else f"{quantity:g} 人 reps × {money(factor)}"
+    if method == "per_developing_outlet":
+        return f"{quantity:g} 个培育网点 developing outlets × {money(factor)}"
+    whose = "目标 target" if level == "rep" else "区域目标 region target"
+    return f"{whose} {money(quantity)} × {factor:.2%}"
+
+
+def expense_ceiling(settings: dict, total_target: float) -> tuple[float | None, str | None]:
+    """The lower of the amount ceiling and the rate ceiling (× total target); None when neither is set."""
+    options = []
+    amount = settings.get("expense_ceiling") or 0.0
+    rate = settings.get("expense_ceiling_rate") or 0.0
+    if amount > 0:
+        options.append((float(amount), "expense_ceiling"))
+    if rate > 0:
+        options.append((float(rate) * total_target, "expense_ceiling_rate"))
+    if not options:
+        return None, None
+    return min(options)
+
+
+def scale_down(amounts: pd.Series, ceiling: float, unit: float) -> np.ndarray:
+    """Every line in proportion, summing exactly to the ceiling (rounded down to the unit)."""
+    whole = math.floor(ceiling / unit + 1e-9) * unit
+    return allocate(whole, amounts.to_numpy(dtype="float64"), unit)
+
+
+def budget_by_rep(lines: pd.DataFrame, targets: pd.DataFrame, categories: list[str]) -> pd.DataFrame:
+    held = lines[lines["level"] == "rep"].pivot_table(index="rep_id", columns="category", values="budget",
+                                                      aggfunc="sum")
+    out = targets[["rep_id", "name", "region", "target"]].reset_index(drop=True).copy()
+    for category in categories:
+        column = held[category] if category in held else pd.Series(dtype="float64")
+        out[category_column(category)] = out["rep_id"].map(column).fillna(0.0).astype("float64")
+    out["total"] = out[[category_column(c) for c in categories]].sum(axis=1)
+    out["ratio"] = ratio(out["total"], out["target"])
+    return out
+
+
+def budget_by_region(lines: pd.DataFrame, targets: pd.DataFrame, regions: list[str],
+                     categories: list[str]) -> pd.DataFrame:
+    all_regions = list(dict.fromkeys(regions + list(lines["region"])))
+    target = targets.groupby("region")["target"].sum()
+    out = pd.DataFrame({"region": all_regions})
+    out["target"] = out["region"].map(target).fillna(0.0).astype("float64")
+    by = lines.pivot_table(index="region", columns="category", values="budget", aggfunc="sum")
+    for category in categories:
+        column = by[category] if category in by else pd.Series(dtype="float64")
+        out[category_column(category)] = out["region"].map(column).fillna(0.0).astype("float64")
+    held = lines.groupby(["region", "level"])["budget"].sum()
+    out["held_by_region"] = [float(held.get((r, "region"), 0.0)) for r in out["region"]]
+    out["held_by_reps"] = [float(held.get((r, "rep"), 0.0)) for r in out["region"]]
+    out["total"] = out["held_by_region"] + out["held_by_reps"]
+    out["ratio"] = ratio(out["total"], out["target"])
+    return out
+
+
+def budget_by_category(lines: pd.DataFrame, policy: pd.DataFrame, total_target: float) -> pd.DataFrame:
+    sums = lines.groupby("category")[["policy_amount", "budget"]].sum()
+    out = pd.DataFrame({"category": list(policy["category"]), "method": list(policy["method"]),
+                        "held_by": [h if isinstance(h, str) else DEFAULT_HOLDER[m]
+                                    for h, m in zip(policy["held_by"], policy["method"])]})
+    out["policy_amount"] = out["category"].map(sums["policy_amount"]).fillna(0.0).astype("float64")
+    out["budget"] = out["category"].map(sums["budget"]).fillna(0.0).astype("float64")
+    total = out["budget"].sum()
+    out["share"] = out["budget"] / total if total > 0 else np.nan
+    out["ratio"] = out["budget"] / total_target if total_target > 0 else np.nan
+    return out
+
+
+def ratio(amount: pd.Series, target: pd.Series) -> pd.Series:
+    """Expense to target; blank where the target is zero."""
+    return (amount / target.where(target > 0)).astype("float64")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The review of the request log
+# ---------------------------------------------------------------------------------------------------------------
+
+@dataclass
+class People:
+    """Who is who, for placing requesters and approvers at their level.
+
+    Reps are known by ID and name; region managers by the Reps sheet's manager column (a manager of any rep
+    in a region manages that region); a region may also be named by itself; HQ approvers come from Settings.
+    """
+
+    rep_by_key: dict[str, str] = field(default_factory=dict)
+    rep_region: dict[str, str] = field(default_factory=dict)
+    rep_name: dict[str, str] = field(default_factory=dict)
+    managed: dict[str, set[str]] = field(default_factory=dict)
+    regions: dict[str, str] = field(default_factory=dict)
+    hq: set[str] = field(default_factory=set)
+
+    @classmethod
+    def from_sheets(cls, reps: pd.DataFrame, regions: pd.DataFrame, hq_approvers: str) -> "People":
+        people = cls()
+        for rep_id, name, region, manager in zip(reps["rep_id"], reps["name"], reps["region"], reps["manager"]):
+            people.rep_by_key.setdefault(folded(name), rep_id)
+            people.rep_region[rep_id], people.rep_name[rep_id] = region, name
+            if isinstance(manager, str) and manager.strip():
+                people.managed.setdefault(folded(manager), set()).add(region)
+        for rep_id in reps["rep_id"]:
+            people.rep_by_key[folded(rep_id)] = rep_id  # an ID wins over a name spelled the same
+        for region in regions["region"]:
+            people.regions[folded(region)] = region
+        people.hq = {folded(n) for n in split_names(hq_approvers)} | HQ_WORDS
+        return people
+
+    def rep(self, who) -> str | None:
+        return self.rep_by_key.get(folded(who))
+
+    def region_of_requester(self, who) -> str | None:
+        """A region request's requester: the region itself, or the manager of exactly one region."""
+        key = folded(who)
+        if key in self.regions:
+            return self.regions[key]
+        managed = self.managed.get(key, set())
+        return next(iter(managed)) if len(managed) == 1 else None
+
+    def roles(self, who) -> tuple[bool, set[str], str | None]:
+        """``(is_hq, regions managed or named, rep_id)`` of an approver."""
+        key = folded(who)
+        regions = set(self.managed.get(key, set()))
+        if key in self.regions:
+            regions.add(self.regions[key])
+        return key in self.hq, regions, self.rep_by_key.get(key)
+
+
+def split_names(text) -> list[str]:
+    if not isinstance(text, str):
+        return []
+    for mark in "，、;；/\n":
+        text = text.replace(mark, ",")
+    return [n.strip() for n in text.split(",") if n.strip()]
+
+
+@dataclass
+class ExpenseLedger:
+    """The request log reviewed against the issued budget.
+
+    Attributes:
+        log: every request of the month in request-date order with its outcome: ``holder_level``,
+            ``region``, ``rep_id``, ``counted`` (approval counted against the budget), ``refused`` (approved on
+            the sheet but not counted), ``remaining_after`` (the holder's balance in the category after it),
+            ``covered`` (verified spend within the counted approval), ``unapproved`` (verified spend beyond it),
+            ``findings`` (codes).
+        by_holder: one row per holder and category (every budget line and every holder with requests):
+            ``level``, ``region``, ``rep_id``, ``name``, ``category``, ``budget``, ``requested``, ``approved``,
+            ``refused``, ``verified``, ``unapproved``, ``remaining``, ``burn`` (verified / budget),
+            ``elapsed``, ``pace`` (burn − elapsed).
+        by_rep: the same measures per rep, all categories together.
+        by_region: the same measures per region (its own lines plus its reps').
+        findings: one row per finding: ``excel_row``, ``request_id``, ``code``, ``message_zh``, ``message_en``.
+        as_of, working_days, working_days_elapsed, elapsed: time elapsed in the month, by working-day weight.
+        other_months: how many requests fell outside the plan month (left out).
+    """
+
+    log: pd.DataFrame
+    by_holder: pd.DataFrame
+    by_rep: pd.DataFrame
+    by_region: pd.DataFrame
+    findings: pd.DataFrame
+    as_of: pd.Timestamp
+    working_days: float
+    working_days_elapsed: float
+    elapsed: float
+    other_months: int = 0
+
+
+MEASURES = ["budget", "requested", "approved", "refused", "verified", "unapproved", "remaining"]
+
+
+def review_requests(requests: pd.DataFrame, budget_lines: pd.DataFrame, reps: pd.DataFrame,
+                    regions: pd.DataFrame, settings: dict, calendar_overrides: pd.DataFrame | None = None,
+                    as_of: pd.Timestamp | None = None) -> tuple[ExpenseLedger | None, list[Problem]]:
+    """Check every request of the plan month against the two-level rules and the running balance.
+
+    ``budget_lines`` is the issued budget (``level``, ``region``, ``rep_id``, ``category``, ``budget``).
+    ``as_of`` (default: the latest request or decision date of the month) sets the time elapsed.
+    Settings used: ``plan_month``, ``country``, ``hq_approvers``.
+    """
+    month = settings["plan_month"]
+    problems: list[Problem] = []
+    if budget_lines.empty:
+        return None, [problem("expense_budget", None, None, "run-expenses-first",
+                              "没有费用预算：请先运行费用预算（salesxl expenses）",
+                              "there is no Expense Budget: run the expenses step first (salesxl expenses)")]
+    people = People.from_sheets(reps, regions, settings.get("hq_approvers", ""))
+    in_month = requests["date"].dt.to_period("M") == month
+    other_months = int((~in_month).sum())
+    if other_months:
+        problems.append(problem("expense_requests", int(requests.index[~in_month][0]), "date",
+                                "request-outside-month",
+                                f"{other_months} 条申请不在计划月份 {month}，未计入台账",
+                                f"{other_months} requests are not in the plan month {month} and are left out",
+                                "notice"))
+    # Request-date order; requests of the same day keep their order on the sheet.
+    log = requests[in_month].sort_index().sort_values("date", kind="stable")
+    log["excel_row"] = log.index.to_numpy()
+
+    holders, found = place_requests(log, people)
+    problems += found
+    if any(p.severity == "error" for p in problems):
+        return None, problems
+    log = pd.concat([log, holders], axis=1)
+
+    balance = {(lv, r, text(rep), c): float(b) for lv, r, rep, c, b in zip(
+        budget_lines["level"], budget_lines["region"], budget_lines["rep_id"], budget_lines["category"],
+        budget_lines["budget"])}
+    findings: list[tuple[int, str, str, str, str, str]] = []
+    outcome = {k: [] for k in ("counted", "refused", "remaining_after", "covered", "unapproved", "findings")}
+    for row, request in log.iterrows():
+        key = (request["holder_level"], request["region"], text(request["rep_id"]), request["category"])
+        noted = decision_findings(request, people)
+        approved = approved_amount(request)
+        counted = 0.0
+        if request["status"] == "approved" and not any(code in INVALIDATING for code, *_ in noted):
+            remaining = balance.get(key, 0.0)
+            if approved <= remaining + EPSILON:
+                counted = approved
+                balance[key] = round(remaining - approved, 6)
+            else:
+                noted.append(("over-budget", "approved_amount",
+                              f"批复 {money(approved)} 超过{holder_text(request)}“{request['category']}”剩余预算 "
+                              f"{money(remaining)}，该批复不予认可",
+                              f"approved {money(approved)} is more than the {money(remaining)} left of "
+                              f"{holder_text_en(request)}'s '{request['category']}' budget; the approval is refused"))
+        verified = float(request["verified_amount"]) if pd.notna(request["verified_amount"]) else 0.0
+        covered = min(verified, counted)
+        unapproved = round(verified - covered, 6)
+        if unapproved > EPSILON:
+            if counted > 0:
+                noted.append(("spend-above-approved", "verified_amount",
+                              f"核查支出 {money(verified)} 超过认可的批复 {money(counted)}，超出的 {money(unapproved)} 不予认可",
+                              f"verified spend of {money(verified)} is above the approved {money(counted)}; "
+                              f"the {money(unapproved)} above it is refused"))
+            else:
+                noted.append(("unapproved-spend", "verified_amount",
+                              f"核查支出 {money(verified)} 没有有效批复",
+                              f"verified spend of {money(verified)} has no valid approval"))
+        for code, column, zh, en in noted:
+            problems.append(problem("expense_requests", int(row), column, code,
+                                    f"申请 {request['request_id']}：{zh}", f"request {request['request_id']}: {en}",
+                                    "warning"))
+            findings.append((int(row), request["request_id"], code, column, zh, en))
+        outcome["counted"].append(counted)
+        outcome["refused"].append(approved - counted if request["status"] == "approved" else 0.0)
+        outcome["remaining_after"].append(balance.get(key, 0.0))
+        outcome["covered"].append(covered)
+        outcome["unapproved"].append(unapproved)
+        outcome["findings"].append(", ".join(code for code, *_ in noted))
+    for name, values in outcome.items():
+        log[name] = pd.Series(values, index=log.index, dtype="object" if name == "findings" else "float64")
+
+    as_of = pd.Timestamp(as_of).normalize() if as_of is not None else default_as_of(log, month)
+    calendar, found = month_calendar(month, settings.get("country") or "CN", calendar_overrides)
+    problems += found
+    total_weight = float(calendar["weight"].sum()) if len(calendar) else 0.0
+    done_weight = float(calendar.loc[calendar["date"] <= as_of, "weight"].sum()) if len(calendar) else 0.0
+    elapsed = done_weight / total_weight if total_weight > 0 else 0.0
+
+    by_holder = ledger_by_holder(log, budget_lines, people, elapsed)
+    ledger = ExpenseLedger(
+        log=log.reset_index(drop=True), by_holder=by_holder, by_rep=ledger_by_rep(by_holder, elapsed),
+        by_region=ledger_by_region(by_holder, elapsed),
+        findings=pd.DataFrame(findings, columns=["excel_row", "request_id", "code", "column", "message_zh",
+                                                 "message_en"]),
+        as_of=as_of, working_days=total_weight, working_days_elapsed=done_weight, elapsed=elapsed,
+        other_months=other_months,
+    )
+    return ledger, problems
+
+
+INVALIDATING = {"self-approval", "wrong-level-approver", "wrong-region-approver", "unknown-approver",
+                "decision-not-logged"}
+"""Findings that make an approval not count (the decision was not validly taken)."""
+
+
+def place_requests(log: pd.DataFrame, people: People) -> tuple[pd.DataFrame, list[Problem]]:
+    """Whose budget each request draws on: ``holder_level``, ``region``, ``rep_id`` (errors if unknown)."""
+    out, problems = [], []
+    for row, request in log.iterrows():
+        who = request["requester"]
+        if request["level"] == "rep":
+            rep = people.rep(who)
+            if rep is None:
+                problems.append(problem("expense_requests", int(row), "requester", "unknown-requester",
+                                        f"业务员申请的申请人“{who}”不在“业务员”表中",
+                                        f"the requester '{who}' of a rep request is not on the Reps sheet"))
+                out.append(("rep", None, None))
+                continue
+            out.append(("rep", people.rep_region[rep], rep))
+        else:
+            region = people.region_of_requester(who)
+            if region is None:
+                problems.append(problem("expense_requests", int(row), "requester", "unknown-requester",
+                                        f"区域申请的申请人“{who}”既不是区域，也不是某一区域的经理（业务员表的主管列）",
+                                        f"the requester '{who}' of a region request is neither a region nor the "
+                                        "manager of one region (the Reps sheet's manager column)"))
+                out.append(("region", None, None))
+                continue
+            out.append(("region", region, None))
+    frame = pd.DataFrame(out, columns=["holder_level", "region", "rep_id"], index=log.index, dtype="object")
+    return frame, problems
+
+
+def approved_amount(request) -> float:
+    """What the sheet says was approved: the approved amount, or the request's amount when left blank."""
+    if request["status"] != "approved":
+        return 0.0
+    value = request["approved_amount"]
+    return float(value) if pd.notna(value) else float(request["amount"])
+
+
+def decision_findings(request, people: People) -> list[tuple[str, str, str, str]]:
+    """What is wrong with how the request was decided: ``(code, column, zh, en)`` each."""
+    status, approver = request["status"], request["approver"]
+    found = []
+    if status == "pending":
+        return found
+    if not isinstance(approver, str) or not approver.strip() or pd.isna(request["decision_date"]):
+        missing = "approver" if not isinstance(approver, str) or not approver.strip() else "decision_date"
+        if status == "rejected":
+            found.append(("decision-not-logged", missing, "驳回未记录批复人和批复日期",
+                          "the rejection does not say who decided it and when"))
+        else:
+            found.append(("decision-not-logged", missing, "批准未记录批复人和批复日期，不予认可",
+                          "the approval does not say who approved it and when; it is not counted"))
+            return found
+    if status == "rejected":
+        if pd.notna(request["approved_amount"]) and request["approved_amount"] > 0:
+            found.append(("rejected-with-amount", "approved_amount", "已驳回却填了批复金额，按0计",
+                          "rejected but an approved amount is filled in; counted as 0"))
+        return found
+    if request["decision_date"] < request["date"]:
+        found.append(("decided-before-request", "decision_date", "批复日期早于申请日期",
+                      "the decision date is before the request date"))
+    if pd.notna(request["approved_amount"]) and request["approved_amount"] > request["amount"] + EPSILON:
+        found.append(("approved-above-request", "approved_amount",
+                      f"批复金额 {money(float(request['approved_amount']))} 高于申请金额 {money(float(request['amount']))}",
+                      f"approved {money(float(request['approved_amount']))}, more than the "
+                      f"{money(float(request['amount']))} requested"))
+    is_hq, regions, rep = people.roles(approver)
+    if request["holder_level"] == "rep":
+        own = {folded(request["rep_id"]), folded(people.rep_name.get(request["rep_id"], request["rep_id"])),
+               folded(request["requester"])}
+        if folded(approver) in own:
+            found.append(("self-approval", "approver", f"申请人“{request['requester']}”批准了自己的申请",
+                          f"the requester '{request['requester']}' approved their own request"))
+        elif request["region"] in regions:
+            pass
+        elif regions:
+            found.append(("wrong-region-approver", "approver",
+                          f"批复人“{approver}”不是{request['region']}区域的经理，业务员申请应由本区域批复",
+                          f"the approver '{approver}' does not manage the region {request['region']}; a rep's "
+                          "request is approved by the rep's own region"))
+        elif is_hq:
+            found.append(("wrong-level-approver", "approver",
+                          f"业务员申请应由区域批复，不应由总部（{approver}）直接批复",
+                          f"a rep's request is approved at region level, not by HQ ('{approver}')"))
+        elif rep is not None:
+            found.append(("wrong-level-approver", "approver", f"批复人“{approver}”是业务员，无权批复",
+                          f"the approver '{approver}' is a rep and cannot approve"))
+        else:
+            found.append(unknown_approver(approver))
+    else:
+        if request["region"] in regions or folded(approver) == folded(request["requester"]):
+            found.append(("self-approval", "approver",
+                          f"{request['region']}区域的申请由本区域（{approver}）自己批准",
+                          f"the region {request['region']}'s request was approved by the region itself ('{approver}')"))
+        elif is_hq:
+            pass
+        elif regions or rep is not None:
+            found.append(("wrong-level-approver", "approver",
+                          f"区域申请应由总部批复，批复人“{approver}”不是总部审批人",
+                          f"a region's request is approved at HQ; the approver '{approver}' is not an HQ approver"))
+        else:
+            found.append(unknown_approver(approver))
+    return found
+
+
+def unknown_approver(approver) -> tuple[str, str, str, str]:
+    return ("unknown-approver", "approver",
+            f"不认识批复人“{approver}”：应为区域经理（业务员表的主管列）或总部审批人（设置表）",
+            f"the approver '{approver}' is unknown: a region manager (the Reps sheet's manager column) or an HQ "
+            "approver (Settings) approves")
+
+
+def holder_text(request) -> str:
+    return f"业务员{request['rep_id']}" if request["holder_level"] == "rep" else f"{request['region']}区域"
+
+
+def holder_text_en(request) -> str:
+    return f"rep {request['rep_id']}" if request["holder_level"] == "rep" else f"region {request['region']}"
+
+
+def default_as_of(log: pd.DataFrame, month: pd.Period) -> pd.Timestamp:
+    """The log's own date: its latest request or decision date within the month (the month's first day if none)."""
+    dates = pd.concat([log["date"], log["decision_date"]]).dropna()
+    dates = dates[dates.dt.to_period("M") == month]
+    return dates.max().normalize() if len(dates) else month.start_time.normalize()
+
+
+def ledger_by_holder(log: pd.DataFrame, budget_lines: pd.DataFrame, people: People, elapsed: float) -> pd.DataFrame:
+    keys = ["level", "region", "rep_id", "category"]
+    budget = budget_lines[keys + ["budget"]].copy()
+    budget["rep_id"] = [text(r) for r in budget["rep_id"]]
+    requests = log.assign(level=log["holder_level"], rep_id=[text(r) for r in log["rep_id"]],
+                          approved=log["counted"], verified=log["verified_amount"].fillna(0.0))
+    sums = requests.groupby(keys, sort=False)[["amount", "approved", "refused", "verified", "unapproved"]].sum()
+    sums = sums.rename(columns={"amount": "requested"}).reset_index()
+    out = budget.merge(sums, on=keys, how="outer", sort=False)
+    for column in ["budget", "requested", "approved", "refused", "verified", "unapproved"]:
+        out[column] = out[column].fillna(0.0).astype("float64")
+    out["remaining"] = out["budget"] - out["approved"]
+    out["name"] = [people.rep_name.get(r) if r else None for r in out["rep_id"]]
+    out["rep_id"] = out["rep_id"].replace("", None)
+    # Region first, then its own lines, then its reps; categories in the budget's (the policy's) order.
+    order = {c: i for i, c in enumerate(dict.fromkeys(list(budget_lines["category"]) + list(log["category"])))}
+    out["_level"] = out["level"].map({"region": 0, "rep": 1})
+    out["_category"] = out["category"].map(order)
+    out = out.sort_values(["region", "_level", "rep_id", "_category"], na_position="first", kind="stable")
+    out = out.drop(columns=["_level", "_category"]).reset_index(drop=True)
+    return with_pace(out[["level", "region", "rep_id", "name", "category"] + MEASURES], elapsed)
+
+
+def ledger_by_rep(by_holder: pd.DataFrame, elapsed: float) -> pd.DataFrame:
+    reps = by_holder[by_holder["level"] == "rep"]
+    out = reps.groupby(["region", "rep_id"], sort=False, dropna=False).agg(
+        name=("name", "first"), **{m: (m, "sum") for m in MEASURES}).reset_index()
+    return with_pace(out, elapsed)
+
+
+def ledger_by_region(by_holder: pd.DataFrame, elapsed: float) -> pd.DataFrame:
+    out = by_holder.groupby("region", sort=False)[MEASURES].sum().reset_index()
+    return with_pace(out, elapsed)
+
+
+def with_pace(frame: pd.DataFrame, elapsed: float) -> pd.DataFrame:
+    frame = frame.copy()
+    frame["burn"] = (frame["verified"] / frame["budget"].where(frame["budget"] > 0)).astype("float64")
+    frame["elapsed"] = elapsed
+    frame["pace"] = frame["burn"] - elapsed
+    return frame
