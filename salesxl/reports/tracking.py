@@ -11,7 +11,7 @@ import pandas as pd
 
 from ..core.calendar import WEEKDAYS_ZH
 from ..core.tracking import MonthProgress
-from ..workbook.backend import OutChart, OutColumn, OutTable, SheetOutput
+from ..workbook.backend import Link, OutChart, OutColumn, OutTable, SheetOutput
 from ..workbook.sheets import PROGRESS, ROLES
 
 ROLE_LABEL = {c.key: c.label for c in ROLES}
@@ -141,6 +141,6 @@ def burnup_frame(burnup: pd.DataFrame) -> pd.DataFrame:
 
 
 def flag_frame(flags: pd.DataFrame, log_sheet: str) -> pd.DataFrame:
-    """Flags with their source: the Daily Log row a missed visit was planned on."""
-    source = [f"{log_sheet} 第{int(r)}行 row {int(r)}" if pd.notna(r) else "" for r in flags["row"]]
+    """Flags with their source: a link to the Daily Log row a missed visit was planned on."""
+    source = [Link(f"{log_sheet}!A{int(r)}", log_sheet, f"A{int(r)}") if pd.notna(r) else "" for r in flags["row"]]
     return flags.assign(source=source)

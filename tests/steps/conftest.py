@@ -1,65 +1,28 @@
 """Issued targets for end-to-end tests of the steps after the breakdown.
 
-A stand-in for the breakdown's output: simple, exact splits of each rep's target written as the issued sheets
-(``ISSUED_SHEETS``) with the file backend, so tracking can be tested on the small demo workbook on its own.
+The small demo is released once (target, then breakdown) and its issued sheets read back; they are then
+written into a copy of the small demo without its History rows, which tracking never reads, so every
+tracking test opens a small file.
 """
 
 from __future__ import annotations
 
 import shutil
 
-import numpy as np
 import pandas as pd
 import pytest
 
-from salesxl.core.allocation import allocate
-from salesxl.core.calendar import month_calendar, split_by_workdays
+from salesxl.problems import has_errors, render
+from salesxl.steps.breakdown import breakdown
+from salesxl.steps.target import target
 from salesxl.workbook.backend import OutColumn, OutTable, SheetOutput
 from salesxl.workbook.filebook import FileWorkbook
+from salesxl.workbook.reader import read_inputs
 from salesxl.workbook.schema import OutputSheetName
 from salesxl.workbook.sheets import ISSUED_SHEETS
 from salesxl.workbook.template import save_new_workbook
 
 KINDS = {"decimal": "amount", "date": "date", "month": "month", "bool": "bool"}
-
-
-def issued_frames(settings, tables) -> dict[str, pd.DataFrame]:
-    """Each active rep's target is last year's same month × 1.1 (50,000 for a rep without one), split exactly."""
-    month = settings["plan_month"]
-    reps = tables["reps"][tables["reps"].active].reset_index(drop=True)
-    history = tables["history"]
-    last_year = history[history.date.dt.to_period("M") == month - 12].groupby("rep_id").amount.sum()
-    target = (reps.rep_id.map(last_year).fillna(50_000 / 1.1) * 1.1).round(-2)
-    rep_targets = pd.DataFrame({"month": month, "rep_id": reps.rep_id, "name": reps.name, "region": reps.region,
-                                "target": target, "base": target, "challenge": (target * 1.1).round(),
-                                "sprint": (target * 1.2).round()})
-    products = tables["products"][tables["products"].active].reset_index(drop=True)
-    mix = dict(zip(tables["role_mix"].role, tables["role_mix"].share))
-    weights = products.role.map(mix) / products.groupby("role").sku.transform("count")
-    rep_skus = pd.concat([pd.DataFrame({"rep_id": r.rep_id, "sku": products.sku, "role": products.role,
-                                        "sku_target": allocate(r.target, weights.to_numpy())})
-                          for r in rep_targets.itertuples()], ignore_index=True)
-    outlets = tables["outlets"][tables["outlets"].rep_id.isin(set(reps.rep_id))].reset_index(drop=True)
-    outlet_target = np.zeros(len(outlets))
-    for r in rep_targets.itertuples():
-        mine = np.flatnonzero(outlets.rep_id == r.rep_id)
-        if len(mine):
-            outlet_target[mine] = allocate(r.target, [1.0] * len(mine))
-    outlet_targets = pd.DataFrame({"outlet_id": outlets.outlet_id, "rep_id": outlets.rep_id, "region": outlets.region,
-                                   "core": outlets.core, "outlet_target": outlet_target})
-    core = outlet_targets[outlet_targets.core]
-    core_skus = pd.concat([pd.DataFrame({"outlet_id": o.outlet_id, "sku": products.sku,
-                                         "outlet_sku_target": allocate(o.outlet_target, weights.to_numpy())})
-                           for o in core.itertuples()], ignore_index=True)
-    calendar, _ = month_calendar(month, settings.get("country", "CN"), tables.get("calendar"))
-    daily = []
-    for r in rep_targets.itertuples():
-        days = split_by_workdays(r.target, calendar)
-        days = days[days.weight > 0]
-        daily.append(pd.DataFrame({"date": days.date, "rep_id": r.rep_id, "daily_target": days.target,
-                                   "target_to_date": days.cumulative}))
-    return {"rep_targets": rep_targets, "rep_sku_targets": rep_skus, "outlet_targets": outlet_targets,
-            "core_outlet_sku_targets": core_skus, "daily_targets": pd.concat(daily, ignore_index=True)}
 
 
 def issued_outputs(frames: dict[str, pd.DataFrame]) -> list[SheetOutput]:
@@ -74,8 +37,16 @@ def issued_outputs(frames: dict[str, pd.DataFrame]) -> list[SheetOutput]:
 
 
 @pytest.fixture(scope="session")
-def small_issued(small_demo):
-    return issued_frames(*small_demo)
+def small_issued(tmp_path_factory, small_demo_file) -> dict[str, pd.DataFrame]:
+    """The small demo's targets as the breakdown releases them (target, then breakdown), read back."""
+    path = tmp_path_factory.mktemp("released") / "released.xlsx"
+    shutil.copy(small_demo_file, path)
+    for step in (target, breakdown):
+        result = step(FileWorkbook(path))
+        assert result.ok, [render(p) for p in result.problems]
+    issued, problems = read_inputs(FileWorkbook(path), schemas=ISSUED_SHEETS)
+    assert not has_errors(problems), [render(p) for p in problems]
+    return issued.tables
 
 
 @pytest.fixture(scope="session")
