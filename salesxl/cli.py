@@ -7,7 +7,9 @@ prints the result. Exit codes:
 * 1 — the workbook has errors; they are listed with sheet, row and column, and
   the file was not changed;
 * 2 — the command line itself was wrong (unknown option, missing argument);
-* 3 — salesxl failed unexpectedly; rerun with ``--debug`` to see the traceback.
+* 3 — salesxl failed unexpectedly; rerun with ``--debug`` to see the traceback;
+* 4 — the command needs Excel (``addin build``/``install``, ``configure`` on a
+  machine without it); the message says what it would have done.
 """
 
 from __future__ import annotations
@@ -20,16 +22,19 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from . import steps
+from . import addin, steps
 from .demo import DEMO_SEED, demo_workbook_data
 from .problems import SEVERITY_LABEL, ProblemsFound
+from .steps.about import about
+from .steps.target import parse_month
+from .steps.target import target as target_step
 from .steps.breakdown import breakdown as breakdown_step
 from .workbook.filebook import FileWorkbook
 from .workbook.template import SHIPPED_DEMO, save_new_workbook
 
 app = typer.Typer(
     help="salesxl — monthly sales targets in your own workbook 月度销售目标.\n\n"
-         "Steps: check 检查 · breakdown 正式下达 · (more steps arrive as they are built).",
+         "Steps: check 检查 · target 月度目标 · breakdown 正式下达 · (more steps arrive as they are built).",
     no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
 )
 console = Console(stderr=True)
@@ -123,6 +128,27 @@ DEMO_STEPS: list = []
 """Steps ``salesxl demo`` runs after writing the demo workbook, in the planner's order."""
 
 
+def plan_month_option(value: Optional[str]):
+    """``--month 2026-12`` as a month; a month that cannot be read is a command-line error (exit 2)."""
+    if value is None:
+        return None
+    month = parse_month(value)
+    if month is None:
+        raise typer.BadParameter(f"'{value}': 请写成 2026-12 / write the month as YYYY-MM, e.g. 2026-12")
+    return month
+
+
+@app.command()
+def target(workbook: Path = typer.Argument(..., help="The workbook to plan in."),
+           month: Optional[str] = typer.Option(None, "--month", callback=plan_month_option, metavar="YYYY-MM",
+                                               help="Plan this month instead of the Settings sheet's plan month.")):
+    """月度目标 Month target: the month's draft target from four factors, and its structure by role, SKU and region."""
+    report(run(lambda progress: target_step(FileWorkbook(workbook), progress, month=month)))
+
+
+DEMO_STEPS.append(target_step)
+
+
 @app.command()
 def check(workbook: Path = typer.Argument(..., help="The workbook to check.")):
     """检查 Check inputs: list every problem with sheet, row and column."""
@@ -138,6 +164,59 @@ def breakdown(workbook: Path = typer.Argument(..., help="The workbook whose mont
 
 
 DEMO_STEPS.append(breakdown_step)  # step 4, after the target step
+
+
+# The Excel add-in ------------------------------------------------------------------------------------
+
+addin_app = typer.Typer(help="The Excel add-in 加载项: build it, install it into Excel.", no_args_is_help=True)
+app.add_typer(addin_app, name="addin")
+
+
+def needs_excel(action):
+    """Run an add-in action; on a machine without Excel, say what it would do and exit 4."""
+    try:
+        return action()
+    except addin.NeedsExcel as exc:
+        console.print(f"[yellow]需要 Excel Needs Excel.[/yellow] {exc}")
+        raise typer.Exit(4)
+    except Exception as exc:  # Excel refused, a file is locked...: not the planner's data
+        if state["debug"]:
+            raise
+        console.print(f"[red]salesxl failed 失败: {exc!r}[/red]\nRerun with --debug for details.")
+        raise typer.Exit(3)
+
+
+@addin_app.command("build")
+def addin_build(target: Path = typer.Argument(Path(addin.ADDIN_NAME), help="Where to write the add-in."),
+                ribbon_only: bool = typer.Option(False, "--ribbon-only",
+                                                 help="Only put the ribbon in (any system; for inspection).")):
+    """生成加载项 Build salesxl.xlam from xlwings' ribbon add-in and macros/ (VBA step: Windows + Excel)."""
+    path = needs_excel(lambda: addin.build(target, lambda m: console.print(m), ribbon_only=ribbon_only))
+    out.print(f"已生成 built: {path}" + (" (ribbon only 仅功能区)" if ribbon_only else ""))
+
+
+@addin_app.command("install")
+def addin_install(addin_file: Optional[Path] = typer.Argument(
+        None, help="A built salesxl.xlam (macOS: built on Windows); without it, build afresh (Windows).")):
+    """安装加载项 Install the add-in into Excel's XLSTART folder (building it first) and write salesxl.conf."""
+    def action():
+        target = addin.install(addin_file, progress=lambda m: console.print(m))
+        return target, addin.configure()
+    target, conf = needs_excel(action)
+    out.print(f"已安装 installed: {target}\n配置 settings: {conf}\n请重启 Excel. Restart Excel.")
+
+
+@app.command()
+def configure():
+    """配置 Configure: write salesxl.conf so the add-in runs this Python (interpreter or Conda env)."""
+    path = needs_excel(addin.configure)
+    out.print(f"已写入 wrote: {path}")
+
+
+@app.command()
+def info():
+    """帮助 Help: versions, the Python in use and where the add-in's settings live (as the ribbon's Help)."""
+    report(about())
 
 
 if __name__ == "__main__":

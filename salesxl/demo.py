@@ -140,14 +140,21 @@ def make_reps(rng, count: int, plan_month: pd.Period) -> pd.DataFrame:
     # Three reps joined in the last two months; one left last month (kept, inactive, for history).
     for i in (count - 1, count - 2, count - 3):
         frame.loc[i, "hire_date"] = (plan_month - 1 - (i % 2)).to_timestamp() + pd.Timedelta(days=9)
-    frame.loc[departed_rep(region, count), "active"] = False
+    frame.loc[leaving_rep(frame, count - 4), "active"] = False
     frame.loc[count - 3, "manual_share"] = 0.10
     return frame
 
 
-def departed_rep(region: list[str], count: int) -> int:
-    """The rep who left: the latest-hired old hand whose region keeps another rep (every region keeps one)."""
-    return next((i for i in range(count - 4, -1, -1) if region.count(region[i]) > 1), count - 4)
+def leaving_rep(reps: pd.DataFrame, start: int) -> int:
+    """The rep who left: the last one from ``start`` down whose region keeps another rep.
+
+    A region must not lose its only rep, or it would have a budget and a
+    market but nobody to sell (and, in a small demo, no history at all).
+    """
+    for i in range(start, -1, -1):
+        if ((reps.region == reps.region[i]) & (reps.index != i)).any():
+            return i
+    return start
 
 
 def make_outlets(rng, count: int, reps: pd.DataFrame) -> pd.DataFrame:

@@ -331,7 +331,7 @@ def sku_shares_in_role(sales: Sequence[float], manual: Sequence[float | None], r
         if m is not None:
             out.append(m)
         elif s:
-            out.append((left - new_part) * a / selling_total)
+            out.append((left - new_part) * (a / selling_total))
         else:
             out.append(new_part / sum(new))
     return out

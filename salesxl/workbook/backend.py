@@ -40,6 +40,31 @@ class RawSheet:
     date1904: bool = False
 
 
+@dataclass(frozen=True)
+class Link:
+    """A cell value that jumps to a place in the workbook when clicked.
+
+    Both backends write it as the same ``HYPERLINK`` formula, so a link survives
+    copying the sheet and reads the same in Excel and LibreOffice. Plain text that
+    happens to start with ``=`` is still written as text, never as a formula.
+
+    Attributes:
+        text: what the cell shows, e.g. ``业务员 Reps!C7``.
+        sheet: the tab to jump to.
+        cell: the cell on that tab, e.g. ``C7``.
+    """
+
+    text: str
+    sheet: str
+    cell: str = "A1"
+
+    @property
+    def formula(self) -> str:
+        target = "#'" + self.sheet.replace("'", "''") + "'!" + self.cell
+        # A string inside a formula is at most 255 characters; quotes are doubled.
+        return '=HYPERLINK("{}","{}")'.format(target.replace('"', '""'), self.text[:255].replace('"', '""'))
+
+
 Kind = Literal["text", "amount", "decimal", "integer", "percent", "date", "month", "bool"]
 
 

@@ -19,7 +19,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .backend import OutTable, SheetOutput
+from .backend import Link, OutTable, SheetOutput
 
 NUMBER_FORMATS = {
     "amount": "#,##0.00",
@@ -35,6 +35,7 @@ HEADING_FONT = Font(bold=True, size=11)
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
 NOTE_FONT = Font(italic=True, color="7F6000")
+LINK_FONT = Font(underline="single", color="0563C1")
 TOTAL_FONT = Font(bold=True)
 TABLE_STYLE = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
 TOTAL_LABEL = "合计 Total"
@@ -60,8 +61,14 @@ def excel_value(value: Any) -> Any:
 
 
 def put(ws: Worksheet, row: int, column: int, value: Any):
-    """Write one value; text that looks like a formula stays text (no formula injection)."""
+    """Write one value; text that looks like a formula stays text (no formula injection).
+
+    Only a :class:`~salesxl.workbook.backend.Link` becomes a formula (``HYPERLINK``).
+    """
     cell = ws.cell(row=row, column=column)
+    if isinstance(value, Link):
+        cell.value, cell.font = value.formula, LINK_FONT
+        return cell
     value = excel_value(value)
     cell.value = value
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):

@@ -1,0 +1,11 @@
+Attribute VB_Name = "SalesxlRibbon"
+Option Explicit
+
+' The salesxl ribbon: ONE callback for every button.
+' The button's id (customUI.xml) is looked up in salesxl.ribbon.BUTTONS, an explicit
+' dict in Python, so adding a button changes customUI.xml and Python, never this module.
+' RunPython is xlwings' (module xlwings, PROJECT_NAME "salesxl": settings in salesxl.conf).
+
+Sub OnAction(control As IRibbonControl)
+    RunPython "import salesxl.ribbon; salesxl.ribbon.dispatch('" & control.Id & "')"
+End Sub

@@ -1,0 +1,130 @@
+"""The ribbon: each salesxl button runs, on the workbook open in Excel, the step the CLI runs.
+
+Every button of ``macros/customUI.xml`` calls the one VBA callback
+``SalesxlRibbon.OnAction``, which runs ``salesxl.ribbon.dispatch(<button id>)``
+through xlwings' ``RunPython``. :data:`BUTTONS` maps each id to its step with an
+explicit dict — never ``getattr`` on what Excel sends — so adding a step is one
+``<button>`` in customUI.xml and one entry here. Tests check that the XML, the
+VBA and this dict agree, and that each step has its twin command in the CLI.
+
+A press reads the calling workbook through the live backend, runs the step with
+its progress in Excel's status bar, then shows the outcome where a planner
+looks: the status bar, a message box, and — when there are problems — the
+``问题 Problems`` sheet, each problem a link to its cell.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import xlwings as xw
+
+from . import steps
+from .problems import ProblemsFound, render
+from .reports.problems import problems_sheet
+from .steps import StepResult
+from .steps.about import about
+from .steps.target import target
+from .workbook.livebook import LiveWorkbook
+from .workbook.sheets import PROBLEMS
+
+MESSAGE_LIMIT = 900
+"""Excel's message box shows about 1,024 characters; the rest is on the Problems sheet."""
+
+
+@dataclass(frozen=True)
+class Button:
+    """One ribbon button.
+
+    Attributes:
+        label: as on the ribbon, ``检查 Check``.
+        step: the step function, ``step(book, progress) -> StepResult``.
+        cli: the ``salesxl`` command that runs the same step on a file.
+        reads_inputs: the step checks the input sheets, so its outcome refreshes the Problems sheet.
+    """
+
+    label: str
+    step: Callable[..., StepResult]
+    cli: str
+    reads_inputs: bool = True
+
+
+BUTTONS: dict[str, Button] = {
+    "check": Button("检查 Check", steps.check, cli="check"),
+    "target": Button("月度目标 Target", target, cli="target"),
+    "help": Button("帮助 Help", about, cli="info", reads_inputs=False),
+}
+"""Ribbon button id (customUI.xml) -> what it runs, in the planner's order."""
+
+
+def dispatch(control_id: str) -> None:
+    """Called by the VBA callback with the id of the pressed button."""
+    book = xw.Book.caller()
+    button = BUTTONS.get(control_id)
+    if button is None:
+        book.app.alert(f"未知按钮“{control_id}”：请更新 salesxl 加载项。\n"
+                       f"Unknown button '{control_id}': the add-in and salesxl are out of step; "
+                       "update both (see README, 'Upgrading').", title="salesxl", mode="critical")
+        return
+    press(book, button)
+
+
+def press(book, button: Button) -> StepResult:
+    """Run ``button``'s step on ``book`` (an xlwings Book) and show the outcome."""
+    app = book.app
+    live = LiveWorkbook(book)
+
+    def progress(message: str) -> None:
+        app.status_bar = f"salesxl {button.label}: {message}"
+
+    try:
+        result = button.step(live, progress)
+    except ProblemsFound as found:
+        result = StepResult(found.problems)
+    except Exception:
+        app.status_bar = False  # give the status bar back; xlwings shows the traceback
+        raise
+    show(book, live, button, result)
+    return result
+
+
+def show(book, live: LiveWorkbook, button: Button, result: StepResult) -> None:
+    """Status bar, message box, and the Problems sheet when the step looked at the inputs."""
+    app = book.app
+    names = live.sheet_names()
+    if button.reads_inputs and (result.problems or PROBLEMS.name in names):
+        live.write_sheets([problems_sheet(result.problems, names, button.label)])
+    if not result.ok:
+        book.sheets[PROBLEMS.name].activate()
+    app.status_bar = f"salesxl {button.label}: {headline(result)}"
+    app.alert(message(result), title=f"salesxl · {button.label}", mode="info" if result.ok else "critical")
+
+
+def headline(result: StepResult) -> str:
+    counts = {s: sum(p.severity == s for p in result.problems) for s in ("error", "warning", "notice")}
+    if not result.ok:
+        return f"{counts['error']} 个错误，工作簿未修改 errors; the workbook was not changed"
+    extra = f" · {counts['warning']} 个警告 warnings · {counts['notice']} 条提示 notices" if result.problems else ""
+    return "完成 Done" + extra
+
+
+def message(result: StepResult) -> str:
+    """The message box text: the outcome, then the problems (errors first) as far as they fit."""
+    lines = [headline(result)]
+    if result.summary:
+        lines.append(result.summary)
+    lines += [f"已写入 wrote: {name}" for name in result.written]
+    ordered = sorted(result.problems, key=lambda p: ("error", "warning", "notice").index(p.severity))
+    shown = 0
+    for p in ordered:
+        line = render(p)
+        if sum(len(x) + 1 for x in lines) + len(line) > MESSAGE_LIMIT:
+            break
+        lines.append(line)
+        shown += 1
+    if shown < len(ordered):
+        lines.append(f"… 另有 {len(ordered) - shown} 条 {len(ordered) - shown} more")
+    if ordered:
+        lines.append(f"全部问题见“{PROBLEMS.name}”表 All problems are on the sheet '{PROBLEMS.name}'.")
+    return "\n".join(lines)

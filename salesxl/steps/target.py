@@ -1,0 +1,70 @@
+"""月度目标 Month target (steps 1–2): the month's draft target and its structure.
+
+Reads the Settings, Budget, Factors, History, Products, RoleMix and Regions
+sheets, computes the four-factor target and splits it by role, SKU and region
+(:func:`salesxl.core.plan.draft_plan`), then writes ``月度目标 Month Target``,
+``任务结构 Target Structure`` and one more row on ``版本 Versions`` — all in
+one save, and only when the input has no errors.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+
+import pandas as pd
+
+from ..core.plan import PLAN_SHEETS, draft_plan
+from ..core.versions import input_fingerprint
+from ..reports.target import month_target_sheet, structure_sheet
+from ..reports.versions import versions_with_run
+from ..workbook.backend import WorkbookBackend
+from ..workbook.reader import Inputs
+from . import Progress, StepResult, quiet, run_step
+
+STEP_NAME = "target 月度目标"
+
+
+def parse_month(text: str) -> pd.Period | None:
+    """``2026-12``, ``2026/12``, ``202612`` or ``2026年12月`` -> a month; anything else -> None."""
+    s = unicodedata.normalize("NFKC", str(text)).strip()
+    m = re.fullmatch(r"(\d{4})\s*(?:[-/.年]\s*(\d{1,2})\s*月?|(\d{2}))", s)
+    if not m or not 1 <= int(m.group(2) or m.group(3)) <= 12:
+        return None
+    return pd.Period(year=int(m.group(1)), month=int(m.group(2) or m.group(3)), freq="M")
+
+
+def target(book: WorkbookBackend, progress: Progress = quiet, month: pd.Period | str | None = None,
+           now: dt.datetime | None = None) -> StepResult:
+    """月度目标 Month target: compute the draft target and its structure, write both sheets.
+
+    ``month`` overrides the Settings sheet's plan month.
+    """
+    def plan(inputs: Inputs):
+        settings = dict(inputs.settings)
+        if month is not None:
+            settings["plan_month"] = month if isinstance(month, pd.Period) else parse_month(month)
+        tables = {key: inputs.tables[key] for key in PLAN_SHEETS if key != "settings"}
+        month_target, structure, problems = draft_plan(tables, settings)
+        if any(p.severity == "error" for p in problems):
+            return [], problems, ""
+        parameters = {
+            "method": settings.get("history_method"),
+            "weights": [month_target.weights[k] for k in ("budget", "history", "industry", "benchmark")],
+            "year_weights": [settings.get(f"year_weight_{i}") for i in (1, 2, 3)],
+            "alpha": settings.get("region_history_weight"),
+            "region_split": structure.region_basis,
+            "reserve": settings.get("new_product_reserve"),
+            "unit": settings.get("rounding_unit"),
+        }
+        versions = versions_with_run(book, STEP_NAME, month_target.month, parameters,
+                                     input_fingerprint(tables, settings), month_target.total, now)
+        outputs = [month_target_sheet(month_target, settings), structure_sheet(month_target, structure, settings),
+                   versions]
+        summary = (f"{month_target.month} 月度目标 month target: {month_target.total:,.2f}"
+                   + (f" (较去年同期 vs last year {month_target.growth_vs_last_year:+.1%})"
+                      if month_target.growth_vs_last_year is not None else ""))
+        return outputs, problems, summary
+
+    return run_step(book, PLAN_SHEETS, plan, progress)

@@ -1,0 +1,209 @@
+"""Worksheet functions: exact values as plain Python calls, and a reference that cannot go stale.
+
+On Linux ``xw.func`` is a pass-through decorator, so each UDF is called here with
+the values xlwings would hand over (numbers as floats, a range as a 2-D list,
+dates as ``datetime``).
+"""
+
+from __future__ import annotations
+
+import ast
+import datetime as dt
+import re
+from pathlib import Path
+from typing import Any, get_origin, get_type_hints
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from xlwings.conversion import accessors
+
+from salesxl import udfs
+
+ROOT = Path(__file__).resolve().parents[1]
+UDF_SOURCE = ROOT / "salesxl" / "udfs.py"
+
+
+def is_xw(node: ast.expr, name: str) -> bool:
+    """``@xw.func`` or ``@xw.func(...)`` (likewise ``xw.arg``)."""
+    target = node.func if isinstance(node, ast.Call) else node
+    return isinstance(target, ast.Attribute) and target.attr == name and \
+        isinstance(target.value, ast.Name) and target.value.id == "xw"
+
+
+def declared_udfs() -> dict[str, dict[str, Any]]:
+    """Every ``@xw.func`` in salesxl/udfs.py: name -> its arguments and their ``@xw.arg`` docs."""
+    tree = ast.parse(UDF_SOURCE.read_text(encoding="utf-8"))
+    found = {}
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef) and any(is_xw(d, "func") for d in node.decorator_list):
+            docs = {}
+            for d in node.decorator_list:
+                if is_xw(d, "arg") and isinstance(d, ast.Call):
+                    keywords = {k.arg: k.value for k in d.keywords}
+                    docs[d.args[0].value] = ast.literal_eval(keywords["doc"]) if "doc" in keywords else None
+            found[node.name] = {"args": [a.arg for a in node.args.args], "docs": docs,
+                                "docstring": ast.get_docstring(node)}
+    return found
+
+
+def readme_functions() -> list[str]:
+    """Names in the README's worksheet-function reference table."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = re.search(r"### Worksheet functions.*?\n(.*?)(?:\n#|\Z)", text, re.S)
+    assert section, "README has no '### Worksheet functions' section"
+    return re.findall(r"^\| `(SALESXL_[A-Z_]+)\(", section.group(1), re.M)
+
+
+def test_every_udf_is_prefixed_documented_and_in_the_readme():
+    declared = declared_udfs()
+    assert {"SALESXL_ALLOCATE", "SALESXL_WORKDAYS", "SALESXL_DAILY_SPLIT", "SALESXL_MONTH_TARGET"} <= set(declared)
+    for name, info in declared.items():
+        assert name.startswith("SALESXL_"), name
+        assert info["docstring"], f"{name} has no docstring (Excel shows it in the function wizard)"
+        assert set(info["docs"]) == set(info["args"]), f"{name}: every argument needs @xw.arg(doc=...)"
+        assert all(info["docs"].values()), name
+    assert sorted(readme_functions()) == sorted(declared)
+
+
+def test_the_ast_check_sees_what_python_sees():
+    """The static list is the module's real list of UDFs (no decorator spelled another way)."""
+    assert set(declared_udfs()) == {n for n in dir(udfs) if n.startswith("SALESXL_")}
+
+
+def test_annotations_route_to_an_xlwings_converter():
+    """On Windows xlwings turns each annotation into a converter; an unknown one (a union) would fail there."""
+    for name in declared_udfs():
+        for arg, hint in get_type_hints(getattr(udfs, name)).items():
+            top = get_origin(hint) or hint
+            assert top in accessors, (name, arg, hint)
+
+
+# SALESXL_ALLOCATE ---------------------------------------------------------------------------------
+
+def test_allocate_keeps_the_shape_of_the_weights():
+    # 100 by 1:1:1 is 33.33 each; the one leftover unit goes to the first part.
+    assert udfs.SALESXL_ALLOCATE(100.0, [[1.0], [1.0], [1.0]]) == [[34.0], [33.0], [33.0]]
+    assert udfs.SALESXL_ALLOCATE(100.0, [[1.0, 1.0, 1.0]]) == [[34.0, 33.0, 33.0]]
+    # A 2x2 block is read row by row: 1,2,3,4 of 10 -> 1,2,3,4.
+    assert udfs.SALESXL_ALLOCATE(10.0, [[1.0, 2.0], [3.0, 4.0]]) == [[1.0, 2.0], [3.0, 4.0]]
+
+
+def test_allocate_in_cents_and_from_text():
+    # 309,000 over 16 equal days is 19,312.50 exactly.
+    assert udfs.SALESXL_ALLOCATE(309000.0, [[1.0]] * 16, 0.01) == [[19312.5]] * 16
+    # "30.9万" is 309,000; halves of it are 154,500.
+    assert udfs.SALESXL_ALLOCATE("30.9万", [[1.0, 1.0]]) == [[154500.0, 154500.0]]
+    # A blank weight counts as zero: 10 by 0:1 -> 0, 10.
+    assert udfs.SALESXL_ALLOCATE(10.0, [[None], [1.0]]) == [[0.0], [10.0]]
+
+
+@pytest.mark.parametrize("args, says", [
+    ((100.0, [[0.0, 0.0]]), "all weights are zero"),
+    ((100.0, [["a"]]), "the weight 'a' is not a number"),
+    ((-5.0, [[1.0]]), "below the minimum 0"),
+    ((None, [[1.0]]), "the total is missing"),
+    ((100.0, [[1.0]], 0.0), "below the minimum"),
+])
+def test_allocate_says_what_is_wrong(args, says):
+    result = udfs.SALESXL_ALLOCATE(*args)
+    assert isinstance(result, str) and result.startswith("#salesxl! ") and says in result
+
+
+@settings(max_examples=60, deadline=None)
+@given(total=st.integers(0, 10**7), weights=st.lists(st.integers(0, 1000), min_size=1, max_size=12))
+def test_allocate_sums_exactly_in_cents(total, weights):
+    cents = total / 100
+    result = udfs.SALESXL_ALLOCATE(cents, [[float(w)] for w in weights], 0.01)
+    if sum(weights) == 0 and total > 0:
+        assert isinstance(result, str)
+        return
+    parts = [row[0] for row in result]
+    assert round(sum(parts) * 100) == total and min(parts) >= 0
+
+
+# SALESXL_WORKDAYS and SALESXL_DAILY_SPLIT ------------------------------------------------------------
+
+@pytest.mark.parametrize("month", [dt.datetime(2026, 2, 10), "2026-02", "2026年2月", 202602.0])
+def test_february_2026_in_china_has_16_working_days(month):
+    # 20 weekdays - 6 Spring Festival weekdays (16-20, 23 Feb) + make-up Saturdays 14 and 28 Feb = 16.
+    assert udfs.SALESXL_WORKDAYS(month) == 16
+    assert udfs.SALESXL_WORKDAYS(month, "cn") == 16
+
+
+def test_make_up_saturdays_are_working_days():
+    days = [d.date() for d, on in udfs.SALESXL_DAILY_SPLIT(16.0, "2026-02")]
+    assert dt.date(2026, 2, 14) in days and dt.date(2026, 2, 28) in days
+    assert dt.date(2026, 2, 17) not in days and dt.date(2026, 2, 7) not in days
+
+
+def test_another_country_has_its_own_calendar():
+    # US February 2026: 20 weekdays less Washington's Birthday (Mon 16 Feb) = 19.
+    assert udfs.SALESXL_WORKDAYS("2026-02", "US") == 19
+
+
+def test_daily_split_of_february_2026():
+    rows = udfs.SALESXL_DAILY_SPLIT(309000.0, "2026-02", "CN", 0.01)
+    assert len(rows) == 16
+    assert all(amount == 19312.5 for _, amount in rows)
+    assert rows[0][0] == dt.datetime(2026, 2, 2) and rows[10][0] == dt.datetime(2026, 2, 14)
+    assert rows[11][0] == dt.datetime(2026, 2, 24) and rows[-1][0] == dt.datetime(2026, 2, 28)
+
+
+def test_daily_split_in_whole_yuan_adds_up():
+    # 19,312.5 a day: the eight half-yuan remainders go to the first eight days.
+    amounts = [a for _, a in udfs.SALESXL_DAILY_SPLIT(309000.0, "2026-02")]
+    assert amounts == [19313.0] * 8 + [19312.0] * 8 and sum(amounts) == 309000
+
+
+@pytest.mark.parametrize("call, says", [
+    (lambda: udfs.SALESXL_WORKDAYS("foo"), "'foo' is not a month"),
+    (lambda: udfs.SALESXL_WORKDAYS("2026-02", "XX"), "unknown calendar country 'XX'"),
+    (lambda: udfs.SALESXL_DAILY_SPLIT(1000.0, "2026-02", "XX"), "unknown calendar country 'XX'"),
+    (lambda: udfs.SALESXL_DAILY_SPLIT(1000.0, None), "the month is missing"),
+    (lambda: udfs.SALESXL_DAILY_SPLIT("lots", "2026-02"), "is not a number"),
+])
+def test_calendar_functions_say_what_is_wrong(call, says):
+    result = call()
+    assert isinstance(result, str) and result.startswith("#salesxl! ") and says in result
+
+
+# SALESXL_MONTH_TARGET ------------------------------------------------------------------------------
+
+HISTORY = [280000.0, 250000.0, 200000.0]
+WEIGHTS = [0.4, 0.3, 0.2, 0.1]
+
+
+def test_month_target_by_trend():
+    """Budget 300,000; same month 280,000 / 250,000 / 200,000; industry 10 %, benchmark 15 %; weights 40/30/20/10.
+
+    YoY growth 280/250 - 1 = 12 % (weight 0.5) and 250/200 - 1 = 25 % (weight 0.3), renormalised to
+    0.625/0.375: 7.5 % + 9.375 % = 16.875 %. H = 280,000 x 1.16875 = 327,250; I = 308,000; C = 322,000.
+    0.4 x 300,000 + 0.3 x 327,250 + 0.2 x 308,000 + 0.1 x 322,000 = 120,000 + 98,175 + 61,600 + 32,200.
+    """
+    assert udfs.SALESXL_MONTH_TARGET(300000.0, HISTORY, 0.10, 0.15, WEIGHTS) == 311975.0
+
+
+def test_month_target_by_weighted_average():
+    # H = 0.5 x 280,000 + 0.3 x 250,000 + 0.2 x 200,000 = 255,000; 120,000 + 76,500 + 61,600 + 32,200.
+    assert udfs.SALESXL_MONTH_TARGET(300000.0, HISTORY, 0.10, 0.15, WEIGHTS, "average") == 290300.0
+    # Equal year weights: H = 243,333.33...; 120,000 + 73,000 + 61,600 + 32,200 = 286,800.
+    assert udfs.SALESXL_MONTH_TARGET(300000.0, HISTORY, 0.10, 0.15, WEIGHTS, "average", [1.0, 1.0, 1.0], 0.01) \
+        == 286800.0
+
+
+def test_month_target_with_one_year_of_history_and_rounding():
+    # No growth can be measured, so H = 280,000: 120,000 + 84,000 + 61,600 + 32,200 = 297,800.
+    assert udfs.SALESXL_MONTH_TARGET(300000.0, [280000.0, None, None], 0.10, 0.15, WEIGHTS, "trend", None, 1000.0) \
+        == 298000.0
+
+
+@pytest.mark.parametrize("args, says", [
+    ((300000.0, HISTORY, 0.10, 0.15, [0.4, 0.3, 0.2, 0.2]), "the four weights sum to 110.00%, not 100%"),
+    ((300000.0, HISTORY[:2], 0.10, 0.15, WEIGHTS), "'Same-month history' must be 3 cells, not 2"),
+    ((None, HISTORY, 0.10, 0.15, WEIGHTS), "the budget for the plan month is missing"),
+    ((300000.0, HISTORY, None, 0.15, WEIGHTS), "the industry growth rate is blank"),
+])
+def test_month_target_says_what_is_wrong(args, says):
+    result = udfs.SALESXL_MONTH_TARGET(*args)
+    assert isinstance(result, str) and result.startswith("#salesxl! ") and says in result
