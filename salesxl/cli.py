@@ -28,6 +28,7 @@ from .problems import SEVERITY_LABEL, ProblemsFound
 from .steps.about import about
 from .steps.target import parse_month
 from .steps.target import target as target_step
+from .steps import agree as agree_steps
 from .steps.breakdown import breakdown as breakdown_step
 from .workbook.filebook import FileWorkbook
 from .workbook.template import SHIPPED_DEMO, save_new_workbook
@@ -164,6 +165,24 @@ def breakdown(workbook: Path = typer.Argument(..., help="The workbook whose mont
 
 
 DEMO_STEPS.append(breakdown_step)  # step 4, after the target step
+
+
+# Step 3, issue and agree (salesxl/steps/agree.py) ------------------------------------------------------
+
+@app.command("issue-draft")
+def issue_draft(workbook: Path = typer.Argument(..., help="The workbook whose draft rep targets to send down.")):
+    """下发草案 Issue draft: write the Feedback sheet (one row per active rep), keeping what was typed there."""
+    report(run(lambda progress: agree_steps.issue_draft(FileWorkbook(workbook), progress)))
+
+
+@app.command()
+def agree(workbook: Path = typer.Argument(..., help="The workbook whose feedback to apply."),
+          by: Optional[str] = typer.Option(None, "--by", help="Who agrees (default: your login name).")):
+    """确认目标 Agree: apply the manager's decisions, rebalance to the month target, record the round, release again."""
+    report(run(lambda progress: agree_steps.agree(FileWorkbook(workbook), progress, by=by)))
+
+
+DEMO_STEPS.extend([agree_steps.issue_draft, agree_steps.fill_demo_feedback, agree_steps.agree])  # after the draft release
 
 
 # The Excel add-in ------------------------------------------------------------------------------------

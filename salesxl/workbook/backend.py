@@ -92,12 +92,27 @@ class OutColumn:
 
 @dataclass
 class OutTable:
-    """A block of rows written as an Excel Table."""
+    """A block of rows written as an Excel Table.
+
+    ``page_break``: a printed page starts at this table (its heading), as between the
+    reps of a commitment sheet.
+    """
 
     frame: pd.DataFrame
     columns: Sequence[OutColumn]
     heading: str | None = None
     name: str | None = None
+    page_break: bool = False
+
+
+@dataclass(frozen=True)
+class PageSetup:
+    """How a sheet prints: paper, orientation, fitted to the page width, title rows repeated on every page."""
+
+    paper: Literal["A4"] = "A4"
+    orientation: Literal["portrait", "landscape"] = "portrait"
+    fit_width: bool = True
+    title_rows: int = 1
 
 
 @dataclass
@@ -109,12 +124,16 @@ class SheetOutput:
         subtitle: a line under the title (month, source).
         notes: lines a planner should read (e.g. "no history for 2023: weights renormalised").
         tables: the tables, top to bottom.
+        hidden: the sheet is written hidden (an archive the planner rarely needs).
+        page: how it prints, for sheets meant to be printed (None: Excel's defaults).
     """
 
     sheet: OutputSheetName
     subtitle: str = ""
     notes: list[str] = field(default_factory=list)
     tables: list[OutTable] = field(default_factory=list)
+    hidden: bool = False
+    page: PageSetup | None = None
 
 
 class WorkbookBackend(Protocol):
