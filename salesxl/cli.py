@@ -30,6 +30,7 @@ from .steps.target import parse_month
 from .steps.target import target as target_step
 from .steps import agree as agree_steps
 from .steps.breakdown import breakdown as breakdown_step
+from .steps.commitments import commitments as commitments_step
 from .workbook.filebook import FileWorkbook
 from .workbook.template import SHIPPED_DEMO, save_new_workbook
 
@@ -183,6 +184,17 @@ def agree(workbook: Path = typer.Argument(..., help="The workbook whose feedback
 
 
 DEMO_STEPS.extend([agree_steps.issue_draft, agree_steps.fill_demo_feedback, agree_steps.agree])  # after the draft release
+
+
+@app.command("commitments")
+def commitments(workbook: Path = typer.Argument(..., help="The workbook whose agreed targets to print."),
+                pdf: Optional[Path] = typer.Option(None, "--pdf", metavar="DIR",
+                                                   help="Also export one PDF per rep into DIR (LibreOffice).")):
+    """军令状 Commitments: one printable A4 page per rep (page breaks on one sheet); --pdf exports each page."""
+    report(run(lambda progress: commitments_step(FileWorkbook(workbook), progress, pdf_dir=pdf)))
+
+
+DEMO_STEPS.append(commitments_step)
 
 
 # The Excel add-in ------------------------------------------------------------------------------------
