@@ -159,44 +159,6 @@ def check(workbook: Path = typer.Argument(..., help="The workbook to check.")):
     out.print("输入无误 Inputs are fine." if not result.problems else "输入可用 Inputs usable (see notes above).")
 
 
-@app.command()
-def breakdown(workbook: Path = typer.Argument(..., help="The workbook whose month target to release.")):
-    """正式下达 Breakdown: split the month's target to every rep, outlet, product and working day, with tiers."""
-    report(run(lambda progress: breakdown_step(FileWorkbook(workbook), progress)))
-
-
-DEMO_STEPS.append(breakdown_step)  # step 4, after the target step
-
-
-# Step 3, issue and agree (salesxl/steps/agree.py) ------------------------------------------------------
-
-@app.command("issue-draft")
-def issue_draft(workbook: Path = typer.Argument(..., help="The workbook whose draft rep targets to send down.")):
-    """下发草案 Issue draft: write the Feedback sheet (one row per active rep), keeping what was typed there."""
-    report(run(lambda progress: agree_steps.issue_draft(FileWorkbook(workbook), progress)))
-
-
-@app.command()
-def agree(workbook: Path = typer.Argument(..., help="The workbook whose feedback to apply."),
-          by: Optional[str] = typer.Option(None, "--by", help="Who agrees (default: your login name).")):
-    """确认目标 Agree: apply the manager's decisions, rebalance to the month target, record the round, release again."""
-    report(run(lambda progress: agree_steps.agree(FileWorkbook(workbook), progress, by=by)))
-
-
-DEMO_STEPS.extend([agree_steps.issue_draft, agree_steps.fill_demo_feedback, agree_steps.agree])  # after the draft release
-
-
-@app.command("commitments")
-def commitments(workbook: Path = typer.Argument(..., help="The workbook whose agreed targets to print."),
-                pdf: Optional[Path] = typer.Option(None, "--pdf", metavar="DIR",
-                                                   help="Also export one PDF per rep into DIR (LibreOffice).")):
-    """军令状 Commitments: one printable A4 page per rep (page breaks on one sheet); --pdf exports each page."""
-    report(run(lambda progress: commitments_step(FileWorkbook(workbook), progress, pdf_dir=pdf)))
-
-
-DEMO_STEPS.append(commitments_step)
-
-
 # The Excel add-in ------------------------------------------------------------------------------------
 
 addin_app = typer.Typer(help="The Excel add-in 加载项: build it, install it into Excel.", no_args_is_help=True)
@@ -248,6 +210,46 @@ def configure():
 def info():
     """帮助 Help: versions, the Python in use and where the add-in's settings live (as the ribbon's Help)."""
     report(about())
+
+
+@app.command()
+def breakdown(workbook: Path = typer.Argument(..., help="The workbook whose month target to release."),
+              month: Optional[str] = typer.Option(None, "--month", callback=plan_month_option, metavar="YYYY-MM",
+                                                  help="Release this month instead of the Settings sheet's plan month.")):
+    """正式下达 Breakdown: split the month's target to every rep, outlet, product and working day, with tiers."""
+    report(run(lambda progress: breakdown_step(FileWorkbook(workbook), progress, month=month)))
+
+
+DEMO_STEPS.append(breakdown_step)  # step 4, after the target step
+
+
+# Step 3, issue and agree (salesxl/steps/agree.py) ------------------------------------------------------
+
+@app.command("issue-draft")
+def issue_draft(workbook: Path = typer.Argument(..., help="The workbook whose draft rep targets to send down.")):
+    """下发草案 Issue draft: write the Feedback sheet (one row per active rep), keeping what was typed there."""
+    report(run(lambda progress: agree_steps.issue_draft(FileWorkbook(workbook), progress)))
+
+
+@app.command()
+def agree(workbook: Path = typer.Argument(..., help="The workbook whose feedback to apply."),
+          by: Optional[str] = typer.Option(None, "--by", help="Who agrees (default: your login name).")):
+    """确认目标 Agree: apply the manager's decisions, rebalance to the month target, record the round, release again."""
+    report(run(lambda progress: agree_steps.agree(FileWorkbook(workbook), progress, by=by)))
+
+
+DEMO_STEPS.extend([agree_steps.issue_draft, agree_steps.fill_demo_feedback, agree_steps.agree])  # after the draft release
+
+
+@app.command("commitments")
+def commitments(workbook: Path = typer.Argument(..., help="The workbook whose agreed targets to print."),
+                pdf: Optional[Path] = typer.Option(None, "--pdf", metavar="DIR",
+                                                   help="Also export one PDF per rep into DIR (LibreOffice).")):
+    """军令状 Commitments: one printable A4 page per rep (page breaks on one sheet); --pdf exports each page."""
+    report(run(lambda progress: commitments_step(FileWorkbook(workbook), progress, pdf_dir=pdf)))
+
+
+DEMO_STEPS.append(commitments_step)
 
 
 if __name__ == "__main__":

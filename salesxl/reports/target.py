@@ -26,17 +26,19 @@ SUMMARY_COLUMNS = (
 )
 
 FACTOR_COLUMNS = (
+    OutColumn("scope", "范围", "Scope"),
     OutColumn("label", "因素", "Factor"),
-    OutColumn("how", "计算方法", "How it is formed"),
     OutColumn("base", "基数", "Base", "amount"),
-    OutColumn("base_year", "基数年份", "Base year", "integer"),
+    OutColumn("base_year", "基数年份", "Base year"),
     OutColumn("growth_rate", "增长率", "Growth rate", "percent"),
     OutColumn("value", "因素值", "Factor value", "amount"),
     OutColumn("weight_set", "设定权重", "Weight set", "percent", total=True),
     OutColumn("weight", "采用权重", "Weight used", "percent", total=True),
     OutColumn("contribution", "加权贡献", "Weighted contribution", "amount", total=True),
+    OutColumn("how", "计算方法", "How it is formed"),
     OutColumn("source", "数据来源", "Source"),
 )
+"""The same columns for the whole month and, with a regional budget, for each region: they line up."""
 
 YEAR_COLUMNS = (
     OutColumn("scope", "范围", "Scope"),
@@ -59,8 +61,7 @@ REGION_COLUMNS = (
     OutColumn("growth_vs_last_year", "较去年同期增长", "Growth vs last year", "percent"),
     OutColumn("note", "说明", "Note"),
 )
-
-AUDIT_COLUMNS = (OutColumn("scope", "区域", "Region"),) + FACTOR_COLUMNS
+ALL_REGIONS = "全部区域 All regions"
 
 
 def month_target_sheet(target: MonthTarget, settings: dict) -> SheetOutput:
@@ -91,7 +92,8 @@ def month_target_sheet(target: MonthTarget, settings: dict) -> SheetOutput:
     if target.level == "region" and target.regions is not None:
         tables.append(OutTable(target.regions, REGION_COLUMNS, heading="分区域月度目标 Month target by region",
                                name="sx_target_regions"))
-        tables.append(OutTable(target.factors, AUDIT_COLUMNS, heading="分区域四因素明细 The four factors by region",
+        tables.append(OutTable(shown_factors(target.factors), FACTOR_COLUMNS,
+                               heading="分区域四因素明细 The four factors by region",
                                name="sx_target_region_factors"))
     return SheetOutput(MONTH_TARGET, subtitle, notes, tables)
 
@@ -104,21 +106,28 @@ def company_factors(target: MonthTarget) -> pd.DataFrame:
     """
     factors = target.factors
     if target.level == "company":
-        return factors
+        return shown_factors(factors)
     rows = []
     for key, group in factors.groupby("factor", sort=False):
         def same(column):
             values = group[column].dropna().unique()
             return values[0] if len(values) == 1 and group[column].notna().all() else None
         rows.append({
-            "label": FACTOR_LABELS[key], "how": group["how"].iloc[0],
+            "scope": ALL_REGIONS, "label": FACTOR_LABELS[key], "how": group["how"].iloc[0],
             "base": group["base"].sum(min_count=1) if group["base"].notna().all() else None,
             "base_year": same("base_year"), "growth_rate": same("growth_rate") if key != "history" else None,
             "value": group["value"].sum(min_count=1), "weight_set": group["weight_set"].iloc[0],
             "weight": same("weight"), "contribution": group["contribution"].sum(min_count=1),
             "source": group["source"].iloc[0],
         })
-    return pd.DataFrame(rows)
+    return shown_factors(pd.DataFrame(rows))
+
+
+def shown_factors(factors: pd.DataFrame) -> pd.DataFrame:
+    """The factor rows as shown: a year is a label (``2025``), not an amount (``2,025``)."""
+    shown = factors.copy()
+    shown["base_year"] = [None if pd.isna(y) else str(int(y)) for y in shown["base_year"]]
+    return shown
 
 
 ROLE_COLUMNS = (

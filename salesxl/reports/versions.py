@@ -29,7 +29,7 @@ COLUMNS = (
 )
 
 LOG_SCHEMA = SheetSchema(
-    key=VERSIONS.key, zh=VERSIONS.zh, en=VERSIONS.en, required=False,
+    key=VERSIONS.key, zh=VERSIONS.zh, en=VERSIONS.en, required=False, issued=True,
     columns=tuple(Column(c.key, c.zh, c.en, {"month": "month", "amount": "decimal"}.get(c.kind, "text"),
                          required=False, not_blank=False) for c in COLUMNS),
 )

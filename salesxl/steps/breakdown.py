@@ -3,45 +3,83 @@
 Reads the input sheets, takes the month's draft target and its structure from
 :func:`salesxl.core.plan.draft_plan` (steps 1–2), splits them down with
 :func:`salesxl.core.breakdown.break_down`, and writes ``业务员目标 Rep Targets``,
-``网点目标 Outlet Targets`` and ``日目标 Daily Targets``. Nothing is written when
-any input or split has an error. Once the agreement step has written
-``目标确认 Agreed Targets`` for the plan month, the agreed rep targets replace the
-draft (the agreement step itself passes them as ``agreed``).
+``网点目标 Outlet Targets`` and ``日目标 Daily Targets``, and logs the release on
+``版本 Versions``. Nothing is written when any input or split has an error.
+Once the agreement step has written ``目标确认 Agreed Targets`` for the plan
+month, the agreed rep targets replace the draft (the agreement step itself
+passes them as ``agreed``).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Iterable
 
 import pandas as pd
 
-from ..core.breakdown import break_down
+from ..core.breakdown import break_down, option
 from ..core.plan import PLAN_SHEETS, draft_plan
+from ..core.versions import input_fingerprint
 from ..problems import Problem, has_errors
 from ..reports.breakdown import breakdown_sheets
+from ..reports.versions import versions_with_run
 from ..workbook.backend import WorkbookBackend
 from ..workbook.reader import Inputs, read_inputs
 from ..workbook.schema import normalise_label
 from ..workbook.sheets import ISSUED_AGREED_TARGETS, SETTINGS
 from . import Progress, StepResult, quiet, run_step
+from .target import parse_month
+
+STEP_NAME = "breakdown 正式下达"
+RELEASE_PARAMETERS = ("rep_method", "sku_method", "outlet_method", "outlet_history_weight", "history_window_months",
+                      "new_rep_share", "new_rep_months", "fit_prior", "weekday_pattern", "reference_offset",
+                      "tier_base", "tier_challenge", "tier_sprint", "rounding_unit")
+"""The settings a release depends on, written to its Versions row."""
 
 BREAKDOWN_SHEETS = tuple(dict.fromkeys(PLAN_SHEETS + ("reps", "outlets", "calendar")))
 """The input sheets the release reads: the draft plan's, plus reps, outlets and the calendar."""
 
 
-def breakdown(book: WorkbookBackend, progress: Progress = quiet, agreed: pd.DataFrame | None = None) -> StepResult:
+def breakdown(book: WorkbookBackend, progress: Progress = quiet, month: pd.Period | str | None = None,
+              agreed: pd.DataFrame | None = None, now: dt.datetime | None = None) -> StepResult:
     """正式下达 Breakdown: split the month's target to reps, outlets, products and working days.
 
-    Without ``agreed``, the agreed targets on ``目标确认 Agreed Targets`` for the plan month
-    (written by the agreement step) replace the draft, when that sheet exists.
+    ``month`` overrides the Settings sheet's plan month; ``agreed`` (``rep_id``, ``target``)
+    replaces the draft rep targets it names — without it, the agreed targets on
+    ``目标确认 Agreed Targets`` for the plan month do, when that sheet exists. Each
+    release appends a row to ``版本 Versions`` (its settings, an input fingerprint and
+    the total released), in the same save.
     """
 
     def plan(inputs: Inputs):
+        settings = dict(inputs.settings)
+        if month is not None:
+            settings["plan_month"] = month if isinstance(month, pd.Period) else parse_month(month)
+        inputs.settings = settings
         chosen, problems = (agreed, []) if agreed is not None else agreed_on_sheet(book, inputs)
         if has_errors(problems):
             return [], problems, ""
         result, sheets, found, summary = release(inputs, chosen, progress)
-        return sheets, problems + found, summary
+        problems = problems + found
+        if result is None:
+            return [], problems, ""
+        sheets.append(release_version(book, inputs, result, chosen, now))
+        return sheets, problems, summary
+
+    return run_step(book, BREAKDOWN_SHEETS, plan, progress)
+
+
+def release_version(book: WorkbookBackend, inputs: Inputs, result, agreed: pd.DataFrame | None,
+                    now: dt.datetime | None = None):
+    """The Versions sheet with this release's row: its settings, an input fingerprint and the total."""
+    settings = inputs.settings
+    parameters = {key: option(settings, key) for key in RELEASE_PARAMETERS}
+    parameters["agreed"] = 0 if agreed is None else len(agreed)
+    tables = {key: inputs.tables[key] for key in BREAKDOWN_SHEETS if key != "settings"}
+    if agreed is not None:
+        tables["agreed"] = agreed
+    return versions_with_run(book, STEP_NAME, result.month, parameters, input_fingerprint(tables, settings),
+                             result.total, now)
 
     return run_step(book, BREAKDOWN_SHEETS, plan, progress)
 

@@ -17,6 +17,7 @@ import pandas as pd
 
 from ..core.plan import PLAN_SHEETS, draft_plan
 from ..core.versions import input_fingerprint
+from ..problems import problem
 from ..reports.target import month_target_sheet, structure_sheet
 from ..reports.versions import versions_with_run
 from ..workbook.backend import WorkbookBackend
@@ -45,6 +46,9 @@ def target(book: WorkbookBackend, progress: Progress = quiet, month: pd.Period |
         settings = dict(inputs.settings)
         if month is not None:
             settings["plan_month"] = month if isinstance(month, pd.Period) else parse_month(month)
+            if settings["plan_month"] is None:
+                return [], [problem(None, None, None, "not-a-month", f"“{month}”不是月份，请写成 2026-12",
+                                    f"'{month}' is not a month; write it as 2026-12")], ""
         tables = {key: inputs.tables[key] for key in PLAN_SHEETS if key != "settings"}
         month_target, structure, problems = draft_plan(tables, settings)
         if any(p.severity == "error" for p in problems):

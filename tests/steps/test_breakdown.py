@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 import subprocess
 
@@ -17,11 +18,13 @@ from salesxl.steps.breakdown import BREAKDOWN_SHEETS, breakdown
 from salesxl.workbook.filebook import FileWorkbook
 from salesxl.workbook.reader import read_inputs
 from salesxl.workbook.render import TOTAL_LABEL
-from salesxl.workbook.sheets import DAILY_TARGETS, ISSUED_SHEETS, OUTLET_TARGETS, REP_TARGETS
+from salesxl.reports.versions import read_versions
+from salesxl.workbook.sheets import DAILY_TARGETS, ISSUED_SHEETS, OUTLET_TARGETS, REP_TARGETS, VERSIONS
 
 from ..conftest import digest, edit
 
 RELEASE = [REP_TARGETS.name, OUTLET_TARGETS.name, DAILY_TARGETS.name]
+WHEN = dt.datetime(2026, 11, 28, 9, 30)
 runner = CliRunner()
 
 
@@ -30,7 +33,7 @@ def released(tmp_path_factory, small_demo_file):
     """The small demo after one breakdown run, with what was read back and the draft plan."""
     path = tmp_path_factory.mktemp("release") / "plan.xlsx"
     shutil.copy(small_demo_file, path)
-    result = breakdown(FileWorkbook(path))
+    result = breakdown(FileWorkbook(path), now=WHEN)
     inputs, _ = read_inputs(FileWorkbook(path), only=BREAKDOWN_SHEETS)
     month_target, structure, _ = draft_plan(inputs.tables, inputs.settings)
     issued, problems = read_inputs(FileWorkbook(path), schemas=ISSUED_SHEETS)
@@ -40,7 +43,7 @@ def released(tmp_path_factory, small_demo_file):
 def test_step_writes_the_three_release_sheets(released):
     _, result, *_ = released
     assert result.ok, result.problems
-    assert result.written == RELEASE
+    assert result.written == RELEASE + [VERSIONS.name]
     assert [p for p in result.problems if p.severity != "notice"] == []
 
 
@@ -103,6 +106,16 @@ def test_the_rep_sheet_shows_holds_new_reps_and_tiers(released):
     assert total_row[0] == TOTAL_LABEL and total_row[columns.index("目标 Target")].startswith("=SUBTOTAL(109,")
 
 
+def test_the_release_is_logged_on_versions(released):
+    path, _, _, _, month_target, *_ = released
+    log = read_versions(FileWorkbook(path))
+    row = log.iloc[-1]
+    assert (row["timestamp"], row["step"], row["total"]) == ("2026-11-28 09:30:00", "breakdown 正式下达",
+                                                             month_target.total)
+    assert row["month"] == pd.Period("2026-12", "M")
+    assert "rep_method=history" in row["parameters"] and "tier_sprint=1.2" in row["parameters"]
+
+
 def sheet_values(path):
     book = openpyxl.load_workbook(path)
     return {name: [[c.value for c in row] for row in book[name].iter_rows()] for name in RELEASE}
@@ -112,8 +125,10 @@ def test_rerun_gives_identical_cell_values(released, tmp_path):
     path, *_ = released
     again = tmp_path / "again.xlsx"
     shutil.copy(path, again)
-    assert breakdown(FileWorkbook(again)).ok
+    assert breakdown(FileWorkbook(again), now=WHEN).ok
     assert sheet_values(again) == sheet_values(path)
+    log = read_versions(FileWorkbook(again))
+    assert len(log) == 2 and log["fingerprint"].nunique() == 1  # same inputs, same fingerprint
     assert openpyxl.load_workbook(again).sheetnames == openpyxl.load_workbook(path).sheetnames
 
 

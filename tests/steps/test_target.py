@@ -44,7 +44,8 @@ def test_target_writes_month_target_structure_and_a_version(workbook):
     summary = table_rows(book["月度目标 Month Target"], "月度目标 Month target")
     assert summary[0][1] == expected.total > 0
     factors = table_rows(book["月度目标 Month Target"], "四因素参考表（表1） The four factors (Table 1)")
-    assert [r[0] for r in factors] == ["年度预算 Annual budget", "历史同期 Same month history",
+    assert {r[0] for r in factors} == {"全部区域 All regions"}
+    assert [r[1] for r in factors] == ["年度预算 Annual budget", "历史同期 Same month history",
                                        "行业增长 Industry growth", "标杆增长 Benchmark growth"]
     assert sum(r[8] for r in factors) == pytest.approx(expected.total, abs=5)  # regions rounded one by one
     regions = table_rows(book["月度目标 Month Target"], "分区域月度目标 Month target by region")
