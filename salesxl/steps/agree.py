@@ -18,11 +18,12 @@ import pandas as pd
 
 from ..core.agreement import agree_targets, blank, feedback_rows
 from ..core.versions import input_fingerprint
-from ..problems import has_errors
-from ..reports.agreement import agreed_sheet, feedback_sheet, history_sheet, read_agreed, read_history
+from ..problems import has_errors, problem
+from ..reports.agreement import DECISION_LABEL, agreed_sheet, feedback_sheet, history_sheet, read_agreed, read_history
 from ..reports.versions import read_versions, versions_with_run
 from ..workbook.backend import WorkbookBackend
-from ..workbook.reader import Inputs
+from ..workbook.reader import Inputs, find_sheet
+from ..workbook.sheets import FEEDBACK
 from . import Progress, StepResult, quiet, run_step
 from .breakdown import BREAKDOWN_SHEETS, release, settings_rows
 
@@ -71,6 +72,11 @@ def agree(book: WorkbookBackend, progress: Progress = quiet, by: str | None = No
         if drafts is None or has_errors(problems):
             return [], problems, ""
         month = pd.Period(inputs.settings["plan_month"], freq="M")
+        if find_sheet(FEEDBACK, book.sheet_names()) is None:
+            problems = problems + [problem("feedback", None, None, "no-feedback-sheet",
+                                           "没有反馈表（请先运行 salesxl issue-draft）；草案按原样确认",
+                                           "there is no Feedback sheet (run salesxl issue-draft first); the drafts are "
+                                           "agreed as they are", "warning")]
         progress("应用主管决定并再平衡 Applying decisions and rebalancing")
         agreement, found = agree_targets(drafts, inputs.tables["feedback"], inputs.tables["reps"], month,
                                          inputs.settings)
@@ -89,7 +95,8 @@ def agree(book: WorkbookBackend, progress: Progress = quiet, by: str | None = No
                             & (versions["month"].astype(str) == str(month))).sum())
         notes = keep_signatures(agreement.table, read_agreed(book), month)
         history = read_history(book)
-        this_round = agreement.table.assign(round=round_no, timestamp=stamp, by=by)
+        this_round = agreement.table.assign(round=round_no, timestamp=stamp, by=by,
+                                            decision=agreement.table["decision"].map(DECISION_LABEL))
         history = pd.concat([history.astype(object), this_round[history.columns].astype(object)],
                             ignore_index=True) if len(history) else this_round[history.columns]
         currency = str(inputs.settings.get("currency") or "CNY")

@@ -20,7 +20,7 @@ from ..reports.commitments import Commitment, commitments_sheet
 from ..workbook.backend import RawSheet, WorkbookBackend
 from ..workbook.reader import Inputs, locate, read_inputs
 from ..workbook.schema import normalise_label
-from ..workbook.sheets import ISSUED_SHEETS, ROLES
+from ..workbook.sheets import ISSUED_AGREED_TARGETS, ISSUED_SHEETS, ROLES
 from . import Progress, StepResult, quiet, run_step
 
 ROLE_LABEL = {c.key: c.label for c in ROLES}
@@ -36,7 +36,7 @@ def commitments(book: WorkbookBackend, progress: Progress = quiet, pdf_dir: Path
     currency = ["CNY"]
 
     def plan(inputs: Inputs):
-        issued, problems = read_inputs(book, schemas=ISSUED_SHEETS,
+        issued, problems = read_inputs(book, schemas=ISSUED_SHEETS + (ISSUED_AGREED_TARGETS,),
                                        only=("rep_targets", "rep_sku_targets", "outlet_targets", "agreed_targets"))
         if has_errors(problems):
             return [], problems, ""

@@ -428,8 +428,7 @@ ISSUED_AGREED_TARGETS = SheetSchema(
     purpose_zh="确认后的业务员目标与签署情况（第一张表）。",
     purpose_en="The agreed rep targets and who has signed (first table).",
 )
-
-ISSUED_SHEETS = ISSUED_SHEETS + (ISSUED_AGREED_TARGETS,)
+"""Not one of ISSUED_SHEETS (the release's tables): read on its own by the breakdown, commitments and close."""
 
 GUIDE = OutputSheetName("guide", "说明", "Guide")
 MONTH_TARGET = OutputSheetName("month_target", "月度目标", "Month Target")
