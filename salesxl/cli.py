@@ -28,11 +28,13 @@ from . import addin, steps
 from .core.backtest import LOSSES, MIN_MONTHS
 from .demo import DEMO_SEED, demo_workbook_data, month_end_demo_data
 from .problems import SEVERITY_LABEL, ProblemsFound
+from .steps import agree as agree_steps
 from .steps import expenses as expense_steps
 from .steps.about import about
 from .steps.backtest import backtest as backtest_step
 from .steps.breakdown import breakdown as breakdown_step
 from .steps.close import close as close_step
+from .steps.commitments import commitments as commitments_step
 from .steps.followups import followups as followups_step
 from .steps.target import parse_month
 from .steps.target import target as target_step
@@ -316,9 +318,33 @@ def followups(workbook: Path = typer.Argument(..., help="The workbook with the C
     report(run(lambda progress: followups_step(FileWorkbook(workbook), progress, as_of=as_of)))
 
 
+# Step 3, issue and agree (salesxl/steps/agree.py) ------------------------------------------------------
+
+@app.command("issue-draft")
+def issue_draft(workbook: Path = typer.Argument(..., help="The workbook whose draft rep targets to send down.")):
+    """下发草案 Issue draft: write the Feedback sheet (one row per active rep), keeping what was typed there."""
+    report(run(lambda progress: agree_steps.issue_draft(FileWorkbook(workbook), progress)))
+
+
+@app.command()
+def agree(workbook: Path = typer.Argument(..., help="The workbook whose feedback to apply."),
+          by: Optional[str] = typer.Option(None, "--by", help="Who agrees (default: your login name).")):
+    """确认目标 Agree: apply the manager's decisions, rebalance to the month target, record the round, release again."""
+    report(run(lambda progress: agree_steps.agree(FileWorkbook(workbook), progress, by=by)))
+
+
+@app.command("commitments")
+def commitments(workbook: Path = typer.Argument(..., help="The workbook whose agreed targets to print."),
+                pdf: Optional[Path] = typer.Option(None, "--pdf", metavar="DIR",
+                                                   help="Also export one PDF per rep into DIR (LibreOffice).")):
+    """军令状 Commitments: one printable A4 page per rep (page breaks on one sheet); --pdf exports each page."""
+    report(run(lambda progress: commitments_step(FileWorkbook(workbook), progress, pdf_dir=pdf)))
+
+
 # The steps `salesxl demo` runs, in the planner's order.
-DEMO_STEPS[:] = [target_step, backtest_step, breakdown_step, expense_steps.expenses, expense_steps.expenses_review,
-                 track_step, weekly_step, followups_step]
+DEMO_STEPS[:] = [target_step, backtest_step, breakdown_step,
+                 agree_steps.issue_draft, agree_steps.fill_demo_feedback, agree_steps.agree, commitments_step,
+                 expense_steps.expenses, expense_steps.expenses_review, track_step, weekly_step, followups_step]
 MONTH_END_DEMO_STEPS[:] = [target_step, breakdown_step, expense_steps.expenses, expense_steps.expenses_review,
                            close_step]
 

@@ -84,6 +84,7 @@ def demo_workbook_data(seed: int = DEMO_SEED, size: DemoSize = DemoSize(), plan_
     add_breakdown_examples(tables)
     tables.update(make_tracking(seed, reps, outlets, products, history, plan_month))
     add_past_years(tables, seed, plan_month)
+    tables["feedback"] = empty_feedback()
     settings = {"plan_month": plan_month, "country": "CN", "currency": "CNY", "rounding_unit": 1.0}
     expense_settings, expense_tables = make_expenses(seed, reps, outlets, plan_month)
     settings.update(expense_settings)
@@ -816,3 +817,35 @@ def make_incentive_rules(reps: pd.DataFrame) -> pd.DataFrame:
         frame[column] = frame[column].astype("float64")
     frame["scope"] = frame.scope.replace("", None)
     return frame
+# ---- Step 3, issue and agree: a few reps answer the draft, the manager decides ----
+
+def empty_feedback() -> pd.DataFrame:
+    """The Feedback sheet before the draft is issued: headers only (``salesxl issue-draft`` fills it)."""
+    from .core.agreement import FEEDBACK_COLUMNS
+    return pd.DataFrame({c: pd.Series([], dtype=object) for c in FEEDBACK_COLUMNS})
+
+
+def demo_answers(feedback: pd.DataFrame) -> pd.DataFrame:
+    """The Feedback rows with a realistic round of answers, as reps and a manager would type them.
+
+    Four reps answer: one asks for 12 % less (a key account closing) and the manager
+    accepts; one asks for 25 % less and the manager settles on 10 % less; one
+    volunteers 5 % more (accepted); one asks for 15 % less and the manager keeps the
+    draft. Everyone else keeps the draft, so the rebalance spreads the net cut over them.
+    """
+    out = feedback.copy()
+    answers = [  # (proposal as a share of the draft, reason, decision, manager figure share, comment)
+        (0.88, "重点客户年底闭店 A key account closes at year end", "accept", None, "同意 Agreed"),
+        (0.75, "新网点尚在培育 New outlets still being built", "manager", 0.90, "折中 Met halfway"),
+        (1.05, "新签两家连锁 Two new chains signed", "accept", None, "好 Good"),
+        (0.85, "竞品促销 A competitor's promotion", "keep", None, "维持，费用支持 Kept; expense support given"),
+    ]
+    rows = list(out.index[out["draft"].fillna(0) > 0])
+    for row, (share, reason, decision, figure, comment) in zip(rows[1::7], answers):
+        draft = float(out.at[row, "draft"])
+        out.at[row, "proposal"] = round(draft * share, -2)
+        out.at[row, "reason"] = reason
+        out.at[row, "decision"] = decision
+        out.at[row, "manager_figure"] = None if figure is None else round(draft * figure, -2)
+        out.at[row, "comment"] = comment
+    return out

@@ -4,9 +4,10 @@ Reads the input sheets, takes the month's draft target and its structure from
 :func:`salesxl.core.plan.draft_plan` (steps 1–2), splits them down with
 :func:`salesxl.core.breakdown.break_down`, and writes ``业务员目标 Rep Targets``,
 ``网点目标 Outlet Targets`` and ``日目标 Daily Targets``, and logs the release on
-``版本 Versions``. Nothing is written when
-any input or split has an error. The agreement step passes the agreed rep
-targets as ``agreed``; until then the draft is released.
+``版本 Versions``. Nothing is written when any input or split has an error.
+Once the agreement step has written ``目标确认 Agreed Targets`` for the plan
+month, the agreed rep targets replace the draft (the agreement step itself
+passes them as ``agreed``).
 """
 
 from __future__ import annotations
@@ -23,9 +24,9 @@ from ..problems import Problem, has_errors
 from ..reports.breakdown import breakdown_sheets
 from ..reports.versions import versions_with_run
 from ..workbook.backend import WorkbookBackend
-from ..workbook.reader import Inputs
+from ..workbook.reader import Inputs, read_inputs
 from ..workbook.schema import normalise_label
-from ..workbook.sheets import SETTINGS
+from ..workbook.sheets import ISSUED_AGREED_TARGETS, SETTINGS
 from . import Progress, StepResult, quiet, run_step
 from .target import parse_month
 
@@ -44,37 +45,80 @@ def breakdown(book: WorkbookBackend, progress: Progress = quiet, month: pd.Perio
     """正式下达 Breakdown: split the month's target to reps, outlets, products and working days.
 
     ``month`` overrides the Settings sheet's plan month; ``agreed`` (``rep_id``, ``target``)
-    replaces the draft rep targets it names. Each release appends a row to ``版本 Versions``
-    (its settings, an input fingerprint and the total released), in the same save.
+    replaces the draft rep targets it names — without it, the agreed targets on
+    ``目标确认 Agreed Targets`` for the plan month do, when that sheet exists. Each
+    release appends a row to ``版本 Versions`` (its settings, an input fingerprint and
+    the total released), in the same save.
     """
 
     def plan(inputs: Inputs):
         settings = dict(inputs.settings)
         if month is not None:
             settings["plan_month"] = month if isinstance(month, pd.Period) else parse_month(month)
-        month_target, structure, problems = draft_plan(inputs.tables, settings)
+        inputs.settings = settings
+        chosen, problems = (agreed, []) if agreed is not None else agreed_on_sheet(book, inputs)
         if has_errors(problems):
             return [], problems, ""
-        progress("拆分到业务员、网点、产品和工作日 Splitting to reps, outlets, products and days")
-        result, found = break_down(month_target.total, structure.regions, structure.skus, inputs.tables,
-                                   settings, agreed)
-        problems = problems + settings_rows(found, inputs)
-        if result is None or has_errors(problems):
+        result, sheets, found, summary = release(inputs, chosen, progress)
+        problems = problems + found
+        if result is None:
             return [], problems, ""
-        unit = float(settings.get("rounding_unit") or 1.0)
-        sheets = breakdown_sheets(result, unit, str(settings.get("currency") or "CNY"))
-        parameters = {key: option(settings, key) for key in RELEASE_PARAMETERS}
-        parameters["agreed"] = 0 if agreed is None else len(agreed)
-        tables = {key: inputs.tables[key] for key in BREAKDOWN_SHEETS if key != "settings"}
-        if agreed is not None:
-            tables["agreed"] = agreed
-        sheets.append(versions_with_run(book, STEP_NAME, result.month, parameters,
-                                        input_fingerprint(tables, settings), result.total, now))
-        summary = (f"{result.month} 月度目标 month target {result.total:,.2f}: {len(result.reps)} 名业务员 reps, "
-                   f"{len(result.outlets)} 个网点 outlets, {result.calendar['working'].sum()} 个工作日 working days")
+        sheets.append(release_version(book, inputs, result, chosen, now))
         return sheets, problems, summary
 
     return run_step(book, BREAKDOWN_SHEETS, plan, progress)
+
+
+def release_version(book: WorkbookBackend, inputs: Inputs, result, agreed: pd.DataFrame | None,
+                    now: dt.datetime | None = None):
+    """The Versions sheet with this release's row: its settings, an input fingerprint and the total."""
+    settings = inputs.settings
+    parameters = {key: option(settings, key) for key in RELEASE_PARAMETERS}
+    parameters["agreed"] = 0 if agreed is None else len(agreed)
+    tables = {key: inputs.tables[key] for key in BREAKDOWN_SHEETS if key != "settings"}
+    if agreed is not None:
+        tables["agreed"] = agreed
+    return versions_with_run(book, STEP_NAME, result.month, parameters, input_fingerprint(tables, settings),
+                             result.total, now)
+
+    return run_step(book, BREAKDOWN_SHEETS, plan, progress)
+
+
+def release(inputs: Inputs, agreed: pd.DataFrame | None, progress: Progress = quiet):
+    """The draft plan broken down (with ``agreed`` rep targets when given): result, sheets, problems, summary."""
+    month_target, structure, problems = draft_plan(inputs.tables, inputs.settings)
+    if has_errors(problems):
+        return None, [], problems, ""
+    progress("拆分到业务员、网点、产品和工作日 Splitting to reps, outlets, products and days")
+    result, found = break_down(month_target.total, structure.regions, structure.skus, inputs.tables,
+                               inputs.settings, agreed)
+    problems = problems + settings_rows(found, inputs)
+    if result is None or has_errors(problems):
+        return None, [], problems, ""
+    unit = float(inputs.settings.get("rounding_unit") or 1.0)
+    sheets = breakdown_sheets(result, unit, str(inputs.settings.get("currency") or "CNY"))
+    summary = (f"{result.month} 月度目标 month target {result.total:,.2f}: {len(result.reps)} 名业务员 reps, "
+               f"{len(result.outlets)} 个网点 outlets, {result.calendar['working'].sum()} 个工作日 working days")
+    return result, sheets, problems, summary
+
+
+def agreed_on_sheet(book: WorkbookBackend, inputs: Inputs) -> tuple[pd.DataFrame | None, list[Problem]]:
+    """The plan month's agreed rep targets (``rep_id``, ``target``) from 目标确认 Agreed Targets, if any.
+
+    Rows for another month are ignored (an agreement from an earlier month does not
+    bind this one). The sheet's layout is registered as ``agreement`` so problems the
+    breakdown finds in it (an agreed rep no longer active) point at its cells.
+    """
+    read, problems = read_inputs(book, schemas=[ISSUED_AGREED_TARGETS])
+    frame = read.tables["agreed_targets"]
+    inputs.layouts["agreement"] = read.layouts["agreed_targets"]
+    if has_errors(problems) or not len(frame):
+        return None, problems
+    month = pd.Period(inputs.settings["plan_month"], freq="M")
+    mine = frame[[m is not None and pd.Period(m, freq="M") == month for m in frame["month"]]]
+    if not len(mine):
+        return None, problems
+    return mine[["rep_id", "agreed"]].rename(columns={"agreed": "target"}), problems
 
 
 def settings_rows(problems: Iterable[Problem], inputs: Inputs) -> list[Problem]:

@@ -124,6 +124,8 @@ class OutTable:
         heading: a line above the table.
         name: the table's name; a chart refers to its table by it.
         tone: ``alert`` shows the table in red (e.g. customers not touched for 21 days).
+        page_break: a printed page starts at this table (its heading), as between the
+            reps of a commitment sheet.
     """
 
     frame: pd.DataFrame
@@ -131,6 +133,7 @@ class OutTable:
     heading: str | None = None
     name: str | None = None
     tone: Tone = "normal"
+    page_break: bool = False
 
 
 ChartKind = Literal["line", "column", "bar"]
@@ -162,6 +165,16 @@ class OutChart:
     y_kind: Kind | None = None
 
 
+@dataclass(frozen=True)
+class PageSetup:
+    """How a sheet prints: paper, orientation, fitted to the page width, title rows repeated on every page."""
+
+    paper: Literal["A4"] = "A4"
+    orientation: Literal["portrait", "landscape"] = "portrait"
+    fit_width: bool = True
+    title_rows: int = 1
+
+
 @dataclass
 class SheetOutput:
     """One sheet salesxl writes, as data.
@@ -172,6 +185,8 @@ class SheetOutput:
         notes: lines a planner should read (e.g. "no history for 2023: weights renormalised").
         tables: the tables, top to bottom.
         charts: charts drawn from those tables, each placed beside its table.
+        hidden: the sheet is written hidden (an archive the planner rarely needs).
+        page: how it prints, for sheets meant to be printed (None: Excel's defaults).
     """
 
     sheet: OutputSheetName
@@ -179,6 +194,8 @@ class SheetOutput:
     notes: list[str] = field(default_factory=list)
     tables: list[OutTable] = field(default_factory=list)
     charts: list[OutChart] = field(default_factory=list)
+    hidden: bool = False
+    page: PageSetup | None = None
 
 
 class WorkbookBackend(Protocol):

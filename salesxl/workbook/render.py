@@ -19,10 +19,12 @@ from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.chart.data_source import AxDataSource, StrRef
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.pagebreak import Break
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .backend import Link, OutChart, OutTable, SheetOutput
+from .backend import Link, OutChart, OutTable, PageSetup, SheetOutput
 
 NUMBER_FORMATS = {
     "amount": "#,##0.00",
@@ -111,6 +113,8 @@ def render_sheet(ws: Worksheet, output: SheetOutput, table_names: set[str]) -> N
     first_header = None
     placed: dict[str, tuple[int, OutTable]] = {}
     for index, table in enumerate(output.tables, start=1):
+        if table.page_break and row > 1:
+            ws.row_breaks.append(Break(id=row - 1))
         if table.heading:
             put(ws, row, 1, table.heading).font = ALERT_FONT if table.tone == "alert" else HEADING_FONT
             row += 1
@@ -121,10 +125,27 @@ def render_sheet(ws: Worksheet, output: SheetOutput, table_names: set[str]) -> N
         row += 1
     for column, width in widths.items():
         ws.column_dimensions[get_column_letter(column)].width = min(max(width + 2, 8), 60)
-    if first_header:
+    if first_header and output.page is None:
         ws.freeze_panes = ws.cell(row=first_header + 1, column=1)
     for chart in output.charts:
         render_chart(ws, chart, *placed[chart.table])
+    if output.page is not None:
+        set_page(ws, output.page)
+    if output.hidden:
+        ws.sheet_state = "hidden"
+
+
+def set_page(ws: Worksheet, page: PageSetup) -> None:
+    """Paper, orientation, fit to the page width, and the title rows repeated on every printed page."""
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = page.orientation
+    if page.fit_width:
+        ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+    if page.title_rows:
+        ws.print_title_rows = f"1:{page.title_rows}"
+    ws.print_options.horizontalCentered = True
 
 
 def unique_name(table: OutTable, output: SheetOutput, index: int, taken: set[str]) -> str:
