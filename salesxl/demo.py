@@ -84,7 +84,6 @@ def demo_workbook_data(seed: int = DEMO_SEED, size: DemoSize = DemoSize(), plan_
     add_breakdown_examples(tables)
     tables.update(make_tracking(seed, reps, outlets, products, history, plan_month))
     add_past_years(tables, seed, plan_month)
-    tables["feedback"] = empty_feedback()
     settings = {"plan_month": plan_month, "country": "CN", "currency": "CNY", "rounding_unit": 1.0}
     expense_settings, expense_tables = make_expenses(seed, reps, outlets, plan_month)
     settings.update(expense_settings)
@@ -818,12 +817,6 @@ def make_incentive_rules(reps: pd.DataFrame) -> pd.DataFrame:
     frame["scope"] = frame.scope.replace("", None)
     return frame
 # ---- Step 3, issue and agree: a few reps answer the draft, the manager decides ----
-
-def empty_feedback() -> pd.DataFrame:
-    """The Feedback sheet before the draft is issued: headers only (``salesxl issue-draft`` fills it)."""
-    from .core.agreement import FEEDBACK_COLUMNS
-    return pd.DataFrame({c: pd.Series([], dtype=object) for c in FEEDBACK_COLUMNS})
-
 
 def demo_answers(feedback: pd.DataFrame) -> pd.DataFrame:
     """The Feedback rows with a realistic round of answers, as reps and a manager would type them.

@@ -17,7 +17,7 @@ def test_demo_writes_every_input_sheet_and_runs_every_step(tmp_path, monkeypatch
     assert result.exit_code == 0, result.output
     book = openpyxl.load_workbook(tmp_path / "salesxl_demo.xlsx", read_only=True)
     names = set(book.sheetnames)
-    assert {s.name for s in INPUT_SHEETS} <= names
+    assert {s.name for s in INPUT_SHEETS} <= names  # 反馈 Feedback too: the demo runs issue-draft
     written = [line.split("wrote: ", 1)[1].strip() for line in result.output.splitlines() if "wrote: " in line]
     assert len(written) >= len(DEMO_STEPS)  # every step writes at least one sheet
     assert set(written) <= names

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
+import numpy as np
 import pandas as pd
 from openpyxl.utils import get_column_letter
 
@@ -222,7 +223,8 @@ def check_unique(schema: SheetSchema, frame: pd.DataFrame, at, unreadable: set =
     """
     for keys in schema.unique:
         filled = frame.dropna(subset=[k for k in keys if schema.column(k).must_fill])
-        filled = filled[[not any((row, k) in unreadable for k in keys) for row in filled.index]]
+        readable = [not any((row, k) in unreadable for k in keys) for row in filled.index]
+        filled = filled.loc[np.array(readable, dtype=bool)]  # a plain [] would select no columns
         # A blank in an optional key column (Factors' year) is a value of its own: compare it as "".
         keys_only = filled[list(keys)]
         key_frame = keys_only.astype(object).where(keys_only.notna(), "").astype(str)

@@ -132,6 +132,7 @@ class Splice:
             self.set_type(part, WORKSHEET_TYPE)
             self.write_tables(scratch, source, part)
             self.mark(element, output.sheet.key)
+            self.set_sheet_view(element, scratch, output.sheet.name)
         if styles.changed:
             self.package.write(styles.part, xml_bytes(styles.target))
         if wrote_formulas:
@@ -198,6 +199,25 @@ class Splice:
             marker = etree.SubElement(names, f"{{{MAIN}}}definedName", name=MARKER, localSheetId=str(index),
                                       hidden="1")
         marker.text = f'"{key}"'
+
+    def set_sheet_view(self, element: etree._Element, scratch: "Scratch", name: str) -> None:
+        """Carry what the workbook part says about a rendered sheet: hidden or not, and its print titles
+        and print area (sheet-level ``_xlnm.`` names), replacing what an earlier run left."""
+        state = scratch.sheet_states.get(name)
+        if state:
+            element.set("state", state)
+        elif "state" in element.attrib:
+            del element.attrib["state"]
+        index = str(self.sheet_elements().index(element))
+        names = self.child("definedNames", create=bool(scratch.print_names.get(name)))
+        if names is None:
+            return
+        for old in [n for n in names if (n.get("name") or "").startswith("_xlnm.") and n.get("localSheetId") == index]:
+            names.remove(old)
+        for new in scratch.print_names.get(name, []):
+            copied = copy.deepcopy(new)
+            copied.set("localSheetId", index)
+            names.append(copied)
 
     def sheet_part(self, element: etree._Element) -> str:
         rel = self.relationship(sheet_rel_id(element))
@@ -417,8 +437,15 @@ class Scratch:
         self.package = Package(blob)
         workbook = main_part(self.package)
         targets = {r.id: r.target for r in relationships(self.package, workbook)}
-        self.sheet_parts = {s.get("name"): targets[sheet_rel_id(s)]
-                            for s in parse_xml(self.package.read(workbook)).iter(f"{{{MAIN}}}sheet")}
+        root = parse_xml(self.package.read(workbook))
+        sheets = list(root.iter(f"{{{MAIN}}}sheet"))
+        self.sheet_parts = {s.get("name"): targets[sheet_rel_id(s)] for s in sheets}
+        self.sheet_states = {s.get("name"): s.get("state") for s in sheets}
+        self.print_names: dict[str, list[etree._Element]] = {}  # sheet name -> its _xlnm.Print_Titles etc.
+        for name in root.iter(f"{{{MAIN}}}definedName"):
+            if (name.get("name") or "").startswith("_xlnm.") and (name.get("localSheetId") or "").isdigit():
+                sheet = sheets[int(name.get("localSheetId"))].get("name")
+                self.print_names.setdefault(sheet, []).append(name)
         self.types = parse_xml(self.package.read("[Content_Types].xml"))
         self.strings = []
         if "xl/sharedStrings.xml" in self.package:

@@ -25,7 +25,7 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 from .filebook import save_atomically
 from .render import excel_value
 from .schema import TYPE_LABEL, Column, SheetSchema
-from .sheets import GUIDE, INPUT_SHEETS, REGIONS, SETTINGS, SETTINGS_SHEET
+from .sheets import GUIDE, INPUT_SHEETS, OUTPUT_SHEETS, REGIONS, SETTINGS, SETTINGS_SHEET
 
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="375623")
@@ -40,6 +40,10 @@ SHIPPED_DEMO = TEMPLATES / "salesxl_demo.xlsx"
 """The demo company's input sheets, as ``salesxl demo`` starts from them."""
 
 
+WRITTEN_BY_SALESXL = {output.key for output in OUTPUT_SHEETS}
+"""Input sheets that a step writes first and the planner then fills in; the template leaves them out."""
+
+
 def build_workbook(settings: dict[str, Any] | None = None,
                    tables: dict[str, pd.DataFrame] | None = None,
                    schemas: tuple[SheetSchema, ...] = INPUT_SHEETS) -> Workbook:
@@ -49,6 +53,8 @@ def build_workbook(settings: dict[str, Any] | None = None,
     guide.title = GUIDE.name
     write_guide(guide, schemas)
     for schema in schemas:
+        if schema.key in WRITTEN_BY_SALESXL:
+            continue  # e.g. 反馈 Feedback: the step that writes it creates it, marked as salesxl's own
         ws = book.create_sheet(schema.name)
         if schema.key == "settings":
             frame = settings_frame(settings or {})
