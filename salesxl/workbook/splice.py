@@ -201,13 +201,11 @@ class Splice:
         marker.text = f'"{key}"'
 
     def set_sheet_view(self, element: etree._Element, scratch: "Scratch", name: str) -> None:
-        """Carry what the workbook part says about a rendered sheet: hidden or not, and its print titles
+        """Carry what the workbook part says about a rendered sheet: hidden, and its print titles
         and print area (sheet-level ``_xlnm.`` names), replacing what an earlier run left."""
         state = scratch.sheet_states.get(name)
         if state:
-            element.set("state", state)
-        elif "state" in element.attrib:
-            del element.attrib["state"]
+            element.set("state", state)  # a sheet the planner hid stays hidden: salesxl never unhides
         index = str(self.sheet_elements().index(element))
         names = self.child("definedNames", create=bool(scratch.print_names.get(name)))
         if names is None:
