@@ -204,7 +204,7 @@ class Splice:
         """Carry what the workbook part says about a rendered sheet: hidden, and its print titles
         and print area (sheet-level ``_xlnm.`` names), replacing what an earlier run left."""
         state = scratch.sheet_states.get(name)
-        if state:
+        if state in ("hidden", "veryHidden"):
             element.set("state", state)  # a sheet the planner hid stays hidden: salesxl never unhides
         index = str(self.sheet_elements().index(element))
         names = self.child("definedNames", create=bool(scratch.print_names.get(name)))
