@@ -16,7 +16,8 @@ looks: the status bar, a message box, and — when there are problems — the
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable
+from pathlib import Path
+from typing import Any, Callable
 
 import xlwings as xw
 
@@ -25,7 +26,9 @@ from .problems import ProblemsFound, render
 from .reports.problems import problems_sheet
 from .steps import StepResult
 from .steps.about import about
+from .steps.agree import agree, issue_draft
 from .steps.close import close
+from .steps.commitments import commitments
 from .steps.expenses import expenses, expenses_review
 from .steps.followups import followups
 from .steps.backtest import backtest
@@ -49,12 +52,31 @@ class Button:
         step: the step function, ``step(book, progress) -> StepResult``.
         cli: the ``salesxl`` command that runs the same step on a file.
         reads_inputs: the step checks the input sheets, so its outcome refreshes the Problems sheet.
+        options: the step's keyword options, from the xlwings Book (what the CLI takes as ``--options``).
     """
 
     label: str
     step: Callable[..., StepResult]
     cli: str
     reads_inputs: bool = True
+    options: Callable[[Any], dict[str, Any]] | None = None
+
+
+PDF_FOLDER = "{stem} 军令状 PDF"
+"""Commitments pressed in Excel: the per-rep PDFs go in this folder beside the workbook."""
+
+
+def pdf_beside_workbook(book) -> dict[str, Any]:
+    """``pdf_dir`` = ``<workbook folder>/<workbook name> 军令状 PDF`` for a saved workbook; nothing for a new one.
+
+    The ribbon has no place to type ``--pdf DIR``, so the folder is fixed and
+    next to the file the planner knows. A workbook never saved (``Book1``) has no
+    folder: only the sheet is written, which Excel prints or exports as it is.
+    """
+    path = Path(str(getattr(book, "fullname", "") or ""))
+    if not path.is_absolute() or not path.parent.is_dir():
+        return {}
+    return {"pdf_dir": path.parent / PDF_FOLDER.format(stem=path.stem)}
 
 
 BUTTONS: dict[str, Button] = {
@@ -62,6 +84,9 @@ BUTTONS: dict[str, Button] = {
     "target": Button("月度目标 Target", target, cli="target"),
     "backtest": Button("回测 Backtest", backtest, cli="backtest"),
     "breakdown": Button("分解 Breakdown", breakdown, cli="breakdown"),
+    "issueDraft": Button("下发草案 Issue draft", issue_draft, cli="issue-draft"),
+    "agree": Button("确认目标 Agree", agree, cli="agree"),
+    "commitments": Button("军令状 Commitments", commitments, cli="commitments", options=pdf_beside_workbook),
     "expenses": Button("费用预算 Expenses", expenses, cli="expenses"),
     "expenseReview": Button("费用审核 Expense review", expenses_review, cli="expenses-review"),
     "track": Button("进度跟踪 Track", track, cli="track"),
@@ -94,7 +119,7 @@ def press(book, button: Button) -> StepResult:
         app.status_bar = f"salesxl {button.label}: {message}"
 
     try:
-        result = button.step(live, progress)
+        result = button.step(live, progress, **(button.options(book) if button.options else {}))
     except ProblemsFound as found:
         result = StepResult(found.problems)
     except Exception:

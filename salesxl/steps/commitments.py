@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..problems import Problem, has_errors, problem
+from ..problems import Problem, ProblemsFound, has_errors, problem
 from ..reports.commitments import Commitment, commitments_sheet
 from ..workbook.backend import RawSheet, WorkbookBackend
 from ..workbook.reader import Inputs, locate, read_inputs
@@ -55,8 +55,12 @@ def commitments(book: WorkbookBackend, progress: Progress = quiet, pdf_dir: Path
         from ..workbook.pdf import export_pdfs
         progress("导出 PDF Exporting PDFs")
         outputs = [(f"军令状_{p.rep_id}_{p.name}", commitments_sheet([p], currency[0])) for p in pages_written]
-        paths = export_pdfs(outputs, Path(pdf_dir))
-        result.summary += f"; PDF: {len(paths)} 个文件 files in {pdf_dir}"
+        try:
+            paths = export_pdfs(outputs, Path(pdf_dir))
+        except ProblemsFound as found:  # no LibreOffice: the sheet is written all the same, say so
+            result.problems += found.problems
+        else:
+            result.summary += f"; PDF: {len(paths)} 个文件 files in {pdf_dir}"
     return result
 
 
@@ -175,6 +179,9 @@ def expense_budgets(book: WorkbookBackend) -> dict[str, float]:
 
 
 def shown(value: Any) -> str:
-    if isinstance(value, float):
+    """A rule's cell as text. A number reads the same whether it came from a file (``1500``) or from
+    Excel (``1500.0``): whole amounts with thousands separators, fractions below 1 as a percentage."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        value = float(value)
         return f"{value:,.2f}".rstrip("0").rstrip(".") if value >= 1 else f"{value:.2%}" if value > 0 else "0"
     return str(value)

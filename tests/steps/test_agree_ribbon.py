@@ -1,0 +1,118 @@
+"""The step-3 buttons (下发草案 Issue draft, 确认目标 Agree, 军令状 Commitments) on the xlwings double.
+
+Each writes what its CLI twin writes. Commitments pressed in Excel has no ``--pdf DIR`` to type: the
+PDFs go in the folder ``<name> 军令状 PDF`` beside a saved workbook, and without LibreOffice the sheet
+is still written and a warning says how to get the PDFs.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import openpyxl
+import xlwings as xw
+
+from salesxl import ribbon
+from salesxl.steps.agree import agree, issue_draft
+from salesxl.steps.commitments import commitments, shown
+from salesxl.workbook import pdf
+from salesxl.workbook.filebook import FileWorkbook
+from salesxl.workbook.reader import read_inputs
+from salesxl.workbook.sheets import ISSUED_SHEETS
+
+from ..test_ribbon import same_cells
+from ..workbook.fake_xlwings import book_from_file
+from ..workbook.test_livebook import contents_of_fake, contents_of_file
+
+FEEDBACK = "反馈 Feedback"
+AGREED = "目标确认 Agreed Targets"
+COMMITMENTS = "军令状 Commitments"
+
+
+def press(monkeypatch, book, control_id):
+    monkeypatch.setattr(xw.Book, "caller", classmethod(lambda cls: book))
+    ribbon.dispatch(control_id)
+    return book.app.alerts[-1]
+
+
+def same_sheet(path: Path, book, name: str) -> bool:
+    file_cells, file_tables = contents_of_file(path, name)
+    live_cells, live_tables = contents_of_fake(book, name)
+    if name == AGREED:  # the subtitle carries the minute of the round: the two rounds ran seconds apart
+        stamp = file_cells.pop((2, 1))[0], live_cells.pop((2, 1))[0]
+        assert stamp[0].rsplit(" · ", 2)[0] == stamp[1].rsplit(" · ", 2)[0], stamp
+    return live_tables == file_tables and same_cells(file_cells, live_cells)
+
+
+def test_issue_draft_then_agree_write_what_the_cli_writes(tmp_path, small_demo_file, monkeypatch):
+    path = shutil.copy(small_demo_file, tmp_path / "plan.xlsx")
+    book = book_from_file(shutil.copy(small_demo_file, tmp_path / "live.xlsx"))
+    issued = issue_draft(FileWorkbook(path))
+    alert = press(monkeypatch, book, "issueDraft")
+    assert alert["mode"] == "info" and issued.summary in alert["prompt"], alert["prompt"]
+    assert same_sheet(path, book, FEEDBACK)
+    agreed = agree(FileWorkbook(path))
+    alert = press(monkeypatch, book, "agree")
+    assert alert["mode"] == "info" and agreed.summary in alert["prompt"], alert["prompt"]
+    assert same_sheet(path, book, AGREED)
+    assert set(openpyxl.load_workbook(path).sheetnames) == {s.name for s in book.sheets}
+
+
+def test_commitments_pdfs_go_in_a_folder_beside_a_saved_workbook(tmp_path):
+    class Saved:
+        fullname = str(tmp_path / "plan 2026.xlsx")
+
+    class Unsaved:
+        fullname = "Book1"
+
+    assert ribbon.pdf_beside_workbook(Saved()) == {"pdf_dir": tmp_path / "plan 2026 军令状 PDF"}
+    assert ribbon.pdf_beside_workbook(Unsaved()) == {}
+
+
+def agreed_copy(tmp_path, small_demo_file) -> Path:
+    path = shutil.copy(small_demo_file, tmp_path / "plan.xlsx")
+    assert issue_draft(FileWorkbook(path)).ok and agree(FileWorkbook(path)).ok
+    return path
+
+
+def test_commitments_button_writes_the_sheet_and_hands_the_pages_to_the_pdf_export(tmp_path, small_demo_file,
+                                                                                    monkeypatch):
+    path = agreed_copy(tmp_path, small_demo_file)
+    book = book_from_file(shutil.copy(path, tmp_path / "live.xlsx"))
+    book.fullname = str(tmp_path / "live.xlsx")
+    exported = []
+    monkeypatch.setattr(pdf, "export_pdfs", lambda outputs, directory: exported.append((outputs, directory))
+                        or [directory / f"{stem}.pdf" for stem, _ in outputs])
+    result = commitments(FileWorkbook(path))
+    alert = press(monkeypatch, book, "commitments")
+    assert alert["mode"] == "info" and result.summary in alert["prompt"]
+    assert f"files in {tmp_path / 'live 军令状 PDF'}" in alert["prompt"]
+    assert same_sheet(path, book, COMMITMENTS)
+    [(outputs, directory)] = exported
+    assert directory == tmp_path / "live 军令状 PDF"
+    issued, _ = read_inputs(FileWorkbook(path), schemas=ISSUED_SHEETS, only=["rep_targets"])
+    reps = issued["rep_targets"]
+    assert [stem for stem, _ in outputs] == [f"军令状_{r}_{n}" for r, n in zip(reps["rep_id"], reps["name"])]
+    assert all(len(o.tables) and o.sheet.name == COMMITMENTS for _, o in outputs)
+
+
+def test_commitments_without_libreoffice_writes_the_sheet_and_says_why_there_is_no_pdf(tmp_path, small_demo_file,
+                                                                                        monkeypatch):
+    path = agreed_copy(tmp_path, small_demo_file)
+    book = book_from_file(shutil.copy(path, tmp_path / "live.xlsx"))
+    book.fullname = str(tmp_path / "live.xlsx")
+    monkeypatch.setattr(pdf, "find_soffice", lambda: None)
+    assert commitments(FileWorkbook(path)).ok
+    alert = press(monkeypatch, book, "commitments")
+    assert alert["mode"] == "info"
+    assert "LibreOffice (soffice) was not found, so no PDF was written" in alert["prompt"]
+    assert f"已写入 wrote: {COMMITMENTS}" in alert["prompt"]
+    assert same_sheet(path, book, COMMITMENTS)
+    assert not (tmp_path / "live 军令状 PDF").exists()
+
+
+def test_a_rule_amount_reads_the_same_from_a_file_and_from_excel():
+    """openpyxl gives 1500, Excel gives 1500.0: both print as 1,500; 0.05 is 5.00 %; text stays text."""
+    assert shown(1500) == shown(1500.0) == "1,500"
+    assert shown(0.05) == "5.00%" and shown(12.5) == "12.5" and shown("月末 month end") == "月末 month end"
