@@ -31,6 +31,7 @@ import pandas as pd
 from .core.allocation import AllocationError, allocate
 from .core.calendar import month_calendar, split_by_workdays, working_days
 from .core.formulas import month_target_value
+from .core.performance import COMMISSION_MODES, TIER_LABEL, attainment, payout, tier_reached
 from .workbook.cells import BLANK, parse_cell
 from .workbook.schema import Column
 
@@ -42,6 +43,13 @@ RATE = Column("rate", "增长率", "Growth rate", "percent")
 WEIGHTS = Column("weights", "权重", "Weights", "percent", minimum=0)
 HISTORY = Column("history", "历史同期", "Same-month history", "decimal", minimum=0)
 UNIT = Column("unit", "取整单位", "Rounding unit", "decimal", minimum=0.0001)
+ACTUAL = Column("actual", "实际", "Actual", "decimal")
+TARGET = Column("target", "目标", "Target", "decimal")
+ATTAINMENT = Column("attainment", "达成率", "Attainment", "decimal")
+TIERS = Column("tiers", "三档目标", "Tiers", "decimal", minimum=0)
+BONUSES = Column("bonuses", "档位奖金", "Bonuses", "decimal", minimum=0)
+RATES = Column("rates", "提成比例", "Rates", "decimal", minimum=0)
+MONEY = Column("money", "金额", "Amount", "decimal", minimum=0)
 
 
 def udf_error(zh: str, en: str) -> str:
@@ -84,6 +92,12 @@ def cells(values: Any, count: int, what: Column) -> list[Any] | str:
                          f"'{what.en}' must be {count} cells, not {len(values)}")
     parsed = [optional_number(v, what) for v in values]
     return next((p for p in parsed if isinstance(p, str)), parsed)
+
+
+def optional_or(value: Any, column: Column, default: float | None) -> float | None | str:
+    """An optional argument: blank gives ``default``."""
+    parsed = optional_number(value, column)
+    return default if parsed is None else parsed
 
 
 def first_error(*values: Any) -> str | None:
@@ -181,3 +195,69 @@ def SALESXL_MONTH_TARGET(budget: Any, history: Any, industry_growth: Any, benchm
                                   *year_weights, unit=unit)
     except ValueError as exc:  # the core's message is already bilingual
         return f"#salesxl! {exc}"
+
+
+# Month-end close: the same rules as salesxl close (salesxl.core.performance) ----------------------
+# Attainments are plain numbers as Excel hands them over: a cell showing 105% is 1.05.
+
+@xw.func(category=CATEGORY)
+@xw.arg("actual", doc="实际销售 Actual sales, e.g. 112000")
+@xw.arg("target", doc="目标（须大于0） The target (above 0), e.g. 100000")
+def SALESXL_ATTAINMENT(actual: Any, target: Any) -> Any:  # noqa: N802
+    """达成率 = 实际 ÷ 目标（与月末考核相同）。Attainment = actual ÷ target, as the month-end close measures it."""
+    actual, target = number_of(actual, ACTUAL), number_of(target, TARGET)
+    if error := first_error(actual, target):
+        return error
+    result = attainment(actual, target)
+    return udf_error("目标须大于0", "the target must be above 0") if result is None else result
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("attainment", doc="达成率，如 105% The attainment, e.g. 105%")
+@xw.arg("base", doc="基础档达成率，默认 100% Base tier as an attainment, default 100%")
+@xw.arg("challenge", doc="挑战档达成率，默认 110% Challenge tier, default 110%")
+@xw.arg("sprint", doc="冲刺档达成率，默认 120% Sprint tier, default 120%")
+def SALESXL_TIER(attainment: Any, base: Any = 1.0, challenge: Any = 1.1, sprint: Any = 1.2) -> Any:  # noqa: N802
+    """达到的最高档位（恰好达到即算达到）：冲刺/挑战/基础/未达基础。The highest tier reached (exactly reaching counts)."""
+    value = number_of(attainment, ATTAINMENT)
+    tiers = [optional_or(v, ATTAINMENT, d) for v, d in ((base, 1.0), (challenge, 1.1), (sprint, 1.2))]
+    if error := first_error(value, *tiers):
+        return error
+    return TIER_LABEL[tier_reached(value, *tiers)]
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("actual", doc="实际销售 Actual sales")
+@xw.arg("target", doc="目标（须大于0） The target (above 0)")
+@xw.arg("tiers", ndim=1, doc="基础、挑战、冲刺三档金额，3格 The base, challenge and sprint amounts: 3 cells")
+@xw.arg("bonuses", ndim=1, doc="达到各档的奖金，3格，空白=无 The bonus for reaching each tier: 3 cells, blank = none")
+@xw.arg("rates", ndim=1, doc="各档起的提成比例，3格；linear 时为各档的奖金比例（占目标奖金） Commission rate from each tier on: 3 cells; for linear, the payout at each tier as a share of the target incentive")
+@xw.arg("mode", doc="提成方式：flat 整体（默认）、step 分段、linear 曲线 Commission mode: flat (default), step or linear")
+@xw.arg("target_incentive", doc="目标奖金（linear 用） The target incentive a linear curve pays shares of")
+@xw.arg("cap", doc="奖励封顶金额，空白不封顶 The most the reward can be; blank = no cap")
+@xw.arg("floor", doc="处罚线：基础档达成率低于此值扣款，如 80% Floor: below this attainment of base, the penalty is deducted, e.g. 80%")
+@xw.arg("penalty", doc="低于处罚线的扣款金额 The amount deducted below the floor")
+def SALESXL_PAYOUT(actual: Any, target: Any, tiers: Any, bonuses: Any = None, rates: Any = None,  # noqa: N802
+                   mode: Any = "flat", target_incentive: Any = None, cap: Any = None, floor: Any = None,
+                   penalty: Any = None) -> Any:
+    """净发放：档位奖金 + 提成 − 封顶 − 扣款，与月末考核的规则相同。Net payout of a tier plan, settled as the month-end close settles it."""
+    actual, target = number_of(actual, ACTUAL), number_of(target, TARGET)
+    tiers = cells(tiers, 3, TIERS)
+    bonuses = cells(bonuses, 3, BONUSES) if bonuses is not None else [None] * 3
+    rates = cells(rates, 3, RATES) if rates is not None else [None] * 3
+    numbers = [optional_number(v, c) for v, c in ((target_incentive, MONEY), (cap, MONEY), (floor, ATTAINMENT),
+                                                  (penalty, MONEY))]
+    if error := first_error(actual, target, tiers, bonuses, rates, *numbers):
+        return error
+    mode = str(mode or "flat").strip().lower()
+    if mode not in COMMISSION_MODES:
+        return udf_error(f"提成方式“{mode}”须为 flat、step 或 linear", f"the mode '{mode}' must be flat, step or linear")
+    if not target > 0:
+        return udf_error("目标须大于0", "the target must be above 0")
+    if any(t is None for t in tiers):
+        return udf_error("三档金额不能为空", "a tier amount is blank")
+    target_incentive, cap, floor, penalty = numbers
+    if mode == "linear" and any(rates) and not target_incentive:
+        return udf_error("linear 曲线需要目标奖金", "a linear curve needs the target incentive")
+    return payout(actual, target, *tiers, bonus=bonuses, rate=rates, mode=mode, cap=cap,
+                  target_incentive=target_incentive or 0.0, floor=floor, floor_penalty=penalty or 0.0)

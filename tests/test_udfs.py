@@ -13,12 +13,14 @@ import re
 from pathlib import Path
 from typing import Any, get_origin, get_type_hints
 
+import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from xlwings.conversion import accessors
 
 from salesxl import udfs
+from salesxl.core.performance import RepFacts, plan_for, read_rules, settle
 
 ROOT = Path(__file__).resolve().parents[1]
 UDF_SOURCE = ROOT / "salesxl" / "udfs.py"
@@ -206,4 +208,134 @@ def test_month_target_with_one_year_of_history_and_rounding():
 ])
 def test_month_target_says_what_is_wrong(args, says):
     result = udfs.SALESXL_MONTH_TARGET(*args)
+    assert isinstance(result, str) and result.startswith("#salesxl! ") and says in result
+
+
+# SALESXL_ATTAINMENT, SALESXL_TIER, SALESXL_PAYOUT: the close's rules -------------------------------
+
+TIER_AMOUNTS = [100000.0, 110000.0, 120000.0]
+BONUSES = [500.0, 1000.0, 2000.0]
+RATES = [0.01, 0.02, 0.03]
+
+
+def test_attainment_is_actual_over_target():
+    assert udfs.SALESXL_ATTAINMENT(112000.0, 100000.0) == 1.12
+    assert udfs.SALESXL_ATTAINMENT(100000.0, 100000.0) == 1.0
+    assert udfs.SALESXL_ATTAINMENT("30.9万", 309000.0) == 1.0  # 30.9万 = 309,000
+    assert udfs.SALESXL_ATTAINMENT(0.0, 50000.0) == 0.0
+
+
+@pytest.mark.parametrize("args, says", [
+    ((5.0, 0.0), "the target must be above 0"),
+    ((5.0, -10.0), "the target must be above 0"),
+    (("lots", 100.0), "'lots' is not a number"),
+    ((None, 100.0), "the actual is missing"),
+])
+def test_attainment_says_what_is_wrong(args, says):
+    result = udfs.SALESXL_ATTAINMENT(*args)
+    assert isinstance(result, str) and result.startswith("#salesxl! ") and says in result
+
+
+@pytest.mark.parametrize("value, tier", [
+    (0.99, "未达基础 below base"),
+    (1.0, "基础 base"),              # exactly 100 % reaches base
+    (0.1 + 0.2 + 0.7, "基础 base"),  # 0.9999999999999999: float noise, not a shortfall
+    (1.0999, "基础 base"),
+    (1.1, "挑战 challenge"),
+    (1.2, "冲刺 sprint"),
+    (3.0, "冲刺 sprint"),
+])
+def test_tier_with_the_default_tiers_100_110_120(value, tier):
+    assert udfs.SALESXL_TIER(value) == tier
+
+
+def test_tier_with_own_tiers_in_attainments_or_in_amounts():
+    assert udfs.SALESXL_TIER(0.95, 0.9, 1.0, 1.15) == "基础 base"
+    assert udfs.SALESXL_TIER(1.15, 0.9, 1.0, 1.15) == "冲刺 sprint"
+    # The same unit on both sides: amounts work as well as attainments.
+    assert udfs.SALESXL_TIER(112000.0, *TIER_AMOUNTS) == "挑战 challenge"
+    # Blank tiers take the defaults.
+    assert udfs.SALESXL_TIER(1.1, None, None, None) == "挑战 challenge"
+    result = udfs.SALESXL_TIER("high")
+    assert isinstance(result, str) and result.startswith("#salesxl! ") and "'high' is not a number" in result
+
+
+def pay(actual, mode="flat", **options):
+    return udfs.SALESXL_PAYOUT(actual, 100000.0, TIER_AMOUNTS, options.pop("bonuses", BONUSES),
+                               options.pop("rates", RATES), mode, **options)
+
+
+def test_flat_commission_pays_the_whole_amount_at_the_highest_rate_reached():
+    """112,000 reaches challenge: bonus 1,000 + 112,000 × 2 % = 3,240."""
+    assert pay(112000.0) == 3240.0
+    # Exactly 100 %: base bonus 500 + 100,000 × 1 % = 1,500; one yuan short: nothing.
+    assert pay(100000.0) == 1500.0
+    assert pay(99999.0) == 0.0
+    # 125,000 reaches sprint: 2,000 + 125,000 × 3 % = 5,750; capped at 5,000.
+    assert pay(125000.0) == 5750.0
+    assert pay(125000.0, cap=5000.0) == 5000.0
+
+
+def test_step_commission_pays_each_band_at_its_own_rate():
+    """112,000: bonus 1,000 + 10,000 × 1 % (100→110 %) + 2,000 × 2 % (110→112 %) = 1,000 + 100 + 40 = 1,140.
+
+    125,000: 2,000 + 10,000 × 1 % + 10,000 × 2 % + 5,000 × 3 % = 2,000 + 100 + 200 + 150 = 2,450.
+    Exactly 100 %: the base bonus 500 and a band of zero width: 500.
+    """
+    assert pay(112000.0, "step") == 1140.0
+    assert pay(125000.0, "step") == 2450.0
+    assert pay(100000.0, "step") == 500.0
+
+
+def test_linear_curve_pays_a_share_of_the_target_incentive():
+    """Curve points at the tiers: 100 % → 50 %, 110 % → 100 %, 120 % → 150 % of a 3,000 target incentive.
+
+    105 % is half way from 50 % to 100 %: 75 % × 3,000 = 2,250. Exactly 100 %: 50 % = 1,500.
+    Below the first point: 0. Above the last: 150 % = 4,500. No bonuses here.
+    """
+    def curve(actual):
+        return pay(actual, "linear", bonuses=None, rates=[0.5, 1.0, 1.5], target_incentive=3000.0)
+    assert curve(105000.0) == 2250.0
+    assert curve(100000.0) == 1500.0
+    assert curve(99999.0) == 0.0
+    assert curve(130000.0) == 4500.0
+
+
+def test_the_floor_deducts_strictly_below_it():
+    """Floor 80 % of base (100,000), penalty 1,000: 80,000 is exactly the floor, no penalty; 79,999 pays −1,000."""
+    assert pay(80000.0, floor=0.8, penalty=1000.0) == 0.0
+    assert pay(79999.0, floor=0.8, penalty=1000.0) == -1000.0
+    assert pay(100000.0, floor=0.8, penalty=1000.0) == 1500.0
+
+
+def test_payout_is_what_the_close_pays_under_the_same_rules_sheet():
+    """The same linear plan written as rule rows, settled by the close, pays what the function pays."""
+    rows = [{"rule": "bonus", "tier": "challenge", "amount": 800.0}]
+    rows += [{"rule": "commission", "mode": "linear", "threshold": t, "rate": r, "amount": 3000.0}
+             for t, r in ((1.0, 0.5), (1.1, 1.0), (1.2, 1.5))]
+    rows += [{"rule": "floor", "threshold": 0.8, "mode": "fixed", "amount": 300.0}]
+    columns = ["scope", "rule", "tier", "threshold", "amount", "rate", "factor", "mode", "role", "note"]
+    frame = pd.DataFrame([{c: row.get(c) for c in columns} for row in rows], columns=columns)
+    for c in ("threshold", "amount", "rate", "factor"):
+        frame[c] = pd.to_numeric(frame[c]).astype("float64")
+    frame.index = pd.Index(range(2, 2 + len(rows)), name="excel_row")
+    plans, problems = read_rules(frame, set(), set())
+    assert problems == []
+    for actual in (70000.0, 80000.0, 100000.0, 104321.0, 110000.0, 126000.0):
+        sheet = settle(plan_for(plans, "R001", "华东"), RepFacts(100000.0, *TIER_AMOUNTS, actual)).net
+        function = pay(actual, "linear", bonuses=[None, 800.0, None], rates=[0.5, 1.0, 1.5],
+                       target_incentive=3000.0, floor=0.8, penalty=300.0)
+        assert function == sheet, actual
+
+
+@pytest.mark.parametrize("call, says", [
+    (lambda: pay(1000.0, "tiered"), "the mode 'tiered' must be flat, step or linear"),
+    (lambda: udfs.SALESXL_PAYOUT(1000.0, 0.0, TIER_AMOUNTS), "the target must be above 0"),
+    (lambda: udfs.SALESXL_PAYOUT(1000.0, 100000.0, TIER_AMOUNTS[:2]), "'Tiers' must be 3 cells, not 2"),
+    (lambda: udfs.SALESXL_PAYOUT(1000.0, 100000.0, [100000.0, None, 120000.0]), "a tier amount is blank"),
+    (lambda: pay(1000.0, "linear", rates=[0.5, 1.0, 1.5]), "a linear curve needs the target incentive"),
+    (lambda: pay("n/a"), "'n/a' is not a number"),
+])
+def test_payout_says_what_is_wrong(call, says):
+    result = call()
     assert isinstance(result, str) and result.startswith("#salesxl! ") and says in result

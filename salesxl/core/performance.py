@@ -38,8 +38,9 @@ rounded to the payout unit. A rep follows one set of rules: the rows whose
 
 The small functions at the top (:func:`attainment`, :func:`tier_reached`,
 :func:`flat_commission`, :func:`step_commission`, :func:`curve_payout`,
-:func:`accelerated`, :func:`payout`) take plain numbers, so the add-in can offer
-them as worksheet functions (``=SALESXL.ATTAINMENT(actual, target)``).
+:func:`accelerated`) take plain numbers; with :func:`payout` (a simple tier plan
+settled by :func:`settle`, the close's own rules) they back the worksheet
+functions ``SALESXL_ATTAINMENT``, ``SALESXL_TIER`` and ``SALESXL_PAYOUT``.
 """
 
 from __future__ import annotations
@@ -159,34 +160,6 @@ def accelerated(earn: Callable[[float], float], attainment: float, thresholds: S
         end = min(attainment, steps[k + 1][0]) if k + 1 < len(steps) else attainment
         total += factor * (earn(end) - earn(threshold))
     return total
-
-
-def payout(actual: float, target: float, base: float, challenge: float, sprint: float,
-           bonus: Sequence[float] = (0.0, 0.0, 0.0), rate: Sequence[float] = (0.0, 0.0, 0.0),
-           mode: str = "flat", cap: float | None = None) -> float:
-    """The reward of a simple tier plan, from plain numbers (a worksheet function).
-
-    ``base``/``challenge``/``sprint`` are the tier amounts; ``bonus`` and ``rate``
-    give the bonus and the commission rate of each tier (base, challenge,
-    sprint); commission bands start at the tiers, paid ``flat`` or ``step``;
-    ``cap`` limits the reward. Target 100,000, tiers 100/110/120 k, bonuses
-    500/1,000/2,000, flat rates 1/2/3 %: an actual of 112,000 reaches challenge
-    and earns 1,000 + 112,000 × 2 % = 3,240.
-    """
-    att = attainment(actual, target)
-    if att is None:
-        return 0.0
-    tiers = (base / target, challenge / target, sprint / target)
-    reached = tier_reached(att, *tiers)
-    earned_bonus = 0.0
-    for tier, amount in zip(TIERS, bonus):
-        if reached != "none" and TIERS.index(tier) <= TIERS.index(reached) and amount:
-            earned_bonus = amount
-    starts = [t for t, r in zip(tiers, rate) if r]
-    rates = [r for r in rate if r]
-    commission_of = step_commission if mode == "step" else flat_commission
-    reward = earned_bonus + commission_of(att, target, starts, rates)
-    return min(reward, cap) if cap is not None else reward
 
 
 # ---- The rules on the sheet, read into one plan per scope ----
@@ -553,6 +526,39 @@ def deduction(rule: Deduction, base_amount: float, unit: float) -> tuple[float, 
         return cut, f"扣款 {base_amount:,.2f}×{rule.rate:.1%} = {cut:,.2f}", \
             f"deduct {base_amount:,.2f} × {rule.rate:.1%} = {cut:,.2f}"
     return 0.0, "取消奖励", "reward forfeited"
+
+
+# ---- A simple tier plan from plain numbers: the worksheet function SALESXL_PAYOUT ----
+
+def tier_plan(bonus: Sequence[float | None] = (0.0, 0.0, 0.0), rate: Sequence[float | None] = (0.0, 0.0, 0.0),
+              mode: str = "flat", cap: float | None = None, target_incentive: float = 0.0,
+              floor: float | None = None, floor_penalty: float = 0.0) -> Plan:
+    """The plan a rules sheet with one row per tier would give.
+
+    ``bonus`` and ``rate`` hold the base, challenge and sprint values (blank or 0:
+    none). Commission bands start at the rep's own tiers: in ``flat`` and ``step``
+    ``rate`` is the commission rate from that tier on; in ``linear`` it is the
+    curve's payout at that tier, as a share of ``target_incentive``. ``floor`` is
+    the attainment of base under which ``floor_penalty`` is deducted.
+    """
+    bonuses = {t: float(b) for t, b in zip(TIERS, bonus) if b}
+    bands = tuple(Band(t, float(r), 0) for t, r in zip(TIERS, rate) if r)
+    floors = (Deduction(float(floor), "fixed", float(floor_penalty or 0.0), 0.0, 0),) if floor is not None else ()
+    return Plan(scope="", bonuses=bonuses, mode=mode, bands=bands, target_incentive=float(target_incentive or 0.0),
+                cap_amount=cap, floors=floors)
+
+
+def payout(actual: float, target: float, base: float, challenge: float, sprint: float,
+           bonus: Sequence[float | None] = (0.0, 0.0, 0.0), rate: Sequence[float | None] = (0.0, 0.0, 0.0),
+           mode: str = "flat", cap: float | None = None, target_incentive: float = 0.0,
+           floor: float | None = None, floor_penalty: float = 0.0, unit: float = 0.01) -> float:
+    """Net payout of a simple tier plan (:func:`tier_plan`), settled exactly as the close settles a rep.
+
+    Target 100,000, tiers 100/110/120 k, bonuses 500/1,000/2,000, flat rates
+    1/2/3 %: an actual of 112,000 reaches challenge and earns 1,000 + 112,000 × 2 % = 3,240.
+    """
+    plan = tier_plan(bonus, rate, mode, cap, target_incentive, floor, floor_penalty)
+    return settle(plan, RepFacts(target, base, challenge, sprint, actual), unit=unit).net
 
 
 # ---- The whole month: every rep, region, role and core outlet ----

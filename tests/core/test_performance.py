@@ -320,7 +320,8 @@ def test_payout_function_agrees_with_the_rules_sheet(actual, mode):
     rows += [{"rule": "commission", "tier": t, "rate": r, "mode": mode}
              for t, r in zip(("base", "challenge", "sprint"), (0.01, 0.02, 0.03))]
     sheet = settle(plan(*rows), rep(actual), unit=0.0001).reward
-    plain = payout(actual, 100_000, 100_000, 110_000, 120_000, (500, 1000, 2000), (0.01, 0.02, 0.03), mode)
+    plain = payout(actual, 100_000, 100_000, 110_000, 120_000, (500, 1000, 2000), (0.01, 0.02, 0.03), mode,
+                   unit=0.0001)
     assert math.isclose(sheet, plain, abs_tol=0.001)
 
 
