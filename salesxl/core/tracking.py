@@ -35,6 +35,8 @@ calendar-weighted forecast is 8,800 ÷ (11,000 ÷ 16,000) = 12,800.
 
 from __future__ import annotations
 
+import math
+
 from dataclasses import dataclass
 from typing import Mapping
 
@@ -160,14 +162,16 @@ class MonthProgress:
 
 def track(issued: Mapping[str, pd.DataFrame], actuals: pd.DataFrame, daily_log: pd.DataFrame,
           products: pd.DataFrame, reps: pd.DataFrame, calendar: pd.DataFrame, settings: Mapping,
-          as_of: pd.Timestamp) -> tuple[MonthProgress | None, list[Problem]]:
+          as_of: pd.Timestamp, expense_budget: pd.DataFrame | None = None) -> tuple[MonthProgress | None, list[Problem]]:
     """Month-to-date progress against the issued targets, as of the end of ``as_of``.
 
     ``issued`` holds the breakdown's sheets by key (``rep_targets``,
     ``rep_sku_targets``, ``outlet_targets``, ``core_outlet_sku_targets``,
     ``daily_targets``); ``calendar`` is the plan month's from ``month_calendar``;
     ``settings`` the Settings sheet's values (``plan_month``, ``pace_threshold``,
-    ``run_rate_days``, ``core_visit_days``, ``expense_ratio_limit``, ``mix_lag_threshold``).
+    ``run_rate_days``, ``core_visit_days``, ``expense_ratio_limit``, ``expense_budget_margin``,
+    ``mix_lag_threshold``); ``expense_budget`` the issued ``费用预算 Expense Budget`` lines, None
+    when the workbook has none (the expense flag then falls back to the expense-to-sales ratio).
     """
     month = settings["plan_month"]
     problems = check_issued_month(issued["rep_targets"], month)
@@ -180,6 +184,7 @@ def track(issued: Mapping[str, pd.DataFrame], actuals: pd.DataFrame, daily_log: 
 
     reps_frame, found = rep_progress(issued, sales, daily_log, reps, clock, settings)
     problems += found
+    reps_frame = with_expense_budget(reps_frame, expense_budget)
     company = company_progress(reps_frame, clock)
     regions = region_progress(reps_frame, clock)
     roles = role_progress(issued["rep_sku_targets"], sales, company, clock)
@@ -292,6 +297,25 @@ def fill_activity(frame: pd.DataFrame) -> pd.DataFrame:
     frame["expense"] = frame["expense"].fillna(0.0)
     frame["expense_ratio"] = ratio(frame["expense"], frame["actual"])
     return frame
+
+
+def with_expense_budget(reps: pd.DataFrame, expense_budget: pd.DataFrame | None) -> pd.DataFrame:
+    """Add each rep's issued expense budget (``expense_budget``) and the share of it spent (``budget_used``).
+
+    A rep's budget is the sum of the lines they hold (every category); a rep with no line, or a
+    workbook without the Expense Budget sheet, has none (blank).
+    """
+    reps = reps.copy()
+    if expense_budget is None or not len(expense_budget):
+        reps["expense_budget"] = float("nan")
+    else:
+        held = expense_budget[expense_budget["rep_id"].notna() & (expense_budget["rep_id"].astype(str).str.strip() != "")]
+        budgets = held.assign(budget=held["budget"].astype(float).fillna(0.0)).groupby("rep_id")["budget"].sum()
+        reps["expense_budget"] = reps["rep_id"].map(budgets).astype(float)
+    spent = reps["expense"].astype(float)
+    budget = reps["expense_budget"]
+    reps["budget_used"] = (spent / budget.where(budget > 0)).where(~((budget == 0) & (spent > 0)), float("inf"))
+    return reps
 
 
 def month_log(daily_log: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
@@ -422,12 +446,9 @@ def collect_flags(reps, core, daily_log, rep_sku_targets, sales, company, clock,
         add("behind-pace", r.rep_id, "", f"进度比 {r.pace:.1%}，低于 {threshold:.0%}{need_zh}",
             f"pace {r.pace:.1%} below {threshold:.0%}{need_en}")
 
-    limit = settings.get("expense_ratio_limit", 0.06)
-    spending = reps[(reps["expense"] > 0) & ~(reps["expense_ratio"] <= limit)]
-    for r in spending.sort_values("expense_ratio", ascending=False, na_position="first").itertuples():
-        shown = "—" if pd.isna(r.expense_ratio) else f"{r.expense_ratio:.1%}"
-        add("expense-ahead", r.rep_id, "", f"费用 {r.expense:,.0f}，费用率 {shown}，上限 {limit:.0%}",
-            f"expenses {r.expense:,.0f}, {shown} of sales, limit {limit:.0%}")
+    for r in expense_ahead(reps, settings.get("expense_budget_margin", 0.1),
+                           settings.get("expense_ratio_limit", 0.06)):
+        add("expense-ahead", r["rep_id"], "", r["zh"], r["en"])
 
     rows += flagship_flags(reps, rep_sku_targets, sales, company, settings.get("mix_lag_threshold", 0.9))
 
@@ -446,6 +467,37 @@ def collect_flags(reps, core, daily_log, rep_sku_targets, sales, company, clock,
     frame = pd.DataFrame(rows, columns=["code", "flag", "rep_id", "subject", "detail", "row"])
     frame["name"] = frame["rep_id"].map(reps.set_index("rep_id")["name"])
     return frame
+
+
+def expense_ahead(reps: pd.DataFrame, margin: float, limit: float) -> list[dict]:
+    """Reps whose spending runs ahead of their sales, most ahead first.
+
+    With an issued expense budget: the share of the budget spent (``budget_used``)
+    exceeds the share of the month target achieved (``attainment``) by more than
+    ``margin`` — 55 % of the budget spent on 40 % of the target is 15 points ahead.
+    A rep without a budget line (or a workbook without the Expense Budget sheet)
+    falls back to the expense-to-sales ratio: expenses above ``limit`` × sales.
+    """
+    found = []
+    spending = reps[reps["expense"] > 0]
+    for r in spending.itertuples():
+        if pd.notna(r.expense_budget):
+            achieved = r.actual / r.target if r.target > 0 else 0.0
+            ahead = r.budget_used - achieved
+            if ahead > margin + 1e-9:
+                if math.isinf(r.budget_used):
+                    zh, en = f"费用 {r.expense:,.0f}，预算为0", f"expenses {r.expense:,.0f} on a budget of 0"
+                else:
+                    zh = f"费用 {r.expense:,.0f}，已用预算 {r.budget_used:.1%}，目标完成 {achieved:.1%}，超前超过 {margin:.0%}"
+                    en = (f"expenses {r.expense:,.0f}: {r.budget_used:.1%} of budget spent, {achieved:.1%} of target "
+                          f"achieved, more than {margin:.0%} ahead")
+                found.append({"rep_id": r.rep_id, "ahead": ahead, "zh": zh, "en": en})
+        elif not r.expense_ratio <= limit:
+            shown = "—" if pd.isna(r.expense_ratio) else f"{r.expense_ratio:.1%}"
+            found.append({"rep_id": r.rep_id, "ahead": math.inf if pd.isna(r.expense_ratio) else r.expense_ratio - limit,
+                          "zh": f"费用 {r.expense:,.0f}，费用率 {shown}，上限 {limit:.0%}（无费用预算）",
+                          "en": f"expenses {r.expense:,.0f}, {shown} of sales, limit {limit:.0%} (no expense budget)"})
+    return sorted(found, key=lambda f: -f["ahead"])
 
 
 def flagship_flags(reps, rep_sku_targets, sales, company, threshold) -> list[dict]:

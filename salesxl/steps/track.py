@@ -18,9 +18,9 @@ from ..core.tracking import default_as_of, track as track_progress
 from ..problems import Problem, has_errors
 from ..reports.tracking import progress_sheet
 from ..workbook.backend import WorkbookBackend
-from ..workbook.reader import Inputs, read_inputs
+from ..workbook.reader import Inputs, find_sheet, read_inputs
 from ..workbook.schema import normalise_label
-from ..workbook.sheets import ISSUED_SHEETS, setting
+from ..workbook.sheets import ISSUED_EXPENSE_BUDGET, ISSUED_SHEETS, setting
 
 PLAN_MONTH = setting("plan_month")
 from . import Progress, StepResult, quiet, run_step
@@ -42,8 +42,12 @@ def track(book: WorkbookBackend, progress: Progress = quiet, as_of: Any = None) 
         problems += found
         if has_errors(problems):
             return [], problems, ""
+        budget, found = read_expense_budget(book, inputs)
+        problems += found
+        if has_errors(problems):
+            return [], problems, ""
         result, found = track_progress(issued.tables, inputs["actuals"], inputs["daily_log"], inputs["products"],
-                                       inputs["reps"], calendar, inputs.settings, when)
+                                       inputs["reps"], calendar, inputs.settings, when, budget)
         problems += [at_plan_month(p, inputs) for p in found]
         if result is None:
             return [], problems, ""
@@ -78,6 +82,19 @@ def read_issued(book: WorkbookBackend, inputs: Inputs) -> tuple[Inputs, list[Pro
                      message_en=f"{p.message_en}; run the breakdown first (salesxl breakdown) to issue the targets")
         out.append(p)
     return issued, out
+
+
+def read_expense_budget(book: WorkbookBackend, inputs: Inputs) -> tuple[pd.DataFrame | None, list[Problem]]:
+    """The issued ``费用预算 Expense Budget`` lines when the expenses step has written them; else None.
+
+    With them, "expense ahead of sales" compares each rep's share of budget spent with their share of
+    target achieved; without them it falls back to the expense-to-sales ratio.
+    """
+    if find_sheet(ISSUED_EXPENSE_BUDGET, book.sheet_names()) is None:
+        return None, []
+    budget, problems = read_inputs(book, schemas=(ISSUED_EXPENSE_BUDGET,))
+    inputs.layouts.update(budget.layouts)
+    return budget.tables["expense_budget"], problems
 
 
 def as_of_date(as_of: Any, inputs: Inputs, *dated: pd.Series) -> tuple[pd.Timestamp | None, list[Problem]]:

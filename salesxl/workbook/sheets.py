@@ -526,8 +526,9 @@ SETTINGS += (
             minimum=1, note_zh="核心店超过这么多天未拜访则提示", note_en="core outlets not visited for this many days are flagged"),
     Setting("expense_ratio_limit", "费用率上限", "Expense-to-sales limit", "percent", default=0.06, minimum=0,
             maximum=10, number_format=PERCENT,
-            note_zh="本月费用÷本月销售超过此值则提示费用跑在销售前面",
-            note_en="expenses ÷ sales above this means spending runs ahead of sales"),
+            note_zh="没有费用预算时：本月费用÷本月销售超过此值则提示费用跑在销售前面",
+            note_en="for a rep without an expense budget: expenses ÷ sales above this means spending runs "
+                    "ahead of sales"),
     Setting("mix_lag_threshold", "战斗机型落后线", "Flagship lag threshold", "percent", default=0.9, minimum=0,
             maximum=10, number_format=PERCENT,
             note_zh="战斗机型完成率低于整体完成率的此比例则提示",
@@ -857,3 +858,13 @@ EXPENSE_LEDGER_USE = SheetSchema(
 PERFORMANCE = OutputSheetName("performance", "月末绩效", "Performance")
 
 OUTPUT_SHEETS += (PERFORMANCE,)
+
+# ---- Tracking (step 6): expense ahead of sales against the issued expense budget (salesxl/core/tracking.py) ----
+
+SETTINGS += (
+    Setting("expense_budget_margin", "费用超前容差", "Expense-ahead margin", "percent", default=0.1, minimum=0,
+            maximum=10, number_format=PERCENT,
+            note_zh="已用费用预算的比例超过目标完成比例这么多则提示（没有费用预算表时改用费用率上限）",
+            note_en="flag when the share of expense budget spent exceeds the share of target achieved by more "
+                    "than this (without an Expense Budget sheet the expense-to-sales limit is used)"),
+)

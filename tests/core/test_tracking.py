@@ -319,3 +319,67 @@ def test_progress_adds_up_whatever_the_sales(sales, as_of, window):
         assert list(reps["gap_base"]) == pytest.approx(list(reps["need_base"] * clock.remaining))
     assert (reps["gap_base"] >= 0).all()
     assert progress.burnup["cumulative_target"].iloc[-1] == 24000
+
+
+# ---- expense ahead of sales, against each rep's issued expense budget ----
+# As of Feb 17: R1 spent 400 + 200 = 600 and achieved 8,800 ÷ 16,000 = 55 % of target;
+# R2 spent 100 and achieved 2,800 ÷ 8,000 = 35 %.
+
+BUDGET_COLUMNS = ["level", "region", "rep_id", "category", "budget"]
+
+
+def budget(*lines):
+    return frame(list(lines), BUDGET_COLUMNS, 8)
+
+
+def expense_flags(expense_budget, **changes):
+    progress, problems = track(issued(), ACTUALS, LOG, PRODUCTS, REPS, CALENDAR, {**SETTINGS, **changes},
+                               d("02-17"), expense_budget)
+    assert problems == []
+    return progress, [(f.rep_id, f.detail) for f in progress.flags.itertuples() if f.code == "expense-ahead"]
+
+
+def test_spending_within_the_margin_of_attainment_is_not_flagged():
+    """R1's budget 1,000: 60 % spent on 55 % achieved is 5 points ahead, within the 10-point margin,
+    though 600 ÷ 8,800 = 6.8 % of sales is over the 6 % ratio the flag used to apply. R2 has no budget
+    line and falls back to the ratio: 100 ÷ 2,800 = 3.6 % ≤ 6 %."""
+    progress, flags = expense_flags(budget(("rep", "华东", "R1", "差旅 travel", 1000.0)))
+    assert flags == []
+    r1 = progress.reps.set_index("rep_id").loc["R1"]
+    assert r1["expense_budget"] == 1000 and r1["budget_used"] == pytest.approx(0.6)
+    assert pd.isna(progress.reps.set_index("rep_id").loc["R2", "expense_budget"])
+
+
+def test_spending_more_than_the_margin_ahead_is_flagged_most_ahead_first():
+    """R1: 600 of 600 + 300 = 900 (two categories) is 66.7 % spent on 55 % achieved, 11.7 points ahead.
+    R2: 100 of 200 is 50 % spent on 35 %, 15 points ahead, so R2 comes first. The region's own line
+    (no rep) is nobody's budget."""
+    _, flags = expense_flags(budget(("rep", "华东", "R1", "差旅 travel", 600.0),
+                                    ("rep", "华东", "R1", "招待 entertainment", 300.0),
+                                    ("region", "华南", None, "差旅 travel", 5000.0),
+                                    ("rep", "华南", "R2", "差旅 travel", 200.0)))
+    assert flags == [
+        ("R2", "费用 100，已用预算 50.0%，目标完成 35.0%，超前超过 10% / expenses 100: 50.0% of budget spent, "
+               "35.0% of target achieved, more than 10% ahead"),
+        ("R1", "费用 600，已用预算 66.7%，目标完成 55.0%，超前超过 10% / expenses 600: 66.7% of budget spent, "
+               "55.0% of target achieved, more than 10% ahead"),
+    ]
+
+
+def test_the_margin_is_a_setting_and_exactly_the_margin_is_not_ahead():
+    """R1's budget 1,000: 5 points ahead. Margin 5 %: exactly the margin, no flag; margin 4 %: flagged."""
+    line = budget(("rep", "华东", "R1", "差旅 travel", 1000.0))
+    assert expense_flags(line, expense_budget_margin=0.05)[1] == []
+    assert [rep for rep, _ in expense_flags(line, expense_budget_margin=0.04)[1]] == ["R1"]
+
+
+def test_spending_on_a_budget_of_zero_is_flagged():
+    _, flags = expense_flags(budget(("rep", "华东", "R1", "差旅 travel", 0.0)))
+    assert flags == [("R1", "费用 600，预算为0 / expenses 600 on a budget of 0")]
+
+
+def test_without_the_budget_sheet_the_ratio_applies():
+    """No Expense Budget sheet: R1's 600 ÷ 8,800 = 6.8 % of sales is over the 6 % limit."""
+    _, flags = expense_flags(None)
+    assert flags == [("R1", "费用 600，费用率 6.8%，上限 6%（无费用预算） / expenses 600, 6.8% of sales, limit 6% "
+                            "(no expense budget)")]

@@ -186,3 +186,29 @@ def test_as_of_outside_the_plan_month_points_at_the_plan_month(tracked):
 
 def test_a_week_the_month_does_not_have(tracked):
     assert problems_of(weekly, tracked, week=6) == [("", None, "no-such-week")]
+
+
+def test_track_reads_each_reps_expense_budget_when_the_sheet_exists(tracked, small_demo):
+    """Every rep but the first gets a budget of 1 yuan (any spending is far ahead of sales); the first
+    gets 100 million (never ahead). The flag then follows the budgets, not the expense-to-sales ratio."""
+    from salesxl.workbook.backend import OutColumn, OutTable, SheetOutput
+    from salesxl.workbook.schema import OutputSheetName
+    from salesxl.workbook.sheets import ISSUED_EXPENSE_BUDGET
+
+    _, tables = small_demo
+    rep_ids = list(tables["reps"]["rep_id"])
+    lines = pd.DataFrame({"level": "业务员 Rep", "region": list(tables["reps"]["region"]), "rep_id": rep_ids, "category": "差旅 travel",
+                          "budget": [1e8] + [1.0] * (len(rep_ids) - 1)})
+    schema = ISSUED_EXPENSE_BUDGET
+    columns = [OutColumn(c.key, c.zh, c.en, "amount" if c.type == "decimal" else "text") for c in schema.columns]
+    sheet = SheetOutput(OutputSheetName(schema.key, schema.zh, schema.en), subtitle="测试 for tests")
+    sheet.tables.append(OutTable(lines, columns))
+    FileWorkbook(tracked).write_sheets([sheet])
+    result = track(FileWorkbook(tracked), as_of="2026-12-11")
+    assert result.ok, result.problems
+    flags = table_frame(openpyxl.load_workbook(tracked)["进度 Progress"], "progress_flags")
+    ahead = flags[flags["预警 Flag"] == "费用超前 Expense ahead of sales"]
+    log = tables["daily_log"]
+    spent = log[(log["date"] <= "2026-12-11") & (log["expense"].fillna(0) > 0)]["rep_id"].unique()
+    assert set(ahead["业务员编号 Rep ID"]) == set(spent) - {rep_ids[0]} and len(ahead)
+    assert ahead["说明 Detail"].str.contains("of budget spent, ").all()
