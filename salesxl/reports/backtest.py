@@ -3,7 +3,8 @@
 Top to bottom: the summary of the replay with the current weights, the weight
 suggestions next to the current weights, which factors could be replayed, and
 every replayed month with its four factor values, target, actual, errors and
-the shares of reps who would have reached each tier. A manager reads the
+the shares of reps who would have reached each tier, and beside it a native line
+chart of the replayed target against actual sales by month. A manager reads the
 suggestions, and copies one into the Factors sheet if they want it; salesxl
 never changes the weights itself.
 """
@@ -11,7 +12,7 @@ never changes the weights itself.
 from __future__ import annotations
 
 from ..core.backtest import BASE_BAND, Backtest
-from ..workbook.backend import OutColumn, OutTable, SheetOutput
+from ..workbook.backend import OutChart, OutColumn, OutTable, SheetOutput
 from ..workbook.sheets import BACKTEST, BACKTEST_LOSSES, HISTORY_METHODS
 
 SUMMARY_COLUMNS = (
@@ -101,4 +102,6 @@ def backtest_sheet(result: Backtest, settings: dict) -> SheetOutput:
                      name="sx_backtest_factors"),
             OutTable(result.months, MONTH_COLUMNS, heading="逐月回放 Month by month", name="sx_backtest_months"),
         ],
+        charts=[OutChart("line", "回放目标与实际销售 Replayed target vs actual sales", "sx_backtest_months", "month",
+                         ("target", "actual"), "金额 Amount")],
     )

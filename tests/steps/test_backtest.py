@@ -84,6 +84,23 @@ def test_backtest_writes_its_sheet_and_never_touches_the_weights(book):
     assert sheet_values(book, SHEET) == first
 
 
+def test_target_vs_actual_chart_reads_the_month_by_month_table(book):
+    """One line chart beside 逐月回放 Month by month: Replayed target (column F) and Actual sales (G) over the
+    24 data rows, months (A) on the horizontal axis; the totals row stays out."""
+    assert backtest(FileWorkbook(book)).ok
+    ws = openpyxl.load_workbook(book)[SHEET]
+    top = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "逐月回放 Month by month") + 1
+    bottom = top + 24
+    assert ws.cell(bottom + 1, 1).value == "合计 Total" and ws.cell(bottom, 1).value is not None
+    (chart,) = ws._charts
+    assert chart.tagname == "lineChart"
+    quoted = "'回测 Backtest'"
+    assert [(s.tx.strRef.f, s.val.numRef.f, s.cat.numRef.f) for s in chart.series] == [
+        (f"{quoted}!{col}{top}", f"{quoted}!${col}${top + 1}:${col}${bottom}", f"{quoted}!$A${top + 1}:$A${bottom}")
+        for col in "FG"]
+    assert [ws[f"{col}{top}"].value for col in "FG"] == ["回放目标 Replayed target", "实际销售 Actual sales"]
+
+
 def test_cli_months_and_loss(book):
     result = runner.invoke(app, ["backtest", str(book), "--months", "12", "--loss", "base_hit"])
     assert result.exit_code == 0, result.output
