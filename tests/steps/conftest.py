@@ -113,3 +113,15 @@ def closable(tmp_path, released_file):
     path = tmp_path / "plan.xlsx"
     shutil.copy(released_file, path)
     return path
+
+
+def table_rows(ws, heading: str) -> list[list]:
+    """The data rows of the table under ``heading`` (header row excluded, totals row excluded)."""
+    rows = [list(r) for r in ws.iter_rows(values_only=True)]
+    start = next(i for i, r in enumerate(rows) if r and r[0] == heading) + 2
+    out = []
+    for r in rows[start:]:
+        if r[0] is None or r[0] == "合计 Total":
+            break
+        out.append(r)
+    return out

@@ -15,21 +15,10 @@ from salesxl.workbook.filebook import FileWorkbook
 from salesxl.workbook.reader import read_inputs
 
 from ..conftest import digest, edit
+from .conftest import table_rows
 
 runner = CliRunner()
 NOW = dt.datetime(2026, 11, 30, 17, 5, 0)
-
-
-def table_rows(ws, heading: str) -> list[list]:
-    """The data rows of the table under ``heading`` (header row excluded, totals row excluded)."""
-    rows = [list(r) for r in ws.iter_rows(values_only=True)]
-    start = next(i for i, r in enumerate(rows) if r and r[0] == heading) + 2
-    out = []
-    for r in rows[start:]:
-        if r[0] is None or r[0] == "合计 Total":
-            break
-        out.append(r)
-    return out
 
 
 def test_target_writes_month_target_structure_and_a_version(workbook):
