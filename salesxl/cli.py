@@ -150,7 +150,8 @@ DEMO_STEPS: list = []
 """Steps ``salesxl demo`` runs after writing the demo workbook, in the planner's order."""
 
 MONTH_END_DEMO_STEPS: list = []
-"""Steps ``salesxl demo --month-end`` runs: the release and its budget, then the close."""
+"""Steps ``salesxl demo --month-end`` runs: the release, the agreement round (signed by all reps but one), the
+budget, then the close."""
 
 
 def plan_month_option(value: Optional[str]):
@@ -345,8 +346,9 @@ def commitments(workbook: Path = typer.Argument(..., help="The workbook whose ag
 DEMO_STEPS[:] = [target_step, backtest_step, breakdown_step,
                  agree_steps.issue_draft, agree_steps.fill_demo_feedback, agree_steps.agree, commitments_step,
                  expense_steps.expenses, expense_steps.expenses_review, track_step, weekly_step, followups_step]
-MONTH_END_DEMO_STEPS[:] = [target_step, breakdown_step, expense_steps.expenses, expense_steps.expenses_review,
-                           close_step]
+MONTH_END_DEMO_STEPS[:] = [target_step, breakdown_step,
+                           agree_steps.issue_draft, agree_steps.fill_demo_feedback, agree_steps.agree_signed_demo,
+                           expense_steps.expenses, expense_steps.expenses_review, close_step]
 
 
 if __name__ == "__main__":

@@ -152,7 +152,10 @@ def make_reps(rng, count: int, plan_month: pd.Period) -> pd.DataFrame:
     for i in (count - 1, count - 2, count - 3):
         frame.loc[i, "hire_date"] = (plan_month - 1 - (i % 2)).to_timestamp() + pd.Timedelta(days=9)
     frame.loc[leaving_rep(frame, count - 4), "active"] = False
-    frame.loc[count - 3, "manual_share"] = 0.10
+    # The manager expects more of one new hire (experienced elsewhere) than the default starting share
+    # (half the region's average rep share): three quarters of it.
+    region_reps = int((frame.active & (frame.region == frame.at[count - 3, "region"])).sum())
+    frame.loc[count - 3, "manual_share"] = round(0.75 / max(region_reps, 1), 3)
     return frame
 
 
@@ -192,6 +195,15 @@ def make_outlets(rng, count: int, reps: pd.DataFrame) -> pd.DataFrame:
                       reps[reps.active]]
         heir = next(c.rep_id.iloc[0] for c in candidates if len(c))
         frame.loc[frame.rep_id == rep, ["rep_id", "region"]] = [heir, reps.set_index("rep_id").region[heir]]
+    # The new rep the manager gives a manual share took over a colleague's outlets: the colleague of the
+    # region served them until the hire. (The other new reps open new outlets.)
+    frame["previous_rep"] = None
+    established = reps[reps.active & ~reps.rep_id.isin(new_reps.rep_id)]
+    handed = new_reps[new_reps.manual_share.notna()]
+    for rep, region in zip(handed.rep_id, handed.region):
+        colleagues = established[established.region == region]
+        if len(colleagues):
+            frame.loc[frame.history_rep == rep, "previous_rep"] = colleagues.rep_id.iloc[0]
     return frame
 
 
@@ -206,15 +218,20 @@ def make_history(rng, reps, outlets, products, plan_month: pd.Period, years: int
     role_weight = old_products.role.map(ROLE_MIX).to_numpy() / old_products.groupby("role").sku.transform("count")
     cn = holidays.country_holidays("CN", years=range(months[0].year, plan_month.year + 1))
     skus, prices = old_products.sku.to_numpy(), old_products.unit_price.to_numpy()
-    o_region, o_rep, o_id = (outlets[c].tolist() for c in ("region", "history_rep", "outlet_id"))
+    o_region, o_id = (outlets[c].tolist() for c in ("region", "outlet_id"))
+    previous = outlets["previous_rep"] if "previous_rep" in outlets else pd.Series(None, index=outlets.index)
     rows = []
     for m in months:
         trend = (1 + ANNUAL_GROWTH) ** ((m - plan_month).n / 12)
         month_start = m.to_timestamp()
-        active = np.array([hired[r] <= month_start for r in outlets.history_rep])
+        # Before a new rep's hire, the colleague who handed the outlet over sold there.
+        seller = pd.Series([r if hired[r] <= month_start or p is None else p
+                            for r, p in zip(outlets.history_rep, previous)], index=outlets.index)
+        o_rep = seller.tolist()
+        active = np.array([hired[r] <= month_start for r in seller])
         value = (REP_MONTHLY_BASE / (len(outlets) / len(reps)) * SEASON[m.month] * trend
                  * outlets.region.map(region_size).to_numpy() * outlet_size
-                 * outlets.history_rep.map(skill).to_numpy() * rng.lognormal(0, 0.12, len(outlets)) * active)
+                 * seller.map(skill).to_numpy() * rng.lognormal(0, 0.12, len(outlets)) * active)
         daily = m >= plan_month - 12
         working = [d for d in pd.date_range(month_start, m.to_timestamp(how="end").normalize())
                    if cn.is_working_day(d.date())]
@@ -704,8 +721,9 @@ def make_month_actuals(seed: int, reps: pd.DataFrame, outlets: pd.DataFrame, pro
     Each outlet sells about its usual month (its average over the months it sold in History, scaled by how
     the same month last year compared with an average month, and a year's growth) times its rep's form:
     forms are spread evenly from 62 % to 138 %, so the month has reps under the floor, at base, challenge and
-    sprint; the ``lagging`` reps get the lowest. A rep hired in the last three months sells at most 60 % of an established rep of the region,
-    whatever outlets they took over. Each outlet's month is split over the roles by the planned mix; a
+    sprint; the ``lagging`` reps get the lowest. A rep hired in the last three months sells at most half of
+    what an established rep of the region sells, whatever outlets they took over (the Settings' new-rep
+    starting share expects half the region's average). Each outlet's month is split over the roles by the planned mix; a
     quarter of the reps, all of them above 110 % form, push volume products at the expense of flagship and
     profit ones to reach their tiers (the product-mix condition catches them). The draws do not depend on
     ``after`` or ``through``: any window is a slice of the same month.
@@ -760,7 +778,7 @@ def make_month_actuals(seed: int, reps: pd.DataFrame, outlets: pd.DataFrame, pro
 
 
 def new_rep_ramp(outlets: pd.DataFrame, expected: np.ndarray, active: pd.DataFrame, new: set) -> dict[str, float]:
-    """Per new rep, the factor that brings their outlets' month to at most 60 % of an established rep's."""
+    """Per new rep, the factor that brings their outlets' month to at most half of an established rep's."""
     by_rep = pd.Series(expected, index=outlets.rep_id.to_numpy()).groupby(level=0).sum()
     region = dict(zip(active.rep_id, active.region))
     ramp = {}
@@ -769,7 +787,7 @@ def new_rep_ramp(outlets: pd.DataFrame, expected: np.ndarray, active: pd.DataFra
         peers = peers or [by_rep.get(r, 0.0) for r in active.rep_id if r not in new]
         own = by_rep.get(rep, 0.0)
         if own > 0 and peers:
-            ramp[rep] = min(1.0, 0.6 * float(np.mean(peers)) / own)
+            ramp[rep] = min(1.0, 0.5 * float(np.mean(peers)) / own)
     return ramp
 
 
@@ -817,6 +835,16 @@ def make_incentive_rules(reps: pd.DataFrame) -> pd.DataFrame:
     frame["scope"] = frame.scope.replace("", None)
     return frame
 # ---- Step 3, issue and agree: a few reps answer the draft, the manager decides ----
+
+def demo_signatures(agreed: pd.DataFrame, month: pd.Period) -> None:
+    """Every rep signed the commitment 军令状 three days before the month, except the first rep on the
+    sheet, who has not signed yet: the close's must-be-signed rule then withholds their reward."""
+    agreed["signed"] = True
+    agreed["signed_date"] = month.start_time - pd.Timedelta(days=3)
+    first = agreed.index[0]
+    agreed.at[first, "signed"] = False
+    agreed.at[first, "signed_date"] = None
+
 
 def demo_answers(feedback: pd.DataFrame) -> pd.DataFrame:
     """The Feedback rows with a realistic round of answers, as reps and a manager would type them.

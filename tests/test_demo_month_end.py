@@ -5,7 +5,8 @@ from __future__ import annotations
 import holidays
 import pandas as pd
 
-from salesxl.demo import lagging_reps, make_incentive_rules, make_month_actuals, month_end_demo_data
+from salesxl.demo import (demo_signatures, lagging_reps, make_incentive_rules, make_month_actuals,
+                          month_end_demo_data)
 
 from .conftest import SMALL
 
@@ -57,6 +58,69 @@ def test_demo_at_month_end_releases_and_closes(tmp_path, monkeypatch):
     result = CliRunner().invoke(cli.app, ["demo", "--month-end"])
     assert result.exit_code == 0, result.output
     assert "wrote: 月末绩效 Performance" in result.output and "月末考核 closed" in result.output
-    names = openpyxl.load_workbook(tmp_path / "salesxl_demo_month_end.xlsx", read_only=True).sheetnames
-    assert {"业务员目标 Rep Targets", "费用台账 Expense Ledger", "月末绩效 Performance"} <= set(names)
+    assert "wrote: 目标确认 Agreed Targets" in result.output  # the agreement round ran before the close
+    book = openpyxl.load_workbook(tmp_path / "salesxl_demo_month_end.xlsx")
+    assert {"业务员目标 Rep Targets", "反馈 Feedback", "目标确认 Agreed Targets", "费用台账 Expense Ledger",
+            "月末绩效 Performance"} <= set(book.sheetnames)
     assert not (tmp_path / "salesxl_demo.xlsx").exists()
+
+    # Agreed Targets: every rep signed but the first; the close pays what was agreed and withholds the
+    # unsigned rep's reward under the must-be-signed rule, saying why.
+    agreed = table(book["目标确认 Agreed Targets"], "业务员编号 Rep ID")
+    assert [r["签署 Signed"] for r in agreed] == ["否"] + ["是"] * (len(agreed) - 1)
+    unsigned = agreed[0]["业务员编号 Rep ID"]
+    reps = {r["业务员编号 Rep ID"]: r for r in table(book["月末绩效 Performance"], "业务员编号 Rep ID")}
+    assert {rep: r["目标 Target"] for rep, r in reps.items()} == {
+        r["业务员编号 Rep ID"]: r["确认目标 Agreed target"] for r in agreed}
+    assert reps[unsigned]["签署 Signed"] == "否 no"
+    assert "commitment not signed → reward forfeited" in reps[unsigned]["原因说明 Reason (English)"]
+    assert reps[unsigned]["奖励 Reward"] == 0
+    assert all(r["签署 Signed"] == "是 yes" for rep, r in reps.items() if rep != unsigned)
+
+    # New reps close at realistic attainments (the small demo once had one at 591 %): the rep with a
+    # manual share took over a colleague's outlets, and new reps sell about half of what a colleague sells.
+    attainments = {rep: r["达成率 Attainment"] for rep, r in reps.items()}
+    assert max(attainments.values()) < 2.5, attainments
+    settings, tables = month_end_demo_data(seed=7, size=SMALL)
+    shared = tables["reps"].loc[tables["reps"].manual_share.notna(), "rep_id"].iloc[0]
+    assert 0.8 <= attainments[shared] <= 1.5, attainments
+
+
+def table(ws, first_header: str) -> list[dict]:
+    """The rows of the first table whose header row starts with ``first_header``, to its totals row."""
+    rows = list(ws.iter_rows(values_only=True))
+    top = next(i for i, r in enumerate(rows) if r[1] == first_header or r[0] == first_header)
+    headers = rows[top]
+    body = []
+    for r in rows[top + 1:]:
+        if r[0] in (None, "合计 Total"):
+            break
+        body.append(dict(zip(headers, r)))
+    return body
+
+
+def test_the_rep_with_a_manual_share_took_over_a_colleagues_outlets(small_demo):
+    """The manual share is three quarters of the default starting share (½ of the region's average rep share):
+    0.75 ÷ the region's active reps. The rep's outlets sold under a colleague of the region before the hire,
+    and under the rep from the month after it."""
+    settings, tables = small_demo
+    reps, history, outlets = tables["reps"], tables["history"], tables["outlets"]
+    rep = reps[reps.manual_share.notna()].iloc[0]
+    in_region = int((reps.active & (reps.region == rep.region)).sum())
+    assert rep.manual_share == round(0.75 / in_region, 3)
+    own = set(outlets.outlet_id[outlets.rep_id == rep.rep_id])
+    daily = history[history.outlet_id.isin(own)]
+    hired = pd.Timestamp(rep.hire_date).to_period("M")
+    before = daily[daily.date.dt.to_period("M") <= hired]
+    after = daily[daily.date.dt.to_period("M") > hired]
+    assert len(before) and set(before.rep_id) == {reps.rep_id[reps.active & (reps.region == rep.region)
+                                                               & (reps.rep_id != rep.rep_id)].iloc[0]}
+    assert len(after) and set(after.rep_id) == {rep.rep_id}
+
+
+def test_demo_signatures_leave_the_first_rep_unsigned():
+    agreed = pd.DataFrame({"rep_id": ["R001", "R002", "R003"], "signed": False, "signed_date": None})
+    demo_signatures(agreed, pd.Period("2026-12", "M"))
+    assert list(agreed.signed) == [False, True, True]
+    assert pd.isna(agreed.signed_date.iloc[0])
+    assert list(agreed.signed_date.iloc[1:]) == [pd.Timestamp("2026-11-28")] * 2

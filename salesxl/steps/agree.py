@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import getpass
+from typing import Callable
 
 import pandas as pd
 
@@ -63,8 +64,12 @@ def issue_draft(book: WorkbookBackend, progress: Progress = quiet) -> StepResult
 
 
 def agree(book: WorkbookBackend, progress: Progress = quiet, by: str | None = None,
-          now: dt.datetime | None = None) -> StepResult:
-    """确认目标 Agree: apply the decisions, rebalance, record the round, re-run the breakdown on the result."""
+          now: dt.datetime | None = None, sign: Callable[[pd.DataFrame, pd.Period], None] | None = None) -> StepResult:
+    """确认目标 Agree: apply the decisions, rebalance, record the round, re-run the breakdown on the result.
+
+    ``sign`` (the demo's only) fills in ``signed``/``signed_date`` of the agreed table, as a planner
+    types them on the sheet once the reps have signed.
+    """
     by = by or current_user()
 
     def plan(inputs: Inputs):
@@ -94,6 +99,8 @@ def agree(book: WorkbookBackend, progress: Progress = quiet, by: str | None = No
         round_no = 1 + int(((versions["step"] == STEP_NAME)
                             & (versions["month"].astype(str) == str(month))).sum())
         notes = keep_signatures(agreement.table, read_agreed(book), month)
+        if sign is not None:
+            sign(agreement.table, month)
         history = read_history(book)
         this_round = agreement.table.assign(round=round_no, timestamp=stamp, by=by,
                                             decision=agreement.table["decision"].map(DECISION_LABEL))
@@ -162,3 +169,11 @@ def fill_demo_feedback(book: WorkbookBackend, progress: Progress = quiet) -> Ste
         return [feedback_sheet(rows, month, currency)], [], "演示反馈已填写 demo feedback filled in"
 
     return run_step(book, ("settings", "feedback"), plan, progress)
+
+
+def agree_signed_demo(book: WorkbookBackend, progress: Progress = quiet) -> StepResult:
+    """The month-end demo's agreement round: agreed, and signed by every rep but one
+    (:func:`salesxl.demo.demo_signatures`), so the close applies the must-be-signed rule."""
+    from ..demo import demo_signatures
+
+    return agree(book, progress, by="演示 demo", sign=demo_signatures)

@@ -18,6 +18,7 @@ from salesxl.workbook.sheets import SETTINGS
 from salesxl.workbook.template import save_new_workbook
 
 from ..conftest import digest, edit
+from .conftest import table_rows
 
 runner = CliRunner()
 SHEET = "回测 Backtest"
@@ -37,18 +38,6 @@ def book(tmp_path, company_file):
     path = tmp_path / "plan.xlsx"
     shutil.copy(company_file, path)
     return path
-
-
-def table_rows(ws, heading: str) -> list[list]:
-    """The data rows of the table under ``heading`` (header and totals rows excluded)."""
-    rows = [list(r) for r in ws.iter_rows(values_only=True)]
-    start = next(i for i, r in enumerate(rows) if r and r[0] == heading) + 2
-    out = []
-    for r in rows[start:]:
-        if r[0] is None or r[0] == "合计 Total":
-            break
-        out.append(r)
-    return out
 
 
 def sheet_values(path, name):
