@@ -152,10 +152,10 @@ def make_reps(rng, count: int, plan_month: pd.Period) -> pd.DataFrame:
     for i in (count - 1, count - 2, count - 3):
         frame.loc[i, "hire_date"] = (plan_month - 1 - (i % 2)).to_timestamp() + pd.Timedelta(days=9)
     frame.loc[leaving_rep(frame, count - 4), "active"] = False
-    # The manager expects more of one new hire (experienced elsewhere) than the default starting share
-    # (half the region's average rep share): three quarters of it.
+    # The manager expects a little more of one new hire (experienced elsewhere) than the default starting
+    # share (half the region's average rep share): 65 % of it.
     region_reps = int((frame.active & (frame.region == frame.at[count - 3, "region"])).sum())
-    frame.loc[count - 3, "manual_share"] = round(0.75 / max(region_reps, 1), 3)
+    frame.loc[count - 3, "manual_share"] = round(0.65 / max(region_reps, 1), 3)
     return frame
 
 

@@ -83,7 +83,7 @@ def test_demo_at_month_end_releases_and_closes(tmp_path, monkeypatch):
     assert max(attainments.values()) < 2.5, attainments
     settings, tables = month_end_demo_data(seed=7, size=SMALL)
     shared = tables["reps"].loc[tables["reps"].manual_share.notna(), "rep_id"].iloc[0]
-    assert 0.8 <= attainments[shared] <= 1.5, attainments
+    assert 0.8 <= attainments[shared] <= 1.6, attainments
 
 
 def table(ws, first_header: str) -> list[dict]:
@@ -100,14 +100,14 @@ def table(ws, first_header: str) -> list[dict]:
 
 
 def test_the_rep_with_a_manual_share_took_over_a_colleagues_outlets(small_demo):
-    """The manual share is three quarters of the default starting share (½ of the region's average rep share):
-    0.75 ÷ the region's active reps. The rep's outlets sold under a colleague of the region before the hire,
+    """The manual share is a little above the default starting share (½ of the region's average rep share):
+    0.65 ÷ the region's active reps. The rep's outlets sold under a colleague of the region before the hire,
     and under the rep from the month after it."""
     settings, tables = small_demo
     reps, history, outlets = tables["reps"], tables["history"], tables["outlets"]
     rep = reps[reps.manual_share.notna()].iloc[0]
     in_region = int((reps.active & (reps.region == rep.region)).sum())
-    assert rep.manual_share == round(0.75 / in_region, 3)
+    assert rep.manual_share == round(0.65 / in_region, 3)
     own = set(outlets.outlet_id[outlets.rep_id == rep.rep_id])
     daily = history[history.outlet_id.isin(own)]
     hired = pd.Timestamp(rep.hire_date).to_period("M")

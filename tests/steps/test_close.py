@@ -218,7 +218,9 @@ def test_signed_status_from_the_agreement_sheet(closable):
     rep_ids = list(issued["rep_targets"]["rep_id"])
     close(FileWorkbook(closable))  # signatures unknown: paid, so we can pick a rep who earned something
     _, before = performance(closable)
-    unsigned = before.loc[before["奖励 Reward"] > 0, "业务员编号 Rep ID"].iloc[0]
+    # A rep under the company's rules (the must-be-signed rule is one of them) who earned something.
+    unsigned = before.loc[(before["奖励 Reward"] > 0) & (before["适用规则 Rule set"] == "全体 everyone"),
+                          "业务员编号 Rep ID"].iloc[0]
     book = openpyxl.load_workbook(closable)
     ws = book.create_sheet("目标确认 Agreed Targets")
     ws.append(["目标确认 Agreed Targets"])
