@@ -213,12 +213,18 @@ class Splice:
         names = self.child("definedNames", create=bool(scratch.print_names.get(name)))
         if names is None:
             return
-        for old in [n for n in names if (n.get("name") or "").startswith("_xlnm.") and n.get("localSheetId") == index]:
-            names.remove(old)
+        olds = {n.get("name"): n for n in names
+                if (n.get("name") or "").startswith("_xlnm.") and n.get("localSheetId") == index}
         for new in scratch.print_names.get(name, []):
+            old = olds.pop(new.get("name"), None)
+            if old is not None:  # replaced in place, so a rerun writes the names in the same order
+                old.text = new.text
+                continue
             copied = copy.deepcopy(new)
             copied.set("localSheetId", index)
             names.append(copied)
+        for old in olds.values():
+            names.remove(old)
 
     def set_book_names(self, new: list[etree._Element]) -> None:
         """Carry salesxl's workbook-level names (the tier thresholds the colours compare with), each

@@ -45,11 +45,11 @@ from .backend import Kind, OutColumn, RunInfo
 
 # ---- Title block ---------------------------------------------------------------------------------
 
-TITLE_FONT = Font(bold=True, size=14, color="1F4E78")
-RUN_FONT = Font(size=9, color="595959")
-NOTE_FONT = Font(italic=True, color="7F6000")
+TITLE_FONT = Font(bold=True, size=14, color="FF1F4E78")
+RUN_FONT = Font(size=9, color="FF595959")
+NOTE_FONT = Font(italic=True, color="FF7F6000")
 HEADING_FONT = Font(bold=True, size=11)
-ALERT_FONT = Font(bold=True, size=11, color="C00000")
+ALERT_FONT = Font(bold=True, size=11, color="FFC00000")
 
 
 def run_line(run: RunInfo) -> str:
@@ -86,15 +86,15 @@ def run_time(now: dt.datetime | None = None) -> dt.datetime:
 
 # ---- Headers, tables and totals -------------------------------------------------------------------
 
-HEADER_FONT = Font(bold=True, color="FFFFFF")
-HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
-ALERT_FILL = PatternFill("solid", fgColor="C00000")
+HEADER_FONT = Font(bold=True, color="FFFFFFFF")
+HEADER_FILL = PatternFill("solid", fgColor="FF1F4E78")
+ALERT_FILL = PatternFill("solid", fgColor="FFC00000")
 HEADER_ALIGNMENT = Alignment(wrap_text=True, vertical="center")
 TABLE_STYLE = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
 TOTAL_LABEL = "合计 Total"
 TOTAL_FONT = Font(bold=True)
-TOTAL_BORDER = Border(top=Side(style="thin", color="1F4E78"))
-LINK_FONT = Font(underline="single", color="0563C1")
+TOTAL_BORDER = Border(top=Side(style="thin", color="FF1F4E78"))
+LINK_FONT = Font(underline="single", color="FF0563C1")
 NOTE_ALIGNMENT = Alignment(wrap_text=True, vertical="top")
 
 
@@ -190,14 +190,14 @@ sheet (``='设置 Settings'!$B$17``), so the conditional formats below recolour 
 
 TIER_LOOKS = (
     # (tier, lower bound name or None, upper bound name or None, fill, font colour)
-    ("below_base", None, "tier_base", "FFC7CE", "9C0006"),
-    ("base", "tier_base", "tier_challenge", "FFEB9C", "9C5700"),
-    ("challenge", "tier_challenge", "tier_sprint", "C6EFCE", "006100"),
-    ("sprint", "tier_sprint", None, "548235", "FFFFFF"),
+    ("below_base", None, "tier_base", "FFFFC7CE", "FF9C0006"),
+    ("base", "tier_base", "tier_challenge", "FFFFEB9C", "FF9C5700"),
+    ("challenge", "tier_challenge", "tier_sprint", "FFC6EFCE", "FF006100"),
+    ("sprint", "tier_sprint", None, "FF548235", "FFFFFFFF"),
 )
 """Below base red, base amber, challenge green, sprint dark green (Excel's own good/neutral/bad colours)."""
 
-SHARE_BAR_COLOUR = "5B9BD5"
+SHARE_BAR_COLOUR = "FF5B9BD5"
 
 
 def tier_formulas(cell: str) -> list[tuple[str, str]]:
