@@ -35,13 +35,13 @@ import datetime as dt
 import math
 import os
 import unicodedata
-from typing import Any, Sequence
+from typing import Any
 
 from openpyxl.formatting.rule import DataBarRule, FormulaRule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.worksheet.table import TableStyleInfo
 
-from .backend import Kind, OutColumn, RunInfo
+from .backend import Kind, RunInfo
 
 # ---- Title block ---------------------------------------------------------------------------------
 
@@ -261,5 +261,3 @@ def title_rows(first_header: int | None, tables: int, asked: int | None = None) 
     return first_header if first_header and tables == 1 else 1
 
 
-def used_kinds(columns: Sequence[OutColumn]) -> set[str]:
-    return {c.kind for c in columns}
