@@ -8,7 +8,10 @@ thresholds are workbook-level names pointing at the Settings cells.
 
 from __future__ import annotations
 
+import re
 import shutil
+import subprocess
+import tempfile
 import zipfile
 
 import openpyxl
@@ -22,6 +25,7 @@ from salesxl.workbook.backend import OutColumn, OutTable, RunInfo, SheetOutput
 from salesxl.workbook.filebook import FileWorkbook
 from salesxl.workbook.schema import OutputSheetName
 
+from .libreoffice import SOFFICE, needs_soffice
 from ..conftest import digest
 
 NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
@@ -115,3 +119,56 @@ def test_a_moved_settings_row_moves_the_name_in_place(planner_book):
     workbook = etree.fromstring(zipfile.ZipFile(planner_book).read("xl/workbook.xml"))
     base = [n.text for n in workbook.iterfind(".//m:definedName", NS) if n.get("name") == "salesxl_tier_base"]
     assert base == ["'设置 Settings'!$B$20"]
+
+
+# ---- As LibreOffice shows it: the colours follow an edit of the Settings value ---------------------------------
+
+def settings_and_progress(path, base: float) -> None:
+    """A workbook with the three multipliers on 设置 Settings (B2:B4), and a Progress sheet written by salesxl."""
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = "设置 Settings"
+    for row in (["参数 Key", "值 Value"], ["基础倍数 Base multiplier", base], ["挑战倍数 Challenge multiplier", 1.1],
+                ["冲刺倍数 Sprint multiplier", 1.2]):
+        ws.append(row)
+    book.save(path)
+    cells = {"tier_base": "'设置 Settings'!$B$2", "tier_challenge": "'设置 Settings'!$B$3",
+             "tier_sprint": "'设置 Settings'!$B$4"}
+    reps = pd.DataFrame({"rep": ["R1", "R2", "R3", "R4", "R5"], "attainment": [0.8, 0.95, 1.05, 1.15, 1.3]})
+    FileWorkbook(path).write_sheets([SheetOutput(SHEET, tables=[OutTable(reps, [
+        OutColumn("rep", "业务员", "Rep"), OutColumn("attainment", "完成率", "Attainment", "percent", look="tier")])],
+        run=RunInfo(tier_cells=cells))])
+
+
+def colours_in_libreoffice(files, outdir) -> dict[str, list[str]]:
+    """File stem -> the background of each attainment cell, as LibreOffice renders the workbook to HTML."""
+    with tempfile.TemporaryDirectory() as profile:
+        subprocess.run([SOFFICE, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "html",
+                        "--outdir", str(outdir), *map(str, files)], capture_output=True, timeout=300, check=True)
+    found = {}
+    for f in files:
+        html = (outdir / f"{f.stem}.html").read_text(encoding="utf-8", errors="replace")
+        found[f.stem] = re.findall(r'bgcolor="#([0-9A-F]{6})" sdval="[0-9.]+" sdnum="[^"]*0\.0%"', html)
+    return found
+
+
+RED, AMBER, GREEN, DARK_GREEN = "FFC7CE", "FFEB9C", "C6EFCE", "548235"
+
+
+@pytest.mark.soffice
+@needs_soffice
+def test_libreoffice_colours_by_tier_and_follows_an_edited_multiplier(tmp_path):
+    """0.8, 0.95, 1.05, 1.15, 1.3 against 1.0 / 1.1 / 1.2: red, red, amber, green, dark green.
+
+    The planner then lowers the base multiplier on Settings to 0.9 (salesxl is not run again):
+    0.95 has now reached base and turns amber.
+    """
+    as_written, edited = tmp_path / "as_written.xlsx", tmp_path / "edited.xlsx"
+    settings_and_progress(as_written, 1.0)
+    settings_and_progress(edited, 1.0)
+    book = openpyxl.load_workbook(edited)  # the planner edits the Settings value, nothing else
+    book["设置 Settings"]["B2"] = 0.9
+    book.save(edited)
+    colours = colours_in_libreoffice([as_written, edited], tmp_path / "html")
+    assert colours["as_written"] == [RED, RED, AMBER, GREEN, DARK_GREEN]
+    assert colours["edited"] == [RED, AMBER, AMBER, GREEN, DARK_GREEN]
