@@ -29,6 +29,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from . import style
 from .backend import Link, OutChart, OutColumn, OutTable, PageSetup, SheetOutput
+from .sheets import setting
 from .style import NUMBER_FORMATS, TABLE_STYLE, TOTAL_LABEL  # noqa: F401  (re-exported: readers find totals rows)
 
 CHART_SIZE_CM = (18, 9)
@@ -121,8 +122,6 @@ def render_sheet(ws: Worksheet, output: SheetOutput, table_names: set[str]) -> N
 
 def define_tier_names(ws: Worksheet, output: SheetOutput) -> None:
     """The workbook-level names the tier colours compare with (``salesxl_tier_base``...)."""
-    from .sheets import setting  # the Settings declarations know the defaults
-
     defaults = {key: setting(key).default for key in style.TIER_SETTINGS}
     for name, formula in style.tier_names(output.run, defaults).items():
         ws.parent.defined_names[name] = DefinedName(name, attr_text=formula)
