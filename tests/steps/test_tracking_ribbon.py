@@ -34,6 +34,6 @@ def test_weekly_button_writes_what_the_cli_writes_and_keeps_the_notes(tracked, t
     assert sheet.cells[(header + 1, 2)].value == "R001"
     sheet.range((header + 1, 5)).value = "'客户反馈要跟进到位"
     press(monkeypatch, book, "weekly")
-    assert sheet is not book.sheets["周报 Weekly Review"]  # the sheet was rewritten
+    assert sheet is book.sheets["周报 Weekly Review"]  # refilled in place (main cdda8cd), not deleted and re-added
     sheet = book.sheets["周报 Weekly Review"]
     assert sheet.cells[(header + 1, 5)].value == "客户反馈要跟进到位"
