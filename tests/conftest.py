@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 from pathlib import Path
 
@@ -13,6 +14,10 @@ from salesxl.demo import DemoSize, demo_workbook_data
 from salesxl.workbook.template import save_new_workbook
 
 SMALL = DemoSize(reps=8, outlets=40, skus=12, years=3)
+
+os.environ.setdefault("SOURCE_DATE_EPOCH", "1795845600")
+"""2026-11-28 06:00 UTC: the run time every step stamps on its sheets' title block
+(salesxl.workbook.style.run_time), so two runs on the same inputs write the same cells."""
 
 
 @pytest.fixture(scope="session")

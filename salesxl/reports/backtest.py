@@ -26,29 +26,29 @@ SUMMARY_COLUMNS = (
     OutColumn("target_total", "回放目标合计", "Replayed targets, total", "amount"),
     OutColumn("actual_total", "实际销售合计", "Actual sales, total", "amount"),
     OutColumn("total_error", "合计偏差", "Total bias", "percent"),
-    OutColumn("base_share", "达成基础目标业务员占比", "Reps reaching base", "percent"),
-    OutColumn("challenge_share", "达成挑战目标业务员占比", "Reps reaching challenge", "percent"),
-    OutColumn("sprint_share", "达成冲刺目标业务员占比", "Reps reaching sprint", "percent"),
+    OutColumn("base_share", "达成基础目标业务员占比", "Reps reaching base", "percent", look="share"),
+    OutColumn("challenge_share", "达成挑战目标业务员占比", "Reps reaching challenge", "percent", look="share"),
+    OutColumn("sprint_share", "达成冲刺目标业务员占比", "Reps reaching sprint", "percent", look="share"),
     OutColumn("months_in_band", "基础达成面在70%–90%的月数", "Months with base share in 70%–90%", "integer"),
 )
 
 SUGGESTION_COLUMNS = (
     OutColumn("rank", "排名", "Rank"),
-    OutColumn("budget", "年度预算权重", "Budget weight", "percent"),
-    OutColumn("history", "历史同期权重", "History weight", "percent"),
-    OutColumn("industry", "行业增长权重", "Industry weight", "percent"),
-    OutColumn("benchmark", "标杆增长权重", "Benchmark weight", "percent"),
+    OutColumn("budget", "年度预算权重", "Budget weight", "percent", look="share"),
+    OutColumn("history", "历史同期权重", "History weight", "percent", look="share"),
+    OutColumn("industry", "行业增长权重", "Industry weight", "percent", look="share"),
+    OutColumn("benchmark", "标杆增长权重", "Benchmark weight", "percent", look="share"),
     OutColumn("mape", "平均绝对百分比误差", "MAPE", "percent"),
     OutColumn("bias", "平均偏差", "Mean bias", "percent"),
-    OutColumn("base_share", "达成基础目标业务员占比", "Reps reaching base", "percent"),
+    OutColumn("base_share", "达成基础目标业务员占比", "Reps reaching base", "percent", look="share"),
     OutColumn("months_in_band", "基础达成面在70%–90%的月数", "Months with base share in 70%–90%", "integer"),
     OutColumn("score", "评分（越小越好）", "Score (lower is better)", "percent"),
 )
 
 FACTOR_COLUMNS = (
     OutColumn("label", "因素", "Factor"),
-    OutColumn("weight_set", "设定权重", "Weight set", "percent", total=True),
-    OutColumn("weight_replayed", "回放权重", "Weight in the replay", "percent", total=True),
+    OutColumn("weight_set", "设定权重", "Weight set", "percent", total=True, look="share"),
+    OutColumn("weight_replayed", "回放权重", "Weight in the replay", "percent", total=True, look="share"),
     OutColumn("in_search", "参与权重搜索", "In the weight search", "bool"),
     OutColumn("missing", "缺少的数据", "What is missing"),
 )
@@ -65,9 +65,9 @@ MONTH_COLUMNS = (
     OutColumn("abs_pct_error", "绝对百分比误差", "Abs % error", "percent"),
     OutColumn("bias", "偏差（+偏高 −偏低）", "Bias (+ over, − under)", "percent"),
     OutColumn("reps", "业务员数", "Reps", "integer"),
-    OutColumn("base_share", "达成基础", "Reached base", "percent"),
-    OutColumn("challenge_share", "达成挑战", "Reached challenge", "percent"),
-    OutColumn("sprint_share", "达成冲刺", "Reached sprint", "percent"),
+    OutColumn("base_share", "达成基础", "Reached base", "percent", look="share"),
+    OutColumn("challenge_share", "达成挑战", "Reached challenge", "percent", look="share"),
+    OutColumn("sprint_share", "达成冲刺", "Reached sprint", "percent", look="share"),
     OutColumn("note", "说明", "Note"),
 )
 

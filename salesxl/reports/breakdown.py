@@ -55,8 +55,8 @@ def rep_sheet(result: Breakdown, unit: float, currency: str) -> SheetOutput:
         issued(R, "target", "amount", True), issued(R, "base", "amount", True),
         issued(R, "challenge", "amount", True), issued(R, "sprint", "amount", True),
         OutColumn("history", "历史销售", "History", "amount", True),
-        OutColumn("history_share", "历史份额", "History share", "percent"),
-        OutColumn("share", "目标份额", "Share of region", "percent"),
+        OutColumn("history_share", "历史份额", "History share", "percent", look="share"),
+        OutColumn("share", "目标份额", "Share of region", "percent", look="share"),
         OutColumn("last_year", "去年同月", "Last year", "amount", True),
         OutColumn("growth", "同比增长", "Growth vs last year", "percent"),
         OutColumn("new", "新人", "New rep", "bool"),
@@ -67,7 +67,7 @@ def rep_sheet(result: Breakdown, unit: float, currency: str) -> SheetOutput:
         issued(RS, "rep_id"), OutColumn("name", "姓名", "Name"), OutColumn("region", "区域", "Region"),
         issued(RS, "sku"), issued(RS, "role"), issued(RS, "sku_target", "amount", True),
         OutColumn("history", "历史销售", "History", "amount", True),
-        OutColumn("share_of_rep", "占业务员目标", "Share of rep target", "percent"),
+        OutColumn("share_of_rep", "占业务员目标", "Share of rep target", "percent", look="share"),
     ]
     rep_skus = result.rep_skus.assign(role=result.rep_skus["role"].map(ROLE_LABEL).fillna(result.rep_skus["role"]))
     regions = result.regions.assign(difference=result.regions["reps_total"] - result.regions["target"])
@@ -101,7 +101,7 @@ def outlet_sheet(result: Breakdown, unit: float, currency: str) -> SheetOutput:
         issued(O, "outlet_target", "amount", True),
         OutColumn("history", "历史销售", "History", "amount", True),
         OutColumn("potential", "潜力", "Potential", "amount", True),
-        OutColumn("share_of_rep", "占业务员目标", "Share of rep target", "percent"),
+        OutColumn("share_of_rep", "占业务员目标", "Share of rep target", "percent", look="share"),
         OutColumn("held", "手工锁定", "Held", "bool"),
     ]
     outlet_sku_columns = [

@@ -56,7 +56,7 @@ def commitments_sheet(pages: list[Commitment], currency: str) -> SheetOutput:
     for i, page in enumerate(pages):
         tables += rep_tables(page, currency, first=i == 0)
     return SheetOutput(COMMITMENTS, subtitle=f"{pages[0].month if pages else ''} · 每名业务员一页 one page per rep",
-                       tables=tables, page=PageSetup(title_rows=1))
+                       tables=tables, page=PageSetup(orientation="portrait", title_rows=1, freeze=False))
 
 
 def rep_tables(page: Commitment, currency: str, first: bool) -> list[OutTable]:

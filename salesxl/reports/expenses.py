@@ -56,7 +56,7 @@ def budget_sheet(budget: ExpenseBudget, settings: dict) -> SheetOutput:
             OutColumn("held_by", "预算持有", "Held by"),
             OutColumn("policy_amount", "按政策", "Per policy", "amount", total=True),
             OutColumn("budget", "预算", "Budget", "amount", total=True),
-            OutColumn("share", "占比", "Share", "percent"),
+            OutColumn("share", "占比", "Share", "percent", look="share"),
             OutColumn("ratio", "费用率", "Expense to target", "percent"),
         ], heading="总部：按类别 Headquarters: by category"),
         OutTable(budget.by_region, [

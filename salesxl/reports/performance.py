@@ -35,9 +35,9 @@ REP_COLUMNS = [
     OutColumn("challenge", "挑战目标", "Challenge", "amount", total=True),
     OutColumn("sprint", "冲刺目标", "Sprint", "amount", total=True),
     OutColumn("actual", "实际", "Actual", "amount", total=True),
-    OutColumn("attainment", "达成率", "Attainment", "percent"),
+    OutColumn("attainment", "达成率", "Attainment", "percent", look="tier"),
     OutColumn("tier", "达到档位", "Tier reached"),
-    *[OutColumn(f"att_{r}", f"{ROLE_ZH[r]}达成", f"{r.capitalize()} attainment", "percent") for r in ROLES],
+    *[OutColumn(f"att_{r}", f"{ROLE_ZH[r]}达成", f"{r.capitalize()} attainment", "percent", look="tier") for r in ROLES],
     OutColumn("expense_budget", "费用预算", "Expense budget", "amount", total=True),
     OutColumn("expense_used", "已用费用", "Expense used", "amount", total=True),
     OutColumn("expense_ratio", "费用使用率", "Expense used %", "percent"),
@@ -61,7 +61,7 @@ REGION_COLUMNS = [
     OutColumn("reps", "人数", "Reps", "integer"),
     OutColumn("target", "目标", "Target", "amount"),
     OutColumn("actual", "实际", "Actual", "amount"),
-    OutColumn("attainment", "达成率", "Attainment", "percent"),
+    OutColumn("attainment", "达成率", "Attainment", "percent", look="tier"),
     OutColumn("reps_at_base", "达基础人数", "Reps at base or above", "integer"),
     OutColumn("reward", "奖励", "Reward", "amount"),
     OutColumn("penalty", "扣款", "Penalty", "amount"),
@@ -72,7 +72,7 @@ ROLE_COLUMNS = [
     OutColumn("role", "产品角色", "Role"),
     OutColumn("target", "目标", "Target", "amount"),
     OutColumn("actual", "实际", "Actual", "amount"),
-    OutColumn("attainment", "达成率", "Attainment", "percent"),
+    OutColumn("attainment", "达成率", "Attainment", "percent", look="tier"),
 ]
 
 CORE_OUTLET_COLUMNS = [
@@ -82,7 +82,7 @@ CORE_OUTLET_COLUMNS = [
     OutColumn("region", "区域", "Region"),
     OutColumn("target", "目标", "Target", "amount", total=True),
     OutColumn("actual", "实际", "Actual", "amount", total=True),
-    OutColumn("attainment", "达成率", "Attainment", "percent"),
+    OutColumn("attainment", "达成率", "Attainment", "percent", look="tier"),
     OutColumn("skus_targeted", "考核产品数", "SKUs with a target", "integer"),
     OutColumn("skus_met", "达标产品数", "SKUs on target", "integer"),
 ]
@@ -91,12 +91,12 @@ SUMMARY_COLUMNS = [
     OutColumn("item", "项目", "Item"),
     OutColumn("who", "业务员", "Rep"),
     OutColumn("amount", "金额", "Amount", "amount"),
-    OutColumn("attainment", "达成率", "Attainment", "percent"),
+    OutColumn("attainment", "达成率", "Attainment", "percent", look="tier"),
 ]
 
 CHART_COLUMNS = [
     OutColumn("rep", "业务员", "Rep"),
-    OutColumn("attainment", "达成率", "Attainment", "percent"),
+    OutColumn("attainment", "达成率", "Attainment", "percent", look="tier"),
     OutColumn("base", "基础线", "Base line", "percent"),
     OutColumn("challenge", "挑战线", "Challenge line", "percent"),
     OutColumn("sprint", "冲刺线", "Sprint line", "percent"),

@@ -32,8 +32,8 @@ FACTOR_COLUMNS = (
     OutColumn("base_year", "基数年份", "Base year"),
     OutColumn("growth_rate", "增长率", "Growth rate", "percent"),
     OutColumn("value", "因素值", "Factor value", "amount"),
-    OutColumn("weight_set", "设定权重", "Weight set", "percent", total=True),
-    OutColumn("weight", "采用权重", "Weight used", "percent", total=True),
+    OutColumn("weight_set", "设定权重", "Weight set", "percent", total=True, look="share"),
+    OutColumn("weight", "采用权重", "Weight used", "percent", total=True, look="share"),
     OutColumn("contribution", "加权贡献", "Weighted contribution", "amount", total=True),
     OutColumn("how", "计算方法", "How it is formed"),
     OutColumn("source", "数据来源", "Source"),
@@ -132,7 +132,7 @@ def shown_factors(factors: pd.DataFrame) -> pd.DataFrame:
 
 ROLE_COLUMNS = (
     OutColumn("label", "产品角色", "Role"),
-    OutColumn("share", "计划占比", "Planned share", "percent", total=True),
+    OutColumn("share", "计划占比", "Planned share", "percent", total=True, look="share"),
     OutColumn("target", "角色目标", "Role target", "amount", total=True),
     OutColumn("skus", "在售产品数", "Active SKUs", "integer", total=True),
 )
@@ -146,16 +146,16 @@ STRUCTURE_REGION_COLUMNS = (
     OutColumn("market_share", "市场占有率", "Market share", "percent"),
     OutColumn("market_capacity", "市场容量", "Market capacity", "amount", total=True),
     OutColumn("last_12m", "近12月销售", "Last 12 months' sales", "amount", total=True),
-    OutColumn("history_share", "历史份额", "History share", "percent", total=True),
+    OutColumn("history_share", "历史份额", "History share", "percent", total=True, look="share"),
     OutColumn("potential", "未开发容量", "Untapped capacity", "amount", total=True),
-    OutColumn("potential_share", "潜力份额", "Potential share", "percent", total=True),
-    OutColumn("formula_share", "公式权重", "Formula share", "percent", total=True),
+    OutColumn("potential_share", "潜力份额", "Potential share", "percent", total=True, look="share"),
+    OutColumn("formula_share", "公式权重", "Formula share", "percent", total=True, look="share"),
 )
 REGION_BUDGET_COLUMN = OutColumn("month_target", "按区域预算的目标", "Target from regional budget", "amount",
                                  total=True)
 REGION_FINAL_COLUMNS = (
     OutColumn("manual_share", "手工份额", "Manual share", "percent"),
-    OutColumn("final_share", "最终份额", "Final share", "percent", total=True),
+    OutColumn("final_share", "最终份额", "Final share", "percent", total=True, look="share"),
     OutColumn("target", "区域目标", "Region target", "amount", total=True),
 )
 
@@ -164,7 +164,7 @@ SKU_COLUMNS = (
     OutColumn("name", "产品名称", "Product name"),
     OutColumn("label", "产品角色", "Role"),
     OutColumn("last_12m", "近12月销售", "Last 12 months' sales", "amount", total=True),
-    OutColumn("share_in_role", "角色内份额", "Share within role", "percent"),
+    OutColumn("share_in_role", "角色内份额", "Share within role", "percent", look="share"),
     OutColumn("basis", "份额依据", "Share from"),
     OutColumn("target", "产品目标", "SKU target", "amount", total=True),
     OutColumn("unit_price", "单价", "Unit price", "amount"),

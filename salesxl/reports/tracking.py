@@ -25,8 +25,8 @@ def amount(key, zh, en, total=True) -> OutColumn:
     return OutColumn(key, zh, en, "amount", total)
 
 
-def percent(key, zh, en) -> OutColumn:
-    return OutColumn(key, zh, en, "percent")
+def percent(key, zh, en, look=None) -> OutColumn:
+    return OutColumn(key, zh, en, "percent", look=look)
 
 
 TARGET_TO_ACTUAL = [
@@ -34,14 +34,14 @@ TARGET_TO_ACTUAL = [
     amount("target_to_date", "累计目标", "Target to date"),
     amount("actual", "累计实际", "Actual to date"),
     amount("ahead", "超欠进度", "Ahead (+) / behind (−)"),
-    percent("attainment", "完成率", "Attainment"),
-    percent("pace", "进度比", "Pace"),
+    percent("attainment", "完成率", "Attainment", "tier"),
+    percent("pace", "进度比", "Pace", "tier"),
 ]
 FORECASTS = [
     amount("daily_rate", "近期日均", "Recent daily rate", total=False),
     amount("forecast_run_rate", "预测(近期日均)", "Forecast (run rate)"),
     amount("forecast_calendar", "预测(日历加权)", "Forecast (calendar-weighted)"),
-    percent("forecast_attainment", "预测完成率", "Forecast attainment"),
+    percent("forecast_attainment", "预测完成率", "Forecast attainment", "tier"),
 ]
 TIER_GAPS = [
     amount("gap_base", "距基础", "Gap to base"),
@@ -109,8 +109,8 @@ def progress_sheet(progress: MonthProgress, month: pd.Period, outlet_names: dict
                      heading="区域 Regions", name="progress_regions"),
             OutTable(progress.roles.assign(role=progress.roles["role"].map(ROLE_LABEL)), [
                 c("role", "产品角色", "Role"), TARGET_TO_ACTUAL[0],
-                percent("target_share", "目标结构", "Share of target"), *TARGET_TO_ACTUAL[1:],
-                percent("actual_share", "实际结构", "Share of actual"), *FORECASTS, *GAP_TO_TARGET,
+                percent("target_share", "目标结构", "Share of target", "share"), *TARGET_TO_ACTUAL[1:],
+                percent("actual_share", "实际结构", "Share of actual", "share"), *FORECASTS, *GAP_TO_TARGET,
             ], heading="产品角色 Product roles", name="progress_roles"),
             OutTable(progress.core_outlets.assign(name=progress.core_outlets["outlet_id"].map(outlet_names)), [
                 c("outlet_id", "网点编号", "Outlet ID"), c("name", "网点名称", "Outlet name"),
@@ -122,7 +122,7 @@ def progress_sheet(progress: MonthProgress, month: pd.Period, outlet_names: dict
             OutTable(progress.core_outlet_skus, [
                 c("outlet_id", "网点编号", "Outlet ID"), c("rep_id", "业务员编号", "Rep ID"), c("sku", "产品编码", "SKU"),
                 amount("target", "产品目标", "SKU target"), amount("actual", "累计实际", "Actual to date"),
-                percent("attainment", "完成率", "Attainment"),
+                percent("attainment", "完成率", "Attainment", "tier"),
             ], heading="核心店×产品 Core outlet × SKU", name="progress_core_outlet_skus"),
         ],
         charts=[OutChart("line", "累计目标与实际 Cumulative target vs actual", "progress_burnup", "date",
@@ -132,7 +132,7 @@ def progress_sheet(progress: MonthProgress, month: pd.Period, outlet_names: dict
 
 def no_totals(columns: list[OutColumn]) -> list[OutColumn]:
     """The same columns without a totals row (a one-row table needs none)."""
-    return [OutColumn(col.key, col.zh, col.en, col.kind) for col in columns]
+    return [OutColumn(col.key, col.zh, col.en, col.kind, look=col.look) for col in columns]
 
 
 def burnup_frame(burnup: pd.DataFrame) -> pd.DataFrame:

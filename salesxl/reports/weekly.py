@@ -40,11 +40,11 @@ Notes = dict[tuple[int, str], tuple[Any, Any]]
 WEEK_FIGURES = (
     OutColumn("week_target", "本周目标", "Week target", "amount", True),
     OutColumn("week_actual", "本周实际", "Week actual", "amount", True),
-    OutColumn("week_attainment", "本周完成率", "Week attainment", "percent"),
+    OutColumn("week_attainment", "本周完成率", "Week attainment", "percent", look="tier"),
     OutColumn("target_to_date", "月累计目标", "Month target to date", "amount", True),
     OutColumn("actual", "月累计实际", "Month actual to date", "amount", True),
-    OutColumn("attainment", "月完成率", "Month attainment", "percent"),
-    OutColumn("pace", "进度比", "Pace", "percent"),
+    OutColumn("attainment", "月完成率", "Month attainment", "percent", look="tier"),
+    OutColumn("pace", "进度比", "Pace", "percent", look="tier"),
     OutColumn("forecast_run_rate", "月末预测", "Month-end forecast", "amount", True),
     OutColumn("need_base", "日需(基础)", "Needed per day (base)", "amount"),
     OutColumn("week_visits_planned", "本周计划拜访", "Visits planned", "integer", True),
@@ -64,7 +64,7 @@ def weekly_sheet(review: WeekReview, month: pd.Period, notes: Notes) -> SheetOut
                               OutColumn("region", "区域", "Region"), *WEEK_FIGURES],
                        heading=f"团队 Team — {label}", name="weekly_team")]
     shown = set()
-    one_row = [OutColumn(c.key, c.zh, c.en, c.kind) for c in WEEK_FIGURES]
+    one_row = [OutColumn(c.key, c.zh, c.en, c.kind, look=c.look) for c in WEEK_FIGURES]
     for rep in reps.itertuples():
         who = f"{rep.rep_id} {rep.name if isinstance(rep.name, str) else ''}".strip()
         region = f" · {rep.region}" if isinstance(rep.region, str) else ""

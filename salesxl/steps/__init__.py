@@ -13,12 +13,15 @@ with :func:`run_step`, calls the core and builds its sheets with ``salesxl.repor
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
 from ..problems import Problem, has_errors
-from ..workbook.backend import SheetOutput, WorkbookBackend
-from ..workbook.reader import Inputs, locate, read_inputs
+from ..workbook import style
+from ..workbook.backend import RunInfo, SheetOutput, WorkbookBackend
+from ..workbook.reader import Inputs, locate, read_inputs, setting_cells
 
 
 @dataclass
@@ -51,8 +54,12 @@ def check(book: WorkbookBackend, progress: Progress = quiet) -> StepResult:
 
 def run_step(book: WorkbookBackend, sheets: Iterable[str] | None,
              plan: Callable[[Inputs], tuple[list[SheetOutput], list[Problem], str]],
-             progress: Progress = quiet) -> StepResult:
-    """Read ``sheets``, plan the outputs, and write them only if nothing is wrong."""
+             progress: Progress = quiet, now: dt.datetime | None = None) -> StepResult:
+    """Read ``sheets``, plan the outputs, and write them only if nothing is wrong.
+
+    Every sheet written carries the run's :class:`~salesxl.workbook.backend.RunInfo` (month, run time
+    ``now``, the sheets read, currency, where the tier thresholds are), which the house style shows.
+    """
     progress("读取输入表 Reading input sheets")
     inputs, problems = read_inputs(book, only=sheets)
     if has_errors(problems):
@@ -63,5 +70,16 @@ def run_step(book: WorkbookBackend, sheets: Iterable[str] | None,
     if has_errors(problems):
         return StepResult(problems)
     progress("写入工作簿 Writing the workbook")
-    book.write_sheets(outputs)
+    run = run_info(inputs, book.sheet_names(), now)
+    book.write_sheets([o if o.run is not None else dataclasses.replace(o, run=run) for o in outputs])
     return StepResult(problems, [o.sheet.name for o in outputs], summary)
+
+
+def run_info(inputs: Inputs, sheet_names: list[str], now: dt.datetime | None = None) -> RunInfo:
+    """What the house style shows about this run: month, time, the input sheets read, currency, tier cells."""
+    month = inputs.settings.get("plan_month")
+    read = [layout.sheet_name for layout in inputs.layouts.values() if layout.sheet_name in sheet_names]
+    return RunInfo(month="" if month is None else str(month), run_time=style.run_time(now),
+                   source=", ".join(dict.fromkeys(read)),
+                   currency=str(inputs.settings.get("currency") or style.DEFAULT_CURRENCY),
+                   tier_cells=setting_cells(inputs, style.TIER_SETTINGS))

@@ -12,6 +12,7 @@ with labels and number formats, never backend calls. Each backend renders it.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol, Sequence
 
@@ -88,6 +89,10 @@ class Link:
 Kind = Literal["text", "amount", "decimal", "integer", "percent", "date", "month", "bool", "note"]
 """How a column is shown; ``note`` is free text a planner writes into (wrapped, wide)."""
 
+Look = Literal["tier", "share"]
+"""What a column's colour means: ``tier`` colours a ratio to target (attainment, pace) by the tier it has
+reached, with the thresholds from Settings; ``share`` draws a data bar (a share of a whole)."""
+
 
 @dataclass(frozen=True)
 class OutColumn:
@@ -98,6 +103,7 @@ class OutColumn:
         zh, en: the bilingual header.
         kind: decides the number format.
         total: add a SUBTOTAL(109) formula under the column.
+        look: colour the column by what its values mean (:data:`Look`); None leaves it plain.
     """
 
     key: str
@@ -105,6 +111,7 @@ class OutColumn:
     en: str
     kind: Kind = "text"
     total: bool = False
+    look: Look | None = None
 
     @property
     def label(self) -> str:
@@ -167,12 +174,47 @@ class OutChart:
 
 @dataclass(frozen=True)
 class PageSetup:
-    """How a sheet prints: paper, orientation, fitted to the page width, title rows repeated on every page."""
+    """How a sheet prints and scrolls, where a report wants other than the house style's choice.
+
+    Attributes:
+        paper: always A4.
+        orientation: ``auto`` prints landscape when the tables are too wide for portrait.
+        fit_width: fitted to the page width.
+        title_rows: rows repeated on every printed page; None lets the house style choose
+            (the title, and the header of a sheet's only table).
+        freeze: freeze the panes below the first header (off for a document of pages, like
+            the commitments, where the first header means nothing further down).
+    """
 
     paper: Literal["A4"] = "A4"
-    orientation: Literal["portrait", "landscape"] = "portrait"
+    orientation: Literal["portrait", "landscape", "auto"] = "auto"
     fit_width: bool = True
-    title_rows: int = 1
+    title_rows: int | None = None
+    freeze: bool = True
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    """What the title block and the number formats need to know about the run that wrote a sheet.
+
+    :func:`salesxl.steps.run_step` sets it on every sheet a step writes, from what it read; a sheet
+    written without it (a test, the ribbon's Problems sheet) shows no run line and amounts in the
+    default currency.
+
+    Attributes:
+        month: the plan month, e.g. ``2026-12``.
+        run_time: when the step ran (see :func:`salesxl.workbook.style.run_time`).
+        source: the sheets the figures came from, e.g. ``设置 Settings, 业务员 Reps``.
+        currency: the Settings ``currency`` (ISO code), shown in every amount's number format.
+        tier_cells: setting key (``tier_base``...) -> the cell it was read from, as a formula
+            reference (``'设置 Settings'!$B$17``); tier colours refer to these cells.
+    """
+
+    month: str = ""
+    run_time: dt.datetime | None = None
+    source: str = ""
+    currency: str = "CNY"
+    tier_cells: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -186,7 +228,8 @@ class SheetOutput:
         tables: the tables, top to bottom.
         charts: charts drawn from those tables, each placed beside its table.
         hidden: the sheet is written hidden (an archive the planner rarely needs).
-        page: how it prints, for sheets meant to be printed (None: Excel's defaults).
+        page: how it prints and scrolls, where the report overrides the house style (None: the house style).
+        run: the run that wrote it (title block, currency, tier thresholds); set by the step.
     """
 
     sheet: OutputSheetName
@@ -196,6 +239,7 @@ class SheetOutput:
     charts: list[OutChart] = field(default_factory=list)
     hidden: bool = False
     page: PageSetup | None = None
+    run: RunInfo | None = None
 
 
 class WorkbookBackend(Protocol):

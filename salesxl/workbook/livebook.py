@@ -15,7 +15,9 @@ renderer the file backend uses (onto a throwaway openpyxl sheet), then carries
 the result over: all values in one call (chunked above ``CHUNK_CELLS``), then
 number formats and styles in runs, the Excel Tables, and last the totals
 formulas that refer to those tables. So both backends lay out a sheet the same
-way by construction, and a contract test checks it.
+way by construction, and a contract test checks it. What xlwings' free API has no
+calls for is left to the file backend: the house style's conditional formats (tier
+colours, share bars), frozen panes and print setup (:mod:`salesxl.workbook.style`).
 
 While writing, calculation is manual and screen updating off; both are restored,
 with the planner's active sheet and selection, even when a write fails. Each

@@ -304,19 +304,42 @@ def check_manager_cycles(reps: pd.DataFrame, layout: SheetLayout) -> list[Proble
     return sorted(problems, key=lambda p: p.row)
 
 
-def read_settings(frame: pd.DataFrame, layout: SheetLayout) -> tuple[dict[str, Any], list[Problem]]:
-    """Turn the key/value Settings sheet into typed settings with defaults."""
-    problems: list[Problem] = []
-    settings: dict[str, Any] = {}
+def setting_rows(frame: pd.DataFrame) -> dict[str, int]:
+    """Setting key -> the Excel row of the Settings sheet it is on (settings not on the sheet are left out)."""
     by_label = {}
     for row, key in frame["key"].items():
         if key is not None:
             by_label[normalise_label(key)] = row
-    letter, header = layout.columns.get("value", (None, None))
-    used_rows = set()
+    rows = {}
     for setting in SETTINGS:
         spellings = {normalise_label(s) for s in (setting.key, setting.zh, setting.en, setting.label)}
         row = next((by_label[s] for s in spellings if s in by_label), None)
+        if row is not None:
+            rows[setting.key] = int(row)
+    return rows
+
+
+def setting_cells(inputs: Inputs, keys: Iterable[str]) -> dict[str, str]:
+    """Setting key -> its value cell as an absolute reference (``'设置 Settings'!$B$17``), for formulas
+    that should follow the Settings sheet; settings not on the sheet are left out."""
+    frame, layout = inputs.tables.get("settings"), inputs.layouts.get("settings")
+    letter = layout.columns.get("value", (None, None))[0] if layout is not None else None
+    if frame is None or letter is None:
+        return {}
+    sheet = "'" + layout.sheet_name.replace("'", "''") + "'"
+    rows = setting_rows(frame)
+    return {key: f"{sheet}!${letter}${rows[key]}" for key in keys if key in rows}
+
+
+def read_settings(frame: pd.DataFrame, layout: SheetLayout) -> tuple[dict[str, Any], list[Problem]]:
+    """Turn the key/value Settings sheet into typed settings with defaults."""
+    problems: list[Problem] = []
+    settings: dict[str, Any] = {}
+    rows = setting_rows(frame)
+    letter, header = layout.columns.get("value", (None, None))
+    used_rows = set()
+    for setting in SETTINGS:
+        row = rows.get(setting.key)
         if row is None:
             if setting.default is None:
                 problems.append(Problem(layout.sheet_name, None, "key", "missing-setting",

@@ -1,8 +1,12 @@
-"""Drawing a :class:`SheetOutput` onto an openpyxl worksheet.
+"""Drawing a :class:`SheetOutput` onto an openpyxl worksheet, in the house style.
 
-One place decides how salesxl's sheets look when written by the file backend:
-title block, bilingual headers, number formats, Excel Tables, totals rows with
-SUBTOTAL formulas, frozen header and column widths.
+How things look is decided in :mod:`salesxl.workbook.style`; this module only
+places them: the title block, each table (header, rows, an Excel Table, a
+totals row of SUBTOTAL formulas), conditional formats, column widths, frozen
+panes, charts and print setup. Every data cell of a table column gets the same
+style (one number format, one font), so a writer that streams a long table can
+reuse the first data row's style for every row; colour that depends on a value
+is conditional formatting, never a cell's own fill.
 """
 
 from __future__ import annotations
@@ -10,43 +14,24 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-import unicodedata
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.chart.data_source import AxDataSource, StrRef
-from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.properties import PageSetupProperties
-from openpyxl.worksheet.table import Table, TableStyleInfo
+from openpyxl.worksheet.table import Table
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .backend import Link, OutChart, OutTable, PageSetup, SheetOutput
+from . import style
+from .backend import Link, OutChart, OutColumn, OutTable, PageSetup, SheetOutput
+from .sheets import setting
+from .style import NUMBER_FORMATS, TABLE_STYLE, TOTAL_LABEL  # noqa: F401  (re-exported: readers find totals rows)
 
-NUMBER_FORMATS = {
-    "amount": "#,##0.00",
-    "decimal": "#,##0.00",
-    "integer": "#,##0",
-    "percent": "0.0%",
-    "date": "yyyy-mm-dd",
-    "month": "yyyy-mm",
-}
-
-TITLE_FONT = Font(bold=True, size=14)
-HEADING_FONT = Font(bold=True, size=11)
-HEADER_FONT = Font(bold=True, color="FFFFFF")
-HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
-NOTE_FONT = Font(italic=True, color="7F6000")
-LINK_FONT = Font(underline="single", color="0563C1")
-TOTAL_FONT = Font(bold=True)
-TABLE_STYLE = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
-TOTAL_LABEL = "合计 Total"
-ALERT_FONT = Font(bold=True, size=11, color="C00000")
-ALERT_FILL = PatternFill("solid", fgColor="C00000")
-NOTE_WIDTH = 40
 CHART_SIZE_CM = (18, 9)
 
 
@@ -80,7 +65,7 @@ def put(ws: Worksheet, row: int, column: int, value: Any):
     """
     cell = ws.cell(row=row, column=column)
     if isinstance(value, Link):
-        cell.value, cell.font = value.formula, LINK_FONT
+        cell.value = value.formula
         return cell
     value = excel_value(value)
     if isinstance(value, str) and NOT_IN_XML.search(value):
@@ -91,22 +76,19 @@ def put(ws: Worksheet, row: int, column: int, value: Any):
     return cell
 
 
-def display_width(value: Any) -> float:
-    text = str(value) if value is not None else ""
-    if isinstance(value, float):
-        text = f"{value:,.2f}"
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
 def render_sheet(ws: Worksheet, output: SheetOutput, table_names: set[str]) -> None:
     """Fill an empty worksheet with ``output``; ``table_names`` are names already used in the book."""
-    ws.cell(row=1, column=1, value=output.sheet.name).font = TITLE_FONT
+    currency = output.run.currency if output.run is not None else style.DEFAULT_CURRENCY
+    ws.cell(row=1, column=1, value=output.sheet.name).font = style.TITLE_FONT
     row = 2
+    if output.run is not None and style.run_line(output.run):
+        put(ws, row, 1, style.run_line(output.run)).font = style.RUN_FONT
+        row += 1
     if output.subtitle:
         put(ws, row, 1, output.subtitle)
         row += 1
     for note in output.notes:
-        put(ws, row, 1, note).font = NOTE_FONT
+        put(ws, row, 1, note).font = style.NOTE_FONT
         row += 1
     row += 1
     widths: dict[int, float] = {}
@@ -116,36 +98,49 @@ def render_sheet(ws: Worksheet, output: SheetOutput, table_names: set[str]) -> N
         if table.page_break and row > 1:
             ws.row_breaks.append(Break(id=row - 1))
         if table.heading:
-            put(ws, row, 1, table.heading).font = ALERT_FONT if table.tone == "alert" else HEADING_FONT
+            put(ws, row, 1, table.heading).font = style.ALERT_FONT if table.tone == "alert" else style.HEADING_FONT
             row += 1
         first_header = first_header or row
         if table.name:
             placed[table.name] = (row, table)
-        row = render_table(ws, row, table, unique_name(table, output, index, table_names), widths)
+        row = render_table(ws, row, table, unique_name(table, output, index, table_names), widths, currency)
         row += 1
     for column, width in widths.items():
-        ws.column_dimensions[get_column_letter(column)].width = min(max(width + 2, 8), 60)
-    if first_header and output.page is None:
+        ws.column_dimensions[get_column_letter(column)].width = style.column_width(width)
+    page = output.page or PageSetup()
+    if first_header and page.freeze:
         ws.freeze_panes = ws.cell(row=first_header + 1, column=1)
     for chart in output.charts:
-        render_chart(ws, chart, *placed[chart.table])
-    if output.page is not None:
-        set_page(ws, output.page)
+        render_chart(ws, chart, *placed[chart.table], currency)
+    if any(c.look == "tier" for t in output.tables for c in t.columns):
+        define_tier_names(ws, output)
+    total_width = sum(style.column_width(w) for w in widths.values())
+    set_page(ws, page, total_width, first_header, len(output.tables))
     if output.hidden:
         ws.sheet_state = "hidden"
 
 
-def set_page(ws: Worksheet, page: PageSetup) -> None:
-    """Paper, orientation, fit to the page width, and the title rows repeated on every printed page."""
+def define_tier_names(ws: Worksheet, output: SheetOutput) -> None:
+    """The workbook-level names the tier colours compare with (``salesxl_tier_base``...)."""
+    defaults = {key: setting(key).default for key in style.TIER_SETTINGS}
+    for name, formula in style.tier_names(output.run, defaults).items():
+        ws.parent.defined_names[name] = DefinedName(name, attr_text=formula)
+
+
+def set_page(ws: Worksheet, page: PageSetup, total_width: float, first_header: int | None, tables: int) -> None:
+    """A4, orientation, fitted to the page width, title rows repeated, sheet name and page numbers."""
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = page.orientation
+    ws.page_setup.orientation = style.orientation(total_width, page.orientation)
     if page.fit_width:
         ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
         ws.page_setup.fitToWidth = 1
         ws.page_setup.fitToHeight = 0
-    if page.title_rows:
-        ws.print_title_rows = f"1:{page.title_rows}"
+    rows = style.title_rows(first_header, tables, page.title_rows)
+    if rows:
+        ws.print_title_rows = f"1:{rows}"
     ws.print_options.horizontalCentered = True
+    ws.oddHeader.center.text = style.PAGE_HEADER
+    ws.oddFooter.center.text = style.PAGE_FOOTER
 
 
 def unique_name(table: OutTable, output: SheetOutput, index: int, taken: set[str]) -> str:
@@ -157,43 +152,66 @@ def unique_name(table: OutTable, output: SheetOutput, index: int, taken: set[str
     return name
 
 
-def render_table(ws: Worksheet, top: int, table: OutTable, name: str, widths: dict[int, float]) -> int:
+def render_table(ws: Worksheet, top: int, table: OutTable, name: str, widths: dict[int, float],
+                 currency: str | None = style.DEFAULT_CURRENCY) -> int:
     """Write header, rows and a totals row starting at ``top``; return the row after it."""
     columns = list(table.columns)
     for j, column in enumerate(columns, start=1):
         cell = ws.cell(row=top, column=j, value=column.label)
-        cell.font, cell.fill = HEADER_FONT, ALERT_FILL if table.tone == "alert" else HEADER_FILL
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
-        widths[j] = max(widths.get(j, 0), min(display_width(column.label), 24),
-                        NOTE_WIDTH if column.kind == "note" else 0)
-    frame = table.frame
-    for i, record in enumerate(frame[[c.key for c in columns]].itertuples(index=False), start=1):
+        cell.font, cell.fill = style.HEADER_FONT, style.header_fill(table.tone)
+        cell.alignment = style.HEADER_ALIGNMENT
+        widths[j] = max(widths.get(j, 0), min(style.display_width(column.label), style.HEADER_WIDTH_CAP),
+                        style.NOTE_WIDTH if column.kind == "note" else 0)
+    frame = table.frame[[c.key for c in columns]]
+    formats = [style.number_format(c.kind, currency) for c in columns]
+    linked = [frame[c.key].map(lambda v: isinstance(v, Link)).any() for c in columns]
+    for i, record in enumerate(frame.itertuples(index=False), start=1):
         for j, (column, value) in enumerate(zip(columns, record), start=1):
             cell = put(ws, top + i, j, value)
-            if column.kind in NUMBER_FORMATS:
-                cell.number_format = NUMBER_FORMATS[column.kind]
+            # One style per column, whatever the value: a streamed long table reuses the first row's.
+            if formats[j - 1]:
+                cell.number_format = formats[j - 1]
+            if linked[j - 1]:
+                cell.font = style.LINK_FONT
             if column.kind == "note":
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
-            elif i <= 200:
-                widths[j] = max(widths.get(j, 0), display_width(cell.value))
+                cell.alignment = style.NOTE_ALIGNMENT
+            elif i <= style.WIDTH_SAMPLE_ROWS:
+                text = value.text if isinstance(value, Link) else style.shown_text(cell.value, column.kind, currency)
+                widths[j] = max(widths.get(j, 0), style.display_width(text))
     last = top + max(len(frame), 1)
     ref = f"A{top}:{get_column_letter(len(columns))}{last}"
     excel_table = Table(displayName=name, ref=ref)
     excel_table.tableStyleInfo = TABLE_STYLE
     ws.add_table(excel_table)
+    add_looks(ws, columns, top + 1, last)
     if any(c.total for c in columns):
         totals = last + 1
-        ws.cell(row=totals, column=1, value=TOTAL_LABEL).font = TOTAL_FONT
         for j, column in enumerate(columns, start=1):
+            cell = ws.cell(row=totals, column=j)
+            cell.font, cell.border = style.TOTAL_FONT, style.TOTAL_BORDER
+            if j == 1:
+                cell.value = TOTAL_LABEL
             if column.total:
-                cell = ws.cell(row=totals, column=j, value=f"=SUBTOTAL(109,{name}[{escape(column.label)}])")
-                cell.font = TOTAL_FONT
-                cell.number_format = NUMBER_FORMATS.get(column.kind, "General")
+                cell.value = f"=SUBTOTAL(109,{name}[{escape(column.label)}])"
+                cell.number_format = formats[j - 1] or "General"
         return totals + 1
     return last + 1
 
 
-def render_chart(ws: Worksheet, chart: OutChart, top: int, table: OutTable) -> None:
+def add_looks(ws: Worksheet, columns: list[OutColumn], first: int, last: int) -> None:
+    """Conditional formats on the data rows: tier colours for ratios to target, data bars for shares."""
+    for j, column in enumerate(columns, start=1):
+        letter = get_column_letter(j)
+        cells = f"{letter}{first}:{letter}{last}"
+        if column.look == "tier":
+            for rule in style.tier_rules(f"{letter}{first}"):
+                ws.conditional_formatting.add(cells, rule)
+        elif column.look == "share":
+            ws.conditional_formatting.add(cells, style.share_rule())
+
+
+def render_chart(ws: Worksheet, chart: OutChart, top: int, table: OutTable,
+                 currency: str | None = style.DEFAULT_CURRENCY) -> None:
     """Draw ``chart`` from its table (header on row ``top``), to the right of the table."""
     keys = [c.key for c in table.columns]
     last = top + max(len(table.frame), 1)
@@ -218,12 +236,12 @@ def render_chart(ws: Worksheet, chart: OutChart, top: int, table: OutTable) -> N
         over.set_categories(categories)
         drawn += over
         parts.append(over)
-    if table.columns[keys.index(chart.category)].kind not in NUMBER_FORMATS:  # text labels: a string reference
+    if style.number_format(table.columns[keys.index(chart.category)].kind) is None:  # text labels: a string reference
         for part in parts:
             for series in part.series:
                 series.cat = AxDataSource(strRef=StrRef(f=str(categories)))
-    if chart.y_kind in NUMBER_FORMATS:
-        drawn.y_axis.number_format = NUMBER_FORMATS[chart.y_kind]
+    if style.number_format(chart.y_kind, currency):
+        drawn.y_axis.number_format = style.number_format(chart.y_kind, currency)
     drawn.x_axis.delete = False  # openpyxl hides axes unless told otherwise
     drawn.y_axis.delete = False
     if chart.lines:

@@ -48,6 +48,8 @@ from .render import render_sheet
 
 MARKER = OWNER_MARKER
 """The hidden sheet-level defined name that marks a sheet as salesxl's."""
+BOOK_NAME_PREFIX = "salesxl_"
+"""Workbook-level names salesxl writes (``salesxl_tier_base``...) start with this; they are its own to replace."""
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 DOC_RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -133,6 +135,7 @@ class Splice:
             self.write_tables(scratch, source, part)
             self.mark(element, output.sheet.key)
             self.set_sheet_view(element, scratch, output.sheet.name)
+        self.set_book_names(scratch.book_names)
         if styles.changed:
             self.package.write(styles.part, xml_bytes(styles.target))
         if wrote_formulas:
@@ -210,12 +213,33 @@ class Splice:
         names = self.child("definedNames", create=bool(scratch.print_names.get(name)))
         if names is None:
             return
-        for old in [n for n in names if (n.get("name") or "").startswith("_xlnm.") and n.get("localSheetId") == index]:
-            names.remove(old)
+        olds = {n.get("name"): n for n in names
+                if (n.get("name") or "").startswith("_xlnm.") and n.get("localSheetId") == index}
         for new in scratch.print_names.get(name, []):
+            old = olds.pop(new.get("name"), None)
+            if old is not None:  # replaced in place, so a rerun writes the names in the same order
+                old.text = new.text
+                continue
             copied = copy.deepcopy(new)
             copied.set("localSheetId", index)
             names.append(copied)
+        for old in olds.values():
+            names.remove(old)
+
+    def set_book_names(self, new: list[etree._Element]) -> None:
+        """Carry salesxl's workbook-level names (the tier thresholds the colours compare with), each
+        replacing the one of the same name an earlier run left, in place, so a rerun gives the same bytes."""
+        if not new:
+            return
+        names = self.child("definedNames", create=True)
+        for name in new:
+            key = (name.get("name") or "").casefold()
+            old = next((n for n in names if (n.get("name") or "").casefold() == key and n.get("localSheetId") is None),
+                       None)
+            if old is None:
+                names.append(copy.deepcopy(name))
+            else:
+                old.text = name.text
 
     def sheet_part(self, element: etree._Element) -> str:
         rel = self.relationship(sheet_rel_id(element))
@@ -440,6 +464,8 @@ class Scratch:
         self.sheet_parts = {s.get("name"): targets[sheet_rel_id(s)] for s in sheets}
         self.sheet_states = {s.get("name"): s.get("state") for s in sheets}
         self.print_names: dict[str, list[etree._Element]] = {}  # sheet name -> its _xlnm.Print_Titles etc.
+        self.book_names = [n for n in root.iter(f"{{{MAIN}}}definedName")
+                           if n.get("localSheetId") is None and (n.get("name") or "").startswith(BOOK_NAME_PREFIX)]
         for name in root.iter(f"{{{MAIN}}}definedName"):
             if (name.get("name") or "").startswith("_xlnm.") and (name.get("localSheetId") or "").isdigit():
                 sheet = sheets[int(name.get("localSheetId"))].get("name")

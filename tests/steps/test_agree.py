@@ -131,7 +131,7 @@ def test_agree_rebalances_records_rounds_and_keeps_signatures(issued):
     assert [v[5] for v in versions] == [sum(before.values())] * 2
     history = book["目标确认历史 Agreement History"]
     assert history.sheet_state == "hidden"
-    rounds = [r[0] for r in history.iter_rows(min_row=5, values_only=True) if r[0] is not None]
+    rounds = [r[0] for r in history.iter_rows(min_row=6, values_only=True) if r[0] is not None]
     assert rounds == [1] * len(reps) + [2] * len(reps)
 
 
@@ -200,6 +200,7 @@ def test_commitment_page_for_one_rep_cell_by_cell(tmp_path, agreed_file):
     ws = openpyxl.load_workbook(path)["军令状 Commitments"]
     cells = [r for r in ws.iter_rows(values_only=True) if any(v is not None for v in r)]  # blank rows dropped
     assert cells[0][0] == "军令状 Commitments"
+    assert cells.pop(1)[0].startswith("月份 Month 2026-12 · 运行 Run ")  # the house style's run line
     assert cells[2][0] == f"军令状 Commitment — {rep['rep_id']} {rep['name']} · 2026-12"
     assert [r[:2] for r in cells[3:10]] == [
         ("项目 Item", "内容 Value"), ("业务员 Rep", f"{rep['rep_id']} {rep['name']}"),

@@ -113,7 +113,7 @@ def test_budget_is_written_and_reads_back_as_issued(plan, small_demo):
     assert list(travel.budget) == [2_000] * 7 and set(travel.level) == {"rep"}
     assert set(lines.loc[lines.category == "陈列费 Display fees", "region"]) == {"华东", "华南", "华北", "西南", "华中"}
     sheet = openpyxl.load_workbook(plan)["费用预算 Expense Budget"]
-    assert "未超过上限 140,000" in sheet["A3"].value
+    assert "未超过上限 140,000" in sheet["A4"].value
 
 
 def test_over_the_ceiling_stops_with_the_amounts_and_leaves_the_file(plan):
@@ -133,7 +133,7 @@ def test_scale_down_to_the_ceiling_is_shown_on_the_sheet(plan):
     assert [(p.cell, p.code) for p in result.problems] == [(settings_cell("expense_ceiling"), "expense-scaled-down")]
     inputs, _ = read_inputs(FileWorkbook(plan), schemas=[ISSUED_EXPENSE_BUDGET])
     assert inputs["expense_budget"].budget.sum() == 100_000
-    notes = [c.value for c in openpyxl.load_workbook(plan)["费用预算 Expense Budget"]["A"][2:4]]
+    notes = [c.value for c in openpyxl.load_workbook(plan)["费用预算 Expense Budget"]["A"][3:5]]  # after title, run line, subtitle
     assert "各项已按比例压缩到 100,000" in notes[0] and "scaled down to total 100,000" in notes[1]
 
 
@@ -186,7 +186,7 @@ def test_review_lists_the_lapses_with_their_rows_and_writes_the_ledger(released)
     assert requests[f"J{by_code['self-approval'].row}"].value == requests[f"D{by_code['self-approval'].row}"].value
     assert requests[f"J{by_code['wrong-level-approver'].row}"].value == "周总"
     ledger = book["费用台账 Expense Ledger"]
-    assert ledger["A2"].value.startswith("2026-12 · 截至 As of 2026-12-18")
+    assert ledger["A3"].value.startswith("2026-12 · 截至 As of 2026-12-18")  # A2 is the run line
 
 
 LEDGER_HOLDERS = SheetSchema("ledger_holders", "费用台账", "Expense Ledger", issued=True, columns=tuple(
@@ -253,7 +253,7 @@ def test_cli_budget_then_review(released):
     assert runner.invoke(app, ["expenses", str(released)]).exit_code == 0
     result = runner.invoke(app, ["expenses-review", str(released), "--as-of", "2026-12-10"])
     assert result.exit_code == 0
-    assert openpyxl.load_workbook(released)["费用台账 Expense Ledger"]["A2"].value.startswith(
+    assert openpyxl.load_workbook(released)["费用台账 Expense Ledger"]["A3"].value.startswith(
         "2026-12 · 截至 As of 2026-12-10")
     before = digest(released)
     assert runner.invoke(app, ["expenses-review", str(released), "--as-of", "10/12/2026"]).exit_code == 2

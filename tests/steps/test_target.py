@@ -44,9 +44,9 @@ def test_target_writes_month_target_structure_and_a_version(workbook):
     assert [r[0] for r in skus] == list(structure.skus["sku"])
     region_split = table_rows(book["任务结构 Target Structure"], "区域结构 By region")
     assert sum(r[-1] for r in region_split) == expected.total
-    assert book["任务结构 Target Structure"]["A5"].value == "产品结构 By product role"
+    assert book["任务结构 Target Structure"]["A6"].value == "产品结构 By product role"
 
-    versions = [list(r) for r in book["版本 Versions"].iter_rows(min_row=5, values_only=True) if r[0]]
+    versions = [list(r) for r in book["版本 Versions"].iter_rows(min_row=6, values_only=True) if r[0]]
     assert versions == [["2026-11-30 17:05:00", "target 月度目标", dt.datetime(2026, 12, 1),
                          versions[0][3], versions[0][4], expected.total]]
     assert "method=trend" in versions[0][3] and "weights=0.4/0.3/0.15/0.15" in versions[0][3]
@@ -54,11 +54,11 @@ def test_target_writes_month_target_structure_and_a_version(workbook):
 
 def test_every_run_appends_a_version_row(workbook):
     target(FileWorkbook(workbook), now=NOW)
-    first = [list(r) for r in openpyxl.load_workbook(workbook)["版本 Versions"].iter_rows(min_row=5, values_only=True)]
+    first = [list(r) for r in openpyxl.load_workbook(workbook)["版本 Versions"].iter_rows(min_row=6, values_only=True)]
     edit(workbook, {"参考因素 Factors!B2": 0.45, "参考因素 Factors!B3": 0.25})
     result = target(FileWorkbook(workbook), now=NOW + dt.timedelta(days=1))
     assert result.ok
-    rows = [list(r) for r in openpyxl.load_workbook(workbook)["版本 Versions"].iter_rows(min_row=5, values_only=True)
+    rows = [list(r) for r in openpyxl.load_workbook(workbook)["版本 Versions"].iter_rows(min_row=6, values_only=True)
             if r[0]]
     assert len(rows) == 2 and rows[0] == first[0]
     assert rows[1][0] == "2026-12-01 17:05:00"
@@ -103,7 +103,7 @@ def test_missing_growth_rate(workbook):
 def test_cli_target_with_month_option_and_exit_codes(workbook):
     result = runner.invoke(app, ["target", str(workbook), "--month", "2026-11"])
     assert result.exit_code == 0, result.output
-    versions = [r for r in openpyxl.load_workbook(workbook)["版本 Versions"].iter_rows(min_row=5, values_only=True)
+    versions = [r for r in openpyxl.load_workbook(workbook)["版本 Versions"].iter_rows(min_row=6, values_only=True)
                 if r[0]]
     assert versions[-1][2] == dt.datetime(2026, 11, 1)
     assert runner.invoke(app, ["target", str(workbook), "--month", "Nov"]).exit_code == 2

@@ -50,7 +50,7 @@ def ran(tmp_path_factory, tracked_demo_file):
 def test_progress_reconciles_to_the_actuals_and_the_issued_targets(ran, small_demo, small_issued):
     _, tables = small_demo
     ws = ran["进度 Progress"]
-    assert "截至 as of 2026-12-11" in ws["A2"].value
+    assert "截至 as of 2026-12-11" in ws["A3"].value  # A2 is the run line
     company = table_frame(ws, "progress_company").iloc[0]
     reps = table_frame(ws, "progress_reps")
     actuals = tables["actuals"]
@@ -106,8 +106,8 @@ def test_follow_up_plan_applies_the_21_day_rule(ran, small_demo):
     silent = table_frame(ws, "followup_silent")
     assert "C003" in set(silent["客户编号 Customer ID"]) and "C002" not in set(silent["客户编号 Customer ID"])
     assert silent.set_index("客户编号 Customer ID").loc["C003", "未接触天数 Days without a touch"] == 21
-    # The red table comes first: title, subtitle, two notes, a blank row, then its heading and header.
-    assert ws["A6"].value.startswith("21天法则") and ws["A7"].fill.fgColor.rgb.endswith("C00000")
+    # The red table comes first: title, run line, subtitle, two notes, a blank row, then its heading and header.
+    assert ws["A7"].value.startswith("21天法则") and ws["A8"].fill.fgColor.rgb.endswith("C00000")
     tasks = table_frame(ws, "followup_tasks")
     assert set(tasks["时间 When"]) <= {"逾期 Overdue", "今天 Today", "本周 This week"}
 

@@ -226,8 +226,8 @@ def test_styles_take_the_workbook_font_and_are_added_only_once(plan):
     root = etree.fromstring(styles)
     title_xf = root.find("m:cellXfs", NS)[int(sheet.find(".//m:c[@r='A1']", NS).get("s"))]
     font = root.find("m:fonts", NS)[int(title_xf.get("fontId"))]
-    assert {etree.QName(c).localname: c.get("val") for c in font} == \
-        {"b": "1", "sz": "14", "name": "等线", "family": "2", "scheme": "minor"}
+    assert {etree.QName(c).localname: c.get("val") or c.get("rgb") for c in font} == \
+        {"b": "1", "sz": "14", "color": "FF1F4E78", "name": "等线", "family": "2", "scheme": "minor"}
     plain = sheet.find(".//m:c[@r='A7']", NS)  # an unstyled cell keeps the workbook's default style
     assert plain.get("s") is None
     write(plan)
