@@ -126,6 +126,8 @@ class OutTable:
         tone: ``alert`` shows the table in red (e.g. customers not touched for 21 days).
         page_break: a printed page starts at this table (its heading), as between the
             reps of a commitment sheet.
+        space_above: blank rows left above the table (its heading): room for charts placed by
+            :attr:`OutChart.cells` (a dashboard's grid of charts above the data they draw).
     """
 
     frame: pd.DataFrame
@@ -134,6 +136,7 @@ class OutTable:
     name: str | None = None
     tone: Tone = "normal"
     page_break: bool = False
+    space_above: int = 0
 
 
 ChartKind = Literal["line", "column", "bar"]
@@ -153,6 +156,11 @@ class OutChart:
         lines: more column keys drawn as lines over a column or bar chart, on the same axis
             (e.g. the base / challenge / sprint lines over attainment bars).
         y_kind: how the value axis numbers are shown (e.g. ``percent``); None leaves Excel's default.
+        stacked: the series of a column or bar chart are stacked (one bar per category).
+        hidden: series drawn without fill or legend entry, e.g. the floating base of a waterfall.
+        cells: ``(first row, first column, last row, last column)`` the chart covers, 1-based, rows
+            counted from the first row of the space left above a table (:attr:`OutTable.space_above`);
+            the chart moves and sizes with its cells. None draws the chart beside its table.
     """
 
     kind: ChartKind
@@ -163,16 +171,25 @@ class OutChart:
     y_title: str = ""
     lines: tuple[str, ...] = ()
     y_kind: Kind | None = None
+    stacked: bool = False
+    hidden: tuple[str, ...] = ()
+    cells: tuple[int, int, int, int] | None = None
 
 
 @dataclass(frozen=True)
 class PageSetup:
-    """How a sheet prints: paper, orientation, fitted to the page width, title rows repeated on every page."""
+    """How a sheet prints: paper, orientation, fitted to the page width, title rows repeated on every page.
+
+    ``one_page`` fits the sheet to a single page, wide and tall, and prints only the top of it: down to
+    the end of the space left for charts (:attr:`OutTable.space_above`), so the chart data below stays
+    on screen but off the page.
+    """
 
     paper: Literal["A4"] = "A4"
     orientation: Literal["portrait", "landscape"] = "portrait"
     fit_width: bool = True
     title_rows: int = 1
+    one_page: bool = False
 
 
 @dataclass
@@ -187,6 +204,8 @@ class SheetOutput:
         charts: charts drawn from those tables, each placed beside its table.
         hidden: the sheet is written hidden (an archive the planner rarely needs).
         page: how it prints, for sheets meant to be printed (None: Excel's defaults).
+        column_widths: fixed widths (characters) by column letter, for a sheet laid out on a grid of
+            charts; other columns are fitted to their content.
     """
 
     sheet: OutputSheetName
@@ -196,6 +215,7 @@ class SheetOutput:
     charts: list[OutChart] = field(default_factory=list)
     hidden: bool = False
     page: PageSetup | None = None
+    column_widths: dict[str, float] = field(default_factory=dict)
 
 
 class WorkbookBackend(Protocol):

@@ -17,8 +17,12 @@ import numpy as np
 import pandas as pd
 from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.chart.data_source import AxDataSource, StrRef
+from openpyxl.chart.legend import LegendEntry
+from openpyxl.chart.shapes import GraphicalProperties
+from openpyxl.drawing.spreadsheet_drawing import AnchorMarker, TwoCellAnchor
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.table import Table, TableStyleInfo
@@ -112,9 +116,16 @@ def render_sheet(ws: Worksheet, output: SheetOutput, table_names: set[str]) -> N
     widths: dict[int, float] = {}
     first_header = None
     placed: dict[str, tuple[int, OutTable]] = {}
+    chart_space: tuple[int, int] | None = None  # (first, last) row of the space left for placed charts
+    width_above = 1  # the widest table above that space: a one-page print covers it
     for index, table in enumerate(output.tables, start=1):
         if table.page_break and row > 1:
             ws.row_breaks.append(Break(id=row - 1))
+        if table.space_above and chart_space is None:
+            chart_space = (row, row + table.space_above - 1)
+        row += table.space_above
+        if chart_space is None:
+            width_above = max(width_above, len(table.columns))
         if table.heading:
             put(ws, row, 1, table.heading).font = ALERT_FONT if table.tone == "alert" else HEADING_FONT
             row += 1
@@ -125,12 +136,18 @@ def render_sheet(ws: Worksheet, output: SheetOutput, table_names: set[str]) -> N
         row += 1
     for column, width in widths.items():
         ws.column_dimensions[get_column_letter(column)].width = min(max(width + 2, 8), 60)
+    for letter, width in output.column_widths.items():
+        ws.column_dimensions[letter].width = width
     if first_header and output.page is None:
         ws.freeze_panes = ws.cell(row=first_header + 1, column=1)
     for chart in output.charts:
-        render_chart(ws, chart, *placed[chart.table])
+        render_chart(ws, chart, *placed[chart.table], chart_space[0] if chart_space else row)
     if output.page is not None:
         set_page(ws, output.page)
+        if output.page.one_page and chart_space is not None:
+            right = max([width_above] + [c.cells[3] for c in output.charts if c.cells])
+            ws.print_area = f"A1:{get_column_letter(right)}{chart_space[1]}"
+            ws.page_margins = PageMargins(left=0.4, right=0.4, top=0.5, bottom=0.5)
     if output.hidden:
         ws.sheet_state = "hidden"
 
@@ -139,10 +156,10 @@ def set_page(ws: Worksheet, page: PageSetup) -> None:
     """Paper, orientation, fit to the page width, and the title rows repeated on every printed page."""
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = page.orientation
-    if page.fit_width:
+    if page.fit_width or page.one_page:
         ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
         ws.page_setup.fitToWidth = 1
-        ws.page_setup.fitToHeight = 0
+        ws.page_setup.fitToHeight = 1 if page.one_page else 0
     if page.title_rows:
         ws.print_title_rows = f"1:{page.title_rows}"
     ws.print_options.horizontalCentered = True
@@ -193,8 +210,11 @@ def render_table(ws: Worksheet, top: int, table: OutTable, name: str, widths: di
     return last + 1
 
 
-def render_chart(ws: Worksheet, chart: OutChart, top: int, table: OutTable) -> None:
-    """Draw ``chart`` from its table (header on row ``top``), to the right of the table."""
+def render_chart(ws: Worksheet, chart: OutChart, top: int, table: OutTable, space_top: int = 1) -> None:
+    """Draw ``chart`` from its table (header on row ``top``), to the right of the table or on its ``cells``.
+
+    ``space_top`` is the first row of the space left for placed charts (:attr:`OutChart.cells`).
+    """
     keys = [c.key for c in table.columns]
     last = top + max(len(table.frame), 1)
     if chart.kind == "line":
@@ -202,6 +222,8 @@ def render_chart(ws: Worksheet, chart: OutChart, top: int, table: OutTable) -> N
     else:
         drawn = BarChart()
         drawn.type = "col" if chart.kind == "column" else "bar"
+        if chart.stacked:
+            drawn.grouping, drawn.overlap = "stacked", 100
     drawn.title = chart.title
     drawn.y_axis.title = chart.y_title or None
     categories = Reference(ws, min_col=keys.index(chart.category) + 1, min_row=top + 1, max_row=last)
@@ -224,10 +246,23 @@ def render_chart(ws: Worksheet, chart: OutChart, top: int, table: OutTable) -> N
                 series.cat = AxDataSource(strRef=StrRef(f=str(categories)))
     if chart.y_kind in NUMBER_FORMATS:
         drawn.y_axis.number_format = NUMBER_FORMATS[chart.y_kind]
+    if table.columns[keys.index(chart.category)].kind == "date":
+        drawn.x_axis.number_format = "mm-dd"  # a day of the month, not a serial number
+    for index, key in enumerate(chart.series):
+        if key in chart.hidden:  # the floating base of a waterfall: no fill, no line, no legend entry
+            drawn.series[index].graphicalProperties = GraphicalProperties(noFill=True)
+            drawn.series[index].graphicalProperties.line.noFill = True
+            drawn.legend.legendEntry.append(LegendEntry(idx=index, delete=True))
     drawn.x_axis.delete = False  # openpyxl hides axes unless told otherwise
     drawn.y_axis.delete = False
-    if chart.lines:
+    if chart.lines or chart.cells:  # a chart in a grid is small: the legend goes under it
         drawn.legend.position = "b"
+    if chart.cells:  # stretched over its cells, so it moves and sizes with them
+        first_row, first_col, last_row, last_col = chart.cells
+        drawn.anchor = TwoCellAnchor(_from=AnchorMarker(col=first_col - 1, row=space_top + first_row - 2),
+                                     to=AnchorMarker(col=last_col, row=space_top + last_row - 1))
+        ws.add_chart(drawn)
+        return
     drawn.width, drawn.height = CHART_SIZE_CM[0], max(CHART_SIZE_CM[1], min(0.5 * (len(table.frame) + 2), 20))
     ws.add_chart(drawn, f"{get_column_letter(len(keys) + 2)}{top}")
 
