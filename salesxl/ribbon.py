@@ -26,6 +26,7 @@ from .reports.problems import problems_sheet
 from .steps import StepResult
 from .steps.about import about
 from .steps.close import close
+from .steps.dashboard import dashboard
 from .steps.expenses import expenses, expenses_review
 from .steps.followups import followups
 from .steps.backtest import backtest
@@ -68,6 +69,7 @@ BUTTONS: dict[str, Button] = {
     "weekly": Button("周例会 Weekly", weekly, cli="weekly"),
     "followups": Button("跟进计划 Follow-ups", followups, cli="followups"),
     "close": Button("月末考核 Close", close, cli="close"),
+    "dashboard": Button("总览 Dashboard", dashboard, cli="dashboard"),
     "help": Button("帮助 Help", about, cli="info", reads_inputs=False),
 }
 """Ribbon button id (customUI.xml) -> what it runs, in the planner's order."""

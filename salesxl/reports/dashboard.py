@@ -31,11 +31,11 @@ CHART_SPACE_ROWS = GRID_ROWS * (CHART_ROWS + 1) + 1
 """Rows left blank for the chart grid: a blank row above each row of charts and one below."""
 
 KEY_COLUMNS = [
-    OutColumn("month", "计划月份", "Plan month", "month"),
-    OutColumn("target", "月度目标", "Month target", "amount"),
+    OutColumn("month", "计划月份", "Month", "month"),
+    OutColumn("target", "月度目标", "Target", "amount"),
     OutColumn("last_year", "去年同期", "Last year", "amount"),
     OutColumn("growth", "增长", "Growth", "percent"),
-    OutColumn("actual", "累计实际", "Actual to date", "amount"),
+    OutColumn("actual", "累计实际", "Actual", "amount"),
     OutColumn("attainment", "完成率", "Attainment", "percent"),
     OutColumn("pace", "进度比", "Pace", "percent"),
     OutColumn("as_of", "截至", "As of", "date"),
