@@ -14,8 +14,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from salesxl.cli import DEMO_STEPS
-from salesxl.workbook.filebook import FileWorkbook
 from salesxl.workbook.pdf import find_soffice, owned_sheets, pdf_to_pngs, sheets_to_pdf
 
 pytestmark = pytest.mark.skipif(find_soffice() is None or shutil.which("pdftoppm") is None,
@@ -43,13 +41,10 @@ def read_pgm(path: Path) -> np.ndarray:
 
 
 @pytest.fixture(scope="module")
-def rendered(tmp_path_factory, small_demo_file):
+def rendered(tmp_path_factory, demo_after_every_step):
     """``{sheet: [page images]}`` of every visible sheet salesxl wrote in the small demo."""
     folder = tmp_path_factory.mktemp("rendered")
-    workbook = folder / "demo.xlsx"
-    shutil.copy(small_demo_file, workbook)
-    for step in DEMO_STEPS:
-        assert step(FileWorkbook(workbook)).ok
+    workbook = demo_after_every_step
     sheets = owned_sheets(workbook)
     pdfs = sheets_to_pdf(workbook, sheets, folder / "pdf")
     return {sheet: pdf_to_pngs(pdf, folder / "pages" / pdf.stem, dpi=20, gray=True) if pdf.exists() else []
