@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from .history import monthly_sales
+from .performance import COMPANY
 from .tracking import FLAG_LABELS
 
 ROLE_LABELS = {"flagship": "战斗机型 Flagship", "volume": "规模型 Volume", "profit": "利润型 Profit",
@@ -44,7 +45,8 @@ class Dashboard:
 
     Attributes:
         month: the plan month (None without a Month Target sheet).
-        key_figures: one row — month target, last year, growth, actual to date, attainment, pace, as of.
+        key_figures: one row — month target, last year, growth, actual to date, attainment, pace, as of
+            (actual and attainment from Progress, else from the closed month's company row on Performance).
         build_up: the month target's waterfall: ``step``, ``start`` (the invisible part of the bar),
             ``contribution`` (a factor's weighted contribution), ``total`` (the month target's bar).
         roles, regions: ``label``, ``target``, ``last_year`` (same month last year), ``growth``.
@@ -99,6 +101,9 @@ def dashboard(sheets: dict[str, pd.DataFrame | None], history: pd.DataFrame | No
         notes.append(missing_note("target", "任务结构", "the target structure"))
 
     company = sheets.get("dash_progress_company")
+    closed = sheets.get("dash_performance_totals")
+    if company is None and closed is not None:  # the month closed without tracking: the close's company row
+        company = closed[closed["region"] == COMPANY]
     burnup = sheets.get("dash_burnup")
     progress = cumulative_by_working_day(burnup) if burnup is not None else None
     as_of = last_actual_day(burnup) if burnup is not None else None

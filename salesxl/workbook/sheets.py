@@ -936,6 +936,14 @@ DASH_PERFORMANCE = readback("dash_performance", PERFORMANCE, (
     optional("sprint", "冲刺线", "Sprint line", "percent"),
 ), "月末达成率排行。", "Month-end attainment by rep.")
 
+DASH_PERFORMANCE_TOTALS = readback("dash_performance_totals", PERFORMANCE, (
+    col("region", "区域", "Region"),
+    col("reps", "人数", "Reps", "integer"),
+    col("target", "目标", "Target", "decimal"),
+    col("actual", "实际", "Actual", "decimal"),
+    optional("attainment", "达成率", "Attainment", "percent"),
+), "区域与公司合计（含“全公司 Company”一行）。", "Regions and the company (a '全公司 Company' row).")
+
 DASH_EXPENSE_LOG = readback("dash_expense_log", EXPENSE_LEDGER, (
     col("date", "申请日期", "Request date", "date"),
     optional("counted", "认可批复", "Approval counted", "decimal"),
@@ -954,8 +962,8 @@ DASH_FOLLOWUP_SILENT = readback("dash_followup_silent", FOLLOWUP_PLAN, (
 
 DASHBOARD_READBACK: tuple[SheetSchema, ...] = (
     DASH_MONTH_TARGET, DASH_FACTORS, DASH_ROLES, DASH_REGIONS, DASH_PROGRESS_COMPANY, DASH_BURNUP,
-    DASH_PROGRESS_FLAGS, DASH_PROGRESS_REPS, DASH_PERFORMANCE, DASH_EXPENSE_LOG, DASH_FOLLOWUP_REPS,
-    DASH_FOLLOWUP_SILENT, ISSUED_EXPENSE_BUDGET, AGREED_SIGNATURES,
+    DASH_PROGRESS_FLAGS, DASH_PROGRESS_REPS, DASH_PERFORMANCE, DASH_PERFORMANCE_TOTALS, DASH_EXPENSE_LOG,
+    DASH_FOLLOWUP_REPS, DASH_FOLLOWUP_SILENT, ISSUED_EXPENSE_BUDGET, AGREED_SIGNATURES,
 )
 """What the dashboard reads back (never part of ISSUED_SHEETS)."""
 

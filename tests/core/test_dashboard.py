@@ -187,3 +187,13 @@ def test_flag_counts_come_from_each_sheet():
     assert list(flags["count"]) == [2, 5, 2, 2]
     assert list(flags["where"]) == ["进度 Progress", "跟进计划 Follow-up Plan", "跟进计划 Follow-up Plan",
                                     "目标确认 Agreed Targets"]
+
+
+def test_a_month_closed_without_tracking_takes_actual_and_attainment_from_the_close():
+    """No Progress sheet; Performance's company row: 1,150 against 1,100, 104.5 %. No pace at month end."""
+    totals = pd.DataFrame({"region": ["East", "全公司 Company"], "reps": [2, 3], "target": [700.0, 1100.0],
+                           "actual": [800.0, 1150.0], "attainment": [800 / 700, 1150 / 1100]})
+    board = dashboard({**target_only_sheets(), "dash_performance_totals": totals}, None, None, None)
+    figures = board.key_figures.iloc[0]
+    assert figures["actual"] == 1150.0 and figures["attainment"] == pytest.approx(1.04545, abs=1e-5)
+    assert figures["pace"] is None
