@@ -76,6 +76,8 @@ def dashboard(sheets: dict[str, pd.DataFrame | None], history: pd.DataFrame | No
     """Gather every block that the written sheets allow; say which step is missing for the rest."""
     notes: list[str] = []
     summary = sheets.get("dash_month_target")
+    if summary is not None and (summary.empty or pd.isna(summary["total"].iloc[0])):
+        summary = None  # the sheet is there but its figure is not (emptied by hand): as if target had not run
     month = summary["month"].iloc[0] if summary is not None else None
     total = float(summary["total"].iloc[0]) if summary is not None else None
     if summary is None:

@@ -197,3 +197,9 @@ def test_a_month_closed_without_tracking_takes_actual_and_attainment_from_the_cl
     figures = board.key_figures.iloc[0]
     assert figures["actual"] == 1150.0 and figures["attainment"] == pytest.approx(1.04545, abs=1e-5)
     assert figures["pace"] is None
+
+
+def test_a_month_target_sheet_without_its_figure_counts_as_not_run():
+    sheets = {**target_only_sheets(), "dash_month_target": target_only_sheets()["dash_month_target"].iloc[:0]}
+    board = dashboard(sheets, None, None, None)
+    assert board.month is None and board.build_up is None and "salesxl target" in board.notes[0]

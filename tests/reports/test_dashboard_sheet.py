@@ -18,6 +18,7 @@ from salesxl.steps.target import target
 from salesxl.workbook.filebook import FileWorkbook
 from salesxl.workbook.package import Package, main_part, relationships, resolve
 
+from ..conftest import edit
 from ..test_ribbon import same_cells
 from ..workbook.fake_xlwings import book_from_file
 from ..workbook.test_livebook import contents_of_fake, contents_of_file
@@ -168,3 +169,19 @@ def test_the_dashboard_button_writes_what_the_cli_writes(demo_after_every_step, 
     file_cells, file_tables = contents_of_file(source, SHEET)
     live_cells, live_tables = contents_of_fake(book, SHEET)
     assert live_tables == file_tables and same_cells(file_cells, live_cells)
+
+
+def test_a_figure_typed_over_on_an_output_sheet_is_a_warning_at_its_cell_and_the_dashboard_still_writes(workbook):
+    """The month target overwritten with text: a warning naming 月度目标 Month Target, its row and column B;
+    the dashboard is written anyway and says to run target again."""
+    assert target(FileWorkbook(workbook)).ok
+    ws = openpyxl.load_workbook(workbook, read_only=True)["月度目标 Month Target"]
+    header_row = next(row[0].row for row in ws.iter_rows(max_col=2) if row[1].value == "月度目标 Month target")
+    edit(workbook, {f"月度目标 Month Target!B{header_row + 1}": "很多"})
+    result = dashboard(FileWorkbook(workbook))
+    assert result.ok and result.written == [SHEET]
+    (warning,) = [p for p in result.problems if p.sheet == "月度目标 Month Target"]
+    assert (warning.cell, warning.header, warning.severity) == (f"月度目标 Month Target!B{header_row + 1}",
+                                                               "月度目标 Month target", "warning")
+    notes = openpyxl.load_workbook(workbook)[SHEET]["A3"].value
+    assert "salesxl target" in notes
