@@ -21,7 +21,7 @@ import openpyxl
 
 from ..problems import Problem, ProblemsFound
 from .backend import OWNER_MARKER, SheetOutput
-from .package import Package, main_part, parse_xml, xml_bytes
+from .package import Package, main_part, parse_xml, relationships, xml_bytes
 from .render import render_sheet
 
 SOFFICE_NAMES = ("soffice", "libreoffice")
@@ -59,6 +59,9 @@ def export_pdfs(outputs: Sequence[tuple[str, SheetOutput]], directory: Path, tim
 # ---- Rendering a workbook's own sheets as a person would see them (the dashboard's check and docs images) ----
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+EMPTY_SHEET = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+               b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData/></worksheet>')
 
 
 def owned_sheets(workbook: Path, visible_only: bool = True) -> list[str]:
@@ -72,16 +75,23 @@ def owned_sheets(workbook: Path, visible_only: bool = True) -> list[str]:
             if i in marked and not (visible_only and s.get("state") in ("hidden", "veryHidden"))]
 
 
-def with_only_sheet(blob: bytes, sheet: str) -> bytes:
+def with_only_sheet(blob: bytes, sheet: str, lighten: bool = True) -> bytes:
     """The workbook with every sheet but ``sheet`` hidden and ``sheet`` active, so it alone prints.
 
-    Only the workbook part changes (the other sheets' print areas are dropped too: LibreOffice prints
-    a print area even on a hidden sheet); every sheet and chart is copied byte for byte.
+    The other sheets' print areas are dropped (LibreOffice prints a print area even on a hidden
+    sheet) and, with ``lighten``, their cells too (a copy made only to print one sheet need not carry
+    years of history); ``sheet`` itself, its drawing and charts are copied byte for byte.
     """
     package = Package(blob)
     part = main_part(package)
     root = parse_xml(package.read(part))
     names = [s.get("name") for s in root.iter(f"{{{MAIN_NS}}}sheet")]
+    if lighten:  # the other sheets are not printed: empty them, so LibreOffice loads the copy quickly
+        parts = {r.id: r.target for r in relationships(package, part)}
+        for element in root.iter(f"{{{MAIN_NS}}}sheet"):
+            target = parts.get(element.get(f"{{{REL_NS}}}id"))
+            if element.get("name") != sheet and target and target in package:
+                package.write(target, EMPTY_SHEET)
     for element in root.iter(f"{{{MAIN_NS}}}sheet"):
         if element.get("name") == sheet:
             element.attrib.pop("state", None)
