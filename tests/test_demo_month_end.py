@@ -56,7 +56,7 @@ def test_demo_at_month_end_releases_and_closes(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(cli.app, ["demo", "--month-end"])
     assert result.exit_code == 0, result.output
-    assert "wrote: 月末绩效 Performance" in result.output and "月末考核 closed" in result.output
+    assert "wrote: 月末绩效 Performance" in result.output and "wrote: 总览 Dashboard" in result.output
     names = openpyxl.load_workbook(tmp_path / "salesxl_demo_month_end.xlsx", read_only=True).sheetnames
     assert {"业务员目标 Rep Targets", "费用台账 Expense Ledger", "月末绩效 Performance"} <= set(names)
     assert not (tmp_path / "salesxl_demo.xlsx").exists()
