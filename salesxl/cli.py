@@ -35,6 +35,7 @@ from .steps.backtest import backtest as backtest_step
 from .steps.breakdown import breakdown as breakdown_step
 from .steps.close import close as close_step
 from .steps.commitments import commitments as commitments_step
+from .steps.dashboard import dashboard as dashboard_step
 from .steps.followups import followups as followups_step
 from .steps.target import parse_month
 from .steps.target import target as target_step
@@ -46,7 +47,7 @@ from .workbook.template import SHIPPED_DEMO, save_new_workbook
 app = typer.Typer(
     help="salesxl — monthly sales targets in your own workbook 月度销售目标.\n\n"
          "Steps: check 检查 · target 月度目标 · backtest 回测 · breakdown 正式下达 · expenses 费用预算 · "
-         "expenses-review 费用审核 · track 进度跟踪 · weekly 周例会 · followups 跟进计划 · close 月末考核.",
+         "expenses-review 费用审核 · track 进度跟踪 · weekly 周例会 · followups 跟进计划 · close 月末考核 · dashboard 总览.",
     no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
 )
 console = Console(stderr=True)
@@ -342,13 +343,22 @@ def commitments(workbook: Path = typer.Argument(..., help="The workbook whose ag
     report(run(lambda progress: commitments_step(FileWorkbook(workbook), progress, pdf_dir=pdf)))
 
 
+# 总览 Dashboard (salesxl/steps/dashboard.py) -------------------------------------------------------------
+
+@app.command()
+def dashboard(workbook: Path = typer.Argument(..., help="The workbook whose month to show on one page.")):
+    """总览 Dashboard: the month on one A4 landscape page — build-up, structure, progress, reps, expenses, flags."""
+    report(run(lambda progress: dashboard_step(FileWorkbook(workbook), progress)))
+
+
 # The steps `salesxl demo` runs, in the planner's order.
 DEMO_STEPS[:] = [target_step, backtest_step, breakdown_step,
                  agree_steps.issue_draft, agree_steps.fill_demo_feedback, agree_steps.agree, commitments_step,
-                 expense_steps.expenses, expense_steps.expenses_review, track_step, weekly_step, followups_step]
+                 expense_steps.expenses, expense_steps.expenses_review, track_step, weekly_step, followups_step,
+                 dashboard_step]
 MONTH_END_DEMO_STEPS[:] = [target_step, breakdown_step,
                            agree_steps.issue_draft, agree_steps.fill_demo_feedback, agree_steps.agree_signed_demo,
-                           expense_steps.expenses, expense_steps.expenses_review, close_step]
+                           expense_steps.expenses, expense_steps.expenses_review, close_step, dashboard_step]
 
 
 if __name__ == "__main__":

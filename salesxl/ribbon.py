@@ -29,6 +29,7 @@ from .steps.about import about
 from .steps.agree import agree, issue_draft
 from .steps.close import close
 from .steps.commitments import commitments
+from .steps.dashboard import dashboard
 from .steps.expenses import expenses, expenses_review
 from .steps.followups import followups
 from .steps.backtest import backtest
@@ -93,6 +94,7 @@ BUTTONS: dict[str, Button] = {
     "weekly": Button("周例会 Weekly", weekly, cli="weekly"),
     "followups": Button("跟进计划 Follow-ups", followups, cli="followups"),
     "close": Button("月末考核 Close", close, cli="close"),
+    "dashboard": Button("总览 Dashboard", dashboard, cli="dashboard"),
     "help": Button("帮助 Help", about, cli="info", reads_inputs=False),
 }
 """Ribbon button id (customUI.xml) -> what it runs, in the planner's order."""

@@ -58,10 +58,11 @@ def test_demo_at_month_end_releases_and_closes(tmp_path, monkeypatch):
     result = CliRunner().invoke(cli.app, ["demo", "--month-end"])
     assert result.exit_code == 0, result.output
     assert "wrote: 月末绩效 Performance" in result.output and "月末考核 closed" in result.output
+    assert "wrote: 总览 Dashboard" in result.output  # the dashboard runs last
     assert "wrote: 目标确认 Agreed Targets" in result.output  # the agreement round ran before the close
     book = openpyxl.load_workbook(tmp_path / "salesxl_demo_month_end.xlsx")
     assert {"业务员目标 Rep Targets", "反馈 Feedback", "目标确认 Agreed Targets", "费用台账 Expense Ledger",
-            "月末绩效 Performance"} <= set(book.sheetnames)
+            "月末绩效 Performance", "总览 Dashboard"} <= set(book.sheetnames)
     assert not (tmp_path / "salesxl_demo.xlsx").exists()
 
     # Agreed Targets: every rep signed but the first; the close pays what was agreed and withholds the

@@ -133,6 +133,8 @@ class OutTable:
         tone: ``alert`` shows the table in red (e.g. customers not touched for 21 days).
         page_break: a printed page starts at this table (its heading), as between the
             reps of a commitment sheet.
+        space_above: blank rows left above the table (its heading): room for charts placed by
+            :attr:`OutChart.cells` (a dashboard's grid of charts above the data they draw).
     """
 
     frame: pd.DataFrame
@@ -141,6 +143,7 @@ class OutTable:
     name: str | None = None
     tone: Tone = "normal"
     page_break: bool = False
+    space_above: int = 0
 
 
 ChartKind = Literal["line", "column", "bar"]
@@ -160,6 +163,11 @@ class OutChart:
         lines: more column keys drawn as lines over a column or bar chart, on the same axis
             (e.g. the base / challenge / sprint lines over attainment bars).
         y_kind: how the value axis numbers are shown (e.g. ``percent``); None leaves Excel's default.
+        stacked: the series of a column or bar chart are stacked (one bar per category).
+        hidden: series drawn without fill or legend entry, e.g. the floating base of a waterfall.
+        cells: ``(first row, first column, last row, last column)`` the chart covers, 1-based, rows
+            counted from the first row of the space left above a table (:attr:`OutTable.space_above`);
+            the chart moves and sizes with its cells. None draws the chart beside its table.
     """
 
     kind: ChartKind
@@ -170,6 +178,9 @@ class OutChart:
     y_title: str = ""
     lines: tuple[str, ...] = ()
     y_kind: Kind | None = None
+    stacked: bool = False
+    hidden: tuple[str, ...] = ()
+    cells: tuple[int, int, int, int] | None = None
 
 
 @dataclass(frozen=True)
@@ -184,6 +195,9 @@ class PageSetup:
             (the title, and the header of a sheet's only table).
         freeze: freeze the panes below the first header (off for a document of pages, like
             the commitments, where the first header means nothing further down).
+        one_page: fit the sheet to a single page, wide and tall, and print only its top: down to
+            the end of the space left for charts (:attr:`OutTable.space_above`), so the chart data
+            below stays on screen but off the page.
     """
 
     paper: Literal["A4"] = "A4"
@@ -191,6 +205,7 @@ class PageSetup:
     fit_width: bool = True
     title_rows: int | None = None
     freeze: bool = True
+    one_page: bool = False
 
 
 @dataclass(frozen=True)
@@ -230,6 +245,8 @@ class SheetOutput:
         hidden: the sheet is written hidden (an archive the planner rarely needs).
         page: how it prints and scrolls, where the report overrides the house style (None: the house style).
         run: the run that wrote it (title block, currency, tier thresholds); set by the step.
+        column_widths: fixed widths (characters) by column letter, for a sheet laid out on a grid of
+            charts; other columns are fitted to their content.
     """
 
     sheet: OutputSheetName
@@ -240,6 +257,7 @@ class SheetOutput:
     hidden: bool = False
     page: PageSetup | None = None
     run: RunInfo | None = None
+    column_widths: dict[str, float] = field(default_factory=dict)
 
 
 class WorkbookBackend(Protocol):

@@ -20,8 +20,12 @@ import numpy as np
 import pandas as pd
 from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.chart.data_source import AxDataSource, StrRef
+from openpyxl.chart.legend import LegendEntry
+from openpyxl.chart.shapes import GraphicalProperties
+from openpyxl.drawing.spreadsheet_drawing import AnchorMarker, TwoCellAnchor
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.table import Table
@@ -94,9 +98,16 @@ def render_sheet(ws: Worksheet, output: SheetOutput, table_names: set[str]) -> N
     widths: dict[int, float] = {}
     first_header = None
     placed: dict[str, tuple[int, OutTable]] = {}
+    chart_space: tuple[int, int] | None = None  # (first, last) row of the space left for placed charts
+    width_above = 1  # the widest table above that space: a one-page print covers it
     for index, table in enumerate(output.tables, start=1):
         if table.page_break and row > 1:
             ws.row_breaks.append(Break(id=row - 1))
+        if table.space_above and chart_space is None:
+            chart_space = (row, row + table.space_above - 1)
+        row += table.space_above
+        if chart_space is None:
+            width_above = max(width_above, len(table.columns))
         if table.heading:
             put(ws, row, 1, table.heading).font = style.ALERT_FONT if table.tone == "alert" else style.HEADING_FONT
             row += 1
@@ -107,15 +118,21 @@ def render_sheet(ws: Worksheet, output: SheetOutput, table_names: set[str]) -> N
         row += 1
     for column, width in widths.items():
         ws.column_dimensions[get_column_letter(column)].width = style.column_width(width)
+    for letter, width in output.column_widths.items():
+        ws.column_dimensions[letter].width = width
     page = output.page or PageSetup()
     if first_header and page.freeze:
         ws.freeze_panes = ws.cell(row=first_header + 1, column=1)
     for chart in output.charts:
-        render_chart(ws, chart, *placed[chart.table], currency)
+        render_chart(ws, chart, *placed[chart.table], currency, chart_space[0] if chart_space else row)
     if any(c.look == "tier" for t in output.tables for c in t.columns):
         define_tier_names(ws, output)
     total_width = sum(style.column_width(w) for w in widths.values())
     set_page(ws, page, total_width, first_header, len(output.tables))
+    if page.one_page and chart_space is not None:
+        right = max([width_above] + [c.cells[3] for c in output.charts if c.cells])
+        ws.print_area = f"A1:{get_column_letter(right)}{chart_space[1]}"
+        ws.page_margins = PageMargins(left=0.4, right=0.4, top=0.5, bottom=0.5)
     if output.hidden:
         ws.sheet_state = "hidden"
 
@@ -131,10 +148,10 @@ def set_page(ws: Worksheet, page: PageSetup, total_width: float, first_header: i
     """A4, orientation, fitted to the page width, title rows repeated, sheet name and page numbers."""
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = style.orientation(total_width, page.orientation)
-    if page.fit_width:
+    if page.fit_width or page.one_page:
         ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
         ws.page_setup.fitToWidth = 1
-        ws.page_setup.fitToHeight = 0
+        ws.page_setup.fitToHeight = 1 if page.one_page else 0
     rows = style.title_rows(first_header, tables, page.title_rows)
     if rows:
         ws.print_title_rows = f"1:{rows}"
@@ -211,8 +228,11 @@ def add_looks(ws: Worksheet, columns: list[OutColumn], first: int, last: int) ->
 
 
 def render_chart(ws: Worksheet, chart: OutChart, top: int, table: OutTable,
-                 currency: str | None = style.DEFAULT_CURRENCY) -> None:
-    """Draw ``chart`` from its table (header on row ``top``), to the right of the table."""
+                 currency: str | None = style.DEFAULT_CURRENCY, space_top: int = 1) -> None:
+    """Draw ``chart`` from its table (header on row ``top``), to the right of the table or on its ``cells``.
+
+    ``space_top`` is the first row of the space left for placed charts (:attr:`OutChart.cells`).
+    """
     keys = [c.key for c in table.columns]
     last = top + max(len(table.frame), 1)
     if chart.kind == "line":
@@ -220,6 +240,8 @@ def render_chart(ws: Worksheet, chart: OutChart, top: int, table: OutTable,
     else:
         drawn = BarChart()
         drawn.type = "col" if chart.kind == "column" else "bar"
+        if chart.stacked:
+            drawn.grouping, drawn.overlap = "stacked", 100
     drawn.title = chart.title
     drawn.y_axis.title = chart.y_title or None
     categories = Reference(ws, min_col=keys.index(chart.category) + 1, min_row=top + 1, max_row=last)
@@ -242,10 +264,23 @@ def render_chart(ws: Worksheet, chart: OutChart, top: int, table: OutTable,
                 series.cat = AxDataSource(strRef=StrRef(f=str(categories)))
     if style.number_format(chart.y_kind, currency):
         drawn.y_axis.number_format = style.number_format(chart.y_kind, currency)
+    if table.columns[keys.index(chart.category)].kind == "date":
+        drawn.x_axis.number_format = "mm-dd"  # a day of the month, not a serial number
+    for index, key in enumerate(chart.series):
+        if key in chart.hidden:  # the floating base of a waterfall: no fill, no line, no legend entry
+            drawn.series[index].graphicalProperties = GraphicalProperties(noFill=True)
+            drawn.series[index].graphicalProperties.line.noFill = True
+            drawn.legend.legendEntry.append(LegendEntry(idx=index, delete=True))
     drawn.x_axis.delete = False  # openpyxl hides axes unless told otherwise
     drawn.y_axis.delete = False
-    if chart.lines:
+    if chart.lines or chart.cells:  # a chart in a grid is small: the legend goes under it
         drawn.legend.position = "b"
+    if chart.cells:  # stretched over its cells, so it moves and sizes with them
+        first_row, first_col, last_row, last_col = chart.cells
+        drawn.anchor = TwoCellAnchor(_from=AnchorMarker(col=first_col - 1, row=space_top + first_row - 2),
+                                     to=AnchorMarker(col=last_col, row=space_top + last_row - 1))
+        ws.add_chart(drawn)
+        return
     drawn.width, drawn.height = CHART_SIZE_CM[0], max(CHART_SIZE_CM[1], min(0.5 * (len(table.frame) + 2), 20))
     ws.add_chart(drawn, f"{get_column_letter(len(keys) + 2)}{top}")
 
