@@ -36,8 +36,8 @@ KEY_COLUMNS = [
     OutColumn("last_year", "去年同期", "Last year", "amount"),
     OutColumn("growth", "增长", "Growth", "percent"),
     OutColumn("actual", "累计实际", "Actual", "amount"),
-    OutColumn("attainment", "完成率", "Attainment", "percent"),
-    OutColumn("pace", "进度比", "Pace", "percent"),
+    OutColumn("attainment", "完成率", "Attainment", "percent", look="tier"),
+    OutColumn("pace", "进度比", "Pace", "percent", look="tier"),
     OutColumn("as_of", "截至", "As of", "date"),
 ]
 FLAG_COLUMNS = [
@@ -64,7 +64,7 @@ PROGRESS_COLUMNS = [
 ]
 REP_COLUMNS = [
     OutColumn("rep", "业务员", "Rep"),
-    OutColumn("attainment", "达成率", "Attainment", "percent"),
+    OutColumn("attainment", "达成率", "Attainment", "percent", look="tier"),
     OutColumn("base", "基础线", "Base line", "percent"),
     OutColumn("challenge", "挑战线", "Challenge line", "percent"),
     OutColumn("sprint", "冲刺线", "Sprint line", "percent"),

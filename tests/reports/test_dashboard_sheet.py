@@ -143,7 +143,7 @@ def test_a_workbook_that_has_run_only_target_gets_a_dashboard_with_notes(workboo
     result = dashboard(FileWorkbook(workbook))
     assert result.ok and result.written == [SHEET]
     ws = openpyxl.load_workbook(workbook)[SHEET]
-    notes = [ws.cell(row, 1).value for row in range(3, 6)]
+    notes = [ws.cell(row, 1).value for row in range(4, 7)]  # under the title, the run line and the subtitle
     assert "salesxl track" in notes[0] and "salesxl track" in notes[1] and "salesxl expenses" in notes[2]
     assert [title_of(c) for c in charts_of(workbook, SHEET)] == list(EXPECTED)[:3]
     flags = ws.tables["sx_dash_flags"]
@@ -156,7 +156,7 @@ def test_no_month_target_yet_still_writes_a_page_that_says_to_run_target(workboo
     result = dashboard(FileWorkbook(workbook))
     assert result.ok
     ws = openpyxl.load_workbook(workbook)[SHEET]
-    assert "salesxl target" in ws["A3"].value and not ws._charts
+    assert "salesxl target" in ws["A4"].value and not ws._charts
 
 
 def test_the_dashboard_button_writes_what_the_cli_writes(demo_after_every_step, tmp_path, monkeypatch):
@@ -183,5 +183,5 @@ def test_a_figure_typed_over_on_an_output_sheet_is_a_warning_at_its_cell_and_the
     (warning,) = [p for p in result.problems if p.sheet == "月度目标 Month Target"]
     assert (warning.cell, warning.header, warning.severity) == (f"月度目标 Month Target!B{header_row + 1}",
                                                                "月度目标 Month target", "warning")
-    notes = openpyxl.load_workbook(workbook)[SHEET]["A3"].value
+    notes = openpyxl.load_workbook(workbook)[SHEET]["A4"].value
     assert "salesxl target" in notes

@@ -23,7 +23,7 @@ from salesxl.reports.problems import problems_sheet
 from salesxl.steps.close import close
 from salesxl.workbook.backend import OWNER_MARKER
 from salesxl.workbook.filebook import FileWorkbook
-from salesxl.workbook.sheets import COMMITMENTS, OUTPUT_SHEETS, PERFORMANCE, PROBLEMS
+from salesxl.workbook.sheets import COMMITMENTS, DASHBOARD, OUTPUT_SHEETS, PERFORMANCE, PROBLEMS
 
 AMOUNT = '"¥"#,##0.00'
 """The demo's Settings currency is CNY."""
@@ -164,8 +164,8 @@ def test_the_tier_names_point_at_the_settings_values(small_demo_file, written, t
 def test_frozen_below_the_first_header(written):
     for name, ws in written.items():
         top = tables_of(ws)[0][0] if name != COMMITMENTS.name else None
-        if name == COMMITMENTS.name:
-            assert ws.freeze_panes is None  # one page per rep: the first rep's header means nothing further down
+        if name in (COMMITMENTS.name, DASHBOARD.name):
+            assert ws.freeze_panes is None  # pages to print: one per rep, or the month on one page
             continue
         first = min(t[0] for t in tables_of(ws))
         assert ws.freeze_panes == f"A{first + 1}", name
@@ -175,8 +175,12 @@ def test_frozen_below_the_first_header(written):
 def test_print_setup(written):
     for name, ws in written.items():
         setup = ws.page_setup
-        assert (str(setup.paperSize), setup.fitToWidth, setup.fitToHeight) == ("9", 1, 0), name
+        one_page = name == DASHBOARD.name  # fitted to one page, wide and tall
+        assert (str(setup.paperSize), setup.fitToWidth, setup.fitToHeight) == ("9", 1, 1 if one_page else 0), name
         assert ws.sheet_properties.pageSetUpPr.fitToPage, name
+        if one_page:  # one landscape page: nothing to repeat
+            assert setup.orientation == "landscape" and not ws.print_title_rows
+            continue
         assert ws.print_title_rows and ws.print_title_rows.startswith("$1:"), name
         assert ws.oddHeader.center.text == "&A", name
         assert "&P" in ws.oddFooter.center.text and "&N" in ws.oddFooter.center.text, name
