@@ -375,9 +375,7 @@ def sql_text(text: str) -> str:
 
 
 def workbook_folder(book) -> Path | None:
-    """The folder of the workbook a backend holds: a file's parent, or where Excel saved the open book."""
-    path = getattr(book, "path", None)
-    if path is None and getattr(book, "book", None) is not None:  # xlwings: the live book's full name
-        full = getattr(book.book, "fullname", None)
-        path = Path(full) if full and ("/" in full or "\\" in full) else None
-    return Path(path).parent if path is not None else None
+    """The folder of the workbook a backend holds (None for a live book never saved)."""
+    from ..workbook.overflow import workbook_path
+    path = workbook_path(book)
+    return path.parent if path is not None else None
