@@ -151,3 +151,56 @@ def workbook_path(book) -> Path | None:
         full = getattr(book.book, "fullname", None)
         path = full if full and ("/" in full or "\\" in full) else None
     return Path(path) if path is not None else None
+
+
+# ---- reading a spilled table back (tracking and close read the release as issued) ----
+
+def spilled_table(book, schema, raw) -> tuple[pd.DataFrame, "SheetLayout", list[Problem]] | None:
+    """The issued table ``schema`` from its Parquet file, when the sheet ``raw`` says its rows went there.
+
+    The sheet's note names the file (``every row in plan.outlet_targets.core_outlet_sku_targets.parquet``),
+    so a file left over from an earlier, smaller release is never read by mistake. The file's
+    columns carry the sheet's bilingual headers; rows are numbered as a spreadsheet shows the
+    file (the header is row 1), so a problem found in them names the file and the row.
+    """
+    from .reader import match_headers
+    from .schema import SheetLayout
+    from .sheets import OUTPUT_SHEETS
+
+    workbook = workbook_path(book)
+    sheet = next((s for s in OUTPUT_SHEETS if s.name == raw.name), None)
+    if workbook is None or sheet is None:
+        return None
+    path = workbook.with_name(f"{workbook.stem}.{sheet.key}.{schema.key}.parquet")
+    mark = f"every row in {path.name}"
+    if not any(row and isinstance(row[0], str) and mark in row[0] for row in raw.rows):
+        return None
+    layout = SheetLayout(schema.key, path.name)
+    if not path.exists():
+        return pd.DataFrame(), layout, [Problem(path.name, None, None, "spilled-file-missing",
+                                                f"工作表“{raw.name}”的完整数据文件 {path.name} 不见了；请重新运行分解",
+                                                f"the file {path.name} holding every row of '{raw.name}' is missing; "
+                                                "run the breakdown again")]
+    frame = pd.read_parquet(path)
+    matched, _ = match_headers(schema, list(frame.columns))
+    layout.columns = {c.key: (None, str(frame.columns[j])) for j, c in matched.items()}
+    found = {c.key: frame.iloc[:, j] for j, c in matched.items()}
+    data = {}
+    for c in schema.columns:
+        values = found.get(c.key, pd.Series([c.default] * len(frame), dtype="object"))
+        if c.type == "month":
+            data[c.key] = pd.PeriodIndex(pd.to_datetime(values), freq="M")
+        elif c.type == "date":
+            data[c.key] = pd.to_datetime(values).astype("datetime64[ns]").to_numpy()
+        elif c.type in ("decimal", "percent"):
+            data[c.key] = pd.to_numeric(values, errors="coerce").astype("float64").to_numpy()
+        elif c.type == "integer":
+            data[c.key] = pd.to_numeric(values, errors="coerce").astype("Int64").array
+        elif c.type == "bool":
+            data[c.key] = values.map(lambda v: None if v is None or v is pd.NA else
+                                     (bool(v) if not isinstance(v, str) else v in ("是", "True", "true"))
+                                     ).astype("boolean").array
+        else:
+            data[c.key] = values.astype(object).where(values.notna(), None).to_numpy()
+    index = pd.Index(range(2, len(frame) + 2), name="excel_row", dtype="int64")
+    return pd.DataFrame(data, index=index), layout, []

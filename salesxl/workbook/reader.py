@@ -72,7 +72,10 @@ def read_inputs(book: WorkbookBackend, only: Iterable[str] | None = None,
                 problems.append(Problem(schema.name, None, None, "missing-sheet",
                                         f"缺少工作表“{schema.name}”", f"the sheet '{schema.name}' is missing"))
             continue
-        frame, layout, found = read_table(schema, book.read_sheet(name))
+        raw = book.read_sheet(name)
+        # A release table too long for its sheet is read from its Parquet file (issue 12).
+        spilled = spilled_table(book, schema, raw) if schema.issued else None
+        frame, layout, found = spilled if spilled is not None else read_table(schema, raw)
         inputs.tables[schema.key], inputs.layouts[schema.key] = frame, layout
         problems += found
     problems += check_references(inputs, [s for s in schemas if s.key not in from_files])
@@ -129,6 +132,11 @@ def empty_frame(schema: SheetSchema) -> pd.DataFrame:
     frame = pd.DataFrame({c.key: pd.Series([], dtype=dtype_of(c)) for c in schema.columns})
     frame.index.name = "excel_row"
     return frame
+
+
+def spilled_table(book, schema, raw):
+    from .overflow import spilled_table as from_parquet
+    return from_parquet(book, schema, raw)
 
 
 def read_table(schema: SheetSchema, raw: RawSheet) -> tuple[pd.DataFrame, SheetLayout, list[Problem]]:

@@ -106,3 +106,27 @@ def test_sheet_rows_follows_the_render_layout():
         OutTable(pd.DataFrame({"x": []}), [OutColumn("x", "甲", "X")]),
     ])
     assert overflow.sheet_rows(output) == 14
+
+
+def test_a_spilled_table_reads_back_whole_from_its_file(workbook, released, monkeypatch):
+    """Tracking and close read the release as issued: a spilled table comes back from Parquet, every row."""
+    rows, lines = released
+    monkeypatch.setattr(overflow, "EXCEL_MAX_ROWS", rows[SHEET] - 1)
+    assert breakdown(FileWorkbook(workbook)).ok
+    inputs, problems = read_inputs(FileWorkbook(workbook), schemas=[ISSUED_CORE_OUTLET_SKU_TARGETS])
+    back = inputs.tables["core_outlet_sku_targets"]
+    assert not problems
+    assert inputs.layouts["core_outlet_sku_targets"].sheet_name == "plan.outlet_targets.core_outlet_sku_targets.parquet"
+    assert back.reset_index(drop=True).equals(lines.reset_index(drop=True))
+
+
+def test_a_leftover_file_is_not_read_when_the_sheet_holds_every_row(workbook, released, monkeypatch):
+    rows, lines = released
+    monkeypatch.setattr(overflow, "EXCEL_MAX_ROWS", rows[SHEET] - 1)
+    assert breakdown(FileWorkbook(workbook)).ok
+    monkeypatch.setattr(overflow, "EXCEL_MAX_ROWS", 1_048_576)
+    assert breakdown(FileWorkbook(workbook)).ok  # fits again: the sheet holds every row, the old file stays
+    assert workbook.with_name("plan.outlet_targets.core_outlet_sku_targets.parquet").exists()
+    inputs, _ = read_inputs(FileWorkbook(workbook), schemas=[ISSUED_CORE_OUTLET_SKU_TARGETS])
+    assert inputs.layouts["core_outlet_sku_targets"].sheet_name == SHEET
+    assert len(inputs.tables["core_outlet_sku_targets"]) == len(lines)
