@@ -43,7 +43,7 @@ from ..problems import Problem
 from ..workbook.schema import SheetLayout, SheetSchema
 from ..workbook.sheets import HISTORY
 
-READERS = {".csv": "csv", ".txt": "csv", ".parquet": "parquet", ".pq": "parquet"}
+READERS = {".csv": "csv", ".parquet": "parquet", ".pq": "parquet"}
 SHOWN_PER_KIND = 20
 TEXT_KEYS = ("region", "rep_id", "outlet_id", "sku")
 NUMBER_KEYS = ("qty", "amount")
@@ -80,10 +80,15 @@ class HistoryFile:
     columns: dict[str, tuple[str, str, str]]
 
     def scan(self, numbered: bool = False) -> str:
-        """The DuckDB table function reading this file (every CSV cell as text; the check types it)."""
+        """The DuckDB table function reading this file (every CSV cell as text; the check types it).
+
+        A CSV is read strictly, with the header on row 1 and the delimiter its header uses: left
+        to guess, DuckDB's sniffer may skip lines or take a malformed row for the header.
+        """
         path = sql_text(str(self.path))
         if self.reader == "csv":
-            return f"read_csv({path}, all_varchar=true, header=true)"
+            return (f"read_csv({path}, all_varchar=true, header=true, skip=0, delim={sql_text(delimiter(self.path))}, "
+                    "quote='\"', strict_mode=true)")
         return f"read_parquet({path}{', file_row_number=true' if numbered else ''})"
 
 
@@ -115,21 +120,12 @@ def read_history_files(source: str, folder: Path | None, setting: SettingCell, w
         layout.sheet_name = found[0].name
 
     rows = " UNION ALL BY NAME ".join(typed_rows(i, f) for i, f in enumerate(found))
-    weekday = "true" if weekday_grain else "false"
-    result = con.sql(f"""
-        WITH typed AS ({rows}),
-        keyed AS (
-            SELECT *, coalesce(month_given, date_trunc('month', date)) AS sales_month,
-                   CASE WHEN {weekday} AND date IS NOT NULL THEN date_trunc('month', date) END AS day_month,
-                   CASE WHEN {weekday} AND date IS NOT NULL THEN isodow(date) END AS weekday
-            FROM typed)
-        SELECT GROUPING(file) AS per_key, file, {", ".join(GROUP_KEYS)},
-               sum(qty) AS qty, sum(amount) AS amount, min(date) AS first_date, count(*) AS n_rows,
-               {", ".join(f"sum({kind}::INTEGER) AS {kind}" for kind in MISTAKES)}
-        FROM keyed
-        GROUP BY GROUPING SETS ((file), ({", ".join(GROUP_KEYS)}))
-        ORDER BY per_key, {", ".join(GROUP_KEYS[:3])}, first_date, {", ".join(GROUP_KEYS[3:])}
-    """).df()
+    try:
+        result = summed_and_checked(con, rows, weekday_grain)
+    except Exception as exc:  # a row with too many cells, a damaged file: DuckDB says which line
+        return empty_history(schema), layout, [Problem(layout.sheet_name, None, None, "cannot-read",
+                                                       f"无法读取历史数据：{first_line(exc)}",
+                                                       f"cannot read the history: {first_line(exc)}")]
     per_file, grouped = result[result["per_key"] == 0], result[result["per_key"] == 1]
     for _, counts in per_file.iterrows():
         if any(counts[kind] > 0 for kind in MISTAKES):
@@ -145,6 +141,30 @@ def read_history_files(source: str, folder: Path | None, setting: SettingCell, w
         f"the history was read from {shown_source} ({n_files} file(s), {int(per_file['n_rows'].sum()):,} rows), "
         f"summed to {len(frame):,} monthly rows", "notice"))
     return frame, layout, problems
+
+
+def summed_and_checked(con, rows: str, weekday_grain: bool) -> pd.DataFrame:
+    """One pass over every file: the sums by month and keys, and per file the count of each kind of mistake.
+
+    ``GROUPING SETS`` gives both from the same scan: rows with ``per_key`` 0 are the files'
+    counts, rows with ``per_key`` 1 the sums at the core's grain, in a fixed order.
+    """
+    weekday = "true" if weekday_grain else "false"
+    return con.sql(f"""
+        WITH typed AS ({rows}),
+        keyed AS (
+            SELECT *, coalesce(month_given, date_trunc('month', date)) AS sales_month,
+                   CASE WHEN {weekday} AND date IS NOT NULL THEN date_trunc('month', date) END AS day_month,
+                   CASE WHEN {weekday} AND date IS NOT NULL THEN isodow(date) END AS weekday
+            FROM typed)
+        SELECT GROUPING(file) AS per_key, file, {", ".join(GROUP_KEYS)},
+               sum(qty) AS qty, sum(amount) AS amount, min(date) AS first_date, count(*) AS n_rows,
+               {", ".join(f"sum({kind}::INTEGER) AS {kind}" for kind in MISTAKES)}
+        FROM keyed
+        GROUP BY GROUPING SETS ((file), ({", ".join(GROUP_KEYS)}))
+        ORDER BY per_key, {", ".join(GROUP_KEYS[:3])}, first_date, {", ".join(GROUP_KEYS[3:])}
+    """).df()
+
 
 
 # ---- which files ----
@@ -216,6 +236,13 @@ def described(con, path: Path, name: str, reader: str, schema: SheetSchema) -> t
         problems.append(Problem(name, 1, schema.one_of[0], "missing-column", f"第1行至少需要一列：{labels}",
                                 f"row 1 needs at least one of the columns: {labels}"))
     return HistoryFile(path, name, reader, columns), problems
+
+
+def delimiter(path: Path) -> str:
+    """The delimiter of a CSV file: whichever of comma, semicolon, tab and bar its header line uses most."""
+    with open(path, "rb") as f:
+        header = f.readline()
+    return max((",", ";", "\t", "|"), key=lambda d: header.count(d.encode()))
 
 
 def first_line(exc: Exception) -> str:

@@ -201,3 +201,21 @@ def test_unknown_reps_in_the_file_are_warnings_per_value(tmp_path, small_demo):
     unknown = [p for p in problems if p.code == "unknown-reference"]
     assert [(p.sheet, p.column, p.severity) for p in unknown] == [("history.csv", "rep_id", "warning")]
     assert "R999" in unknown[0].message_en
+
+
+def test_a_row_with_too_many_cells_is_an_error_not_a_misread(tmp_path, small_demo):
+    (tmp_path / "history.csv").write_text("日期 Date,区域,金额\n2026-01-02,华东,5\n2026-01-03,华东,6,7\n",
+                                          encoding="utf-8-sig")
+    path = workbook_with(tmp_path, small_demo, source="history.csv", history=empty_history(small_demo))
+    [p] = failed_target(path)
+    assert (p.sheet, p.code) == ("history.csv", "cannot-read")
+
+
+def test_a_semicolon_csv_with_a_byte_order_mark_reads(tmp_path, small_demo):
+    """Excel's "CSV UTF-8" starts with a byte order mark; European exports use semicolons."""
+    history = file_history(small_demo[1]["history"])
+    history.to_csv(tmp_path / "history.csv", index=False, sep=";", encoding="utf-8-sig")
+    path = workbook_with(tmp_path, small_demo, source="history.csv", history=empty_history(small_demo))
+    inputs, problems = read_inputs(FileWorkbook(path), only=["settings", "history"])
+    assert not [p for p in problems if p.severity == "error"]
+    assert inputs["history"]["amount"].sum() == small_demo[1]["history"]["amount"].sum()
