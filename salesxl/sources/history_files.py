@@ -126,7 +126,8 @@ def read_history_files(source: str, folder: Path | None, setting: SettingCell, w
         return empty_history(schema), layout, [Problem(layout.sheet_name, None, None, "cannot-read",
                                                        f"无法读取历史数据：{first_line(exc)}",
                                                        f"cannot read the history: {first_line(exc)}")]
-    per_file, grouped = result[result["per_key"] == 0], result[result["per_key"] == 1]
+    n_files_read = int((result["per_key"] == 0).sum())  # ordered first; slices, not copies, of the sums
+    per_file, grouped = result.iloc[:n_files_read], result.iloc[n_files_read:]
     for _, counts in per_file.iterrows():
         if any(counts[kind] > 0 for kind in MISTAKES):
             problems += located_mistakes(con, found[int(counts["file"])], counts)
@@ -336,7 +337,8 @@ def located_mistakes(con, file: HistoryFile, counts: pd.Series) -> list[Problem]
 
 def history_frame(grouped: pd.DataFrame, weekday_grain: bool, schema: SheetSchema) -> pd.DataFrame:
     """The summed rows as the History sheet's typed frame (the reader's dtypes), monthly rows first."""
-    grouped = grouped[grouped["sales_month"].notna()]
+    if grouped["sales_month"].isna().any():  # rows without a month were reported as errors already
+        grouped = grouped[grouped["sales_month"].notna()]
     n = len(grouped)
     dates = pd.to_datetime(grouped["first_date"]).astype("datetime64[ns]")
     data: dict[str, Any] = {

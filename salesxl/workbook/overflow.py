@@ -21,6 +21,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Mapping, Sequence
 
+import numpy as np
 import pandas as pd
 
 from ..problems import Problem
@@ -134,7 +135,9 @@ def write_parquet(table: OutTable, path: Path) -> None:
     frame = table.frame[[c.key for c in table.columns]].copy()
     for c in table.columns:
         if frame[c.key].dtype == object:
-            frame[c.key] = frame[c.key].map(lambda v: v if v is None or isinstance(v, str) else str(v))
+            # Plain values stay as they are (bools stay bools); anything else (a Period, a Link) as its text.
+            frame[c.key] = frame[c.key].map(lambda v: v if v is None or isinstance(v, (str, bool, int, float, np.generic))
+                                            else str(v))
     frame.columns = [c.label for c in table.columns]
     temp = path.with_name(f"~salesxl-{os.getpid()}-{path.name}")
     try:

@@ -122,6 +122,12 @@ def read_history_source(book: WorkbookBackend, source) -> tuple[pd.DataFrame, Sh
                               weekday_grain=bool(settings.get("weekday_pattern")))
 
 
+def spilled_table(book: WorkbookBackend, schema: SheetSchema, raw: RawSheet):
+    """An issued table whose rows went to Parquet (see :mod:`salesxl.workbook.overflow`), else None."""
+    from .overflow import spilled_table as from_parquet
+    return from_parquet(book, schema, raw)
+
+
 def find_sheet(schema: SheetSchema, names: list[str]) -> str | None:
     """The tab that is this schema's sheet: ``设置 Settings``, ``Settings``, ``设置`` or ``settings``."""
     spellings = schema.spellings()
@@ -132,11 +138,6 @@ def empty_frame(schema: SheetSchema) -> pd.DataFrame:
     frame = pd.DataFrame({c.key: pd.Series([], dtype=dtype_of(c)) for c in schema.columns})
     frame.index.name = "excel_row"
     return frame
-
-
-def spilled_table(book, schema, raw):
-    from .overflow import spilled_table as from_parquet
-    return from_parquet(book, schema, raw)
 
 
 def read_table(schema: SheetSchema, raw: RawSheet) -> tuple[pd.DataFrame, SheetLayout, list[Problem]]:
