@@ -36,7 +36,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
+import pyarrow.compute as pc
 from openpyxl.utils import get_column_letter
 
 from ..problems import Problem
@@ -126,8 +128,9 @@ def read_history_files(source: str, folder: Path | None, setting: SettingCell, w
         return empty_history(schema), layout, [Problem(layout.sheet_name, None, None, "cannot-read",
                                                        f"无法读取历史数据：{first_line(exc)}",
                                                        f"cannot read the history: {first_line(exc)}")]
-    n_files_read = int((result["per_key"] == 0).sum())  # ordered first; slices, not copies, of the sums
-    per_file, grouped = result.iloc[:n_files_read], result.iloc[n_files_read:]
+    n_files_read = len(result) - pc.sum(result["per_key"]).as_py()  # sorted first
+    per_file, grouped = result.slice(0, n_files_read).to_pandas(), result.slice(n_files_read)
+    del result
     for _, counts in per_file.iterrows():
         if any(counts[kind] > 0 for kind in MISTAKES):
             problems += located_mistakes(con, found[int(counts["file"])], counts)
@@ -144,14 +147,16 @@ def read_history_files(source: str, folder: Path | None, setting: SettingCell, w
     return frame, layout, problems
 
 
-def summed_and_checked(con, rows: str, weekday_grain: bool) -> pd.DataFrame:
+def summed_and_checked(con, rows: str, weekday_grain: bool):
     """One pass over every file: the sums by month and keys, and per file the count of each kind of mistake.
 
     ``GROUPING SETS`` gives both from the same scan: rows with ``per_key`` 0 are the files'
-    counts, rows with ``per_key`` 1 the sums at the core's grain, in a fixed order.
+    counts (they sort first), rows with ``per_key`` 1 the sums at the core's grain. The rows are
+    sorted (in Arrow, measured faster than DuckDB's ORDER BY here) so that a rerun on the same
+    files hands the core the same frame, row for row.
     """
     weekday = "true" if weekday_grain else "false"
-    return con.sql(f"""
+    table = con.sql(f"""
         WITH typed AS ({rows}),
         keyed AS (
             SELECT *, coalesce(month_given, date_trunc('month', date)) AS sales_month,
@@ -159,13 +164,14 @@ def summed_and_checked(con, rows: str, weekday_grain: bool) -> pd.DataFrame:
                    CASE WHEN {weekday} AND date IS NOT NULL THEN isodow(date) END AS weekday
             FROM typed)
         SELECT GROUPING(file) AS per_key, file, {", ".join(GROUP_KEYS)},
+               (year(sales_month) - 1970) * 12 + month(sales_month) - 1 AS month_ordinal,
                sum(qty) AS qty, sum(amount) AS amount, min(date) AS first_date, count(*) AS n_rows,
                {", ".join(f"sum({kind}::INTEGER) AS {kind}" for kind in MISTAKES)}
         FROM keyed
         GROUP BY GROUPING SETS ((file), ({", ".join(GROUP_KEYS)}))
-        ORDER BY per_key, {", ".join(GROUP_KEYS[:3])}, first_date, {", ".join(GROUP_KEYS[3:])}
-    """).df()
-
+    """).to_arrow_table()
+    order = ["per_key", *GROUP_KEYS[:3], "first_date", *GROUP_KEYS[3:]]
+    return table.sort_by([(key, "ascending") for key in order])
 
 
 # ---- which files ----
@@ -335,21 +341,29 @@ def located_mistakes(con, file: HistoryFile, counts: pd.Series) -> list[Problem]
 
 # ---- the frame the core gets ----
 
-def history_frame(grouped: pd.DataFrame, weekday_grain: bool, schema: SheetSchema) -> pd.DataFrame:
-    """The summed rows as the History sheet's typed frame (the reader's dtypes), monthly rows first."""
-    if grouped["sales_month"].isna().any():  # rows without a month were reported as errors already
-        grouped = grouped[grouped["sales_month"].notna()]
-    n = len(grouped)
-    dates = pd.to_datetime(grouped["first_date"]).astype("datetime64[ns]")
-    data: dict[str, Any] = {
-        "date": (dates.where(grouped["weekday"].notna()) if weekday_grain
-                 else pd.Series(pd.NaT, index=grouped.index, dtype="datetime64[ns]")).to_numpy(),
-        "month": pd.PeriodIndex(pd.to_datetime(grouped["sales_month"]), freq="M"),
-    }
+def history_frame(grouped, weekday_grain: bool, schema: SheetSchema) -> pd.DataFrame:
+    """The summed rows (an Arrow table) as the History sheet's typed frame, with the reader's dtypes.
+
+    Converted column by column, so at most one column exists twice at a time.
+    """
+    if grouped.num_rows and pc.any(pc.is_null(grouped["sales_month"])).as_py():
+        grouped = grouped.filter(pc.is_valid(grouped["sales_month"]))  # reported as errors already
+    n = grouped.num_rows
+    data: dict[str, Any] = {}
+    if weekday_grain:
+        dates = pd.to_datetime(grouped["first_date"].to_pandas()).astype("datetime64[ns]")
+        has_weekday = grouped["weekday"].is_valid().to_numpy(zero_copy_only=False)
+        data["date"] = dates.where(has_weekday).to_numpy()
+    else:
+        data["date"] = np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")
+    ordinals = grouped["month_ordinal"].to_numpy(zero_copy_only=False).astype("int64")
+    data["month"] = pd.arrays.PeriodArray(ordinals, dtype=pd.PeriodDtype("M"))
     for key in TEXT_KEYS:
-        data[key] = pd.Series([None if pd.isna(v) else str(v) for v in grouped[key]], dtype="object").to_numpy()
+        values = grouped[key].to_numpy(zero_copy_only=False).astype(object)
+        values[pd.isna(values)] = None
+        data[key] = values
     for key in NUMBER_KEYS:
-        data[key] = pd.to_numeric(grouped[key], errors="coerce").astype("float64").to_numpy()
+        data[key] = grouped[key].to_numpy(zero_copy_only=False).astype("float64")
     frame = pd.DataFrame(data, index=pd.Index(range(1, n + 1), name="excel_row", dtype="int64"))
     return frame[[c.key for c in schema.columns]]
 
