@@ -80,16 +80,20 @@ class HistoryFile:
     name: str
     reader: str
     columns: dict[str, tuple[str, str, str]]
+    typed: bool = False
 
     def scan(self, numbered: bool = False) -> str:
-        """The DuckDB table function reading this file (every CSV cell as text; the check types it).
+        """The DuckDB table function reading this file: a CSV's cells as text (the check types them), or,
+        when ``typed``, its dates and numbers as such (the fast way, failing at a cell that is not one).
 
         A CSV is read strictly, with the header on row 1 and the delimiter its header uses: left
         to guess, DuckDB's sniffer may skip lines or take a malformed row for the header.
         """
         path = sql_text(str(self.path))
         if self.reader == "csv":
-            return (f"read_csv({path}, all_varchar=true, header=true, skip=0, delim={sql_text(delimiter(self.path))}, "
+            read_as = (f"types={{{', '.join(f'{sql_text(h)}: {sql_text(t)}' for h, _, t in self.columns.values())}}}"
+                       if self.typed else "all_varchar=true")
+            return (f"read_csv({path}, {read_as}, header=true, skip=0, delim={sql_text(delimiter(self.path))}, "
                     "quote='\"', strict_mode=true)")
         return f"read_parquet({path}{', file_row_number=true' if numbered else ''})"
 
@@ -121,9 +125,11 @@ def read_history_files(source: str, folder: Path | None, setting: SettingCell, w
     if len(found) == 1:
         layout.sheet_name = found[0].name
 
-    rows = " UNION ALL BY NAME ".join(typed_rows(i, f) for i, f in enumerate(found))
     try:
-        result = summed_and_checked(con, rows, weekday_grain)
+        try:  # CSV columns read as dates and numbers straight away: the fast way when every cell is right
+            result = summed_and_checked(con, all_rows([typed_csv(f) for f in found]), weekday_grain)
+        except duckdb.ConversionException:  # some cell is not: read it all as text and check every cell
+            result = summed_and_checked(con, all_rows(found), weekday_grain)
     except Exception as exc:  # a row with too many cells, a damaged file: DuckDB says which line
         return empty_history(schema), layout, [Problem(layout.sheet_name, None, None, "cannot-read",
                                                        f"无法读取历史数据：{first_line(exc)}",
@@ -145,6 +151,20 @@ def read_history_files(source: str, folder: Path | None, setting: SettingCell, w
         f"the history was read from {shown_source} ({n_files} file(s), {int(per_file['n_rows'].sum()):,} rows), "
         f"summed to {len(frame):,} monthly rows", "notice"))
     return frame, layout, problems
+
+
+def all_rows(files: list[HistoryFile]) -> str:
+    return " UNION ALL BY NAME ".join(typed_rows(i, f) for i, f in enumerate(files))
+
+
+def typed_csv(file: HistoryFile) -> HistoryFile:
+    """A CSV file read with its dates as dates and its numbers as numbers (DuckDB stops at the first cell
+    that is not one); other files as they are."""
+    if file.reader != "csv":
+        return file
+    kinds = {"date": "DATE", "qty": "DOUBLE", "amount": "DOUBLE"}
+    columns = {key: (header, letter, kinds.get(key, "VARCHAR")) for key, (header, letter, _) in file.columns.items()}
+    return HistoryFile(file.path, file.name, file.reader, columns, typed=True)
 
 
 def summed_and_checked(con, rows: str, weekday_grain: bool):
