@@ -19,6 +19,7 @@ from salesxl.steps.breakdown import breakdown
 from salesxl.steps.target import target
 from salesxl.workbook.filebook import FileWorkbook
 from salesxl.workbook.reader import read_inputs
+from salesxl.workbook.sheets import SETTINGS
 from salesxl.workbook.template import save_new_workbook
 from tests.conftest import digest
 
@@ -41,7 +42,7 @@ def sheets_written(path, names=COMPARED) -> dict[str, list[tuple]]:
     return {name: [tuple(row) for row in book[name].iter_rows(values_only=True)] for name in names}
 
 
-def run_target_and_breakdown(path, **settings_change):
+def run_target_and_breakdown(path):
     book = FileWorkbook(path)
     first = target(book)
     assert first.ok, first.problems
@@ -114,7 +115,6 @@ def test_the_file_history_is_summed_to_months_before_the_core_sees_it(tmp_path, 
 def test_with_the_weekday_pattern_the_file_history_keeps_the_weekday(tmp_path, small_demo):
     """With the daily split by weekday pattern, daily rows are summed by month and weekday, not month alone."""
     history = small_demo[1]["history"]
-    settings, tables = small_demo
     sheet = workbook_with(tmp_path, small_demo, name="sheet.xlsx", weekday_pattern=True)
     file_history(history).to_parquet(tmp_path / "history.parquet", index=False)
     files = workbook_with(tmp_path, small_demo, name="files.xlsx", source="history.parquet",
@@ -139,8 +139,7 @@ def failed_target(path):
 def test_a_missing_history_file_is_an_error_at_the_setting(tmp_path, small_demo):
     path = workbook_with(tmp_path, small_demo, source="nowhere/history.csv", history=empty_history(small_demo))
     [p] = failed_target(path)
-    row = 2 + next(i for i, key in enumerate(k.key for k in __import__("salesxl.workbook.sheets", fromlist=["x"])
-                                            .SETTINGS) if key == "history_source")
+    row = 2 + [s.key for s in SETTINGS].index("history_source")  # one settings row each, in order, under the header
     assert (p.cell, p.header, p.code) == (f"设置 Settings!B{row}", "值 Value", "history-file-missing")
     assert "nowhere/history.csv" in p.message_en
 

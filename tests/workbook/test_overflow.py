@@ -73,19 +73,38 @@ def test_the_core_outlet_sku_table_goes_whole_to_parquet(workbook, released, mon
     assert notice.severity == "notice" and "plan.outlet_targets.core_outlet_sku_targets.parquet" in notice.message_en
 
     spilled = pd.read_parquet(workbook.with_name("plan.outlet_targets.core_outlet_sku_targets.parquet"))
+    target_column = ISSUED_CORE_OUTLET_SKU_TARGETS.column("outlet_sku_target").label
+    assert list(spilled.columns) == ["网点编号 Outlet ID", "业务员编号 Rep ID", "产品编码 SKU", "产品角色 Role",
+                                     target_column, "历史销售 History"]
     assert len(spilled) == len(lines)
-    amount = "核心店产品目标 Core outlet SKU target"
-    assert amount in spilled.columns or any("target" in c.lower() for c in spilled.columns)
-    target_column = next(c for c in spilled.columns if "目标" in c and "target" in c.lower())
     assert spilled[target_column].sum() == pytest.approx(lines["outlet_sku_target"].sum(), abs=1e-6)
-    assert sorted(zip(spilled.iloc[:, 0], spilled.iloc[:, 2])) == sorted(zip(lines["outlet_id"], lines["sku"]))
+    assert sorted(zip(spilled["网点编号 Outlet ID"], spilled["产品编码 SKU"], spilled[target_column])) == \
+        sorted(zip(lines["outlet_id"], lines["sku"], lines["outlet_sku_target"]))
 
     sheet = openpyxl.load_workbook(workbook)[SHEET]
     assert sheet.max_row <= rows - 1
-    texts = [str(r[0]) for r in sheet.iter_rows(values_only=True) if r[0] is not None]
+    values = list(sheet.iter_rows(values_only=True))
+    texts = [str(r[0]) for r in values if r[0] is not None]
     assert any("plan.outlet_targets.core_outlet_sku_targets.parquet" in t and "rep × SKU" in t for t in texts)
-    by_rep_sku = lines.groupby(["sku"])["outlet_sku_target"].sum()
-    assert by_rep_sku.sum() == pytest.approx(spilled[target_column].sum())
+    # The summed table: one row per rep × SKU, its targets adding up to every core outlet × SKU target.
+    top = next(i for i, r in enumerate(values) if str(r[0]).startswith("核心店×产品目标") and "rep × SKU" in str(r[0]))
+    assert values[top + 1][:3] == ("业务员编号 Rep ID", "产品编码 SKU", target_column)
+    body = []
+    for r in values[top + 2:]:
+        if r[0] in (None, "合计 Total"):
+            break
+        body.append(r)
+    pairs = lines.assign(rep_id=lines["outlet_id"].map(outlet_reps(workbook)))
+    expected = pairs.groupby(["rep_id", "sku"])["outlet_sku_target"].sum()
+    assert len(body) == len(expected)
+    assert {(r[0], r[1]): r[2] for r in body} == pytest.approx(expected.to_dict())
+
+
+def outlet_reps(workbook) -> dict:
+    from salesxl.workbook.sheets import ISSUED_OUTLET_TARGETS
+    inputs, _ = read_inputs(FileWorkbook(workbook), schemas=[ISSUED_OUTLET_TARGETS])
+    outlets = inputs.tables["outlet_targets"]
+    return dict(zip(outlets["outlet_id"], outlets["rep_id"]))
 
 
 def test_the_command_line_says_where_the_rows_went(workbook, released, monkeypatch):
