@@ -102,6 +102,9 @@ def report(result: steps.StepResult) -> None:
         out.print(result.summary)
     for name in result.written:
         out.print(f"已写入 wrote: {name}")
+    for p in result.problems:  # rows over Excel's limit went to a Parquet file beside the workbook
+        if p.code == "rows-to-parquet":
+            out.print(f"已另存 Parquet: {p.message_en}")
 
 
 @app.command()

@@ -26,7 +26,7 @@ from ..workbook.backend import WorkbookBackend
 from ..workbook.reader import Inputs, find_sheet
 from ..workbook.sheets import FEEDBACK
 from . import Progress, StepResult, quiet, run_step
-from .breakdown import BREAKDOWN_SHEETS, release, settings_rows
+from .breakdown import BREAKDOWN_SHEETS, release, settings_rows, spill_release
 
 AGREE_SHEETS = BREAKDOWN_SHEETS + ("feedback",)
 STEP_NAME = "agree 确认目标"
@@ -90,7 +90,8 @@ def agree(book: WorkbookBackend, progress: Progress = quiet, by: str | None = No
             return [], problems, ""
         agreed = agreement.table[["rep_id", "agreed"]].rename(columns={"agreed": "target"})
         result, sheets, found, _ = release(inputs, agreed, progress)
-        problems = problems + found
+        sheets, spilled = spill_release(book, sheets) if result is not None else (sheets, [])
+        problems = problems + found + spilled
         if result is None or has_errors(problems):
             return [], problems, ""
 

@@ -24,9 +24,10 @@ from ..problems import Problem, has_errors
 from ..reports.breakdown import breakdown_sheets
 from ..reports.versions import versions_with_run
 from ..workbook.backend import WorkbookBackend
+from ..workbook.overflow import SummedView, spill_oversized, workbook_path
 from ..workbook.reader import Inputs, read_inputs
 from ..workbook.schema import normalise_label
-from ..workbook.sheets import ISSUED_AGREED_TARGETS, SETTINGS
+from ..workbook.sheets import DAILY_TARGETS, ISSUED_AGREED_TARGETS, OUTLET_TARGETS, SETTINGS
 from . import Progress, StepResult, quiet, run_step
 from .target import parse_month
 
@@ -63,8 +64,9 @@ def breakdown(book: WorkbookBackend, progress: Progress = quiet, month: pd.Perio
         problems = problems + found
         if result is None:
             return [], problems, ""
+        sheets, spilled = spill_release(book, sheets)
         sheets.append(release_version(book, inputs, result, chosen, now))
-        return sheets, problems, summary
+        return sheets, problems + spilled, summary
 
     return run_step(book, BREAKDOWN_SHEETS, plan, progress)
 
@@ -82,6 +84,20 @@ def release_version(book: WorkbookBackend, inputs: Inputs, result, agreed: pd.Da
                              result.total, now)
 
     return run_step(book, BREAKDOWN_SHEETS, plan, progress)
+
+
+RELEASE_SUMMED_VIEWS = {
+    OUTLET_TARGETS.key: (SummedView("核心店×产品目标 Core outlet × SKU targets", ("rep_id", "sku"), "业务员×产品",
+                                    "rep × SKU", "core_outlet_sku_targets"),
+                         SummedView("网点目标 Outlet targets", ("rep_id",), "业务员", "rep", "outlet_targets")),
+    DAILY_TARGETS.key: (SummedView("业务员日目标 Rep daily targets", ("date",), "日期", "day", "daily_targets"),),
+}
+"""How the release's long tables show on their sheet when they pass Excel's row limit (issue 12)."""
+
+
+def spill_release(book: WorkbookBackend, sheets: list) -> tuple[list, list[Problem]]:
+    """The release sheets with any table too long for a sheet moved to Parquet beside the workbook."""
+    return spill_oversized(sheets, workbook_path(book), RELEASE_SUMMED_VIEWS)
 
 
 def release(inputs: Inputs, agreed: pd.DataFrame | None, progress: Progress = quiet):

@@ -23,7 +23,7 @@ from .backend import RawSheet, WorkbookBackend
 from .cells import BLANK, parse_cell
 from .render import TOTAL_LABEL
 from .schema import Column, SheetLayout, SheetSchema, normalise_label
-from .sheets import INPUT_SHEETS, SETTINGS
+from .sheets import INPUT_SHEETS, SETTINGS, SETTINGS_SHEET
 
 HEADER_SEARCH_ROWS = 20
 
@@ -54,7 +54,15 @@ def read_inputs(book: WorkbookBackend, only: Iterable[str] | None = None,
     inputs, problems = Inputs(), []
     names = book.sheet_names()
     missing = set()
+    from_files = set()
     for schema in schemas:
+        if schema.key == "history" and (source := history_source(book, inputs, names)) is not None:
+            # History from files (issue 12): the Settings sheet names a CSV/Parquet file or folder.
+            frame, layout, found = read_history_source(book, source)
+            inputs.tables[schema.key], inputs.layouts[schema.key] = frame, layout
+            problems += found
+            from_files.add(schema.key)
+            continue
         name = find_sheet(schema, names)
         if name is None:
             missing.add(schema.key)
@@ -64,16 +72,60 @@ def read_inputs(book: WorkbookBackend, only: Iterable[str] | None = None,
                 problems.append(Problem(schema.name, None, None, "missing-sheet",
                                         f"缺少工作表“{schema.name}”", f"the sheet '{schema.name}' is missing"))
             continue
-        frame, layout, found = read_table(schema, book.read_sheet(name))
+        raw = book.read_sheet(name)
+        # A release table too long for its sheet is read from its Parquet file (issue 12).
+        spilled = spilled_table(book, schema, raw) if schema.issued else None
+        frame, layout, found = spilled if spilled is not None else read_table(schema, raw)
         inputs.tables[schema.key], inputs.layouts[schema.key] = frame, layout
         problems += found
-    problems += check_references(inputs, schemas)
+    problems += check_references(inputs, [s for s in schemas if s.key not in from_files])
+    if from_files:
+        from ..sources.history_files import unknown_references
+        problems += unknown_references(inputs.tables["history"], inputs.layouts["history"], inputs.tables,
+                                       {k: layout.sheet_name for k, layout in inputs.layouts.items()})
     if "reps" in inputs.tables:
         problems += check_manager_cycles(inputs.tables["reps"], inputs.layouts["reps"])
     if "settings" in inputs.tables:
         inputs.settings, found = read_settings(inputs.tables["settings"], inputs.layouts["settings"])
         problems += found if "settings" not in missing else []  # the missing sheet was reported already
     return inputs, problems
+
+
+def history_source(book: WorkbookBackend, inputs: Inputs, names: list[str]):
+    """``(text, settings, where)`` when Settings' ``history_source`` names a file or folder, else None.
+
+    The Settings sheet is read first (it leads INPUT_SHEETS); a step that does not read it
+    still honours it, so the sheet is read here quietly (its problems are the check step's).
+    """
+    frame, layout = inputs.tables.get("settings"), inputs.layouts.get("settings")
+    if frame is None:
+        name = find_sheet(SETTINGS_SHEET, names)
+        if name is None:
+            return None
+        frame, layout, _ = read_table(SETTINGS_SHEET, book.read_sheet(name))
+    settings, _ = read_settings(frame, layout)
+    text = settings.get("history_source")
+    if text is None or not str(text).strip():
+        return None
+    setting = next(s for s in SETTINGS if s.key == "history_source")
+    spellings = {normalise_label(s) for s in (setting.key, setting.zh, setting.en, setting.label)}
+    row = next((r for r, k in frame["key"].items() if k is not None and normalise_label(k) in spellings), None)
+    letter, header = layout.columns.get("value", (None, None))
+    return str(text), settings, (layout.sheet_name, None if row is None else int(row), letter, header)
+
+
+def read_history_source(book: WorkbookBackend, source) -> tuple[pd.DataFrame, SheetLayout, list[Problem]]:
+    """The History table from the files ``source`` names (see :mod:`salesxl.sources.history_files`)."""
+    from ..sources.history_files import SettingCell, read_history_files, workbook_folder
+    text, settings, where = source
+    return read_history_files(text, workbook_folder(book), SettingCell(*where),
+                              weekday_grain=bool(settings.get("weekday_pattern")))
+
+
+def spilled_table(book: WorkbookBackend, schema: SheetSchema, raw: RawSheet):
+    """An issued table whose rows went to Parquet (see :mod:`salesxl.workbook.overflow`), else None."""
+    from .overflow import spilled_table as from_parquet
+    return from_parquet(book, schema, raw)
 
 
 def find_sheet(schema: SheetSchema, names: list[str]) -> str | None:

@@ -981,3 +981,11 @@ DASHBOARD_READBACK: tuple[SheetSchema, ...] = (
 DASHBOARD = OutputSheetName("dashboard", "总览", "Dashboard")
 
 OUTPUT_SHEETS += (DASHBOARD,)
+# ---- History from files (issue 12; salesxl/sources/history_files.py): history too large for a sheet ----
+SETTINGS += (
+    Setting("history_source", "历史数据文件", "History file", "text", default="",
+            note_zh="留空：读取“历史销售 History”表；否则填CSV或Parquet文件或文件夹的路径（相对于工作簿所在文件夹），"
+                    "列与History表相同，此时不读History表",
+            note_en="blank: the History sheet; otherwise a CSV or Parquet file, or a folder of them, relative to the "
+                    "workbook's folder, with the History sheet's columns (the sheet is then not read)"),
+)
