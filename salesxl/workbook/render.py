@@ -25,6 +25,7 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
 from .backend import Link, OutChart, OutTable, PageSetup, SheetOutput
+from .stream import StreamedRows, can_stream
 
 NUMBER_FORMATS = {
     "amount": "#,##0.00",
@@ -48,6 +49,9 @@ ALERT_FONT = Font(bold=True, size=11, color="C00000")
 ALERT_FILL = PatternFill("solid", fgColor="C00000")
 NOTE_WIDTH = 40
 CHART_SIZE_CM = (18, 9)
+STREAM_AFTER = 200
+"""Rows of a table drawn by openpyxl; a longer table's other rows are written as raw sheet XML
+(:mod:`salesxl.workbook.stream`) with the styles of its first data row."""
 
 
 def excel_value(value: Any) -> Any:
@@ -91,6 +95,14 @@ def put(ws: Worksheet, row: int, column: int, value: Any):
     return cell
 
 
+def shown_value(value: Any) -> Any:
+    """The value :func:`put` stores in the cell (for widths of rows that are streamed, not drawn)."""
+    value = excel_value(value)
+    if isinstance(value, str) and NOT_IN_XML.search(value):
+        value = NOT_IN_XML.sub("\ufffd", value)
+    return value
+
+
 def display_width(value: Any) -> float:
     text = str(value) if value is not None else ""
     if isinstance(value, float):
@@ -98,8 +110,13 @@ def display_width(value: Any) -> float:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
-def render_sheet(ws: Worksheet, output: SheetOutput, table_names: set[str]) -> None:
-    """Fill an empty worksheet with ``output``; ``table_names`` are names already used in the book."""
+def render_sheet(ws: Worksheet, output: SheetOutput, table_names: set[str],
+                 streamed: list[StreamedRows] | None = None) -> None:
+    """Fill an empty worksheet with ``output``; ``table_names`` are names already used in the book.
+
+    With ``streamed`` (a list), the rows of a long table after its first ``STREAM_AFTER`` are left
+    out and listed there instead, for the splice to write as raw XML; without it, every row is drawn.
+    """
     ws.cell(row=1, column=1, value=output.sheet.name).font = TITLE_FONT
     row = 2
     if output.subtitle:
@@ -121,7 +138,7 @@ def render_sheet(ws: Worksheet, output: SheetOutput, table_names: set[str]) -> N
         first_header = first_header or row
         if table.name:
             placed[table.name] = (row, table)
-        row = render_table(ws, row, table, unique_name(table, output, index, table_names), widths)
+        row = render_table(ws, row, table, unique_name(table, output, index, table_names), widths, streamed)
         row += 1
     for column, width in widths.items():
         ws.column_dimensions[get_column_letter(column)].width = min(max(width + 2, 8), 60)
@@ -157,8 +174,13 @@ def unique_name(table: OutTable, output: SheetOutput, index: int, taken: set[str
     return name
 
 
-def render_table(ws: Worksheet, top: int, table: OutTable, name: str, widths: dict[int, float]) -> int:
-    """Write header, rows and a totals row starting at ``top``; return the row after it."""
+def render_table(ws: Worksheet, top: int, table: OutTable, name: str, widths: dict[int, float],
+                 streamed: list[StreamedRows] | None = None) -> int:
+    """Write header, rows and a totals row starting at ``top``; return the row after it.
+
+    A table longer than ``STREAM_AFTER`` rows, given ``streamed``, has only its first rows drawn;
+    the rest go to ``streamed`` (their column widths still count, as if drawn).
+    """
     columns = list(table.columns)
     for j, column in enumerate(columns, start=1):
         cell = ws.cell(row=top, column=j, value=column.label)
@@ -167,7 +189,15 @@ def render_table(ws: Worksheet, top: int, table: OutTable, name: str, widths: di
         widths[j] = max(widths.get(j, 0), min(display_width(column.label), 24),
                         NOTE_WIDTH if column.kind == "note" else 0)
     frame = table.frame
-    for i, record in enumerate(frame[[c.key for c in columns]].itertuples(index=False), start=1):
+    drawn = frame[[c.key for c in columns]]
+    if streamed is not None and len(frame) > STREAM_AFTER and can_stream(drawn.iloc[STREAM_AFTER:], columns):
+        drawn, rest = drawn.iloc[:STREAM_AFTER], drawn.iloc[STREAM_AFTER:]
+        streamed.append(StreamedRows(top + 1, top + STREAM_AFTER + 1, rest, columns))
+        for record in rest.iloc[:max(0, 200 - STREAM_AFTER)].itertuples(index=False):
+            for j, (column, value) in enumerate(zip(columns, record), start=1):
+                if column.kind != "note":
+                    widths[j] = max(widths.get(j, 0), display_width(shown_value(value)))
+    for i, record in enumerate(drawn.itertuples(index=False), start=1):
         for j, (column, value) in enumerate(zip(columns, record), start=1):
             cell = put(ws, top + i, j, value)
             if column.kind in NUMBER_FORMATS:
