@@ -210,6 +210,11 @@ def render_table(ws: Worksheet, top: int, table: OutTable, name: str, widths: di
     ref = f"A{top}:{get_column_letter(len(columns))}{last}"
     excel_table = Table(displayName=name, ref=ref)
     excel_table.tableStyleInfo = TABLE_STYLE
+    # Name the columns here: left to openpyxl, saving reads them from ws[ref], which makes a cell
+    # object for every cell of the table (seconds for a long streamed table, whose rows are not drawn).
+    excel_table._initialise_columns()
+    for table_column, column in zip(excel_table.tableColumns, columns):
+        table_column.name = column.label
     ws.add_table(excel_table)
     if any(c.total for c in columns):
         totals = last + 1
