@@ -11,6 +11,7 @@ found later by the core still points at the right cell after any filtering.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
@@ -89,7 +90,18 @@ def empty_frame(schema: SheetSchema) -> pd.DataFrame:
 
 
 def read_table(schema: SheetSchema, raw: RawSheet) -> tuple[pd.DataFrame, SheetLayout, list[Problem]]:
-    """Find the header row, match headers to columns, parse every cell."""
+    """Find the header row, match headers to columns, parse every cell.
+
+    The result is kept on ``raw``, so a sheet the backend hands out again (the next step of the same
+    run) is not parsed again; each caller gets its own copy to change.
+    """
+    if id(schema) not in raw.parsed:  # the schema is kept with its result, so its id stays its own
+        raw.parsed[id(schema)] = (schema, parse_table(schema, raw))
+    _, (frame, layout, problems) = raw.parsed[id(schema)]
+    return frame.copy(), copy.deepcopy(layout), list(problems)
+
+
+def parse_table(schema: SheetSchema, raw: RawSheet) -> tuple[pd.DataFrame, SheetLayout, list[Problem]]:
     layout = SheetLayout(schema.key, raw.name)
     problems: list[Problem] = []
 
