@@ -1,7 +1,8 @@
 """A seeded company at benchmark size, written as a planner's input workbook.
 
 Sizes (reps / outlets, of which core / SKUs): small 20 / 200 (40) / 12 for tests, medium
-200 / 10,000 (2,000) / 100, large 1,000 / 50,000 (10,000) / 200, with three years of history
+200 / 10,000 (2,000) / 100, large 1,000 / 50,000 (10,000) / 200, and large-fit, the large one
+with 6,000 core outlets so its core outlet × SKU table fits on a sheet; three years of history
 before the plan month (December 2026).
 
 History on a sheet. Three years of daily rows at this size are tens of millions of rows: no sheet
@@ -50,6 +51,11 @@ SIZES = {
     "small": Size(reps=20, outlets=200, core=40, skus=12),
     "medium": Size(reps=200, outlets=10_000, core=2_000, skus=100),
     "large": Size(reps=1_000, outlets=50_000, core=10_000, skus=200),
+    # The large company with 6,000 core outlets: its core outlet × SKU targets (about 760,000 rows
+    # under the 50,000 outlet rows on the same sheet)
+    # fit on a sheet. At 10,000 core outlets they are about 1,240,000 rows, over Excel's
+    # 1,048,576, which needs the Parquet overflow (another part of the scale issue).
+    "large-fit": Size(reps=1_000, outlets=50_000, core=6_000, skus=200),
 }
 WINDOW = 12
 """Months of outlet-level history (the breakdown's default history window)."""

@@ -214,7 +214,7 @@ def machine() -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--size", choices=["small", "medium", "large"], default="medium")
+    parser.add_argument("--size", choices=["small", "medium", "large", "large-fit"], default="medium")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--skip", default="", help="measurements to leave out, e.g. c")
     parser.add_argument("--profile", type=Path, nargs="?", const=True, default=None,
