@@ -4,12 +4,14 @@ Reads the released rep, product and outlet targets back (``ISSUED_SHEETS``) —
 after ``salesxl agree`` these are the agreed targets — with the Reps, Products
 and Outlets sheets for names and managers, and writes ``军令状 Commitments``
 (:mod:`salesxl.reports.commitments`). The incentive rules and the expense
-budget are added when the workbook has those sheets (other steps write them).
+budget are added when the workbook has them (the close and expense steps read and
+write them), read through their declared schemas.
 With ``pdf_dir``, each rep's page is exported to a PDF of its own.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -17,17 +19,17 @@ import pandas as pd
 
 from ..problems import Problem, has_errors, problem
 from ..reports.commitments import Commitment, commitments_sheet
-from ..workbook.backend import RawSheet, WorkbookBackend
+from ..workbook.backend import WorkbookBackend
 from ..workbook.reader import Inputs, locate, read_inputs
-from ..workbook.schema import normalise_label
-from ..workbook.sheets import ISSUED_AGREED_TARGETS, ISSUED_SHEETS, ROLES
+from ..workbook.schema import Column
+from ..workbook.sheets import INCENTIVE_RULES, ISSUED_AGREED_TARGETS, ISSUED_EXPENSE_BUDGET, ISSUED_SHEETS, ROLES
 from . import Progress, StepResult, quiet, run_step
 
 ROLE_LABEL = {c.key: c.label for c in ROLES}
 TIER_ROWS = (("base", "基础 Base", "tier_base"), ("challenge", "挑战 Challenge", "tier_challenge"),
              ("sprint", "冲刺 Sprint", "tier_sprint"))
-RULES_SHEET = "激励规则 Incentive Rules"
-EXPENSE_SHEET = "费用预算 Expense Budget"
+EXPENSE_BUDGET = replace(ISSUED_EXPENSE_BUDGET, required=False)
+"""The expense step's budget, when it has run: each rep's page then shows the rep's budget."""
 
 
 def commitments(book: WorkbookBackend, progress: Progress = quiet, pdf_dir: Path | None = None) -> StepResult:
@@ -36,11 +38,12 @@ def commitments(book: WorkbookBackend, progress: Progress = quiet, pdf_dir: Path
     currency = ["CNY"]
 
     def plan(inputs: Inputs):
-        issued, problems = read_inputs(book, schemas=ISSUED_SHEETS + (ISSUED_AGREED_TARGETS,),
-                                       only=("rep_targets", "rep_sku_targets", "outlet_targets", "agreed_targets"))
+        issued, problems = read_inputs(book, schemas=ISSUED_SHEETS + (ISSUED_AGREED_TARGETS, EXPENSE_BUDGET),
+                                       only=("rep_targets", "rep_sku_targets", "outlet_targets", "agreed_targets",
+                                             "expense_budget"))
         if has_errors(problems):
             return [], problems, ""
-        pages, found = build_pages(inputs, issued, book)
+        pages, found = build_pages(inputs, issued)
         problems += locate(found, issued)
         if not pages:
             problems.append(problem(None, None, None, "no-reps", "下达表中没有业务员目标", "no rep targets were released"))
@@ -50,7 +53,7 @@ def commitments(book: WorkbookBackend, progress: Progress = quiet, pdf_dir: Path
         currency[0] = str(inputs.settings.get("currency") or "CNY")
         return [commitments_sheet(pages, currency[0])], problems, f"{len(pages)} 份军令状 commitments ({pages[0].month})"
 
-    result = run_step(book, ("settings", "reps", "products", "outlets"), plan, progress)
+    result = run_step(book, ("settings", "reps", "products", "outlets", "incentive_rules"), plan, progress)
     if result.ok and pdf_dir is not None:
         from ..workbook.pdf import export_pdfs
         progress("导出 PDF Exporting PDFs")
@@ -60,7 +63,7 @@ def commitments(book: WorkbookBackend, progress: Progress = quiet, pdf_dir: Path
     return result
 
 
-def build_pages(inputs: Inputs, issued: Inputs, book: WorkbookBackend) -> tuple[list[Commitment], list[Problem]]:
+def build_pages(inputs: Inputs, issued: Inputs) -> tuple[list[Commitment], list[Problem]]:
     problems: list[Problem] = []
     settings = inputs.settings
     month = pd.Period(settings["plan_month"], freq="M")
@@ -80,8 +83,8 @@ def build_pages(inputs: Inputs, issued: Inputs, book: WorkbookBackend) -> tuple[
     rep_skus = issued.tables["rep_sku_targets"]
     core = issued.tables["outlet_targets"]
     core = core[core["core"].fillna(False).astype(bool)]
-    rules = rule_lines(book)
-    budgets = expense_budgets(book)
+    rules = rule_lines(inputs.tables["incentive_rules"])
+    budgets = expense_budgets(issued.tables["expense_budget"])
     pages = []
     for _, rep in reps.iterrows():
         rep_id = rep["rep_id"]
@@ -99,82 +102,51 @@ def build_pages(inputs: Inputs, issued: Inputs, book: WorkbookBackend) -> tuple[
             manager=None if manager is None or pd.isna(manager) else str(manager), month=month,
             target=float(rep["target"]), tiers=tiers, products=skus.reset_index(drop=True),
             core_outlets=outlet_table.reset_index(drop=True),
-            rules=[line for scope, line in rules if scope in ("", str(rep_id), str(rep["region"]))],
+            rules=rules_for(rules, str(rep_id), str(rep["region"])),
             expense_budget=budgets.get(str(rep_id)), signed=bool(signed.get(rep_id, False))))
     return pages, problems
 
 
-def find_raw(book: WorkbookBackend, name: str) -> RawSheet | None:
-    wanted = normalise_label(name)
-    for sheet in book.sheet_names():
-        if normalise_label(sheet) in (wanted, normalise_label(name.split(" ", 1)[0]),
-                                      normalise_label(name.split(" ", 1)[-1])):
-            return book.read_sheet(sheet)
-    return None
+def rule_lines(rules: pd.DataFrame) -> list[tuple[str, str]]:
+    """``(scope, text)`` for every row of 激励规则 Incentive Rules, read through its schema.
 
-
-def header_index(rows: list[list[Any]], *needles: str) -> tuple[int, dict[str, int]] | None:
-    """The first row (0-based) whose cells contain every needle, with the column of each."""
-    for r, row in enumerate(rows[:20]):
-        cells = [normalise_label(c) if c is not None else "" for c in row]
-        found = {}
-        for needle in needles:
-            j = next((j for j, c in enumerate(cells) if normalise_label(needle) in c), None)
-            if j is None:
-                break
-            found[needle] = j
-        else:
-            return r, found
-    return None
-
-
-def rule_lines(book: WorkbookBackend) -> list[tuple[str, str]]:
-    """``(scope, text)`` for every row of the incentive rules sheet, if the workbook has one.
-
-    The text is the row's filled cells as ``header: value``; the scope (适用范围) is blank
-    for everyone, or a region or rep ID.
+    The text is the row's filled cells as ``header: value`` (choices by their Chinese label,
+    percentages as percentages); the scope (适用范围) is blank for everyone, or a region or rep ID.
     """
-    raw = find_raw(book, RULES_SHEET)
-    if raw is None or not raw.rows:
-        return []
-    found = header_index(raw.rows, "规则")
-    if found is None:
-        return []
-    top, _ = found
-    headers = [str(h).strip() if h is not None else "" for h in raw.rows[top]]
-    scope_at = next((j for j, h in enumerate(headers) if "适用范围" in h or "scope" in h.lower()), None)
     lines = []
-    for row in raw.rows[top + 1:]:
-        filled = [(headers[j], v) for j, v in enumerate(row) if j < len(headers) and j != scope_at
-                  and v is not None and str(v).strip()]
-        if not filled:
-            continue
-        scope = "" if scope_at is None or scope_at >= len(row) or row[scope_at] is None else str(row[scope_at]).strip()
-        lines.append((scope, "；".join(f"{h}: {shown(v)}" for h, v in filled)))
+    for _, row in rules.iterrows():
+        filled = [f"{column.zh}: {shown(column, row[column.key])}" for column in INCENTIVE_RULES.columns
+                  if column.key != "scope" and not blank(row[column.key])]
+        scope = "" if blank(row["scope"]) else str(row["scope"]).strip()
+        lines.append((scope, "；".join(filled)))
     return lines
 
 
-def expense_budgets(book: WorkbookBackend) -> dict[str, float]:
-    """Each rep's expense budget from the expense budget sheet, if the workbook has one."""
-    raw = find_raw(book, EXPENSE_SHEET)
-    if raw is None:
-        return {}
-    found = header_index(raw.rows, "业务员编号", "预算")
-    if found is None:
-        return {}
-    top, columns = found
-    rep_at, budget_at = columns["业务员编号"], columns["预算"]
-    budgets: dict[str, float] = {}
-    for row in raw.rows[top + 1:]:
-        if rep_at >= len(row) or row[rep_at] is None or budget_at >= len(row):
-            continue
-        value = row[budget_at]
-        if isinstance(value, (int, float)):
-            budgets[str(row[rep_at])] = budgets.get(str(row[rep_at]), 0.0) + float(value)
-    return budgets
+def rules_for(rules: list[tuple[str, str]], rep_id: str, region: str) -> list[str]:
+    """The rules a rep follows: only the most specific set, as at the close (rep > region > everyone)."""
+    for scope in (rep_id, region, ""):
+        lines = [line for where, line in rules if where == scope]
+        if lines:
+            return lines
+    return []
 
 
-def shown(value: Any) -> str:
+def blank(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and pd.isna(value)) or str(value).strip() == ""
+
+
+def shown(column: Column, value: Any) -> str:
+    if column.choices:
+        choice = column.choice_for(value)
+        return choice.zh if choice else str(value)
+    if column.type == "percent":
+        return f"{float(value):.1%}".replace(".0%", "%")
     if isinstance(value, float):
-        return f"{value:,.2f}".rstrip("0").rstrip(".") if value >= 1 else f"{value:.2%}" if value > 0 else "0"
+        return f"{value:,.2f}".rstrip("0").rstrip(".")
     return str(value)
+
+
+def expense_budgets(budget: pd.DataFrame) -> dict[str, float]:
+    """Each rep's expense budget (the lines a rep holds) from the issued 费用预算 Expense Budget."""
+    held = budget[budget["level"] == "rep"]
+    return {str(rep): float(total) for rep, total in held.groupby("rep_id")["budget"].sum().items()}

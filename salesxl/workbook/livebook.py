@@ -215,16 +215,28 @@ def quiet_excel(book) -> Iterator[None]:
 
 
 def fresh_sheet(book, name: str):
-    """An empty sheet called ``name``: a replaced sheet keeps its place in the tab order."""
+    """An empty sheet called ``name``; a sheet salesxl wrote before is emptied in place.
+
+    Emptied, not deleted and added again: Excel turns every formula elsewhere that
+    points into a deleted sheet into ``#REF!``, so a planner's summary reading
+    ``='业务员目标 Rep Targets'!C5`` would break on every run. The sheet keeps its
+    place in the tab order, its tab colour and its print settings.
+    """
     sheets = book.sheets
-    existing = {s.name.casefold(): s for s in sheets}
-    old = existing.get(name.casefold())
+    old = {s.name.casefold(): s for s in sheets}.get(name.casefold())
     if old is None:
         return sheets.add(name=name, after=sheets[len(sheets) - 1])
-    new = sheets.add(before=old)
-    old.delete()
-    new.name = name
-    return new
+    for table in list(old.tables):
+        delete_table(table)
+    old.clear()
+    return old
+
+
+def delete_table(table) -> None:
+    """Delete an Excel Table with its cells (xlwings has no call for it: ``ListObject.Delete`` through ``api``)."""
+    api = table.api
+    delete = getattr(api, "Delete", None) or getattr(api, "delete")  # Windows COM, macOS scripting bridge
+    delete()
 
 
 def write_plan(sheet, plan: SheetPlan) -> None:

@@ -12,10 +12,11 @@ import pytest
 from salesxl.steps.agree import agree, issue_draft
 from salesxl.steps.breakdown import breakdown
 from salesxl.steps.commitments import commitments
+from salesxl.steps.expenses import expenses
 from salesxl.workbook.filebook import FileWorkbook
 from salesxl.workbook.pdf import find_soffice
 from salesxl.workbook.reader import read_inputs
-from salesxl.workbook.sheets import ISSUED_SHEETS
+from salesxl.workbook.sheets import ISSUED_EXPENSE_BUDGET, ISSUED_SHEETS
 from tests.conftest import digest
 
 FEEDBACK = "反馈 Feedback"
@@ -235,3 +236,41 @@ def test_commitments_export_one_pdf_per_rep(tmp_path, agreed_file):
     inputs, _ = read_inputs(FileWorkbook(path), schemas=ISSUED_SHEETS, only=["rep_targets"])
     assert len(pdfs) == len(inputs["rep_targets"])
     assert all(p.read_bytes()[:5] == b"%PDF-" for p in pdfs)
+
+
+def test_commitment_pages_show_the_rules_each_rep_follows_and_the_expense_budget(tmp_path, agreed_file):
+    """Like the close, a rep follows only the most specific rule set (rep > region > everyone): on the demo,
+    R007 has a rule set of its own (4 rows), R004 is in 西南 (6 rows), R001 follows everyone's 15 rows.
+    After the expense step, a rep's budget is the sum of the budget lines the rep holds."""
+    path = tmp_path / "plan.xlsx"
+    shutil.copy(agreed_file, path)
+    assert expenses(FileWorkbook(path)).ok
+    assert commitments(FileWorkbook(path)).ok
+    budget, _ = read_inputs(FileWorkbook(path), schemas=[ISSUED_EXPENSE_BUDGET])
+    lines = budget["expense_budget"]
+    ws = openpyxl.load_workbook(path)["军令状 Commitments"]
+    rows = [r for r in ws.iter_rows(values_only=True) if any(v is not None for v in r)]
+
+    def page(rep_id):
+        start = next(i for i, r in enumerate(rows) if str(r[0]).startswith(f"军令状 Commitment — {rep_id} "))
+        end = next((i for i, r in enumerate(rows) if i > start and str(r[0]).startswith("军令状 Commitment — ")),
+                   len(rows))
+        return rows[start:end]
+
+    def rules(rep_id):
+        mine = page(rep_id)
+        top = next(i for i, r in enumerate(mine) if r[0] == "奖惩规则 Reward and penalty rules")
+        return [r[0] for r in mine[top + 1:] if r[0] and not str(r[0]).startswith(("承诺", "签字", "本人"))
+                and r[0] not in ("签署人 Signed by",)][:20]
+
+    r007 = rules("R007")
+    assert r007[:4] == ["规则: 提成；门槛: 60%；金额: 2,000；比例: 30%；方式: 曲线；说明: 新人曲线 new-rep curve",
+                        "规则: 提成；门槛: 100%；金额: 2,000；比例: 100%；方式: 曲线",
+                        "规则: 提成；门槛: 130%；金额: 2,000；比例: 160%；方式: 曲线",
+                        "规则: 封顶；金额: 4,000"]
+    assert "规则: 档位奖金；档位: 基础；金额: 1,000；说明: 培育市场 developing market" in rules("R004")
+    assert not any("新人曲线" in line or "培育市场" in line for line in rules("R001"))
+    assert "规则: 提成；门槛: 0%；比例: 0.8%；方式: 分段；说明: 从第一元起 from the first yuan" in rules("R001")
+    held = lines[(lines["level"] == "rep") & (lines["rep_id"] == "R001")]["budget"].sum()
+    assert held > 0
+    assert ("费用预算 Expense budget (CNY)", f"{held:,.2f}") in [r[:2] for r in page("R001")]

@@ -184,11 +184,24 @@ class Sheet:
         self.book.app.selection = Range(self, 1, 1, 1, 1)
 
     def delete(self) -> None:
+        """As Excel does: formulas elsewhere that point into this sheet become ``#REF!``."""
         sheets = self.book.sheets._sheets
         index = sheets.index(self)
         sheets.remove(self)
         if self.book.sheets._active is self:
             sheets[max(0, index - 1)].activate()
+        quoted = "'" + self._name.replace("'", "''") + "'!"
+        for other in sheets:
+            for cell in other.cells.values():
+                if cell.formula and (quoted in cell.formula or f"{self._name}!" in cell.formula):
+                    cell.formula = re.sub(r"(?:'(?:[^']|'')+'|[^\s=!(),]+)!\$?[A-Z]+\$?\d+",
+                                          lambda m: "#REF!" if m.group(0).startswith((quoted, f"{self._name}!"))
+                                          else m.group(0), cell.formula)
+
+    def clear(self) -> None:
+        """Contents and formats of the whole sheet; the sheet, its names and its place stay."""
+        self.cells.clear()
+        self.merged.clear()
 
     def range(self, cell1, cell2=None) -> Range:
         r1, c1, r2, c2 = parse(cell1)
@@ -453,6 +466,21 @@ class Range:
 class Table:
     def __init__(self, parent: Sheet, name: str, rng: Range, style: str):
         self.parent, self.name, self.range, self.table_style = parent, name, rng, style
+        self.api = TableApi(self)
+
+
+class TableApi:
+    """``ListObject.Delete()`` through COM: the table and its cells go."""
+
+    def __init__(self, table: Table):
+        self.table = table
+
+    def Delete(self) -> None:  # noqa: N802 — COM's spelling
+        sheet = self.table.parent
+        sheet.tables._tables.remove(self.table)
+        rng = self.table.range
+        for key in [k for k in sheet.cells if rng.r1 <= k[0] <= rng.r2 and rng.c1 <= k[1] <= rng.c2]:
+            del sheet.cells[key]
 
 
 class Tables:

@@ -44,3 +44,20 @@ def test_a_sheet_the_cli_wrote_is_replaced_in_excel(tmp_path):
     assert owner(book.sheets[MONTH_TARGET.name]) == "month_target"
     LiveWorkbook(book).write_sheets(planner_outputs(total=False))
     assert owner(book.sheets[MONTH_TARGET.name]) == "month_target"
+
+
+def test_a_rerun_in_excel_keeps_the_planners_formulas_that_point_into_an_owned_sheet():
+    """Excel turns a formula that points into a deleted sheet into #REF! (the stand-in does the same), so an
+    owned sheet is emptied in place on a rerun: its tables go, its cells are cleared, the sheet itself stays."""
+    book = Book()
+    summary = book.sheets.add("汇总 Summary")
+    LiveWorkbook(book).write_sheets(planner_outputs())
+    target = book.sheets[MONTH_TARGET.name]
+    tables_before = [t.name for t in target.tables]
+    summary.range("A1").formula = f"='{MONTH_TARGET.name}'!B5"
+    LiveWorkbook(book).write_sheets(planner_outputs(total=False))
+    assert summary.range("A1").formula == f"='{MONTH_TARGET.name}'!B5"
+    assert book.sheets[MONTH_TARGET.name] is target and [t.name for t in target.tables] == tables_before
+    assert [s.name for s in book.sheets] == ["汇总 Summary", MONTH_TARGET.name, PROBLEMS.name]
+    target.delete()  # the stand-in does break such formulas, so the test above can fail
+    assert summary.range("A1").formula == "=#REF!"
