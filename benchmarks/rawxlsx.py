@@ -10,7 +10,7 @@ from __future__ import annotations
 import zipfile
 from dataclasses import dataclass
 from typing import Sequence
-from xml.sax.saxutils import escape, quoteattr
+from xml.sax.saxutils import quoteattr
 
 import pandas as pd
 from openpyxl.utils import get_column_letter
@@ -89,6 +89,3 @@ def write_xlsx(target, sheets: Sequence[tuple[str, Sequence[Block]]]) -> None:
             with z.open(f"xl/worksheets/sheet{i}.xml", "w", force_zip64=True) as part:
                 for chunk in sheet_chunks(blocks):
                     part.write(chunk)
-
-
-__all__ = ["Block", "STYLE", "write_xlsx", "escape"]
