@@ -51,6 +51,8 @@ class RawSheet:
         date1904: the workbook uses the 1904 date system.
         percent_cells: ``(row, col)`` of number cells formatted as a percentage: Excel shows 1.2 as 120 %,
             so the value is a fraction, never percentage points.
+        parsed: what the input reader made of this sheet, by schema (the reader's cache: a sheet read
+            once is checked once, however many steps of a run ask for it).
     """
 
     name: str
@@ -59,6 +61,7 @@ class RawSheet:
     uncached: set[tuple[int, int]] = field(default_factory=set)
     date1904: bool = False
     percent_cells: set[tuple[int, int]] = field(default_factory=set)
+    parsed: dict = field(default_factory=dict, compare=False, repr=False)
 
 
 @dataclass(frozen=True)

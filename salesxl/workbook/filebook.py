@@ -103,6 +103,8 @@ class FileWorkbook:
         check_openable(self.path)
         self._read: bytes | None = None
         self._values: WorkbookValues | None = None
+        self._sheets: dict[str, RawSheet] = {}
+        """Sheets already read, by name: a run reads each sheet once, whichever steps ask for it."""
 
     def _book(self) -> WorkbookValues:
         if self._values is None:
@@ -120,11 +122,19 @@ class FileWorkbook:
         return self._book().sheet_names()
 
     def read_sheet(self, name: str) -> RawSheet:
+        """A sheet's cells, parsed once per FileWorkbook: later reads (the next step's) reuse them.
+
+        A write keeps the sheets it did not replace (the splice copies them byte for byte) and
+        forgets the ones it wrote.
+        """
+        if name in self._sheets:
+            return self._sheets[name]
         book = self._book()
         try:
-            return book.read_sheet(name)
+            sheet = self._sheets[name] = book.read_sheet(name)
         except (PackageError, etree.XMLSyntaxError, KeyError, ValueError, IndexError) as exc:
             raise cannot_read(self.path, exc, name) from exc
+        return sheet
 
     def write_sheets(self, outputs: Sequence[SheetOutput]) -> None:
         refuse_if_open(self.path)
@@ -138,6 +148,8 @@ class FileWorkbook:
             raise ProblemsFound([p.at(sheet=self.path.name) if p.sheet is None else p for p in found.problems]) from found
         write_atomically(self.path, written, original=current)
         self._read, self._values = written, None
+        replaced = {output.sheet.name.casefold() for output in outputs}
+        self._sheets = {name: sheet for name, sheet in self._sheets.items() if name.casefold() not in replaced}
 
 
 def cannot_read(path: Path, exc: Exception, sheet: str | None = None) -> ProblemsFound:

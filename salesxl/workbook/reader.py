@@ -11,6 +11,7 @@ found later by the core still points at the right cell after any filtering.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
@@ -26,6 +27,9 @@ from .schema import Column, SheetLayout, SheetSchema, normalise_label
 from .sheets import INPUT_SHEETS, SETTINGS, SETTINGS_SHEET
 
 HEADER_SEARCH_ROWS = 20
+REPEATED = frozenset(("text", "choice", "month", "date", "bool"))
+"""Column types whose values repeat down a long sheet (IDs, regions, months, yes/no) and whose reading
+depends on the value alone (not on a percentage format): each distinct value is parsed once per sheet."""
 
 
 @dataclass
@@ -141,7 +145,18 @@ def empty_frame(schema: SheetSchema) -> pd.DataFrame:
 
 
 def read_table(schema: SheetSchema, raw: RawSheet) -> tuple[pd.DataFrame, SheetLayout, list[Problem]]:
-    """Find the header row, match headers to columns, parse every cell."""
+    """Find the header row, match headers to columns, parse every cell.
+
+    The result is kept on ``raw``, so a sheet the backend hands out again (the next step of the same
+    run) is not parsed again; each caller gets its own copy to change.
+    """
+    if id(schema) not in raw.parsed:  # the schema is kept with its result, so its id stays its own
+        raw.parsed[id(schema)] = (schema, parse_table(schema, raw))
+    _, (frame, layout, problems) = raw.parsed[id(schema)]
+    return frame.copy(), copy.deepcopy(layout), list(problems)
+
+
+def parse_table(schema: SheetSchema, raw: RawSheet) -> tuple[pd.DataFrame, SheetLayout, list[Problem]]:
     layout = SheetLayout(schema.key, raw.name)
     problems: list[Problem] = []
 
@@ -179,9 +194,10 @@ def read_table(schema: SheetSchema, raw: RawSheet) -> tuple[pd.DataFrame, SheetL
 
     records, index = [], []
     position = {col.key: j for j, col in matched.items()}
+    parsed: dict[tuple, tuple] = {}  # (column, type, raw value) -> parse_cell's answer, for REPEATED types
     for r, row in enumerate(raw.rows[header_row:], start=header_row + 1):
         cells = {col.key: (row[j] if j < len(row) else None) for j, col in matched.items()}
-        uncached = [(j, col) for j, col in matched.items() if (r, j + 1) in raw.uncached]
+        uncached = [(j, col) for j, col in matched.items() if (r, j + 1) in raw.uncached] if raw.uncached else []
         blank = all(v is None or (isinstance(v, str) and not v.strip()) for v in cells.values()) and not uncached
         if schema.issued and (blank or (row and row[0] == TOTAL_LABEL)):
             break  # an issued sheet's first table ends here; other blocks follow
@@ -193,9 +209,17 @@ def read_table(schema: SheetSchema, raw: RawSheet) -> tuple[pd.DataFrame, SheetL
                "the formula has no calculated value; open and save the file in Excel, then retry")
         record = {}
         for column in schema.columns:
-            value, issue = (parse_cell(column, cells[column.key], raw.date1904,
-                                       (r, position[column.key] + 1) in raw.percent_cells)
-                            if column.key in cells else (BLANK, None))
+            if column.key not in cells:
+                value, issue = BLANK, None
+            elif column.type in REPEATED:
+                seen = (column.key, type(cells[column.key]), cells[column.key])
+                found = parsed.get(seen)
+                if found is None:
+                    found = parsed[seen] = parse_cell(column, cells[column.key], raw.date1904)
+                value, issue = found
+            else:
+                value, issue = parse_cell(column, cells[column.key], raw.date1904,
+                                          (r, position[column.key] + 1) in raw.percent_cells)
             if issue:
                 at(r, column.key, issue[1], issue[2], issue[3], issue[0])
             if value is BLANK:

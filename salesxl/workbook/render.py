@@ -35,8 +35,12 @@ from . import style
 from .backend import Link, OutChart, OutColumn, OutTable, PageSetup, SheetOutput
 from .sheets import setting
 from .style import NUMBER_FORMATS, TABLE_STYLE, TOTAL_LABEL  # noqa: F401  (re-exported: readers find totals rows)
+from .stream import StreamedRows, can_stream
 
 CHART_SIZE_CM = (18, 9)
+STREAM_AFTER = 200
+"""Rows of a table drawn by openpyxl; a longer table's other rows are written as raw sheet XML
+(:mod:`salesxl.workbook.stream`) with the styles of its first data row."""
 
 
 def excel_value(value: Any) -> Any:
@@ -80,8 +84,21 @@ def put(ws: Worksheet, row: int, column: int, value: Any):
     return cell
 
 
-def render_sheet(ws: Worksheet, output: SheetOutput, table_names: set[str]) -> None:
-    """Fill an empty worksheet with ``output``; ``table_names`` are names already used in the book."""
+def shown_value(value: Any) -> Any:
+    """The value :func:`put` stores in the cell (for widths of rows that are streamed, not drawn)."""
+    value = excel_value(value)
+    if isinstance(value, str) and NOT_IN_XML.search(value):
+        value = NOT_IN_XML.sub("\ufffd", value)
+    return value
+
+
+def render_sheet(ws: Worksheet, output: SheetOutput, table_names: set[str],
+                 streamed: list[StreamedRows] | None = None) -> None:
+    """Fill an empty worksheet with ``output``; ``table_names`` are names already used in the book.
+
+    With ``streamed`` (a list), the rows of a long table after its first ``STREAM_AFTER`` are left
+    out and listed there instead, for the splice to write as raw XML; without it, every row is drawn.
+    """
     currency = output.run.currency if output.run is not None else style.DEFAULT_CURRENCY
     ws.cell(row=1, column=1, value=output.sheet.name).font = style.TITLE_FONT
     row = 2
@@ -114,7 +131,8 @@ def render_sheet(ws: Worksheet, output: SheetOutput, table_names: set[str]) -> N
         first_header = first_header or row
         if table.name:
             placed[table.name] = (row, table)
-        row = render_table(ws, row, table, unique_name(table, output, index, table_names), widths, currency)
+        row = render_table(ws, row, table, unique_name(table, output, index, table_names), widths, currency,
+                           streamed)
         row += 1
     for column, width in widths.items():
         ws.column_dimensions[get_column_letter(column)].width = style.column_width(width)
@@ -170,8 +188,13 @@ def unique_name(table: OutTable, output: SheetOutput, index: int, taken: set[str
 
 
 def render_table(ws: Worksheet, top: int, table: OutTable, name: str, widths: dict[int, float],
-                 currency: str | None = style.DEFAULT_CURRENCY) -> int:
-    """Write header, rows and a totals row starting at ``top``; return the row after it."""
+                 currency: str | None = style.DEFAULT_CURRENCY, streamed: list[StreamedRows] | None = None) -> int:
+    """Write header, rows and a totals row starting at ``top``; return the row after it.
+
+    A table longer than ``STREAM_AFTER`` rows, given ``streamed``, has only its first rows drawn;
+    the rest go to ``streamed`` (their column widths still count, as if drawn). That works because
+    every data cell of a column has one style, whatever its value (the house style's rule).
+    """
     columns = list(table.columns)
     for j, column in enumerate(columns, start=1):
         cell = ws.cell(row=top, column=j, value=column.label)
@@ -182,7 +205,16 @@ def render_table(ws: Worksheet, top: int, table: OutTable, name: str, widths: di
     frame = table.frame[[c.key for c in columns]]
     formats = [style.number_format(c.kind, currency) for c in columns]
     linked = [frame[c.key].map(lambda v: isinstance(v, Link)).any() for c in columns]
-    for i, record in enumerate(frame.itertuples(index=False), start=1):
+    drawn = frame
+    if streamed is not None and len(frame) > STREAM_AFTER and can_stream(frame.iloc[STREAM_AFTER:], columns):
+        drawn, rest = frame.iloc[:STREAM_AFTER], frame.iloc[STREAM_AFTER:]
+        streamed.append(StreamedRows(top + 1, top + STREAM_AFTER + 1, rest, columns))
+        for record in rest.iloc[:max(0, style.WIDTH_SAMPLE_ROWS - STREAM_AFTER)].itertuples(index=False):
+            for j, (column, value) in enumerate(zip(columns, record), start=1):
+                if column.kind != "note":
+                    text = style.shown_text(shown_value(value), column.kind, currency)
+                    widths[j] = max(widths.get(j, 0), style.display_width(text))
+    for i, record in enumerate(drawn.itertuples(index=False), start=1):
         for j, (column, value) in enumerate(zip(columns, record), start=1):
             cell = put(ws, top + i, j, value)
             # One style per column, whatever the value: a streamed long table reuses the first row's.
@@ -199,6 +231,11 @@ def render_table(ws: Worksheet, top: int, table: OutTable, name: str, widths: di
     ref = f"A{top}:{get_column_letter(len(columns))}{last}"
     excel_table = Table(displayName=name, ref=ref)
     excel_table.tableStyleInfo = TABLE_STYLE
+    # Name the columns here: left to openpyxl, saving reads them from ws[ref], which makes a cell
+    # object for every cell of the table (seconds for a long streamed table, whose rows are not drawn).
+    excel_table._initialise_columns()
+    for table_column, column in zip(excel_table.tableColumns, columns):
+        table_column.name = column.label
     ws.add_table(excel_table)
     add_looks(ws, columns, top + 1, last)
     if any(c.total for c in columns):

@@ -38,6 +38,7 @@ from typing import Sequence
 
 from lxml import etree
 from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
 
 from ..problems import Problem, ProblemsFound
 from .backend import OWNER_MARKER, SheetOutput, not_owned
@@ -45,6 +46,7 @@ from .package import (CONTENT_TYPES_NS, RELATIONSHIPS_NS, Package, PackageError,
                       main_part, parse_xml, relationships, rels_name, relative, xml_bytes)
 from .package import resolve as resolve_target
 from .render import render_sheet
+from .stream import StreamedRows, rows_xml
 
 MARKER = OWNER_MARKER
 """The hidden sheet-level defined name that marks a sheet as salesxl's."""
@@ -124,13 +126,14 @@ class Splice:
             sheet = parse_xml(scratch.package.read(source))
             wrote_formulas |= any(True for _ in sheet.iter(f"{{{MAIN}}}f"))
             adapt_sheet(sheet, scratch.strings, styles)
+            data = with_streamed_rows(sheet, scratch.streamed.get(output.sheet.name, []))
             if element is None:
                 part = self.free_name(posixpath.join(posixpath.dirname(self.part), "worksheets"), "sheet")
                 element = self.add_sheet(output.sheet.name, part)
                 new_names.append(output.sheet.name)
             else:
                 part = self.sheet_part(element)
-            self.package.write(part, xml_bytes(sheet))
+            self.package.write(part, data)
             self.set_type(part, WORKSHEET_TYPE)
             self.write_tables(scratch, source, part)
             self.mark(element, output.sheet.key)
@@ -455,8 +458,9 @@ class Splice:
 class Scratch:
     """The output sheets rendered by openpyxl into a workbook of their own."""
 
-    def __init__(self, blob: bytes):
+    def __init__(self, blob: bytes, streamed: dict[str, list[StreamedRows]] | None = None):
         self.package = Package(blob)
+        self.streamed = streamed or {}  # sheet name -> rows left out of the render, written as raw XML
         workbook = main_part(self.package)
         targets = {r.id: r.target for r in relationships(self.package, workbook)}
         root = parse_xml(self.package.read(workbook))
@@ -487,12 +491,48 @@ class Scratch:
 def render_scratch(outputs: Sequence[SheetOutput], taken: set[str]) -> Scratch:
     book = Workbook()
     blank = book.active
+    streamed: dict[str, list[StreamedRows]] = {}
     for output in outputs:
-        render_sheet(book.create_sheet(output.sheet.name), output, taken)
+        render_sheet(book.create_sheet(output.sheet.name), output, taken, streamed.setdefault(output.sheet.name, []))
     book.remove(blank)
     buffer = BytesIO()
     book.save(buffer)
-    return Scratch(buffer.getvalue())
+    return Scratch(buffer.getvalue(), streamed)
+
+
+STREAM_MARK = "salesxl-streamed-rows"
+
+
+def with_streamed_rows(sheet: etree._Element, blocks: Sequence[StreamedRows]) -> bytes:
+    """The adapted sheet part, with each long table's left-out rows written in as raw XML.
+
+    Each block goes after the table's last drawn row, its cells styled like the table's first data
+    row (already in the workbook's style indexes); the sheet's dimension reaches the last row.
+    """
+    if not blocks:
+        return xml_bytes(sheet)
+    data = sheet.find(f"{{{MAIN}}}sheetData")
+    rows = {int(r.get("r")): r for r in data.iter(f"{{{MAIN}}}row")}
+    made = []
+    for number, block in enumerate(blocks):
+        first = rows[block.style_row]
+        styles = {re.sub(r"\d+", "", c.get("r")): c.get("s") for c in first.iter(f"{{{MAIN}}}c")}
+        letters = [get_column_letter(j) for j in range(1, len(block.columns) + 1)]
+        made.append(rows_xml(block, [styles.get(letter) for letter in letters], letters))
+        rows[block.first_row - 1].addnext(etree.ProcessingInstruction(STREAM_MARK, str(number)))
+    dimension = sheet.find(f"{{{MAIN}}}dimension")
+    last = max(b.last_row for b in blocks)
+    if dimension is not None and dimension.get("ref"):
+        start, _, end = dimension.get("ref").partition(":")
+        column = re.sub(r"\d+", "", end or start)
+        if int(re.sub(r"\D", "", end or start) or 0) < last:
+            dimension.set("ref", f"{start}:{column}{last}")
+    pieces = xml_bytes(sheet).split(f"<?{STREAM_MARK} ".encode())
+    out = [pieces[0]]
+    for piece in pieces[1:]:
+        number, _, rest = piece.partition(b"?>")
+        out += [made[int(number)], rest]
+    return b"".join(out)
 
 
 def adapt_sheet(sheet: etree._Element, strings: list[str], styles: "StyleMerge") -> None:

@@ -23,7 +23,7 @@ from typing import Any
 
 from lxml import etree
 from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format, is_timedelta_format
-from openpyxl.utils.cell import coordinate_to_tuple, range_boundaries
+from openpyxl.utils.cell import column_index_from_string, get_column_letter, range_boundaries
 from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel
 
 from .backend import RawSheet
@@ -40,6 +40,8 @@ CJK_DATE_FORMATS = {
 ESCAPED_CHAR = re.compile(r"_x([0-9A-Fa-f]{4})_")
 QUOTED = re.compile(r'"[^"]*"|\\.')
 """Literal text in a number format (quoted, or one character after a backslash): a ``%`` there is shown, not applied."""
+COLUMN_NUMBERS = {get_column_letter(i): i for i in range(1, 703)}
+"""Column letters A..ZZ -> 1..702, looked up rather than computed for every cell."""
 
 
 @dataclass(frozen=True)
@@ -81,57 +83,76 @@ class WorkbookValues:
         entry = next(s for s in self.sheets if s.name == name)
         if entry.kind != "worksheet" or entry.part is None:
             return RawSheet(name, [], date1904=self.date1904)  # chart or dialog sheets hold no table
-        cells, merged, uncached, percent = self._cells(entry.part)
-        width = max((c for _, c in cells), default=0)
-        height = max((r for r, _ in cells), default=0)
-        rows = [[None] * width for _ in range(height)]
-        for (r, c), value in cells.items():
-            rows[r - 1][c - 1] = value
+        rows, merged, uncached, percent = self._cells(entry.part)
         return RawSheet(name, rows, merged, uncached, self.date1904, percent)
 
     # -- one sheet ---------------------------------------------------------------------------------
 
     def _cells(self, part: str):
-        """``{(row, col): value}`` of the cells that hold something, merged ranges, uncached formulas,
-        and the number cells formatted as a percentage."""
-        cells: dict[tuple[int, int], Any] = {}
+        """The values row by row (``rows[0]`` is Excel row 1, as wide as the widest row that holds
+        something), merged ranges, uncached formulas, and the number cells formatted as a percentage.
+
+        The sheet is streamed row by row (a long sheet never sits in memory as a tree), and each row
+        goes straight into the list of rows: no per-cell lookup table.
+        """
+        found: dict[int, list] = {}  # Excel row -> [(col, value), ...] of the cells that hold something
         merged: list[tuple[int, int, int, int]] = []
         uncached: set[tuple[int, int]] = set()
         percent: set[tuple[int, int]] = set()
         percent_styles = self.percent_styles
+        columns = COLUMN_NUMBERS
         row = col = 0
+        width = height = 0
         current_row = None
-        events = etree.iterparse(BytesIO(self.package.read(part)), events=("end",), tag=("{*}c", "{*}mergeCell"),
+        events = etree.iterparse(BytesIO(self.package.read(part)), events=("end",), tag=("{*}row", "{*}mergeCell"),
                                  resolve_entities=False, no_network=True, huge_tree=True)
         for _, element in events:
-            if element.tag.endswith("mergeCell"):
+            tag = element.tag
+            if tag[-1] == "l":  # mergeCell
                 if element.get("ref"):
                     c1, r1, c2, r2 = range_boundaries(element.get("ref"))
                     merged.append((r1, c1, r2, c2))
                 continue
-            ref = element.get("r")
-            if ref:
-                row, col = coordinate_to_tuple(ref)
-            else:  # a writer that leaves out cell references: count rows and cells
-                parent = element.getparent()
-                if parent is not current_row:
-                    current_row = parent
-                    row = int(parent.get("r") or row + 1) if parent is not None else row + 1
-                    col = 0
-                col += 1
-            value, formula_without_value = self._value(element)
-            if formula_without_value:
-                uncached.add((row, col))
-                cells.setdefault((row, col), None)
-            elif value is not None:
-                cells[(row, col)] = value
-                if percent_styles and type(value) in (int, float) and int(element.get("s") or 0) in percent_styles:
+            for cell in element:
+                name = cell.tag
+                if not isinstance(name, str) or name[-1] != "c" or (len(name) > 1 and name[-2] != "}"):
+                    continue
+                ref = cell.get("r")
+                if ref:
+                    letters = ref.rstrip("0123456789")
+                    col = columns.get(letters) or column_index_from_string(letters)
+                    row = int(ref[len(letters):])
+                else:  # a writer that leaves out cell references: count rows and cells
+                    if element is not current_row:
+                        current_row = element
+                        row = int(element.get("r") or row + 1)
+                        col = 0
+                    col += 1
+                value, formula_without_value = self._value(cell)
+                if formula_without_value:
+                    uncached.add((row, col))
+                elif value is None:
+                    continue
+                elif percent_styles and type(value) in (int, float) and int(cell.get("s") or 0) in percent_styles:
                     percent.add((row, col))
+                found.setdefault(row, []).append((col, value))
+                if col > width:
+                    width = col
+                if row > height:
+                    height = row
             element.clear()
-            line = element.getparent()
-            while line is not None and line.getprevious() is not None:
-                del line.getparent()[0]  # rows already read: keep memory flat on long sheets
-        return cells, merged, uncached, percent
+            while element.getprevious() is not None:
+                del element.getparent()[0]  # rows already read: keep memory flat on long sheets
+        rows = [None] * height
+        for r, cells in found.items():
+            line = rows[r - 1] = [None] * width
+            for c, value in cells:
+                if value is not None or line[c - 1] is None:
+                    line[c - 1] = value
+        for r in range(height):
+            if rows[r] is None:
+                rows[r] = [None] * width
+        return rows, merged, uncached, percent
 
     def _value(self, cell) -> tuple[Any, bool]:
         """A cell's value as Excel last showed it, and whether it is a formula never calculated."""
@@ -142,12 +163,11 @@ class WorkbookValues:
             tag = child.tag
             if not isinstance(tag, str):
                 continue
-            name = tag[tag.rfind("}") + 1:]
-            if name == "v":
+            if tag[-1] == "v" and (tag == "v" or tag[-2] == "}"):
                 value = child.text or ""
-            elif name == "f":
+            elif tag[-1] == "f" and (tag == "f" or tag[-2] == "}"):
                 formula = child
-            elif name == "is":
+            elif tag[-2:] == "is" and (tag == "is" or tag[-3] == "}"):
                 inline = child
         if kind == "inlineStr":
             return (rich_text(inline) if inline is not None else None), False
@@ -163,7 +183,7 @@ class WorkbookValues:
             return value.strip(), False
         if kind == "d":
             return iso_date(value), False
-        number = float(value) if any(ch in value for ch in ".eE") else int(value)
+        number = float(value) if "." in value or "e" in value or "E" in value else int(value)
         style = int(cell.get("s") or 0)
         dates, durations = self.date_styles
         if style in dates:
@@ -236,6 +256,10 @@ def rel_id(element) -> str | None:
 
 def rich_text(element) -> str:
     """The text of a string item: plain ``<t>`` or rich-text runs ``<r><t>``, without phonetic guides (``rPh``)."""
+    if len(element) == 1:  # the usual item, one plain <t>: no list of runs to build
+        tag = element[0].tag
+        if isinstance(tag, str) and (tag == "t" or tag.endswith("}t")):
+            return unescape(element[0].text or "")
     parts = []
     for child in element:
         name = local_name(child)

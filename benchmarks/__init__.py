@@ -1,0 +1,1 @@
+"""Benchmarks of salesxl at a national sales force's size; see benchmarks/README.md."""

@@ -1,0 +1,84 @@
+"""The benchmark's generator and runner logic at the small size (no timings: those live in the benchmark)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from benchmarks.generate import SIZES, company, input_blocks, write_company
+from benchmarks.rawxlsx import Block, write_xlsx
+from benchmarks.run import format_report, latest, load_outputs, measure_salesxl, output_rows
+from salesxl.steps import check
+from salesxl.workbook.filebook import FileWorkbook
+from salesxl.workbook.package import Package
+from salesxl.workbook.xlsxread import WorkbookValues
+
+
+@pytest.fixture(scope="module")
+def small_company(tmp_path_factory) -> tuple[Path, dict[str, int]]:
+    path = tmp_path_factory.mktemp("bench") / "small.xlsx"
+    return path, write_company(path, SIZES["small"], seed=3)
+
+
+def test_the_company_has_its_size_and_reads_without_errors(small_company):
+    """small: 20 reps, 200 outlets of which 40 core, 12 SKUs; History holds 12 months of outlet rows
+    (at most 200 × 12 = 2,400) and 24 months of region × SKU rows (5 regions × 9 SKUs with history
+    × 24 = 1,080: the three new SKUs have none)."""
+    path, rows = small_company
+    settings, tables = company(SIZES["small"], seed=3)
+    assert len(tables["reps"]) == 20 and len(tables["outlets"]) == 200 and tables["outlets"]["core"].sum() == 40
+    assert len(tables["products"]) == 12
+    history = tables["history"]
+    older = history[history["outlet_id"].isna()]
+    assert len(older) == 5 * 9 * 24
+    assert len(history) - len(older) <= 200 * 12
+    assert rows["历史销售 History"] == len(history)
+    result = check(FileWorkbook(path))
+    assert result.ok, [str(p) for p in result.problems if p.severity == "error"]
+
+
+def test_the_same_seed_makes_the_same_company():
+    a, b = company(SIZES["small"], seed=5)[1], company(SIZES["small"], seed=5)[1]
+    pd.testing.assert_frame_equal(a["history"], b["history"])
+    assert not company(SIZES["small"], seed=6)[1]["history"]["amount"].equals(a["history"]["amount"])
+
+
+def test_the_raw_writer_reads_back_as_written(tmp_path):
+    """Header row, then values: text, amounts, dates (date style), a blank, 是/否."""
+    frame = pd.DataFrame({"a": ["x", "y & z"], "b": [1.5, None], "c": pd.to_datetime(["2026-12-01", "2026-12-02"]),
+                          "d": [True, False]})
+    write_xlsx(tmp_path / "raw.xlsx", [("表 Sheet", [Block(["A", "B", "C", "D"], frame, ["", "amount", "date", ""])])])
+    sheet = WorkbookValues(Package((tmp_path / "raw.xlsx").read_bytes())).read_sheet("表 Sheet")
+    assert sheet.rows[0] == ["A", "B", "C", "D"]
+    assert sheet.rows[1][:2] == ["x", 1.5] and sheet.rows[1][2].isoformat() == "2026-12-01T00:00:00"
+    assert sheet.rows[2][0] == "y & z" and sheet.rows[2][1] is None and sheet.rows[2][3] == "否"
+
+
+def test_the_salesxl_measurement_runs_both_steps_and_hands_on_their_outputs(small_company, tmp_path):
+    """(a) writes the target's three sheets and the breakdown's four (Versions twice); the outputs
+    handed to (b) and (c) are each sheet as last written, with every table's rows."""
+    path, _ = small_company
+    result = measure_salesxl(path, tmp_path)
+    assert result["written"] == ["月度目标 Month Target", "任务结构 Target Structure", "版本 Versions",
+                                 "业务员目标 Rep Targets", "网点目标 Outlet Targets", "日目标 Daily Targets",
+                                 "版本 Versions"]
+    outputs = latest(load_outputs(tmp_path))
+    assert [name for name, _ in outputs] == ["月度目标 Month Target", "任务结构 Target Structure", "版本 Versions",
+                                             "业务员目标 Rep Targets", "网点目标 Outlet Targets", "日目标 Daily Targets"]
+    versions = dict(outputs)["版本 Versions"]
+    assert len(versions[0][0]) == 2  # the breakdown's Versions holds both runs
+    outlets = dict(outputs)["网点目标 Outlet Targets"][0][0]
+    assert len(outlets) == 200  # every outlet is served by an active rep, so every outlet gets a target
+    assert output_rows(outputs) == sum(len(f) for _, tables in outputs for f, _ in tables)
+
+
+def test_the_report_gives_both_ratios():
+    summary = {"size": "small", "seed": 1, "rows_in": 1000, "rows_out": 500,
+               "results": {"a": {"seconds": 3.0, "peak_mb": 200}, "b": {"seconds": 2.0, "peak_mb": 100},
+                           "c": {"seconds": 15.0, "peak_mb": 300}},
+               "machine": {"nproc": 2, "cpu": "cpu", "ram_gb": 8, "python": "3.11", "versions": {}}}
+    text = format_report(summary)
+    assert "(a)/(b) = 1.50" in text and "(c)/(a) = 5.00" in text
+    assert "500" in text.splitlines()[2]  # (a): 1,500 rows in 3 s
