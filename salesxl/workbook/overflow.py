@@ -55,13 +55,14 @@ class SummedView:
 def sheet_rows(output: SheetOutput) -> int:
     """The rows the sheet takes when rendered: title block, then each table with its heading, header and totals.
 
-    Mirrors :func:`salesxl.workbook.render.render_sheet`'s layout: title, subtitle, one row per
-    note, a blank row; per table its heading, header, rows (at least one), a totals row when a
-    column is totalled, and a blank row.
+    Mirrors :func:`salesxl.workbook.render.render_sheet`'s layout: title, the run line (every sheet
+    a step writes has one: :func:`salesxl.steps.run_step` stamps it after this count is taken),
+    subtitle, one row per note, a blank row; per table any space left above it, its heading, header,
+    rows (at least one), a totals row when a column is totalled, and a blank row.
     """
-    rows = 1 + (1 if output.subtitle else 0) + len(output.notes) + 1
+    rows = 1 + 1 + (1 if output.subtitle else 0) + len(output.notes) + 1
     for table in output.tables:
-        rows += (1 if table.heading else 0) + 1 + max(len(table.frame), 1)
+        rows += table.space_above + (1 if table.heading else 0) + 1 + max(len(table.frame), 1)
         rows += 1 if any(c.total for c in table.columns) else 0
         rows += 1
     return rows - 1  # the blank row after the last table is not written

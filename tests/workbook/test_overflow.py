@@ -7,6 +7,8 @@ limit and not at the limit itself.
 
 from __future__ import annotations
 
+import dataclasses
+
 import openpyxl
 import pandas as pd
 import pytest
@@ -116,15 +118,23 @@ def test_the_command_line_says_where_the_rows_went(workbook, released, monkeypat
 
 
 def test_sheet_rows_follows_the_render_layout():
-    """Title 1 + subtitle 1 + 2 notes + blank 1 = 5; a table: heading 1 + header 1 + 3 rows + totals 1 = 6,
-    blank 1; an empty table without heading or totals: header 1 + one empty row 1 = 2. 5 + 6 + 1 + 2 = 14."""
-    from salesxl.workbook.backend import OutColumn, OutTable, SheetOutput
+    """Title 1 + run line 1 + subtitle 1 + 2 notes + blank 1 = 6; a table: heading 1 + header 1 + 3 rows +
+    totals 1 = 6, blank 1; an empty table without heading or totals: header 1 + one empty row 1 = 2.
+    6 + 6 + 1 + 2 = 15 — and the sheet as rendered, stamped with its run as a step stamps it, ends there."""
+    import openpyxl
+
+    from salesxl.workbook.backend import OutColumn, OutTable, RunInfo, SheetOutput
+    from salesxl.workbook.render import render_sheet
     from salesxl.workbook.sheets import OUTLET_TARGETS
     output = SheetOutput(OUTLET_TARGETS, "sub", ["a", "b"], [
         OutTable(pd.DataFrame({"x": [1, 2, 3]}), [OutColumn("x", "甲", "X", "amount", True)], heading="h"),
         OutTable(pd.DataFrame({"x": []}), [OutColumn("x", "甲", "X")]),
     ])
-    assert overflow.sheet_rows(output) == 14
+    assert overflow.sheet_rows(output) == 15
+    ws = openpyxl.Workbook().active
+    render_sheet(ws, dataclasses.replace(output, run=RunInfo(month="2026-12", source="设置 Settings")), set())
+    last_rows = [int(t.ref.split(":")[1].lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")) for t in ws.tables.values()]
+    assert max(last_rows) == 15  # the empty table's one (blank) data row is the sheet's last
 
 
 def test_a_spilled_table_reads_back_whole_from_its_file(workbook, released, monkeypatch):
