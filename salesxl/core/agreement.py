@@ -166,6 +166,10 @@ def agree_targets(drafts: pd.DataFrame, feedback: pd.DataFrame, reps: pd.DataFra
     table["decision"] = table["decision"].where(table["decision"].notna(), "keep")
     if any(p.severity == "error" for p in problems):
         return None, problems
+    held = held_reps(reps) & set(table.loc[table["fixed"].isna(), "rep_id"].astype(str))
+    if held:  # a manual target on Reps is a hold: kept as it is, the rebalance goes around it
+        at = table["rep_id"].astype(str).isin(held)
+        table.loc[at, "fixed"] = table.loc[at, "draft"]
 
     target = float(to_unit(table["draft"].sum(), unit))
     fixed = table["fixed"].notna()
@@ -236,6 +240,13 @@ def agree_targets(drafts: pd.DataFrame, feedback: pd.DataFrame, reps: pd.DataFra
     table["change_pct"] = (table["change"] / table["draft"]).where(table["draft"] > 0)
     agreement.table = table.drop(columns=["fixed"])
     return agreement, problems
+
+
+def held_reps(reps: pd.DataFrame) -> set[str]:
+    """Reps whose target the Reps sheet holds (``manual_target``): 'keep draft' keeps exactly that figure."""
+    if "manual_target" not in reps:
+        return set()
+    return set(reps.loc[reps["manual_target"].notna(), "rep_id"].astype(str))
 
 
 def decisions_by_rep(drafts: pd.DataFrame, feedback: pd.DataFrame, reps: pd.DataFrame, month: pd.Period,

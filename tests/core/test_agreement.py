@@ -141,3 +141,21 @@ def test_rebalance_meets_the_target_exactly(drafts, data):
         assert agreement.total == agreement.target + agreement.surplus - agreement.shortfall
         if not agreement.shortfall and not agreement.surplus:
             assert agreement.total == sum(drafts)
+
+
+def test_a_held_rep_keeping_the_draft_keeps_it_exactly_and_the_rest_is_rebalanced_around_them():
+    """D's 400 is a manual target on Reps (a hold). A accepts 80: fixed 80 + D 400 = 480, rest 520 over
+    B and C by 200:300 -> B 208, C 312. D stays 400 (spread over B, C and D by 2:3:4, it would have become 408.9)."""
+    reps = REPS.assign(manual_target=[None, None, None, 400.0, None])
+    agreement, problems = agree_targets(DRAFTS, feedback(("A", 80.0, "accept", None)), reps, MONTH, SETTINGS)
+    assert problems == []
+    assert agreed(agreement) == {"A": 80, "B": 208, "C": 312, "D": 400}
+    assert list(agreement.table["decision"]) == ["accept", "keep", "keep", "keep"]
+
+
+def test_a_manager_figure_for_a_held_rep_still_wins():
+    """The manager may move a held rep on purpose: D 350 fixed, rest 650 over A, B, C by 1:2:3."""
+    reps = REPS.assign(manual_target=[None, None, None, 400.0, None])
+    agreement, problems = agree_targets(DRAFTS, feedback(("D", None, "manager", 350.0)), reps, MONTH, SETTINGS)
+    assert problems == []
+    assert agreed(agreement) == {"A": 108, "B": 217, "C": 325, "D": 350}
