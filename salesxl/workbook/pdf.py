@@ -88,9 +88,13 @@ def with_only_sheet(blob: bytes, sheet: str, lighten: bool = True) -> bytes:
     names = [s.get("name") for s in root.iter(f"{{{MAIN_NS}}}sheet")]
     if lighten:  # the other sheets are not printed: empty them, so LibreOffice loads the copy quickly
         parts = {r.id: r.target for r in relationships(package, part)}
+        # ...except a sheet a workbook name points into: the tier colours compare with Settings cells
+        referenced = {n for n in names for d in root.iter(f"{{{MAIN_NS}}}definedName")
+                      if not (d.get("name") or "").startswith("_xlnm.") and n and
+                      (f"'{n}'!" in (d.text or "") or f"{n}!" in (d.text or ""))}
         for element in root.iter(f"{{{MAIN_NS}}}sheet"):
             target = parts.get(element.get(f"{{{REL_NS}}}id"))
-            if element.get("name") != sheet and target and target in package:
+            if element.get("name") not in (sheet, *referenced) and target and target in package:
                 package.write(target, EMPTY_SHEET)
     for element in root.iter(f"{{{MAIN_NS}}}sheet"):
         if element.get("name") == sheet:
