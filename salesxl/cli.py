@@ -359,9 +359,11 @@ DEMO_STEPS[:] = [target_step, backtest_step, breakdown_step,
                  agree_steps.issue_draft, agree_steps.fill_demo_feedback, agree_steps.agree, commitments_step,
                  expense_steps.expenses, expense_steps.expenses_review, track_step, weekly_step, followups_step,
                  dashboard_step]
-MONTH_END_DEMO_STEPS[:] = [target_step, breakdown_step,
+# At month end every step runs, so this one workbook holds every output sheet (tracking as of the last day).
+MONTH_END_DEMO_STEPS[:] = [target_step, backtest_step, breakdown_step,
                            agree_steps.issue_draft, agree_steps.fill_demo_feedback, agree_steps.agree_signed_demo,
-                           expense_steps.expenses, expense_steps.expenses_review, close_step, dashboard_step]
+                           commitments_step, expense_steps.expenses, expense_steps.expenses_review,
+                           track_step, weekly_step, followups_step, close_step, dashboard_step]
 
 
 if __name__ == "__main__":
