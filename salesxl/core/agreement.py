@@ -33,6 +33,7 @@ import pandas as pd
 
 from ..problems import Problem, problem
 from .allocation import allocate, to_unit
+from .breakdown import hold_column
 
 FEEDBACK_COLUMNS = ["month", "rep_id", "name", "region", "draft", "proposal", "reason", "decision",
                     "manager_figure", "comment", "draft_seen", "draft_changed"]
@@ -244,9 +245,7 @@ def agree_targets(drafts: pd.DataFrame, feedback: pd.DataFrame, reps: pd.DataFra
 
 def held_reps(reps: pd.DataFrame) -> set[str]:
     """Reps whose target the Reps sheet holds (``manual_target``): 'keep draft' keeps exactly that figure."""
-    if "manual_target" not in reps:
-        return set()
-    return set(reps.loc[reps["manual_target"].notna(), "rep_id"].astype(str))
+    return set(reps.loc[hold_column(reps).notna(), "rep_id"].astype(str))
 
 
 def decisions_by_rep(drafts: pd.DataFrame, feedback: pd.DataFrame, reps: pd.DataFrame, month: pd.Period,

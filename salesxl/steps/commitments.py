@@ -17,6 +17,7 @@ from typing import Any
 
 import pandas as pd
 
+from ..core.agreement import blank
 from ..problems import Problem, ProblemsFound, has_errors, problem
 from ..reports.commitments import Commitment, commitments_sheet
 from ..workbook.backend import WorkbookBackend
@@ -133,10 +134,6 @@ def rules_for(rules: list[tuple[str, str]], rep_id: str, region: str) -> list[st
         if lines:
             return lines
     return []
-
-
-def blank(value: Any) -> bool:
-    return value is None or (isinstance(value, float) and pd.isna(value)) or str(value).strip() == ""
 
 
 def shown(column: Column, value: Any) -> str:
