@@ -28,6 +28,7 @@ from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, fr
 
 from .backend import RawSheet
 from .package import Package, local_name, main_part, parse_xml, relationships
+from .sheetscan import scan_cells
 
 CJK_DATE_FORMATS = {
     # Built-in formats of East Asian Excel that files reference by number without defining them
@@ -92,9 +93,16 @@ class WorkbookValues:
         """The values row by row (``rows[0]`` is Excel row 1, as wide as the widest row that holds
         something), merged ranges, uncached formulas, and the number cells formatted as a percentage.
 
-        The sheet is streamed row by row (a long sheet never sits in memory as a tree), and each row
-        goes straight into the list of rows: no per-cell lookup table.
+        A sheet spelled as Excel, LibreOffice and openpyxl spell it is scanned and converted column
+        by column (:mod:`salesxl.workbook.sheetscan`, several times faster); any other is streamed row
+        by row through the XML parser (a long sheet never sits in memory as a tree), each row going
+        straight into the list of rows.
         """
+        data = self.package.read(part)
+        scanned = scan_cells(data, lambda: self.strings, self.date_styles, self.percent_styles, self.date1904,
+                             self._date, lambda element: rich_text(parse_xml(element)), unescape, iso_date)
+        if scanned is not None:
+            return scanned
         found: dict[int, list] = {}  # Excel row -> [(col, value), ...] of the cells that hold something
         merged: list[tuple[int, int, int, int]] = []
         uncached: set[tuple[int, int]] = set()
@@ -104,7 +112,7 @@ class WorkbookValues:
         row = col = 0
         width = height = 0
         current_row = None
-        events = etree.iterparse(BytesIO(self.package.read(part)), events=("end",), tag=("{*}row", "{*}mergeCell"),
+        events = etree.iterparse(BytesIO(data), events=("end",), tag=("{*}row", "{*}mergeCell"),
                                  resolve_entities=False, no_network=True, huge_tree=True)
         for _, element in events:
             tag = element.tag
@@ -187,12 +195,16 @@ class WorkbookValues:
         style = int(cell.get("s") or 0)
         dates, durations = self.date_styles
         if style in dates:
-            epoch = CALENDAR_MAC_1904 if self.date1904 else CALENDAR_WINDOWS_1900
-            try:
-                return from_excel(number, epoch, timedelta=style in durations), False
-            except (OverflowError, ValueError):
-                return "#VALUE!", False
+            return self._date(number, style in durations), False
         return number, False
+
+    def _date(self, number: int | float, duration: bool) -> Any:
+        """A serial number in a date-formatted cell as the date (or time, or duration) Excel shows."""
+        epoch = CALENDAR_MAC_1904 if self.date1904 else CALENDAR_WINDOWS_1900
+        try:
+            return from_excel(number, epoch, timedelta=duration)
+        except (OverflowError, ValueError):
+            return "#VALUE!"
 
     # -- shared parts, read once -------------------------------------------------------------------
 

@@ -1,0 +1,204 @@
+"""The fast sheet scanner reads exactly what the XML parser reads, or hands the sheet back to it.
+
+Each comparison reads a sheet twice through :class:`WorkbookValues`: once as salesxl does (the scanner
+first) and once with the scanner switched off, and checks rows (values *and* their Python types),
+merged ranges, uncached formulas and percentage cells are equal.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import salesxl.workbook.xlsxread as xlsxread
+from salesxl.workbook.package import Package
+from salesxl.workbook.xlsxread import WorkbookValues
+
+from .test_xlsxread import workbook
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def read_both(path: Path, name: str, monkeypatch=None):
+    """``(scanned, parsed, scanner_was_used)`` for one sheet."""
+    used = []
+    scan = xlsxread.scan_cells
+
+    def watching(*args):
+        result = scan(*args)
+        used.append(result is not None)
+        return result
+
+    xlsxread.scan_cells = watching
+    try:
+        fast = WorkbookValues(Package(Path(path).read_bytes())).read_sheet(name)
+        xlsxread.scan_cells = lambda *args: None
+        slow = WorkbookValues(Package(Path(path).read_bytes())).read_sheet(name)
+    finally:
+        xlsxread.scan_cells = scan
+    return fast, slow, bool(used and used[0])
+
+
+def assert_same(fast, slow):
+    assert fast.rows == slow.rows
+    assert [[type(v) for v in row] for row in fast.rows] == [[type(v) for v in row] for row in slow.rows]
+    assert fast.merged == slow.merged
+    assert fast.uncached == slow.uncached
+    assert fast.percent_cells == slow.percent_cells
+
+
+def corpus() -> list[Path]:
+    files = sorted((ROOT / "tests" / "data").rglob("*.xls[xm]")) + sorted((ROOT / "workbook_templates").glob("*.xls[xm]"))
+    readable = []
+    for path in files:
+        try:
+            WorkbookValues(Package(Path(path).read_bytes()))
+        except Exception:
+            continue  # the corrupt, encrypted and not-a-workbook files of the bad-input corpus
+        readable.append(path)
+    return readable
+
+
+@pytest.mark.parametrize("path", corpus(), ids=lambda p: p.name)
+def test_every_sheet_of_the_test_workbooks_reads_the_same(path):
+    book = WorkbookValues(Package(Path(path).read_bytes()))
+    for entry in book.sheets:
+        fast, slow, _ = read_both(path, entry.name)
+        assert_same(fast, slow)
+
+
+def test_the_scanner_reads_salesxls_own_output(tmp_path, workbook_with_outputs):
+    """A workbook after target and breakdown: title blocks, formulas, percentages, dates, merged titles."""
+    book = WorkbookValues(Package(Path(workbook_with_outputs).read_bytes()))
+    scanned = 0
+    for entry in book.sheets:
+        fast, slow, used = read_both(workbook_with_outputs, entry.name)
+        assert_same(fast, slow)
+        scanned += used
+    assert scanned == len([s for s in book.sheets if s.kind == "worksheet"])  # none fell back
+
+
+@pytest.fixture
+def workbook_with_outputs(workbook, tmp_path):
+    from salesxl.steps.breakdown import breakdown
+    from salesxl.steps.target import target
+    from salesxl.workbook.filebook import FileWorkbook
+
+    book = FileWorkbook(workbook)
+    assert target(book).ok and breakdown(book).ok
+    return workbook
+
+
+SPELLINGS = [
+    # (sheet XML, whether the scanner reads it itself)
+    ('<row r="1"><c r="A1" t="str"><f>A2</f><v>a &amp; b &lt;c&gt; &#x4E2D;&#25991;</v></c>'
+     '<c r="B1" t="inlineStr"><is><t xml:space="preserve"> two\r\nlines </t></is></c>'
+     '<c r="C1" t="e"><v>#DIV/0!</v></c><c r="D1" t="b"><v>0</v></c><c r="E1" t="d"><v>2026-02-01</v></c></row>', True),
+    ('<row r="1"><c r="A1" s="5" t="n"><v>1.5E3</v></c><c r="B1"><v>-7</v></c><c r="C1" s="1"><v>46054.25</v></c>'
+     '<c r="D1" s="2"/><c r="E1" t="s"><v>1</v></c></row><row r="3"><c r="ZZ3"><v>1</v></c></row>', True),
+    ('<row r="1"><c r="A1" t="inlineStr"><is><r><t>粗</t></r><r><rPr><b/></rPr><t>体</t></r></is></c></row>', True),
+    ('<row r="1"><c r="A1" t="s" s="1"><v>0</v></c></row>', False),  # t before s
+    ('<row r="1"><c s="1" r="A1"><v>0</v></c></row>', False),  # r not first
+    ('<row r="1"><c r="A1"><v xml:space="preserve">5</v></c></row>', False),
+    ('<row r="1"><c r="A1"><!-- a comment --><v>5</v></c></row>', False),
+    ('<row r="1"><c r="A1" t="inlineStr"><is><t><![CDATA[<b>]]></t></is></c></row>', False),
+    ('<row r="1"><c r="A1" t="str"><v>&nbsp;</v></c></row>', None),  # not XML: both readers refuse it
+    ('<row r="1"><c r="A1" t="x"><v>5</v></c></row>', False),  # an unknown cell type
+    ('<row r="1"><c r="A1" cm="1"><v>5</v></c><c r="B1" s="3" ph="1"><v>46054</v></c></row>', True),
+]
+
+
+@pytest.mark.parametrize("sheet, scanned", SPELLINGS)
+def test_spellings_are_read_alike_or_handed_to_the_parser(tmp_path, sheet, scanned):
+    path = workbook(tmp_path, sheet, after='<mergeCells count="1"><mergeCell ref="A1:B1"/></mergeCells>')
+    if scanned is None:
+        with pytest.raises(Exception):
+            read_both(path, "数据")
+        return
+    fast, slow, used = read_both(path, "数据")
+    assert_same(fast, slow)
+    assert used is scanned
+    assert fast.merged == [(1, 1, 1, 2)]
+
+
+def test_a_doctype_is_left_to_the_parser(tmp_path):
+    path = workbook(tmp_path, '<row r="1"><c r="A1"><v>7</v></c></row>')
+    data = Package(Path(path).read_bytes())
+    sheet = data.read("xl/worksheets/sheet1.xml")
+    assert xlsxread.scan_cells(b'<!DOCTYPE x []>' + sheet, list, (set(), set()), set(), False,
+                               None, None, None, None) is None
+
+
+TEXT = st.text(alphabet=st.sampled_from(list("ab 中文&<>\"'_x000D_\r\n\t1.%")), max_size=8)
+NUMBER = st.one_of(st.integers(-10**12, 10**12).map(str), st.floats(-1e9, 1e9, allow_nan=False).map(repr),
+                   st.sampled_from(["1E-3", "2.5e+10", "0", "-0.0", "46054", "0.5"]))
+
+
+def escaped(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
+
+
+@st.composite
+def cells(draw):
+    kind = draw(st.sampled_from(["n", "s", "str", "inlineStr", "b", "e", "blank", "formula", "uncached"]))
+    style = draw(st.sampled_from(["", ' s="1"', ' s="2"', ' s="3"', ' s="4"', ' s="5"', ' s="6"']))
+    if kind == "n":
+        return style, "", f"<v>{draw(NUMBER)}</v>"
+    if kind == "s":
+        return style, ' t="s"', f"<v>{draw(st.integers(0, 2))}</v>"
+    if kind == "str":
+        return style, ' t="str"', f"<f>A1</f><v>{escaped(draw(TEXT))}</v>"
+    if kind == "inlineStr":
+        return style, ' t="inlineStr"', f"<is><t>{escaped(draw(TEXT))}</t></is>"
+    if kind == "b":
+        return style, ' t="b"', f"<v>{draw(st.sampled_from(['0', '1']))}</v>"
+    if kind == "e":
+        return style, ' t="e"', f"<v>{draw(st.sampled_from(['#N/A', '#REF!']))}</v>"
+    if kind == "formula":
+        return style, "", f"<f>B1+1</f><v>{draw(NUMBER)}</v>"
+    if kind == "uncached":
+        return style, "", "<f>B1+1</f>"
+    return style, "", ""
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(grid=st.lists(st.lists(cells(), min_size=1, max_size=5), min_size=1, max_size=6),
+       date1904=st.booleans())
+def test_generated_sheets_read_alike(tmp_path_factory, grid, date1904):
+    letters = "ABCDE"
+    rows = []
+    for r, row in enumerate(grid, start=1):
+        xml = "".join(f'<c r="{letters[j]}{r}"{style}{kind}>{inner}</c>' if inner else f'<c r="{letters[j]}{r}"{style}{kind}/>'
+                      for j, (style, kind, inner) in enumerate(row))
+        rows.append(f'<row r="{r}">{xml}</row>')
+    styles = {"xl/styles.xml": STYLES_WITH_PERCENT}
+    path = workbook(tmp_path_factory.mktemp("scan"), "".join(rows), date1904=date1904, extra=styles)
+    fast, slow, used = read_both(path, "数据")
+    assert used
+    assert_same(fast, slow)
+
+
+STYLES_WITH_PERCENT = """<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">
+<numFmts count="1"><numFmt numFmtId="164" formatCode="[h]:mm"/></numFmts>
+<cellXfs count="7"><xf numFmtId="0"/><xf numFmtId="14"/><xf numFmtId="31"/><xf numFmtId="10"/><xf numFmtId="164"/>
+<xf numFmtId="4"/><xf numFmtId="9"/></cellXfs></styleSheet>"""
+"""Cell styles: 0 General, 1 a date, 2 Chinese 2026年2月1日, 3 0.00%, 4 a duration, 5 #,##0.00, 6 0%."""
+
+
+def test_a_long_sheet_is_scanned_to_the_same_values(tmp_path):
+    """Two thousand rows of the History shape: repeated IDs and months, amounts, dates."""
+    rows = []
+    for r in range(1, 2001):
+        rows.append(f'<row r="{r}"><c r="A{r}" s="1"><v>{46000 + r % 30}</v></c><c r="B{r}" t="s"><v>{r % 3}</v></c>'
+                    f'<c r="C{r}" t="inlineStr"><is><t>O{r % 97:04d}</t></is></c><c r="D{r}" s="5"><v>{r * 1.25}</v></c>'
+                    f'<c r="E{r}"><v>{r}</v></c></row>')
+    path = workbook(tmp_path, "".join(rows))
+    fast, slow, used = read_both(path, "数据")
+    assert used
+    assert_same(fast, slow)
+    # 46001 is 53 days before 46054 (2026-02-01): 2025-12-10; string 1 is the rich-text "粗体 bold".
+    assert fast.rows[0] == [dt.datetime(2025, 12, 10), "粗体 bold", "O0001", 1.25, 1]
