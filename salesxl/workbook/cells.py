@@ -138,6 +138,17 @@ def as_percent(column: Column, raw: Any, date1904: bool) -> tuple[Any, Issue | N
 
 
 def as_date(column: Column, raw: Any, date1904: bool) -> tuple[Any, Issue | None]:
+    day, issue = any_date(raw, date1904)
+    if day is not BLANK and not FIRST_DAY <= day <= LAST_DAY:
+        return BLANK, not_a_date(raw)  # e.g. an amount typed in a date column, read as day 131,000 (year 2258)
+    return day, issue
+
+
+FIRST_DAY, LAST_DAY = pd.Timestamp("1800-01-01"), pd.Timestamp("2262-04-11")
+"""The days a date column can hold (pandas' own range ends in 2262): anything beyond is not a date."""
+
+
+def any_date(raw: Any, date1904: bool) -> tuple[Any, Issue | None]:
     if isinstance(raw, dt.datetime):
         return pd.Timestamp(raw.date()), None
     if isinstance(raw, dt.date):

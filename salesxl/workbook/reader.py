@@ -21,7 +21,7 @@ from openpyxl.utils import get_column_letter
 
 from ..problems import Problem
 from .backend import RawSheet, WorkbookBackend
-from .cells import BLANK, parse_cell
+from .cells import BLANK, check_bounds, parse_cell
 from .render import TOTAL_LABEL
 from .schema import Column, SheetLayout, SheetSchema, normalise_label
 from .sheets import INPUT_SHEETS, SETTINGS, SETTINGS_SHEET
@@ -192,52 +192,130 @@ def parse_table(schema: SheetSchema, raw: RawSheet) -> tuple[pd.DataFrame, Sheet
                                     "inside the table; unmerge them", letter=get_column_letter(c1),
                                     header=layout.columns[key][1]))
 
-    records, index = [], []
-    position = {col.key: j for j, col in matched.items()}
-    parsed: dict[tuple, tuple] = {}  # (column, type, raw value) -> parse_cell's answer, for REPEATED types
-    for r, row in enumerate(raw.rows[header_row:], start=header_row + 1):
-        cells = {col.key: (row[j] if j < len(row) else None) for j, col in matched.items()}
-        uncached = [(j, col) for j, col in matched.items() if (r, j + 1) in raw.uncached] if raw.uncached else []
-        blank = all(v is None or (isinstance(v, str) and not v.strip()) for v in cells.values()) and not uncached
-        if schema.issued and (blank or (row and row[0] == TOTAL_LABEL)):
-            break  # an issued sheet's first table ends here; other blocks follow
-        if blank:
-            continue  # blank rows between data are harmless
-        never_calculated = {col.key for j, col in uncached}  # said once, not again as "empty"
-        for j, col in uncached:
-            at(r, col.key, "formula-without-value", "公式没有计算结果，请在Excel中打开并保存后再试",
-               "the formula has no calculated value; open and save the file in Excel, then retry")
-        record = {}
-        for column in schema.columns:
-            if column.key not in cells:
-                value, issue = BLANK, None
-            elif column.type in REPEATED:
-                seen = (column.key, type(cells[column.key]), cells[column.key])
-                found = parsed.get(seen)
-                if found is None:
-                    found = parsed[seen] = parse_cell(column, cells[column.key], raw.date1904)
-                value, issue = found
-            else:
-                value, issue = parse_cell(column, cells[column.key], raw.date1904,
-                                          (r, position[column.key] + 1) in raw.percent_cells)
-            if issue:
-                at(r, column.key, issue[1], issue[2], issue[3], issue[0])
-            if value is BLANK:
-                if column.must_fill and column.key in cells and not issue and column.key not in never_calculated:
-                    at(r, column.key, "empty-required", f"必填项“{column.label}”为空",
-                       f"the required cell '{column.label}' is empty")
-                value = column.default
-            record[column.key] = value
-        if schema.one_of and all(record[k] is None for k in schema.one_of):
-            labels = " / ".join(schema.column(k).label for k in schema.one_of)
-            at(r, schema.one_of[0], "needs-one-of", f"请至少填写一项：{labels}", f"fill at least one of: {labels}")
-        records.append(record)
-        index.append(r)
+    # The cells are checked a column at a time (a long History sheet is a million cells); the problems
+    # are then put in the order a planner reads them: row by row, left to right.
+    body = raw.rows[header_row:]
+    cells = {j: [row[j] if j < len(row) else None for row in body] for j in matched}
+    uncached = uncached_rows(raw, header_row, len(body), matched)
+    blank = row_is_blank(cells, uncached, len(body))
+    if schema.issued:  # an issued sheet's first table ends at a blank row or its totals row; other blocks follow
+        first = [row[0] if row else None for row in body]
+        end = next((i for i in range(len(body)) if blank[i] or first[i] == TOTAL_LABEL), len(body))
+        keep = np.arange(end)
+    else:
+        keep = np.flatnonzero(~blank)  # blank rows between data are harmless
+    index = (keep + header_row + 1).tolist()
+    found: list[tuple[tuple, Problem]] = []  # (row, part of the row, column position, ...) -> problem
 
-    frame = typed_frame(schema, records, index)
+    def add(order: tuple, row: int, key: str, issue: tuple):
+        letter, header = layout.columns.get(key, (None, None))
+        found.append((order, Problem(raw.name, row, key, issue[1], issue[2], issue[3], issue[0], letter, header)))
+
+    never_calculated = {}
+    for position, (j, column) in enumerate(matched.items()):
+        rows_without_value = uncached[j][keep]
+        never_calculated[column.key] = rows_without_value
+        for i in np.flatnonzero(rows_without_value):
+            add((index[i], 0, position, 0), index[i], column.key, FORMULA_WITHOUT_VALUE)
+    position = {col.key: j for j, col in matched.items()}
+    columns = {}
+    for order, column in enumerate(schema.columns):
+        if column.key not in position:
+            columns[column.key] = [column.default] * len(keep)
+            continue
+        j = position[column.key]
+        values = [cells[j][i] for i in keep]
+        percent = [(r, j + 1) in raw.percent_cells for r in index] if raw.percent_cells and column.type == "percent" else None
+        parsed, issues = parse_column(column, values, raw.date1904, percent)
+        for i, issue in issues.items():
+            add((index[i], 1, order, 0), index[i], column.key, issue)
+        empty = [i for i, v in enumerate(parsed) if v is BLANK]
+        if column.must_fill:
+            quiet = never_calculated[column.key]
+            for i in empty:
+                if i not in issues and not quiet[i]:
+                    add((index[i], 1, order, 1), index[i], column.key, ("error", "empty-required",
+                        f"必填项“{column.label}”为空", f"the required cell '{column.label}' is empty"))
+        for i in empty:
+            parsed[i] = column.default
+        columns[column.key] = parsed
+    if schema.one_of:
+        labels = " / ".join(schema.column(k).label for k in schema.one_of)
+        for i in range(len(keep)):
+            if all(columns[k][i] is None for k in schema.one_of):
+                add((index[i], 2, 0, 0), index[i], schema.one_of[0],
+                    ("error", "needs-one-of", f"请至少填写一项：{labels}", f"fill at least one of: {labels}"))
+    problems += [problem for _, problem in sorted(found, key=lambda pair: pair[0])]
+
+    frame = typed_frame(schema, columns, index)
     unreadable = {(p.row, p.column) for p in problems if p.severity == "error"}
     check_unique(schema, frame, at, unreadable)
     return frame, layout, problems
+
+
+FORMULA_WITHOUT_VALUE = ("error", "formula-without-value", "公式没有计算结果，请在Excel中打开并保存后再试",
+                         "the formula has no calculated value; open and save the file in Excel, then retry")
+
+
+def uncached_rows(raw: RawSheet, header_row: int, height: int, matched: dict) -> dict[int, np.ndarray]:
+    """Matched column -> which rows below the header hold a formula Excel never calculated."""
+    marks = {j: np.zeros(height, dtype=bool) for j in matched}
+    for r, c in raw.uncached:
+        if c - 1 in marks and header_row < r <= header_row + height:
+            marks[c - 1][r - header_row - 1] = True
+    return marks
+
+
+def row_is_blank(cells: dict[int, list], uncached: dict[int, np.ndarray], height: int) -> np.ndarray:
+    """Rows whose matched cells are all empty (or spaces) and hold no uncalculated formula."""
+    blank = np.ones(height, dtype=bool)
+    for j, values in cells.items():
+        blank &= np.fromiter((v is None or (v.__class__ is str and not v.strip()) for v in values), bool, height)
+        blank &= ~uncached[j]
+    return blank
+
+
+def parse_column(column: Column, values: list, date1904: bool, percent: list[bool] | None):
+    """Each cell of one column read as :func:`~salesxl.workbook.cells.parse_cell` reads it: the values and
+    ``{position: issue}``.
+
+    Plain numbers in a number column are taken as they are (bounds checked on the whole column); a
+    column whose values repeat down the sheet (IDs, regions, months) parses each distinct value once;
+    anything else goes through ``parse_cell`` cell by cell.
+    """
+    issues: dict[int, tuple] = {}
+    if column.type in REPEATED:
+        known: dict[tuple, tuple] = {}
+        parsed = []
+        for i, value in enumerate(values):
+            seen = (value.__class__, value)
+            answer = known.get(seen)
+            if answer is None:
+                answer = known[seen] = parse_cell(column, value, date1904)
+            parsed.append(answer[0])
+            if answer[1]:
+                issues[i] = answer[1]
+        return parsed, issues
+    parsed = list(values)
+    plain = column.type in ("decimal", "integer", "percent")
+    for i, value in enumerate(values):
+        kind = value.__class__
+        if plain and (kind is float or kind is int) and value == value and (
+                column.type == "decimal"
+                or (column.type == "integer" and (kind is int or value.is_integer()))
+                or (column.type == "percent" and abs(value) <= 1 and not (percent and percent[i]))):
+            parsed[i] = int(value) if column.type == "integer" else float(value)
+            continue
+        parsed[i], issue = parse_cell(column, value, date1904, bool(percent and percent[i]))
+        if issue:
+            issues[i] = issue
+    if plain and (column.minimum is not None or column.maximum is not None):
+        for i, value in enumerate(parsed):
+            if i not in issues and value is not BLANK and value is not None:
+                bound = check_bounds(column, value)
+                if bound:
+                    issues[i] = bound
+    return parsed, issues
 
 
 def find_header(schema: SheetSchema, rows: list[list[Any]], search: int | None):
@@ -276,12 +354,12 @@ def dtype_of(column: Column) -> str:
             "month": "period[M]", "bool": "boolean"}.get(column.type, "object")
 
 
-def typed_frame(schema: SheetSchema, records: list[dict], index: list[int]) -> pd.DataFrame:
+def typed_frame(schema: SheetSchema, columns: dict[str, list], index: list[int]) -> pd.DataFrame:
     data = {}
     for column in schema.columns:
-        values = [rec[column.key] for rec in records]
+        values = columns[column.key]
         if column.type == "month":
-            data[column.key] = pd.PeriodIndex([v if v is not None else pd.NaT for v in values], freq="M")
+            data[column.key] = months(values)
         elif column.type in ("text", "choice", "any"):
             data[column.key] = pd.Series(values, dtype="object")
         else:
@@ -289,6 +367,13 @@ def typed_frame(schema: SheetSchema, records: list[dict], index: list[int]) -> p
     frame = pd.DataFrame({k: (v.values if isinstance(v, pd.Series) else v) for k, v in data.items()},
                          index=pd.Index(index, name="excel_row", dtype="int64"))
     return frame
+
+
+def months(values: list) -> pd.PeriodIndex:
+    """Months (``pd.Period`` or None) as a monthly PeriodIndex, built from their ordinals in one go."""
+    missing = pd.NaT.value
+    ordinals = np.fromiter((missing if v is None else v.ordinal for v in values), np.int64, len(values))
+    return pd.PeriodIndex(pd.arrays.PeriodArray(ordinals, dtype="period[M]"))
 
 
 def check_unique(schema: SheetSchema, frame: pd.DataFrame, at, unreadable: set = frozenset()) -> None:

@@ -82,3 +82,15 @@ def test_bounds():
     bounded = Column("weight", "权重", "Weight", "percent", minimum=0, maximum=1)
     assert parse_cell(bounded, "120%")[1][1] == "above-maximum"
     assert parse_cell(bounded, -0.1)[1][1] == "below-minimum"
+
+
+def test_a_number_far_beyond_any_plan_is_not_a_date():
+    """An amount typed in a date column, 131,000, would be Excel day 131,000: the year 2258 is still a
+    date pandas holds, 3,000,000 is beyond Excel's last day, 9999-12-31 typed as text is beyond pandas'."""
+    from salesxl.workbook.schema import Column
+
+    day = Column("day", "日期", "Date", "date")
+    assert parse_cell(day, 131_000)[0] == pd.Timestamp("2258-08-30")
+    for raw in (3_000_000, 2_958_465, "9999-12-31"):
+        value, issue = parse_cell(day, raw)
+        assert value is BLANK and issue[1] == "not-a-date", raw
