@@ -21,7 +21,7 @@ from openpyxl.utils import get_column_letter
 
 from ..problems import Problem
 from .backend import RawSheet, WorkbookBackend
-from .cells import BLANK, check_bounds, parse_cell
+from .cells import BLANK, parse_cell
 from .render import TOTAL_LABEL
 from .schema import Column, SheetLayout, SheetSchema, normalise_label
 from .sheets import INPUT_SHEETS, SETTINGS, SETTINGS_SHEET
@@ -195,7 +195,7 @@ def parse_table(schema: SheetSchema, raw: RawSheet) -> tuple[pd.DataFrame, Sheet
     # The cells are checked a column at a time (a long History sheet is a million cells); the problems
     # are then put in the order a planner reads them: row by row, left to right.
     body = raw.rows[header_row:]
-    cells = {j: [row[j] if j < len(row) else None for row in body] for j in matched}
+    cells = columns_of(body, matched)
     uncached = uncached_rows(raw, header_row, len(body), matched)
     blank = row_is_blank(cells, uncached, len(body))
     if schema.issued:  # an issued sheet's first table ends at a blank row or its totals row; other blocks follow
@@ -224,12 +224,11 @@ def parse_table(schema: SheetSchema, raw: RawSheet) -> tuple[pd.DataFrame, Sheet
             columns[column.key] = [column.default] * len(keep)
             continue
         j = position[column.key]
-        values = [cells[j][i] for i in keep]
+        values = cells[j] if len(keep) == len(body) else [cells[j][i] for i in keep]
         percent = [(r, j + 1) in raw.percent_cells for r in index] if raw.percent_cells and column.type == "percent" else None
-        parsed, issues = parse_column(column, values, raw.date1904, percent)
+        parsed, issues, empty = parse_column(column, values, raw.date1904, percent)
         for i, issue in issues.items():
             add((index[i], 1, order, 0), index[i], column.key, issue)
-        empty = [i for i, v in enumerate(parsed) if v is BLANK]
         if column.must_fill:
             quiet = never_calculated[column.key]
             for i in empty:
@@ -266,56 +265,106 @@ def uncached_rows(raw: RawSheet, header_row: int, height: int, matched: dict) ->
     return marks
 
 
+def columns_of(body: list[list], matched: dict) -> dict[int, list]:
+    """Matched column -> its cells below the header (a short row's missing cells are None)."""
+    width = max(matched, default=-1) + 1
+    if all(len(row) >= width for row in body):
+        return {j: [row[j] for row in body] for j in matched}
+    return {j: [row[j] if j < len(row) else None for row in body] for j in matched}
+
+
 def row_is_blank(cells: dict[int, list], uncached: dict[int, np.ndarray], height: int) -> np.ndarray:
     """Rows whose matched cells are all empty (or spaces) and hold no uncalculated formula."""
-    blank = np.ones(height, dtype=bool)
+    candidates = range(height)  # rows that may still be blank: each column looks only at those
     for j, values in cells.items():
-        blank &= np.fromiter((v is None or (v.__class__ is str and not v.strip()) for v in values), bool, height)
-        blank &= ~uncached[j]
+        marks = uncached[j]
+        candidates = [i for i in candidates if not marks[i] and (
+            values[i] is None or (values[i].__class__ is str and not values[i].strip()))]
+    blank = np.zeros(height, dtype=bool)
+    blank[candidates] = True
     return blank
 
 
-def parse_column(column: Column, values: list, date1904: bool, percent: list[bool] | None):
-    """Each cell of one column read as :func:`~salesxl.workbook.cells.parse_cell` reads it: the values and
-    ``{position: issue}``.
+NUMBER_TYPES = frozenset(("decimal", "integer", "percent"))
 
-    Plain numbers in a number column are taken as they are (bounds checked on the whole column); a
-    column whose values repeat down the sheet (IDs, regions, months) parses each distinct value once;
-    anything else goes through ``parse_cell`` cell by cell.
+
+def parse_column(column: Column, values: list, date1904: bool, percent: list[bool] | None):
+    """Each cell of one column read as :func:`~salesxl.workbook.cells.parse_cell` reads it:
+    ``(values, {position: issue}, positions of blank cells)``.
+
+    A number column holding only numbers is read as one array, and only the cells that need a word
+    (out of bounds, 15 meaning 15 %, 2.5 in a whole-number column, NaN) go through ``parse_cell``;
+    a column whose values repeat down the sheet (IDs, regions, months) parses each distinct value
+    once; anything else is parsed cell by cell.
     """
-    issues: dict[int, tuple] = {}
+    kinds = set(map(type, values))
+    if column.type in NUMBER_TYPES and kinds <= {int, float} and not (percent and any(percent)):
+        return number_column(column, values, date1904)
     if column.type in REPEATED:
-        known: dict[tuple, tuple] = {}
-        parsed = []
-        for i, value in enumerate(values):
-            seen = (value.__class__, value)
-            answer = known.get(seen)
-            if answer is None:
-                answer = known[seen] = parse_cell(column, value, date1904)
-            parsed.append(answer[0])
-            if answer[1]:
-                issues[i] = answer[1]
-        return parsed, issues
-    parsed = list(values)
-    plain = column.type in ("decimal", "integer", "percent")
-    for i, value in enumerate(values):
-        kind = value.__class__
-        if plain and (kind is float or kind is int) and value == value and (
-                column.type == "decimal"
-                or (column.type == "integer" and (kind is int or value.is_integer()))
-                or (column.type == "percent" and abs(value) <= 1 and not (percent and percent[i]))):
-            parsed[i] = int(value) if column.type == "integer" else float(value)
-            continue
-        parsed[i], issue = parse_cell(column, value, date1904, bool(percent and percent[i]))
+        return repeated_column(column, values, date1904, kinds)
+    return each_cell(column, values, date1904, percent)
+
+
+def number_column(column: Column, values: list, date1904: bool):
+    numbers = np.array(values, dtype=np.float64)
+    special = np.isnan(numbers) | (np.abs(numbers) > 2**53)
+    if column.type == "integer":
+        special |= np.abs(numbers - np.round(numbers)) > 1e-9
+    if column.type == "percent":
+        special |= np.abs(numbers) > 1
+    with np.errstate(invalid="ignore"):
+        if column.minimum is not None:
+            special |= numbers < column.minimum
+        if column.maximum is not None:
+            special |= numbers > column.maximum
+    if column.type == "integer":
+        parsed = np.round(np.where(special, 0, numbers)).astype(np.int64).tolist()
+    else:
+        parsed = numbers.tolist()
+    issues, blanks = {}, []
+    for i in np.flatnonzero(special).tolist():
+        parsed[i], issue = parse_cell(column, values[i], date1904)
         if issue:
             issues[i] = issue
-    if plain and (column.minimum is not None or column.maximum is not None):
-        for i, value in enumerate(parsed):
-            if i not in issues and value is not BLANK and value is not None:
-                bound = check_bounds(column, value)
-                if bound:
-                    issues[i] = bound
-    return parsed, issues
+        if parsed[i] is BLANK:
+            blanks.append(i)
+    return parsed, issues, blanks
+
+
+def repeated_column(column: Column, values: list, date1904: bool, kinds: set):
+    if kinds <= {str, type(None)}:  # text and blanks: distinct values found by hashing, in one go
+        codes, distinct = pd.factorize(np.array(values, dtype=object))
+        answers = [parse_cell(column, value, date1904) for value in distinct] + [parse_cell(column, None, date1904)]
+        parsed = np.array([a[0] for a in answers], dtype=object)[codes].tolist()  # code -1 (None) takes the last
+        wrong = [k if k < len(distinct) else -1 for k, a in enumerate(answers) if a[1]]
+        issues = {i: answers[codes[i]][1] for i in np.flatnonzero(np.isin(codes, wrong)).tolist()}
+        empty = [k if k < len(distinct) else -1 for k, a in enumerate(answers) if a[0] is BLANK]
+        return parsed, issues, np.flatnonzero(np.isin(codes, empty)).tolist()
+    known: dict[tuple, tuple] = {}  # 1, 1.0 and True are equal keys in a dict: the type keeps them apart
+    parsed, issues, blanks = [], {}, []
+    for i, value in enumerate(values):
+        seen = (value.__class__, value)
+        answer = known.get(seen)
+        if answer is None:
+            answer = known[seen] = parse_cell(column, value, date1904)
+        parsed.append(answer[0])
+        if answer[1]:
+            issues[i] = answer[1]
+        if answer[0] is BLANK:
+            blanks.append(i)
+    return parsed, issues, blanks
+
+
+def each_cell(column: Column, values: list, date1904: bool, percent: list[bool] | None):
+    parsed, issues, blanks = [], {}, []
+    for i, value in enumerate(values):
+        value, issue = parse_cell(column, value, date1904, bool(percent and percent[i]))
+        parsed.append(value)
+        if issue:
+            issues[i] = issue
+        if value is BLANK:
+            blanks.append(i)
+    return parsed, issues, blanks
 
 
 def find_header(schema: SheetSchema, rows: list[list[Any]], search: int | None):

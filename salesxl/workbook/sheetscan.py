@@ -31,8 +31,11 @@ from openpyxl.utils.cell import column_index_from_string, range_boundaries
 
 CELL = re.compile(
     rb'<c r="([A-Z]{1,3})([0-9]{1,7})"(?: s="([0-9]+)")?(?: t="([A-Za-z]+)")?([^>]*?)'
-    rb'(?:/>|>\s*(<f[^>]*/>|<f[^>]*>[^<]*</f>)?\s*(<v>[^<]*</v>|<v/>)?\s*(<is>.*?</is>)?\s*</c>)', re.S)
-"""One cell: column letters, row, style, type, other attributes, formula, ``<v>`` element, ``<is>`` element."""
+    rb'(?:/>|>\s*(<f[^>]*/>|<f[^>]*>[^<]*</f>)?\s*(<v>|<v/>)?(?:(?<=<v>)([^<]*)</v>)?\s*(<is>.*?</is>)?\s*</c>)', re.S)
+"""One cell: column letters, row, style, type, other attributes, formula, ``<v>`` or ``<v/>``, the value, ``<is>``."""
+CHUNK = 4 << 20
+"""Bytes of sheet XML scanned at a time (cut at a row's end): the found text of a million cells would take
+more memory than their values."""
 CELL_TAG = re.compile(rb"<c[\s/>]")
 MERGE = re.compile(rb'<mergeCell ref="([A-Z]{1,3}[0-9]{1,7}(?::[A-Z]{1,3}[0-9]{1,7})?)"\s*/>')
 MERGE_TAG = re.compile(rb"<mergeCell[\s/>]")
@@ -64,63 +67,24 @@ def scan_cells(data: bytes, strings: Callable[[], list[str]], date_styles: tuple
 
 
 def _scan(data, strings, date_styles, percent_styles, to_date, rich_text, unescape, iso_date):
-    declaration_end = data.find(b"?>") + 2 if data.startswith(b"<?xml") else 0
-    if data.find(b"<!", declaration_end) >= 0 or data.find(b"<?", declaration_end) >= 0 \
-            or PREFIXED.search(data, declaration_end):
-        raise NotPlain
-    found = CELL.findall(data, declaration_end)
-    if len(found) != len(CELL_TAG.findall(data, declaration_end)):
+    start = data.find(b"?>") + 2 if data.startswith(b"<?xml") else 0
+    if data.find(b"<!", start) >= 0 or data.find(b"<?", start) >= 0 or PREFIXED.search(data, start):
         raise NotPlain
     merged = merged_ranges(data)
-    if not found:
+    convert = Converter(strings, date_styles, percent_styles, to_date, rich_text, unescape, iso_date)
+    parts = []
+    while start < len(data):
+        end = data.find(b"</row>", start + CHUNK)
+        end = len(data) if end < 0 else end + len(b"</row>")
+        found = CELL.findall(data, start, end)
+        if len(found) != len(CELL_TAG.findall(data, start, end)):
+            raise NotPlain
+        if found:
+            parts.append(convert(found))
+        start = end
+    if not parts:
         return [], merged, set(), set()
-    table = np.array(found, dtype=object)
-    del found
-    letters, row_text, style_text, kind_text, others, formula, value_element, inline = table.T
-    if any(OTHER_ATTRIBUTE.search(o) for o in pd.unique(others)):
-        raise NotPlain  # r, s or t in another order: the pattern read the cell wrongly
-    kind_codes, kind_names = pd.factorize(kind_text)
-    if not set(kind_names) <= KNOWN_TYPES:
-        raise NotPlain
-
-    def of_kind(*names: bytes) -> np.ndarray:
-        return np.isin(kind_codes, [i for i, name in enumerate(kind_names) if name in names])
-
-    rows = row_text.astype(np.int64)
-    cols = by_distinct(letters, lambda u: column_index_from_string(u.decode())).astype(np.int64)
-    styles = np.zeros(len(table), dtype=np.int64)
-    styled = style_text != b""
-    styles[styled] = style_text[styled].astype(np.int64)
-
-    values = np.full(len(table), None, dtype=object)
-    has_value = value_element != b""
-    text = np.full(len(table), b"", dtype=object)
-    text[has_value] = by_distinct(value_element[has_value], lambda v: v[3:-4] if len(v) > 4 else b"")
-    is_inline = of_kind(b"inlineStr")
-    is_str = of_kind(b"str")
-    # A <v> that is missing, or empty outside a formula string, holds nothing (a formula there was never calculated).
-    empty = ~is_inline & (~has_value | ((text == b"") & ~is_str))
-    uncached_mask = empty & (formula != b"")
-    filled = ~is_inline & ~empty
-
-    number = filled & of_kind(b"", b"n")
-    if number.any():
-        values[number], percent_mask = numbers(text[number], styles[number], date_styles, percent_styles, to_date)
-    else:
-        percent_mask = np.zeros(0, dtype=bool)
-    shared = filled & of_kind(b"s")
-    if shared.any():
-        table_of_strings = np.array(strings() + [None], dtype=object)[:-1]  # an object array even if empty
-        values[shared] = table_of_strings[text[shared].astype(np.int64)]
-    for kind, convert in ((b"str", lambda t: unescape(xml_text(t))), (b"b", lambda t: xml_text(t).strip() in ("1", "true")),
-                          (b"e", lambda t: xml_text(t).strip()), (b"d", lambda t: iso_date(xml_text(t)))):
-        where = filled & of_kind(kind)
-        if where.any():
-            values[where] = by_distinct(text[where], convert)
-    has_inline = is_inline & (inline != b"")
-    if has_inline.any():
-        values[has_inline] = by_distinct(inline[has_inline], lambda e: inline_text(e, rich_text, unescape))
-
+    rows, cols, values, uncached_mask, percent_mask = (np.concatenate(p) for p in zip(*parts))
     counted = (values != None) | uncached_mask  # noqa: E711 -- elementwise, on an object array
     if not counted.any():
         return [], merged, set(), set()
@@ -129,10 +93,68 @@ def _scan(data, strings, date_styles, percent_styles, to_date, rich_text, unesca
     held = values != None  # noqa: E711
     grid[rows[held] - 1, cols[held] - 1] = values[held]
     uncached = set(zip(rows[uncached_mask].tolist(), cols[uncached_mask].tolist()))
-    percent = set()
-    if percent_mask.any():
-        percent = set(zip(rows[number][percent_mask].tolist(), cols[number][percent_mask].tolist()))
+    percent = set(zip(rows[percent_mask].tolist(), cols[percent_mask].tolist()))
     return grid.tolist(), merged, uncached, percent
+
+
+class Converter:
+    """Turns the text the pattern found into cell values, a kind of cell at a time."""
+
+    def __init__(self, strings, date_styles, percent_styles, to_date, rich_text, unescape, iso_date):
+        self.strings, self.date_styles, self.percent_styles, self.to_date = strings, date_styles, percent_styles, to_date
+        self.rich_text, self.unescape, self.iso_date = rich_text, unescape, iso_date
+        self._shared: np.ndarray | None = None
+
+    def shared_strings(self) -> np.ndarray:
+        if self._shared is None:
+            self._shared = np.array(self.strings() + [None], dtype=object)[:-1]  # an object array even if empty
+        return self._shared
+
+    def __call__(self, found: list[tuple]):
+        """``(rows, cols, values, uncached, percent)`` of the found cells, as arrays."""
+        table = np.array(found, dtype=object)
+        letters, row_text, style_text, kind_text, others, formula, value_tag, text, inline = table.T
+        if any(OTHER_ATTRIBUTE.search(o) for o in pd.unique(others)):
+            raise NotPlain  # r, s or t in another order: the pattern read the cell wrongly
+        kind_codes, kind_names = pd.factorize(kind_text)
+        if not set(kind_names) <= KNOWN_TYPES:
+            raise NotPlain
+
+        def of_kind(*names: bytes) -> np.ndarray:
+            return np.isin(kind_codes, [i for i, name in enumerate(kind_names) if name in names])
+
+        rows = row_text.astype(np.int64)
+        cols = by_distinct(letters, lambda u: column_index_from_string(u.decode())).astype(np.int64)
+        styles = np.zeros(len(table), dtype=np.int64)
+        styled = style_text != b""
+        styles[styled] = style_text[styled].astype(np.int64)
+
+        values = np.full(len(table), None, dtype=object)
+        is_inline = of_kind(b"inlineStr")
+        # A <v> that is missing, or empty outside a formula string, holds nothing (a formula there was never calculated).
+        empty = ~is_inline & ((value_tag == b"") | ((text == b"") & ~of_kind(b"str")))
+        uncached = empty & (formula != b"")
+        filled = ~is_inline & ~empty
+
+        number = filled & of_kind(b"", b"n")
+        percent = np.zeros(len(table), dtype=bool)
+        if number.any():
+            values[number], percent[number] = numbers(text[number], styles[number], self.date_styles,
+                                                      self.percent_styles, self.to_date)
+        shared = filled & of_kind(b"s")
+        if shared.any():
+            values[shared] = self.shared_strings()[text[shared].astype(np.int64)]
+        unescape, iso_date = self.unescape, self.iso_date
+        for kind, convert in ((b"str", lambda t: unescape(xml_text(t))),
+                              (b"b", lambda t: xml_text(t).strip() in ("1", "true")),
+                              (b"e", lambda t: xml_text(t).strip()), (b"d", lambda t: iso_date(xml_text(t)))):
+            where = filled & of_kind(kind)
+            if where.any():
+                values[where] = by_distinct(text[where], convert)
+        has_inline = is_inline & (inline != b"")
+        if has_inline.any():
+            values[has_inline] = by_distinct(inline[has_inline], lambda e: inline_text(e, self.rich_text, unescape))
+        return rows, cols, values, uncached, percent
 
 
 def numbers(text: np.ndarray, styles: np.ndarray, date_styles, percent_styles, to_date):

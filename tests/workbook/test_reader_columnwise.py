@@ -70,6 +70,12 @@ MESSY = st.one_of(
     st.just(dt.datetime(2026, 2, 1)), st.just(dt.date(2025, 12, 31)), st.integers(202401, 202612))
 
 
+NUMBERS = st.one_of(st.integers(-5, 300_000), st.floats(-3, 3), st.floats(-1e6, 1e17), st.just(float("nan")),
+                    st.sampled_from([0, 1, 2.5, 15, 0.15, 2**60]))
+TEXTS = st.one_of(st.none(), st.sampled_from(["", " ", "R001", "华东", "是", "否", "2026-02", "core", "核心",
+                                              "bad", "30.9万", "2026/2/1"]))
+
+
 @st.composite
 def messy_sheet(draw, schema):
     labels = [c.label for c in schema.columns]
@@ -78,7 +84,9 @@ def messy_sheet(draw, schema):
         header = header + [header[0]]  # a column twice
     title = [["某公司 某月"] + [None] * (len(header) - 1)] if draw(st.booleans()) else []
     width = len(header)
-    body = draw(st.lists(st.lists(MESSY, min_size=width, max_size=width), max_size=12))
+    # Each column is messy, numbers only or text only (the last two take the reader's fast paths).
+    kinds = [draw(st.sampled_from([MESSY, NUMBERS, TEXTS])) for _ in range(width)]
+    body = draw(st.lists(st.tuples(*kinds).map(list), max_size=12))
     rows = title + [list(header)] + body
     height = len(rows)
     spots = st.tuples(st.integers(1, height), st.integers(1, width))

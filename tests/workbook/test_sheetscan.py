@@ -189,8 +189,12 @@ STYLES_WITH_PERCENT = """<styleSheet xmlns="http://schemas.openxmlformats.org/sp
 """Cell styles: 0 General, 1 a date, 2 Chinese 2026年2月1日, 3 0.00%, 4 a duration, 5 #,##0.00, 6 0%."""
 
 
-def test_a_long_sheet_is_scanned_to_the_same_values(tmp_path):
-    """Two thousand rows of the History shape: repeated IDs and months, amounts, dates."""
+@pytest.mark.parametrize("chunk", [4 << 20, 1_000, 1])
+def test_a_long_sheet_is_scanned_to_the_same_values(tmp_path, monkeypatch, chunk):
+    """Two thousand rows of the History shape: repeated IDs and months, amounts, dates; scanned whole,
+    a few rows at a time and a row at a time."""
+    import salesxl.workbook.sheetscan as sheetscan
+    monkeypatch.setattr(sheetscan, "CHUNK", chunk)
     rows = []
     for r in range(1, 2001):
         rows.append(f'<row r="{r}"><c r="A{r}" s="1"><v>{46000 + r % 30}</v></c><c r="B{r}" t="s"><v>{r % 3}</v></c>'
