@@ -128,10 +128,13 @@ def repair_columns(rows, cols, n, floor, fraction, gap) -> None:
     cells = np.arange(len(n))
     n_rows = int(rows.max()) + 1
     while np.any(gap != 0):
-        give = (n > floor) & (gap[cols] > 0)
-        take = (n == floor) & (fraction > 1e-9) & (gap[cols] < 0)
-        give_cell = best_per_row(rows, cells[give], fraction[give], n_rows, smallest=True)
-        take_cell = best_per_row(rows, cells[take], fraction[take], n_rows, smallest=False)
+        # Only cells of columns still off target can move, and a column on target stays there: each
+        # round looks at those cells alone (most of a large table settles in the first rounds).
+        cells = cells[gap[cols[cells]] != 0]
+        give = cells[(n[cells] > floor[cells]) & (gap[cols[cells]] > 0)]
+        take = cells[(n[cells] == floor[cells]) & (fraction[cells] > 1e-9) & (gap[cols[cells]] < 0)]
+        give_cell = best_per_row(rows, give, fraction[give], n_rows, smallest=True)
+        take_cell = best_per_row(rows, take, fraction[take], n_rows, smallest=False)
         movers = np.flatnonzero((give_cell >= 0) & (take_cell >= 0))
         if len(movers) == 0:
             return
