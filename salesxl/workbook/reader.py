@@ -332,7 +332,7 @@ def number_column(column: Column, values: list, date1904: bool):
 
 
 def repeated_column(column: Column, values: list, date1904: bool, kinds: set):
-    if kinds <= {str, type(None)}:  # text and blanks: distinct values found by hashing, in one go
+    if len(kinds - {type(None)}) <= 1:  # one type and blanks: distinct values found by hashing, in one go
         codes, distinct = pd.factorize(np.array(values, dtype=object))
         answers = [parse_cell(column, value, date1904) for value in distinct] + [parse_cell(column, None, date1904)]
         parsed = np.array([a[0] for a in answers], dtype=object)[codes].tolist()  # code -1 (None) takes the last

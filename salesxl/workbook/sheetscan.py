@@ -39,7 +39,8 @@ more memory than their values."""
 CELL_TAG = re.compile(rb"<c[\s/>]")
 MERGE = re.compile(rb'<mergeCell ref="([A-Z]{1,3}[0-9]{1,7}(?::[A-Z]{1,3}[0-9]{1,7})?)"\s*/>')
 MERGE_TAG = re.compile(rb"<mergeCell[\s/>]")
-PREFIXED = re.compile(rb"<[A-Za-z_][\w.-]*:(?:c|row|v|f|is|t|r|sheetData|mergeCell)[\s/>]")
+PREFIXED = (b":c ", b":c>", b":row ", b":row>", b":v>", b":f>", b":f ", b":is>", b":sheetData", b":mergeCell")
+"""Cells written with a namespace prefix (``<x:c r="A1">``); text that merely contains these is left to the parser too."""
 OTHER_ATTRIBUTE = re.compile(rb"\s(?:r|s|t)\s*=")
 PLAIN_INLINE = re.compile(rb'<is>\s*<t(?: xml:space="preserve")?>([^<]*)</t>\s*</is>')
 ENTITY = re.compile(r"&(#x[0-9A-Fa-f]+|#[0-9]+|amp|lt|gt|quot|apos);")
@@ -68,9 +69,9 @@ def scan_cells(data: bytes, strings: Callable[[], list[str]], date_styles: tuple
 
 def _scan(data, strings, date_styles, percent_styles, to_date, rich_text, unescape, iso_date):
     start = data.find(b"?>") + 2 if data.startswith(b"<?xml") else 0
-    if data.find(b"<!", start) >= 0 or data.find(b"<?", start) >= 0 or PREFIXED.search(data, start):
+    if data.find(b"<!", start) >= 0 or data.find(b"<?", start) >= 0 or any(p in data for p in PREFIXED):
         raise NotPlain
-    merged = merged_ranges(data)
+    merged = merged_ranges(data, max(data.rfind(b"</sheetData>"), 0))
     convert = Converter(strings, date_styles, percent_styles, to_date, rich_text, unescape, iso_date)
     parts = []
     while start < len(data):
@@ -216,9 +217,10 @@ def entity(match: re.Match) -> str:
     return NAMED[name]
 
 
-def merged_ranges(data: bytes) -> list[tuple[int, int, int, int]]:
-    found = MERGE.findall(data)
-    if len(found) != len(MERGE_TAG.findall(data)):
+def merged_ranges(data: bytes, start: int = 0) -> list[tuple[int, int, int, int]]:
+    """Merged ranges, listed after the cells (from ``start``, the end of the sheet data)."""
+    found = MERGE.findall(data, start)
+    if len(found) != len(MERGE_TAG.findall(data, start)):
         raise NotPlain
     merged = []
     for ref in found:

@@ -108,6 +108,8 @@ SPELLINGS = [
     ('<row r="1"><c r="A1" t="inlineStr"><is><t><![CDATA[<b>]]></t></is></c></row>', False),
     ('<row r="1"><c r="A1" t="str"><v>&nbsp;</v></c></row>', None),  # not XML: both readers refuse it
     ('<row r="1"><c r="A1" t="x"><v>5</v></c></row>', False),  # an unknown cell type
+    ('<row r="1"><c r="A1"><v>4</v></c><x:c xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+     'r="B1"><x:v>5</x:v></x:c></row>', False),  # a prefixed cell the pattern would not see
     ('<row r="1"><c r="A1" cm="1"><v>5</v></c><c r="B1" s="3" ph="1"><v>46054</v></c></row>', True),
 ]
 
