@@ -82,3 +82,27 @@ def test_the_report_gives_both_ratios():
     text = format_report(summary)
     assert "(a)/(b) = 1.50" in text and "(c)/(a) = 5.00" in text
     assert "500" in text.splitlines()[2]  # (a): 1,500 rows in 3 s
+
+
+def test_rows_over_the_sheet_limit_are_written_to_parquet_by_all_three(small_company, tmp_path, monkeypatch):
+    """With the sheet limit lowered, (a) sends the core outlet × SKU targets to Parquet beside its
+    workbook; (b) and (c) are then timed writing the same rows to Parquet too, and the report counts them."""
+    import pandas as pd
+
+    from benchmarks.run import measure_floor, measure_pandas, spilled_files, spilled_rows
+    from salesxl.workbook import overflow
+
+    monkeypatch.setattr(overflow, "EXCEL_MAX_ROWS", 300)
+    path, _ = small_company
+    measure_salesxl(path, tmp_path)
+    spilled = spilled_files(tmp_path)
+    assert "a.outlet_targets.core_outlet_sku_targets.parquet" in [p.name for p in spilled]
+    assert spilled_rows(tmp_path) == sum(len(pd.read_parquet(p)) for p in spilled) > 300
+    measure_floor(path, tmp_path)
+    measure_pandas(path, tmp_path)
+    for file in spilled:
+        for who in "bc":
+            copy = pd.read_parquet(tmp_path / (who + file.name[1:]))
+            pd.testing.assert_frame_equal(copy, pd.read_parquet(file))
+    measure_salesxl(path, tmp_path)  # a rerun starts without the last run's files
+    assert spilled_files(tmp_path) == spilled
