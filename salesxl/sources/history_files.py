@@ -32,6 +32,8 @@ sums are one pass over the files; only when something is wrong are the bad rows 
 
 from __future__ import annotations
 
+import copy
+
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -106,13 +108,30 @@ def read_history_files(source: str, folder: Path | None, setting: SettingCell, w
     ``weekday_grain`` the daily rows keep which weekday they sold on. On any error the frame
     is empty: the step stops before the core runs.
     """
-    import duckdb
-
     shown_source = source.strip()
-    layout = SheetLayout(schema.key, shown_source)
     files, problems = source_files(shown_source, folder, setting)
     if problems:
-        return empty_history(schema), layout, problems
+        return empty_history(schema), SheetLayout(schema.key, shown_source), problems
+    # Every step of a run (and every button the planner clicks) reads the history: files unchanged
+    # since the last read (same paths, sizes and modification times) are not summed again.
+    key = (shown_source, folder, setting, weekday_grain, schema.key,
+           tuple((str(path), path.stat().st_size, path.stat().st_mtime_ns) for path, _, _ in files))
+    if key not in LAST_READ:
+        LAST_READ.clear()  # one history is kept: the one this workbook names
+        LAST_READ[key] = summed_history(shown_source, files, weekday_grain, schema)
+    frame, layout, problems = LAST_READ[key]
+    return frame.copy(), copy.deepcopy(layout), list(problems)
+
+
+LAST_READ: dict[tuple, tuple[pd.DataFrame, SheetLayout, list[Problem]]] = {}
+
+
+def summed_history(shown_source: str, files: list[tuple[Path, str, str]], weekday_grain: bool,
+                   schema: SheetSchema) -> tuple[pd.DataFrame, SheetLayout, list[Problem]]:
+    import duckdb
+
+    layout = SheetLayout(schema.key, shown_source)
+    problems: list[Problem] = []
     con = duckdb.connect()
     found = []
     for path, name, reader in files:

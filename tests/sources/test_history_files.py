@@ -226,3 +226,34 @@ def test_a_semicolon_csv_with_a_byte_order_mark_reads(tmp_path, small_demo):
     inputs, problems = read_inputs(FileWorkbook(path), only=["settings", "history"])
     assert not [p for p in problems if p.severity == "error"]
     assert inputs["history"]["amount"].sum() == small_demo[1]["history"]["amount"].sum()
+
+
+def test_unchanged_history_files_are_summed_once_and_a_changed_file_again(tmp_path, small_demo, monkeypatch):
+    """Target, then breakdown on the same files: DuckDB sums them once. After the planner fixes a cell
+    of the CSV, the next step sees the fix. Each step gets its own copy to change."""
+    from salesxl.sources import history_files
+
+    sums = []
+    summed = history_files.summed_history
+    monkeypatch.setattr(history_files, "summed_history", lambda *a: sums.append(a[0]) or summed(*a))
+    history = file_history(small_demo[1]["history"])
+    history["金额"] = history["金额"].astype(object)
+    history.to_csv(tmp_path / "history.csv", index=False)
+    path = workbook_with(tmp_path, small_demo, source="history.csv", history=empty_history(small_demo))
+    run_target_and_breakdown(path)
+    assert sums == ["history.csv"]
+
+    inputs, _ = read_inputs(FileWorkbook(path), only=["settings", "history"])
+    first_amount = inputs.tables["history"]["amount"].iloc[0]
+    inputs.tables["history"].loc[:, "amount"] = 0.0  # a step changing its copy changes nothing for the next
+    assert len(sums) == 1
+
+    history.loc[history.index[0], "金额"] = "lots"
+    history.to_csv(tmp_path / "history.csv", index=False)
+    problems = failed_target(path)
+    assert len(sums) == 2 and [(p.cell, p.code) for p in problems] == [("history.csv!H2", "not-a-number")]
+
+    history.loc[history.index[0], "金额"] = small_demo[1]["history"]["amount"].iloc[0]
+    history.to_csv(tmp_path / "history.csv", index=False)
+    inputs, _ = read_inputs(FileWorkbook(path), only=["settings", "history"])
+    assert len(sums) == 3 and inputs.tables["history"]["amount"].iloc[0] == first_amount
