@@ -531,7 +531,7 @@ def with_streamed_rows(sheet: etree._Element, blocks: Sequence[StreamedRows]) ->
     out = [pieces[0]]
     for piece in pieces[1:]:
         number, _, rest = piece.partition(b"?>")
-        out += [made[int(number)], rest]
+        out += [*made[int(number)], rest]
     return b"".join(out)
 
 
