@@ -13,11 +13,10 @@ from dataclasses import dataclass
 from typing import Sequence
 from xml.sax.saxutils import quoteattr
 
-import numpy as np
 import pandas as pd
 from openpyxl.utils import get_column_letter
 
-from salesxl.workbook.stream import cells, join_rows, text_cell
+from salesxl.workbook.stream import cells, join_rows, row_numbers, text_cell
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 DOC_RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -50,9 +49,9 @@ def sheet_chunks(blocks: Sequence[Block]):
         styles = [f' s="{STYLE[k]}"' if k in STYLE else "" for k in block.kinds]
         for start in range(0, len(block.frame), CHUNK):
             part = block.frame.iloc[start:start + CHUNK]
-            numbers = np.array([str(r) for r in range(row, row + len(part))], dtype=object)
+            numbers = row_numbers(row, len(part))
             columns = [cells(part.iloc[:, j], letters[j], numbers, styles[j]) for j in range(len(letters))]
-            yield join_rows(numbers, columns).encode()
+            yield join_rows(numbers, columns)
             row += len(part)
         row += 1
     yield b"</sheetData></worksheet>"

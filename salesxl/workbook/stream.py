@@ -152,29 +152,36 @@ CHUNK_ROWS = 50_000
 """Rows generated (and handed on) at a time: a long table never exists as one string of XML."""
 
 
+def row_numbers(first: int, count: int) -> np.ndarray:
+    """Excel row numbers ``first``... as UTF-8 text, an object array (what :func:`cells` takes)."""
+    return np.array([b"%d" % r for r in range(first, first + count)], dtype=object)
+
+
 def cells(values: pd.Series, letter: str, numbers: np.ndarray, style: str) -> tuple[np.ndarray, np.ndarray | None]:
-    """The ``<c>`` elements of one column for the rows ``numbers`` (row numbers as text, an object array),
-    and which of them are "" (no cell written; None when none is).
+    """The ``<c>`` elements of one column for the rows ``numbers`` (:func:`row_numbers`), as UTF-8,
+    and which of them are b"" (no cell written; None when none is).
 
     Each distinct value is turned into its cell once — everything after the reference, by the same
     :func:`text_cell`/:func:`number_cell`/:func:`empty_cell` as value by value — and the references
     are put in front of the whole column at once. Only an object column of mixed values (numbers
-    and text, dates...) is written value by value, by :func:`object_cell`.
+    and text, dates...) is written value by value, by :func:`object_cell`. Bytes, not text, all
+    the way: joining them is copying, and nothing is encoded twice.
     """
     found = distinct_cells(values, style)
     if found is None:
-        written = np.array([object_cell(f"{letter}{n}", style, v) for n, v in
+        written = np.array([object_cell(f"{letter}{n.decode()}", style, v).encode("utf-8") for n, v in
                             zip(numbers.tolist(), values.astype(object).tolist())], dtype=object)
-        absent = written == ""
+        absent = written == b""
         return written, (absent if absent.any() else None)
     codes, tails = found
     absent_code = [i for i, t in enumerate(tails) if t is None]
-    tails = np.array([t or "" for t in tails] or [""], dtype=object)
-    written = (f'<c r="{letter}' + numbers) + tails[codes]
+    tails = np.array([t.encode("utf-8") if isinstance(t, str) else (t or b"") for t in tails] or [b""],
+                     dtype=object)
+    written = (f'<c r="{letter}'.encode() + numbers) + tails[codes]
     if not absent_code:
         return written, None
     absent = codes == absent_code[0]
-    written[absent] = ""
+    written[absent] = b""
     return written, absent
 
 
@@ -197,17 +204,14 @@ def distinct_cells(values: pd.Series, style: str) -> tuple[np.ndarray, list[str 
         days = (stamps - EXCEL_EPOCH) / np.timedelta64(1, "D")
         early = (days >= 1) & (days < 61)  # openpyxl's adjustment of whole days 1–60 (before 1900-03-01)
         days = np.where(early, days - 1, days)
-        tails = [empty if gone else tail(number_cell("", style, d))
-                 for d, gone in zip(days.tolist(), np.isnat(stamps).tolist())]
-        return codes, tails
+        return codes, number_tails(days, style, empty)
     if pd.api.types.is_float_dtype(dtype) and dtype != object:
         # Distinct by bits, not by value: -0.0 is written "-0", 0.0 "0".
         codes, distinct = pd.factorize(values.to_numpy(dtype="float64", na_value=np.nan).view("int64"))
-        return codes, [empty if v != v else tail(number_cell("", style, v))
-                       for v in distinct.view("float64").tolist()]
+        return codes, number_tails(distinct.view("float64"), style, empty)
     if pd.api.types.is_integer_dtype(dtype) and dtype != object:
         codes, distinct = pd.factorize(values)
-        return with_missing(codes, [tail(number_cell("", style, int(v))) for v in distinct.tolist()], empty)
+        return with_missing(codes, number_tails(np.asarray(distinct), style, empty), empty)
     if pd.api.types.is_bool_dtype(dtype) and dtype != object:  # with blanks
         codes, distinct = pd.factorize(values)
         return with_missing(codes, [tail(text_cell("", style, "是" if v else "否")) for v in distinct.tolist()], empty)
@@ -219,6 +223,18 @@ def distinct_cells(values: pd.Series, style: str) -> tuple[np.ndarray, list[str 
         codes, distinct = pd.factorize(values)
         return with_missing(codes, [tail(text_cell("", style, v)) for v in distinct.tolist()], empty)
     return None
+
+
+def number_tails(numbers: np.ndarray, style: str, empty: str | None) -> list[bytes | str | None]:
+    """:func:`number_cell`'s tail for each of ``numbers``, formatted in one pass (a NaN: ``empty``);
+    UTF-8 already (``b"%.16g"`` formats as ``"%.16g"`` does)."""
+    head = f'"{style} t="n"><v>'.encode()
+    texts = np.array(list(map(b"%.16g".__mod__, numbers.tolist())), dtype=object)
+    tails = ((head + texts) + b"</v></c>").tolist() if len(texts) else []
+    if numbers.dtype.kind == "f":
+        for i in np.flatnonzero(~np.isfinite(numbers)).tolist():
+            tails[i] = empty if numbers[i] != numbers[i] else tail(number_cell("", style, float(numbers[i])))
+    return tails
 
 
 def tail(cell: str) -> str | None:
@@ -242,20 +258,20 @@ def rows_xml(block: StreamedRows, styles: Sequence[str | None], letters: Sequenc
     for start in range(0, len(frame), CHUNK_ROWS):
         part = frame.iloc[start:start + CHUNK_ROWS]
         first = block.first_row + start
-        numbers = np.array([str(r) for r in range(first, first + len(part))], dtype=object)
+        numbers = row_numbers(first, len(part))
         columns = [cells(part[c.key], letter, numbers, attribute)
                    for c, letter, attribute in zip(block.columns, letters, attributes)]
-        yield join_rows(numbers, columns).encode("utf-8")
+        yield join_rows(numbers, columns)
 
 
-def join_rows(numbers: np.ndarray, columns: Sequence[tuple[np.ndarray, np.ndarray | None]]) -> str:
-    """``<row r="N">`` + the row's cells + ``</row>``, or ``<row r="N"/>`` when it has no cell."""
-    heads = '<row r="' + numbers + '">'
-    ends = np.full(len(numbers), "</row>", dtype=object)
+def join_rows(numbers: np.ndarray, columns: Sequence[tuple[np.ndarray, np.ndarray | None]]) -> bytes:
+    """``<row r="N">`` + the row's cells + ``</row>``, or ``<row r="N"/>`` when it has no cell (UTF-8)."""
+    heads = b'<row r="' + numbers + b'">'
+    ends = np.full(len(numbers), b"</row>", dtype=object)
     bare = np.ones(len(numbers), dtype=bool)
     for _, absent in columns:
         bare &= absent if absent is not None else False
     if bare.any():
-        heads[bare] = '<row r="' + numbers[bare] + '"/>'
-        ends[bare] = ""
-    return "".join(chain.from_iterable(zip(heads.tolist(), *(c.tolist() for c, _ in columns), ends.tolist())))
+        heads[bare] = b'<row r="' + numbers[bare] + b'"/>'
+        ends[bare] = b""
+    return b"".join(chain.from_iterable(zip(heads.tolist(), *(c.tolist() for c, _ in columns), ends.tolist())))
