@@ -185,7 +185,7 @@ def cells(values: pd.Series, letter: str, numbers: np.ndarray, style: str) -> tu
     return written, absent
 
 
-def distinct_cells(values: pd.Series, style: str) -> tuple[np.ndarray, list[str | None]] | None:
+def distinct_cells(values: pd.Series, style: str) -> tuple[np.ndarray, list[bytes | str | None]] | None:
     """``(codes, tails)``: row i's cell is ``<c r="REF`` + ``tails[codes[i]]`` (None: no cell at all).
 
     None for an object column holding anything but text (its values are written one by one).
@@ -214,7 +214,8 @@ def distinct_cells(values: pd.Series, style: str) -> tuple[np.ndarray, list[str 
         return with_missing(codes, number_tails(np.asarray(distinct), style, empty), empty)
     if pd.api.types.is_bool_dtype(dtype) and dtype != object:  # with blanks
         codes, distinct = pd.factorize(values)
-        return with_missing(codes, [tail(text_cell("", style, "是" if v else "否")) for v in distinct.tolist()], empty)
+        shown = [tail(text_cell("", style, "是" if v else "否")) for v in distinct.tolist()]
+        return with_missing(codes, shown, empty)
     if dtype == object:
         text = pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty")  # text and blanks only
     else:

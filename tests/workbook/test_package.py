@@ -33,7 +33,8 @@ def test_pieces_give_the_bytes_of_the_whole(size):
     whole, pieced = Package(package_with(zipfile.ZIP_DEFLATED)), Package(package_with(zipfile.ZIP_DEFLATED))
     whole.write("xl/new.xml", CONTENT)
     whole.write("xl/sheet.xml", changed)
-    pieced.write_pieces("xl/new.xml", pieces(CONTENT, size) if size > 1 else pieces(CONTENT[:3000], 1) + [CONTENT[3000:]])
+    pieced.write_pieces("xl/new.xml", pieces(CONTENT, size) if size > 1 else pieces(CONTENT[:3000], 1)
+                        + [CONTENT[3000:]])
     pieced.write_pieces("xl/sheet.xml", pieces(changed, size))
     assert pieced.to_bytes() == whole.to_bytes()
     assert pieced.read("xl/new.xml") == CONTENT and pieced.read("xl/sheet.xml") == changed

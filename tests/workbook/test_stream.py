@@ -157,7 +157,8 @@ def more_awkward_table() -> pd.DataFrame:
 MORE_COLUMNS = [
     OutColumn("zero", "零", "Zero", "amount"), OutColumn("maybe", "也许", "Maybe", "bool"),
     OutColumn("label", "标签", "Label"), OutColumn("nothing", "空", "Nothing"), OutColumn("words", "词", "Words"),
-    OutColumn("sub", "子类", "Sub"), OutColumn("big", "大数", "Big", "integer"), OutColumn("when", "日", "When", "date"),
+    OutColumn("sub", "子类", "Sub"), OutColumn("big", "大数", "Big", "integer"),
+    OutColumn("when", "日", "When", "date"),
 ]
 
 
