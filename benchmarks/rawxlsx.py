@@ -1,8 +1,9 @@
 """The fastest workbook writer measured here: raw sheet XML generated column by column, zipped as it goes.
 
 It writes new workbooks only (no planner's package to preserve): the benchmark's input workbooks
-and the I/O floor's output. Cells are made by :func:`salesxl.workbook.stream.column_cells`, the
-same generator salesxl streams long tables with; inline strings; styles by index.
+and the I/O floor's output. Cells and rows are made by :func:`salesxl.workbook.stream.cells` and
+:func:`~salesxl.workbook.stream.join_rows`, the same generator salesxl streams long tables with;
+inline strings; styles by index.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from xml.sax.saxutils import quoteattr
 import pandas as pd
 from openpyxl.utils import get_column_letter
 
-from salesxl.workbook.stream import column_cells, text_cell
+from salesxl.workbook.stream import cells, join_rows, row_numbers, text_cell
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 DOC_RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -48,9 +49,9 @@ def sheet_chunks(blocks: Sequence[Block]):
         styles = [f' s="{STYLE[k]}"' if k in STYLE else "" for k in block.kinds]
         for start in range(0, len(block.frame), CHUNK):
             part = block.frame.iloc[start:start + CHUNK]
-            rows = range(row, row + len(part))
-            columns = [column_cells(part.iloc[:, j], letters[j], rows, styles[j]) for j in range(len(letters))]
-            yield "".join(f'<row r="{r}">{"".join(cells)}</row>' for r, *cells in zip(rows, *columns)).encode()
+            numbers = row_numbers(row, len(part))
+            columns = [cells(part.iloc[:, j], letters[j], numbers, styles[j]) for j in range(len(letters))]
+            yield join_rows(numbers, columns)
             row += len(part)
         row += 1
     yield b"</sheetData></worksheet>"

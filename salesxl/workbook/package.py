@@ -19,8 +19,11 @@ import posixpath
 import struct
 import zipfile
 import zlib
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from io import BytesIO
+from itertools import chain
+from typing import Iterable
 
 from lxml import etree
 
@@ -32,6 +35,69 @@ DOS_DATE_1980 = (1 << 5) | 1
 """1980-01-01 as a DOS date; the time is 00:00 (0)."""
 UTF8_NAME = 1 << 11
 ZIP64_LIMIT = 0xFFFFFFFF
+LEVEL = 6
+"""zlib's default level, as the I/O floor (``benchmarks/rawxlsx.py``) and most zip writers use."""
+
+
+@dataclass
+class Deflated:
+    """A part's content as written into the zip: deflated, with the CRC-32 and size of the content."""
+
+    packed: bytes
+    crc: int
+    size: int
+
+
+def deflate(pieces: Iterable[bytes]) -> Deflated:
+    """Deflate content given piece by piece, never holding more than two pieces of it.
+
+    Each piece is compressed on a second thread (zlib lets go of the GIL) while the caller makes
+    the next, so generating a long sheet and compressing it overlap. The bytes are those of
+    deflating the whole content at once: zlib's output does not depend on how its input is cut.
+    """
+    compressor = zlib.compressobj(LEVEL, zlib.DEFLATED, -15)
+    packed: list[bytes] = []
+    state = [0, 0]  # crc, size
+
+    def take(piece: bytes) -> None:
+        state[0] = zlib.crc32(piece, state[0])
+        state[1] += len(piece)
+        packed.append(compressor.compress(piece))
+
+    pieces = gathered(pieces, GATHER)
+    first = next(pieces, b"")
+    second = next(pieces, None)
+    if second is None:  # one piece: no thread needed
+        take(first)
+    else:
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="salesxl-deflate") as worker:
+            pending = worker.submit(take, first)
+            for piece in chain([second], pieces):
+                pending.result()  # in order, one piece at a time
+                pending = worker.submit(take, piece)
+            pending.result()
+    packed.append(compressor.flush())
+    if state[1] >= ZIP64_LIMIT:
+        raise PackageError("a part of the workbook would be too large (over 4 GB) to write")
+    return Deflated(b"".join(packed), state[0], state[1])
+
+
+GATHER = 1 << 20
+"""Small pieces are joined up to this size before being handed to the compressing thread."""
+
+
+def gathered(pieces: Iterable[bytes], size: int):
+    """The pieces, small ones joined into pieces of at least ``size`` bytes (the last may be smaller)."""
+    held: list[bytes] = []
+    length = 0
+    for piece in pieces:
+        held.append(piece)
+        length += len(piece)
+        if length >= size:
+            yield b"".join(held) if len(held) > 1 else held[0]
+            held, length = [], 0
+    if held:
+        yield b"".join(held)
 
 
 class PackageError(Exception):
@@ -47,6 +113,7 @@ class Entry:
         local: local header + compressed data + data descriptor, as found (None once replaced).
         central: the central-directory record as found (None once replaced).
         data: the uncompressed content, when salesxl wrote it (or once it was read).
+        deflated: the content as compressed, when salesxl wrote it piece by piece (:meth:`Package.write_pieces`).
         place: where the entry's data sat in the original file (None for a new entry); entries are
             written back in that order, which need not be the order of the zip directory.
         removed: the entry was removed; it keeps its place in case the same run writes it again.
@@ -56,6 +123,7 @@ class Entry:
     local: bytes | None = None
     central: bytes | None = None
     data: bytes | None = None
+    deflated: Deflated | None = None
     place: int | None = None
     removed: bool = False
 
@@ -114,6 +182,8 @@ class Package:
         if found is None:
             raise KeyError(name)
         entry = self._entry(found)
+        if entry.data is None and entry.deflated is not None:
+            return zlib.decompress(entry.deflated.packed, -15)  # not kept: a streamed part can be large
         if entry.data is None:
             try:
                 entry.data = self.zip.read(self._infos[found])
@@ -126,20 +196,48 @@ class Package:
 
         Putting a part removed and written again back in its place keeps reruns byte-identical.
         """
+        self._put(name, data, None, lambda found: self.read(found) == data)
+
+    def write_pieces(self, name: str, pieces: Iterable[bytes]) -> None:
+        """:meth:`write` for content made piece by piece (a long sheet): each piece is compressed as it
+        comes, so the whole content never sits in memory. The same bytes as :meth:`write` of it joined."""
+        deflated = deflate(pieces)
+        self._put(name, None, deflated, lambda found: self._same_content(found, deflated))
+
+    def _put(self, name: str, data: bytes | None, deflated: Deflated | None, unchanged) -> None:
         found = self.find(name)
         if found is None:
             name = name.lstrip("/")
             grave = next((e for e in self.entries if e.removed and e.name.casefold() == name.casefold()), None)
             if grave is None:
-                self.entries.append(Entry(name, data=data))
+                self.entries.append(Entry(name, data=data, deflated=deflated))
             else:
                 grave.removed, grave.local, grave.central, grave.data = False, None, None, data
+                grave.deflated = deflated
             return
         entry = self._entry(found)
-        if entry.copied and self.read(found) == data:
+        if entry.copied and unchanged(found):
             return  # unchanged: keep the original bytes
         entry.local = entry.central = None
-        entry.data = data
+        entry.data, entry.deflated = data, deflated
+
+    def _same_content(self, found: str, deflated: Deflated) -> bool:
+        """Whether an entry as found holds the content ``deflated`` holds, compared piece by piece."""
+        info = self._infos.get(found)
+        if info is None or info.CRC != deflated.crc or info.file_size != deflated.size:
+            return False
+        ours = zlib.decompressobj(-15)
+        packed = memoryview(deflated.packed)
+        step = 1 << 20
+        try:
+            with self.zip.open(info) as theirs:
+                for start in range(0, len(packed), step):
+                    mine = ours.decompress(packed[start:start + step])
+                    if theirs.read(len(mine)) != mine:
+                        return False
+                return theirs.read(1) == b"" and ours.flush() == b""
+        except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as exc:
+            raise PackageError(f"the part {found} is damaged ({exc})") from exc
 
     def remove(self, name: str) -> None:
         found = self.find(name)
@@ -163,7 +261,7 @@ class Package:
                 out += entry.local
                 centrals[i] = entry.central[:42] + struct.pack("<I", offset) + entry.central[46:]
             else:
-                local, centrals[i] = new_records(entry.name, entry.data, offset)
+                local, centrals[i] = records(entry.name, entry.deflated or deflate([entry.data]), offset)
                 out += local
         directory = b"".join(centrals[i] for i in range(len(entries)))
         if len(entries) >= 0xFFFF or len(out) + len(directory) >= ZIP64_LIMIT:
@@ -208,17 +306,15 @@ def local_record(blob: bytes, info: zipfile.ZipInfo) -> bytes:
     return blob[start:end]
 
 
-def new_records(name: str, data: bytes, offset: int) -> tuple[bytes, bytes]:
+def records(name: str, deflated: Deflated, offset: int) -> tuple[bytes, bytes]:
     """Local and central records for content salesxl wrote: deflated, dated 1980-01-01."""
-    compressor = zlib.compressobj(6, zlib.DEFLATED, -15)
-    packed = compressor.compress(data) + compressor.flush()
+    packed, crc, size = deflated.packed, deflated.crc, deflated.size
     raw_name = name.encode("utf-8")
     flags = 0 if raw_name.isascii() else UTF8_NAME
-    crc = zlib.crc32(data)
     local = struct.pack("<4sHHHHHIIIHH", LOCAL, 20, flags, zipfile.ZIP_DEFLATED, 0, DOS_DATE_1980, crc,
-                        len(packed), len(data), len(raw_name), 0) + raw_name + packed
+                        len(packed), size, len(raw_name), 0) + raw_name + packed
     central = struct.pack("<4sHHHHHHIIIHHHHHII", CENTRAL, 20, 20, flags, zipfile.ZIP_DEFLATED, 0, DOS_DATE_1980,
-                          crc, len(packed), len(data), len(raw_name), 0, 0, 0, 0, 0, offset) + raw_name
+                          crc, len(packed), size, len(raw_name), 0, 0, 0, 0, 0, offset) + raw_name
     return local, central
 
 

@@ -204,7 +204,6 @@ def render_table(ws: Worksheet, top: int, table: OutTable, name: str, widths: di
                         style.NOTE_WIDTH if column.kind == "note" else 0)
     frame = table.frame[[c.key for c in columns]]
     formats = [style.number_format(c.kind, currency) for c in columns]
-    linked = [frame[c.key].map(lambda v: isinstance(v, Link)).any() for c in columns]
     drawn = frame
     if streamed is not None and len(frame) > STREAM_AFTER and can_stream(frame.iloc[STREAM_AFTER:], columns):
         drawn, rest = frame.iloc[:STREAM_AFTER], frame.iloc[STREAM_AFTER:]
@@ -214,6 +213,9 @@ def render_table(ws: Worksheet, top: int, table: OutTable, name: str, widths: di
                 if column.kind != "note":
                     text = style.shown_text(shown_value(value), column.kind, currency)
                     widths[j] = max(widths.get(j, 0), style.display_width(text))
+    # A column with a link anywhere gets the link font throughout; only drawn rows can hold one
+    # (a table with a link is never streamed), so only they are looked at.
+    linked = [drawn[c.key].dtype == object and any(isinstance(v, Link) for v in drawn[c.key]) for c in columns]
     for i, record in enumerate(drawn.itertuples(index=False), start=1):
         for j, (column, value) in enumerate(zip(columns, record), start=1):
             cell = put(ws, top + i, j, value)

@@ -34,7 +34,7 @@ import copy
 import posixpath
 import re
 from io import BytesIO
-from typing import Sequence
+from typing import Iterator, Sequence
 
 from lxml import etree
 from openpyxl import Workbook
@@ -126,14 +126,14 @@ class Splice:
             sheet = parse_xml(scratch.package.read(source))
             wrote_formulas |= any(True for _ in sheet.iter(f"{{{MAIN}}}f"))
             adapt_sheet(sheet, scratch.strings, styles)
-            data = with_streamed_rows(sheet, scratch.streamed.get(output.sheet.name, []))
+            pieces = with_streamed_rows(sheet, scratch.streamed.get(output.sheet.name, []))
             if element is None:
                 part = self.free_name(posixpath.join(posixpath.dirname(self.part), "worksheets"), "sheet")
                 element = self.add_sheet(output.sheet.name, part)
                 new_names.append(output.sheet.name)
             else:
                 part = self.sheet_part(element)
-            self.package.write(part, data)
+            self.package.write_pieces(part, pieces)
             self.set_type(part, WORKSHEET_TYPE)
             self.write_tables(scratch, source, part)
             self.mark(element, output.sheet.key)
@@ -503,14 +503,16 @@ def render_scratch(outputs: Sequence[SheetOutput], taken: set[str]) -> Scratch:
 STREAM_MARK = "salesxl-streamed-rows"
 
 
-def with_streamed_rows(sheet: etree._Element, blocks: Sequence[StreamedRows]) -> bytes:
-    """The adapted sheet part, with each long table's left-out rows written in as raw XML.
+def with_streamed_rows(sheet: etree._Element, blocks: Sequence[StreamedRows]) -> Iterator[bytes]:
+    """The adapted sheet part, piece by piece, with each long table's left-out rows written in as raw XML.
 
     Each block goes after the table's last drawn row, its cells styled like the table's first data
-    row (already in the workbook's style indexes); the sheet's dimension reaches the last row.
+    row (already in the workbook's style indexes); the sheet's dimension reaches the last row. The
+    rows come in chunks (:func:`salesxl.workbook.stream.rows_xml`), made as the zip takes them.
     """
     if not blocks:
-        return xml_bytes(sheet)
+        yield xml_bytes(sheet)
+        return
     data = sheet.find(f"{{{MAIN}}}sheetData")
     rows = {int(r.get("r")): r for r in data.iter(f"{{{MAIN}}}row")}
     made = []
@@ -528,11 +530,11 @@ def with_streamed_rows(sheet: etree._Element, blocks: Sequence[StreamedRows]) ->
         if int(re.sub(r"\D", "", end or start) or 0) < last:
             dimension.set("ref", f"{start}:{column}{last}")
     pieces = xml_bytes(sheet).split(f"<?{STREAM_MARK} ".encode())
-    out = [pieces[0]]
+    yield pieces[0]
     for piece in pieces[1:]:
         number, _, rest = piece.partition(b"?>")
-        out += [made[int(number)], rest]
-    return b"".join(out)
+        yield from made[int(number)]
+        yield rest
 
 
 def adapt_sheet(sheet: etree._Element, strings: list[str], styles: "StyleMerge") -> None:

@@ -20,7 +20,8 @@ import datetime as dt
 import math
 import re
 from dataclasses import dataclass
-from typing import Any, Sequence
+from itertools import chain
+from typing import Any, Iterator, Sequence
 
 import numpy as np
 import pandas as pd
@@ -104,7 +105,9 @@ def text_cell(ref: str, style: str, text: str) -> str:
 
 
 def number_cell(ref: str, style: str, number: float) -> str:
-    if isinstance(number, float) and (math.isnan(number) or math.isinf(number)):
+    if isinstance(number, float) and math.isinf(number):
+        return f'<c r="{ref}"{style} t="n"><v/></c>'  # as openpyxl writes it (an empty value)
+    if isinstance(number, float) and math.isnan(number):
         return f'<c r="{ref}"{style} t="n"/>'
     return f'<c r="{ref}"{style} t="n"><v>{"%.16g" % number}</v></c>'
 
@@ -145,45 +148,131 @@ def object_cell(ref: str, style: str, value: Any) -> str:
     raise NotStreamable(f"cannot stream a {type(value).__name__}")
 
 
-def column_cells(values: pd.Series, letter: str, rows: range, style: str) -> list[str]:
-    """The ``<c>`` elements of one column, one string per row ("" where no cell is written)."""
-    refs = [f"{letter}{r}" for r in rows]
+CHUNK_ROWS = 50_000
+"""Rows generated (and handed on) at a time: a long table never exists as one string of XML."""
+
+
+def row_numbers(first: int, count: int) -> np.ndarray:
+    """Excel row numbers ``first``... as UTF-8 text, an object array (what :func:`cells` takes)."""
+    return np.array([b"%d" % r for r in range(first, first + count)], dtype=object)
+
+
+def cells(values: pd.Series, letter: str, numbers: np.ndarray, style: str) -> tuple[np.ndarray, np.ndarray | None]:
+    """The ``<c>`` elements of one column for the rows ``numbers`` (:func:`row_numbers`), as UTF-8,
+    and which of them are b"" (no cell written; None when none is).
+
+    Each distinct value is turned into its cell once — everything after the reference, by the same
+    :func:`text_cell`/:func:`number_cell`/:func:`empty_cell` as value by value — and the references
+    are put in front of the whole column at once. Only an object column of mixed values (numbers
+    and text, dates...) is written value by value, by :func:`object_cell`. Bytes, not text, all
+    the way: joining them is copying, and nothing is encoded twice.
+    """
+    found = distinct_cells(values, style)
+    if found is None:
+        written = np.array([object_cell(f"{letter}{n.decode()}", style, v).encode("utf-8") for n, v in
+                            zip(numbers.tolist(), values.astype(object).tolist())], dtype=object)
+        absent = written == b""
+        return written, (absent if absent.any() else None)
+    codes, tails = found
+    absent_code = [i for i, t in enumerate(tails) if t is None]
+    tails = np.array([t.encode("utf-8") if isinstance(t, str) else (t or b"") for t in tails] or [b""],
+                     dtype=object)
+    written = (f'<c r="{letter}'.encode() + numbers) + tails[codes]
+    if not absent_code:
+        return written, None
+    absent = codes == absent_code[0]
+    written[absent] = b""
+    return written, absent
+
+
+def distinct_cells(values: pd.Series, style: str) -> tuple[np.ndarray, list[bytes | str | None]] | None:
+    """``(codes, tails)``: row i's cell is ``<c r="REF`` + ``tails[codes[i]]`` (None: no cell at all).
+
+    None for an object column holding anything but text (its values are written one by one).
+    """
     dtype = values.dtype
     if isinstance(dtype, pd.PeriodDtype):
         values = values.dt.to_timestamp()
         dtype = values.dtype
+    empty = tail(empty_cell("", style))
     if pd.api.types.is_bool_dtype(dtype) and dtype != object and not values.hasnans:
-        yes, no = text_cell("{}", style, "是"), text_cell("{}", style, "否")
-        return [(yes if v else no).replace("{}", ref, 1) for ref, v in zip(refs, values.to_numpy())]
+        return values.to_numpy(dtype=bool).astype(np.intp), [tail(text_cell("", style, "否")),
+                                                             tail(text_cell("", style, "是"))]
     if pd.api.types.is_datetime64_any_dtype(dtype) and getattr(dtype, "tz", None) is None:
-        stamps = values.to_numpy(dtype="datetime64[ns]")
+        codes, distinct = pd.factorize(values.to_numpy(dtype="datetime64[ns]").view("int64"))
+        stamps = distinct.view("datetime64[ns]")
         days = (stamps - EXCEL_EPOCH) / np.timedelta64(1, "D")
-        early = (days > 0) & (days <= 61)  # openpyxl's adjustment before 1900-03-01
+        early = (days >= 1) & (days < 61)  # openpyxl's adjustment of whole days 1–60 (before 1900-03-01)
         days = np.where(early, days - 1, days)
-        missing = np.isnat(stamps)
-        empty = empty_cell("{}", style)
-        return [empty.replace("{}", ref, 1) if gone else number_cell(ref, style, d)
-                for ref, d, gone in zip(refs, days.tolist(), missing.tolist())]
+        return codes, number_tails(days, style, empty)
     if pd.api.types.is_float_dtype(dtype) and dtype != object:
-        empty = empty_cell("{}", style)
-        head, tail = f'"{style} t="n"><v>', "</v></c>"
-        return [empty.replace("{}", ref, 1) if v != v else
-                (f'<c r="{ref}{head}{"%.16g" % v}{tail}' if v not in (math.inf, -math.inf)
-                 else number_cell(ref, style, v))
-                for ref, v in zip(refs, values.to_numpy(dtype="float64").tolist())]
-    if pd.api.types.is_integer_dtype(dtype) and dtype != object and not values.hasnans:
-        head, tail = f'"{style} t="n"><v>', "</v></c>"
-        return [f'<c r="{ref}{head}{"%.16g" % v}{tail}' for ref, v in zip(refs, values.to_numpy().tolist())]
-    return [object_cell(ref, style, v) for ref, v in zip(refs, values.astype(object).tolist())]
+        # Distinct by bits, not by value: -0.0 is written "-0", 0.0 "0".
+        codes, distinct = pd.factorize(values.to_numpy(dtype="float64", na_value=np.nan).view("int64"))
+        return codes, number_tails(distinct.view("float64"), style, empty)
+    if pd.api.types.is_integer_dtype(dtype) and dtype != object:
+        codes, distinct = pd.factorize(values)
+        return with_missing(codes, number_tails(np.asarray(distinct), style, empty), empty)
+    if pd.api.types.is_bool_dtype(dtype) and dtype != object:  # with blanks
+        codes, distinct = pd.factorize(values)
+        shown = [tail(text_cell("", style, "是" if v else "否")) for v in distinct.tolist()]
+        return with_missing(codes, shown, empty)
+    if dtype == object:
+        text = pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty")  # text and blanks only
+    else:
+        text = pd.api.types.is_string_dtype(dtype)
+    if text:
+        codes, distinct = pd.factorize(values)
+        return with_missing(codes, [tail(text_cell("", style, v)) for v in distinct.tolist()], empty)
+    return None
 
 
-def rows_xml(block: StreamedRows, styles: Sequence[str | None], letters: Sequence[str]) -> bytes:
-    """The ``<row>`` elements of ``block``: ``styles[j]`` is the ``s`` index of column ``j`` (None: unstyled)."""
-    rows = range(block.first_row, block.first_row + len(block.frame))
-    columns = [column_cells(block.frame[c.key], letter, rows, f' s="{s}"' if s is not None else "")
-               for c, letter, s in zip(block.columns, letters, styles)]
-    out = []
-    for r, *cells in zip(rows, *columns):
-        inner = "".join(cells)
-        out.append(f'<row r="{r}">{inner}</row>' if inner else f'<row r="{r}"/>')
-    return "".join(out).encode("utf-8")
+def number_tails(numbers: np.ndarray, style: str, empty: str | None) -> list[bytes | str | None]:
+    """:func:`number_cell`'s tail for each of ``numbers``, formatted in one pass (a NaN: ``empty``);
+    UTF-8 already (``b"%.16g"`` formats as ``"%.16g"`` does)."""
+    head = f'"{style} t="n"><v>'.encode()
+    texts = np.array(list(map(b"%.16g".__mod__, numbers.tolist())), dtype=object)
+    tails = ((head + texts) + b"</v></c>").tolist() if len(texts) else []
+    if numbers.dtype.kind == "f":
+        for i in np.flatnonzero(~np.isfinite(numbers)).tolist():
+            tails[i] = empty if numbers[i] != numbers[i] else tail(number_cell("", style, float(numbers[i])))
+    return tails
+
+
+def tail(cell: str) -> str | None:
+    """A cell made with the reference "" without its start ``<c r="`` (None for no cell)."""
+    return cell[6:] if cell else None
+
+
+def with_missing(codes: np.ndarray, tails: list[str | None], empty: str | None) -> tuple[np.ndarray, list]:
+    """Blank values (code -1) as one more distinct value, written as an empty cell."""
+    if (codes < 0).any():
+        codes = np.where(codes < 0, len(tails), codes)
+        tails = tails + [empty]
+    return codes, tails
+
+
+def rows_xml(block: StreamedRows, styles: Sequence[str | None], letters: Sequence[str]) -> Iterator[bytes]:
+    """The ``<row>`` elements of ``block``, in pieces of up to :data:`CHUNK_ROWS` rows:
+    ``styles[j]`` is the ``s`` index of column ``j`` (None: unstyled)."""
+    frame = block.frame
+    attributes = [f' s="{s}"' if s is not None else "" for s in styles]
+    for start in range(0, len(frame), CHUNK_ROWS):
+        part = frame.iloc[start:start + CHUNK_ROWS]
+        first = block.first_row + start
+        numbers = row_numbers(first, len(part))
+        columns = [cells(part[c.key], letter, numbers, attribute)
+                   for c, letter, attribute in zip(block.columns, letters, attributes)]
+        yield join_rows(numbers, columns)
+
+
+def join_rows(numbers: np.ndarray, columns: Sequence[tuple[np.ndarray, np.ndarray | None]]) -> bytes:
+    """``<row r="N">`` + the row's cells + ``</row>``, or ``<row r="N"/>`` when it has no cell (UTF-8)."""
+    heads = b'<row r="' + numbers + b'">'
+    ends = np.full(len(numbers), b"</row>", dtype=object)
+    bare = np.ones(len(numbers), dtype=bool)
+    for _, absent in columns:
+        bare &= absent if absent is not None else False
+    if bare.any():
+        heads[bare] = b'<row r="' + numbers[bare] + b'"/>'
+        ends[bare] = b""
+    return b"".join(chain.from_iterable(zip(heads.tolist(), *(c.tolist() for c, _ in columns), ends.tolist())))

@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 from lxml import etree
 
-from salesxl.workbook import render, splice
+from salesxl.workbook import render, splice, stream
 from salesxl.workbook.backend import Link, OutChart, OutColumn, OutTable, SheetOutput
 from salesxl.workbook.sheets import OUTPUT_SHEETS
 from salesxl.workbook.splice import write_outputs
@@ -133,3 +133,61 @@ def test_a_table_with_links_is_drawn_whole(planner_book, monkeypatch):
     frame["text"] = [Link(f"行 {i}", "数据 Data", f"A{i}") for i in range(N)]
     _, blocks = written(planner_book, [sheet_output(frame)], 2, monkeypatch)
     assert blocks == []
+
+
+def more_awkward_table() -> pd.DataFrame:
+    """Values the column-at-once writer tells apart by their bits or their dtype: -0.0 beside 0.0
+    (written "-0" and "0"), infinities, repeated values, blanks in nullable columns (Int64, boolean,
+    str), a column of nothing but blanks, text with braces and inner line breaks, an object column
+    of text only, a str subclass, and dates around openpyxl's 1900 leap-day adjustment."""
+    return pd.DataFrame({
+        "zero": [0.0, -0.0, 0.0, -0.0, np.inf, -np.inf, np.nan, 2.5, 2.5, 1e-300, 123456789.123456789, 0.0],
+        "maybe": pd.array([True, None, False, True, None, True, False, False, True, None, True, True],
+                          dtype="boolean"),
+        "label": pd.Series(["x", None, "x", "{y}", "a\nb", "x", " ", "", "x", None, "b&b", "x"], dtype="str"),
+        "nothing": [None] * N,
+        "words": np.array(["a", "b", None, "a", np.nan, "c", "a", "b", "a", "c", "a", "b"], dtype=object),
+        "sub": np.array([np.str_("s"), "t", np.str_("s")] * 4, dtype=object),
+        "big": pd.array([1, 2 ** 60, None, -3, 1, 1, 2 ** 60, None, 0, 0, 5, 6], dtype="Int64"),
+        "when": pd.to_datetime(["1900-01-15", "1900-03-01", None, "1899-12-30 12:00", "1900-02-28 18:00",
+                                "2026-05-01"] * 2, format="mixed"),
+    })
+
+
+MORE_COLUMNS = [
+    OutColumn("zero", "零", "Zero", "amount"), OutColumn("maybe", "也许", "Maybe", "bool"),
+    OutColumn("label", "标签", "Label"), OutColumn("nothing", "空", "Nothing"), OutColumn("words", "词", "Words"),
+    OutColumn("sub", "子类", "Sub"), OutColumn("big", "大数", "Big", "integer"),
+    OutColumn("when", "日", "When", "date"),
+]
+
+
+@pytest.mark.parametrize("stream_after", [1, 5])
+def test_more_awkward_values_stream_byte_for_byte(planner_book, monkeypatch, stream_after):
+    """Same as above on the second table: 12 rows, 12 − stream_after of them streamed."""
+    outputs = [SheetOutput(OUTPUT_SHEETS[0], "", [], [OutTable(more_awkward_table(), MORE_COLUMNS, name="more")])]
+    drawn, _ = written(planner_book, outputs, 10 ** 9, monkeypatch)
+    streamed, blocks = written(planner_book, outputs, stream_after, monkeypatch)
+    assert blocks == [N - stream_after]
+    name = OUTPUT_SHEETS[0].name
+    assert cells(streamed, name) == cells(drawn, name)
+    assert streamed == drawn
+
+
+def test_long_tables_stream_in_chunks(planner_book, monkeypatch):
+    """A table longer than a chunk comes out in pieces, and the same bytes as in one piece:
+    12 rows, 2 drawn, 10 streamed in chunks of 3 → 4 pieces (3 + 3 + 3 + 1)."""
+    outputs = [sheet_output(awkward_table())]
+    whole, _ = written(planner_book, outputs, 2, monkeypatch)
+    monkeypatch.setattr(stream, "CHUNK_ROWS", 3)
+    pieces = []
+
+    def chunked(block, styles, letters):
+        made = list(ROWS_XML(block, styles, letters))
+        pieces.append(len(made))
+        return made
+
+    monkeypatch.setattr(render, "STREAM_AFTER", 2)
+    monkeypatch.setattr(splice, "rows_xml", chunked)
+    assert write_outputs(planner_book, outputs) == whole
+    assert pieces == [4, 1]  # the 4-row table below: 2 rows streamed, one piece

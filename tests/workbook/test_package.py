@@ -1,0 +1,69 @@
+"""Parts written piece by piece (a long sheet) give the same package as written whole."""
+
+from __future__ import annotations
+
+import zipfile
+from io import BytesIO
+
+import pytest
+
+from salesxl.workbook.package import Package, deflate
+
+CONTENT = b"".join(b'<row r="%d"><c r="A%d" t="n"><v>%d</v></c></row>' % (i, i, i * 7) for i in range(1, 20_000))
+
+
+def package_with(compression: int) -> bytes:
+    """A zip holding ``xl/sheet.xml`` (CONTENT) and ``other.xml``, as another tool would write it."""
+    buffer = BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression) as z:
+        z.writestr("xl/sheet.xml", CONTENT)
+        z.writestr("other.xml", b"<other/>")
+    return buffer.getvalue()
+
+
+def pieces(content: bytes, size: int) -> list[bytes]:
+    return [content[i:i + size] for i in range(0, len(content), size)]
+
+
+@pytest.mark.parametrize("size", [1, 1000, 65_536, len(CONTENT)])
+def test_pieces_give_the_bytes_of_the_whole(size):
+    """A new part and a replaced part, in pieces of ``size`` bytes or whole: the same package, and
+    the part reads back as its content."""
+    changed = CONTENT.replace(b"<v>7</v>", b"<v>8</v>")
+    whole, pieced = Package(package_with(zipfile.ZIP_DEFLATED)), Package(package_with(zipfile.ZIP_DEFLATED))
+    whole.write("xl/new.xml", CONTENT)
+    whole.write("xl/sheet.xml", changed)
+    pieced.write_pieces("xl/new.xml", pieces(CONTENT, size) if size > 1 else pieces(CONTENT[:3000], 1)
+                        + [CONTENT[3000:]])
+    pieced.write_pieces("xl/sheet.xml", pieces(changed, size))
+    assert pieced.to_bytes() == whole.to_bytes()
+    assert pieced.read("xl/new.xml") == CONTENT and pieced.read("xl/sheet.xml") == changed
+    assert zipfile.ZipFile(BytesIO(pieced.to_bytes())).read("xl/sheet.xml") == changed
+
+
+@pytest.mark.parametrize("compression", [zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED])
+def test_unchanged_content_in_pieces_keeps_the_entry_as_found(compression):
+    """Writing a part's own content again keeps its bytes as another tool wrote them (stored or
+    deflated at zipfile's level), so the package is the file as found, byte for byte."""
+    blob = package_with(compression)
+    package = Package(blob)
+    package.write_pieces("xl/sheet.xml", pieces(CONTENT, 4096))
+    assert package.to_bytes() == blob
+
+
+def test_same_size_and_crc_are_not_taken_for_the_same_content():
+    """Content compared byte by byte once size and CRC agree: a part differing only in how it is cut
+    is the same part; a different part of the same size is written."""
+    blob = package_with(zipfile.ZIP_DEFLATED)
+    package = Package(blob)
+    swapped = CONTENT.replace(b"<v>7</v>", b"<v>9</v>")
+    package.write_pieces("xl/sheet.xml", [swapped])
+    assert package.to_bytes() != blob and package.read("xl/sheet.xml") == swapped
+
+
+def test_deflate_counts_the_content():
+    """CRC-32 and size are the whole content's, however it is cut."""
+    one, many = deflate([CONTENT]), deflate(pieces(CONTENT, 777))
+    assert (one.crc, one.size) == (many.crc, many.size) == (zipfile.crc32(CONTENT), len(CONTENT))
+    assert one.packed == many.packed
+    assert deflate([]).size == 0
