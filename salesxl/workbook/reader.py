@@ -157,40 +157,8 @@ def read_table(schema: SheetSchema, raw: RawSheet) -> tuple[pd.DataFrame, SheetL
 
 
 def parse_table(schema: SheetSchema, raw: RawSheet) -> tuple[pd.DataFrame, SheetLayout, list[Problem]]:
-    layout = SheetLayout(schema.key, raw.name)
-    problems: list[Problem] = []
-
-    def at(row, key, code, zh, en, severity="error"):
-        letter, header = layout.columns.get(key, (None, None))
-        problems.append(Problem(raw.name, row, key, code, zh, en, severity, letter, header))
-
-    # An issued sheet may hold several tables; each issued schema finds its own header anywhere.
-    header_row, matched, duplicates = find_header(schema, raw.rows, None if schema.issued else HEADER_SEARCH_ROWS)
-    layout.header_row = header_row
-    for j, column in matched.items():
-        layout.columns[column.key] = (get_column_letter(j + 1), str(raw.rows[header_row - 1][j]).strip())
-    for j, column in duplicates:
-        problems.append(Problem(raw.name, header_row, column.key, "duplicate-column",
-                                f"“{column.label}”列出现了两次", f"the column '{column.label}' appears twice",
-                                letter=get_column_letter(j + 1), header=str(raw.rows[header_row - 1][j])))
-    for column in schema.columns:
-        if column.required and column.key not in layout.columns:
-            problems.append(Problem(raw.name, header_row, column.key, "missing-column",
-                                    f"第{header_row}行缺少必填列“{column.label}”",
-                                    f"row {header_row} has no required column '{column.label}'"))
-    if header_row > 1 and not schema.issued:  # issued sheets have a title block above the table
-        problems.append(Problem(raw.name, header_row, None, "header-not-first-row",
-                                f"表头在第{header_row}行，不在第1行；已从该行读取",
-                                f"the header is on row {header_row}, not row 1; read from there", "notice"))
-
-    for r1, c1, r2, c2 in raw.merged:
-        if r2 >= header_row and any(c1 <= j + 1 <= c2 for j in matched):
-            key = next(col.key for j, col in matched.items() if c1 <= j + 1 <= c2)
-            problems.append(Problem(raw.name, r1, key, "merged-cells",
-                                    f"表格中有合并单元格 {get_column_letter(c1)}{r1}:{get_column_letter(c2)}{r2}，请取消合并",
-                                    f"merged cells {get_column_letter(c1)}{r1}:{get_column_letter(c2)}{r2} "
-                                    "inside the table; unmerge them", letter=get_column_letter(c1),
-                                    header=layout.columns[key][1]))
+    layout, matched, problems = find_table(schema, raw)
+    header_row = layout.header_row
 
     # The cells are checked a column at a time (a long History sheet is a million cells); the problems
     # are then put in the order a planner reads them: row by row, left to right.
@@ -248,8 +216,51 @@ def parse_table(schema: SheetSchema, raw: RawSheet) -> tuple[pd.DataFrame, Sheet
 
     frame = typed_frame(schema, columns, index)
     unreadable = {(p.row, p.column) for p in problems if p.severity == "error"}
-    check_unique(schema, frame, at, unreadable)
+    check_unique(schema, frame, reporter(raw.name, layout, problems), unreadable)
     return frame, layout, problems
+
+
+def find_table(schema: SheetSchema, raw: RawSheet) -> tuple[SheetLayout, dict[int, Column], list[Problem]]:
+    """Where the table is: its header row, which sheet column holds which declared column, and the
+    problems with the table as a whole (a column missing or twice, merged cells, a header moved down)."""
+    layout = SheetLayout(schema.key, raw.name)
+    problems: list[Problem] = []
+    # An issued sheet may hold several tables; each issued schema finds its own header anywhere.
+    header_row, matched, duplicates = find_header(schema, raw.rows, None if schema.issued else HEADER_SEARCH_ROWS)
+    layout.header_row = header_row
+    for j, column in matched.items():
+        layout.columns[column.key] = (get_column_letter(j + 1), str(raw.rows[header_row - 1][j]).strip())
+    for j, column in duplicates:
+        problems.append(Problem(raw.name, header_row, column.key, "duplicate-column",
+                                f"“{column.label}”列出现了两次", f"the column '{column.label}' appears twice",
+                                letter=get_column_letter(j + 1), header=str(raw.rows[header_row - 1][j])))
+    for column in schema.columns:
+        if column.required and column.key not in layout.columns:
+            problems.append(Problem(raw.name, header_row, column.key, "missing-column",
+                                    f"第{header_row}行缺少必填列“{column.label}”",
+                                    f"row {header_row} has no required column '{column.label}'"))
+    if header_row > 1 and not schema.issued:  # issued sheets have a title block above the table
+        problems.append(Problem(raw.name, header_row, None, "header-not-first-row",
+                                f"表头在第{header_row}行，不在第1行；已从该行读取",
+                                f"the header is on row {header_row}, not row 1; read from there", "notice"))
+
+    for r1, c1, r2, c2 in raw.merged:
+        if r2 >= header_row and any(c1 <= j + 1 <= c2 for j in matched):
+            key = next(col.key for j, col in matched.items() if c1 <= j + 1 <= c2)
+            problems.append(Problem(raw.name, r1, key, "merged-cells",
+                                    f"表格中有合并单元格 {get_column_letter(c1)}{r1}:{get_column_letter(c2)}{r2}，请取消合并",
+                                    f"merged cells {get_column_letter(c1)}{r1}:{get_column_letter(c2)}{r2} "
+                                    "inside the table; unmerge them", letter=get_column_letter(c1),
+                                    header=layout.columns[key][1]))
+    return layout, matched, problems
+
+
+def reporter(sheet: str, layout: SheetLayout, problems: list[Problem]):
+    """``at(row, key, code, zh, en, severity)``: add a problem at a cell of this table to ``problems``."""
+    def at(row, key, code, zh, en, severity="error"):
+        letter, header = layout.columns.get(key, (None, None))
+        problems.append(Problem(sheet, row, key, code, zh, en, severity, letter, header))
+    return at
 
 
 FORMULA_WITHOUT_VALUE = ("error", "formula-without-value", "公式没有计算结果，请在Excel中打开并保存后再试",

@@ -7,51 +7,19 @@ frame, same layout, same problems in the same order.
 from __future__ import annotations
 
 import pandas as pd
-from openpyxl.utils import get_column_letter
 
 from salesxl.problems import Problem
 from salesxl.workbook.backend import RawSheet
 from salesxl.workbook.cells import BLANK, parse_cell
-from salesxl.workbook.reader import HEADER_SEARCH_ROWS, REPEATED, check_unique, dtype_of, find_header
+from salesxl.workbook.reader import REPEATED, check_unique, dtype_of, find_table, reporter
 from salesxl.workbook.render import TOTAL_LABEL
 from salesxl.workbook.schema import SheetLayout, SheetSchema
 
 
 def parse_table_cell_by_cell(schema: SheetSchema, raw: RawSheet) -> tuple[pd.DataFrame, SheetLayout, list[Problem]]:
-    layout = SheetLayout(schema.key, raw.name)
-    problems: list[Problem] = []
-
-    def at(row, key, code, zh, en, severity="error"):
-        letter, header = layout.columns.get(key, (None, None))
-        problems.append(Problem(raw.name, row, key, code, zh, en, severity, letter, header))
-
-    # An issued sheet may hold several tables; each issued schema finds its own header anywhere.
-    header_row, matched, duplicates = find_header(schema, raw.rows, None if schema.issued else HEADER_SEARCH_ROWS)
-    layout.header_row = header_row
-    for j, column in matched.items():
-        layout.columns[column.key] = (get_column_letter(j + 1), str(raw.rows[header_row - 1][j]).strip())
-    for j, column in duplicates:
-        problems.append(Problem(raw.name, header_row, column.key, "duplicate-column",
-                                f"“{column.label}”列出现了两次", f"the column '{column.label}' appears twice",
-                                letter=get_column_letter(j + 1), header=str(raw.rows[header_row - 1][j])))
-    for column in schema.columns:
-        if column.required and column.key not in layout.columns:
-            problems.append(Problem(raw.name, header_row, column.key, "missing-column",
-                                    f"第{header_row}行缺少必填列“{column.label}”",
-                                    f"row {header_row} has no required column '{column.label}'"))
-    if header_row > 1 and not schema.issued:  # issued sheets have a title block above the table
-        problems.append(Problem(raw.name, header_row, None, "header-not-first-row",
-                                f"表头在第{header_row}行，不在第1行；已从该行读取",
-                                f"the header is on row {header_row}, not row 1; read from there", "notice"))
-
-    for r1, c1, r2, c2 in raw.merged:
-        if r2 >= header_row and any(c1 <= j + 1 <= c2 for j in matched):
-            key = next(col.key for j, col in matched.items() if c1 <= j + 1 <= c2)
-            problems.append(Problem(raw.name, r1, key, "merged-cells",
-                                    f"表格中有合并单元格 {get_column_letter(c1)}{r1}:{get_column_letter(c2)}{r2}，请取消合并",
-                                    f"merged cells {get_column_letter(c1)}{r1}:{get_column_letter(c2)}{r2} "
-                                    "inside the table; unmerge them", letter=get_column_letter(c1),
-                                    header=layout.columns[key][1]))
+    layout, matched, problems = find_table(schema, raw)
+    header_row = layout.header_row
+    at = reporter(raw.name, layout, problems)
 
     records, index = [], []
     position = {col.key: j for j, col in matched.items()}
