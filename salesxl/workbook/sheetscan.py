@@ -54,7 +54,7 @@ class NotPlain(Exception):
 
 
 def scan_cells(data: bytes, strings: Callable[[], list[str]], date_styles: tuple[set[int], set[int]],
-               percent_styles: set[int], date1904: bool, to_date: Callable, rich_text: Callable[[bytes], str],
+               percent_styles: set[int], to_date: Callable, rich_text: Callable[[bytes], str],
                unescape: Callable[[str], str], iso_date: Callable[[str], Any]):
     """``(rows, merged, uncached, percent)`` as :meth:`WorkbookValues._cells` gives them, or None.
 
@@ -69,7 +69,7 @@ def scan_cells(data: bytes, strings: Callable[[], list[str]], date_styles: tuple
 
 
 def _scan(data, strings, date_styles, percent_styles, to_date, rich_text, unescape, iso_date):
-    start = data.find(b"?>") + 2 if data.startswith(b"<?xml") else 0
+    start = body_start(data)
     if data.find(b"<!", start) >= 0 or data.find(b"<?", start) >= 0 or PREFIXED.search(data, start):
         raise NotPlain
     merged = merged_ranges(data, max(data.rfind(b"</sheetData>"), 0))
@@ -97,6 +97,24 @@ def _scan(data, strings, date_styles, percent_styles, to_date, rich_text, unesca
     uncached = set(zip(rows[uncached_mask].tolist(), cols[uncached_mask].tolist()))
     percent = set(zip(rows[percent_mask].tolist(), cols[percent_mask].tolist()))
     return grid.tolist(), merged, uncached, percent
+
+
+def body_start(data: bytes) -> int:
+    """Where the elements start: after a UTF-8 byte order mark and the XML declaration. A part in any
+    other encoding (UTF-16, GBK...) is the parser's to read."""
+    start = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+    if data.startswith(b"<?xml", start):
+        end = data.find(b"?>", start)
+        encoding = DECLARED_ENCODING.search(data, start, end)
+        if end < 0 or (encoding and encoding.group(1).lower() not in (b"utf-8", b"utf8")):
+            raise NotPlain
+        return end + 2
+    if not data.startswith(b"<", start):
+        raise NotPlain
+    return start
+
+
+DECLARED_ENCODING = re.compile(rb"""encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
 
 
 class Converter:

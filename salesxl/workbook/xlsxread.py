@@ -99,8 +99,8 @@ class WorkbookValues:
         straight into the list of rows.
         """
         data = self.package.read(part)
-        scanned = scan_cells(data, lambda: self.strings, self.date_styles, self.percent_styles, self.date1904,
-                             self._date, lambda element: rich_text(parse_xml(element)), unescape, iso_date)
+        scanned = scan_cells(data, lambda: self.strings, self.date_styles, self.percent_styles, self._date,
+                             lambda element: rich_text(parse_xml(element)), unescape, iso_date)
         if scanned is not None:
             return scanned
         found: dict[int, list] = {}  # Excel row -> [(col, value), ...] of the cells that hold something

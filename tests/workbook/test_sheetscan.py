@@ -23,7 +23,7 @@ from .test_xlsxread import workbook
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def read_both(path: Path, name: str, monkeypatch=None):
+def read_both(path: Path, name: str):
     """``(scanned, parsed, scanner_was_used)`` for one sheet."""
     used = []
     scan = xlsxread.scan_cells
@@ -131,7 +131,7 @@ def test_a_doctype_is_left_to_the_parser(tmp_path):
     path = workbook(tmp_path, '<row r="1"><c r="A1"><v>7</v></c></row>')
     data = Package(Path(path).read_bytes())
     sheet = data.read("xl/worksheets/sheet1.xml")
-    assert xlsxread.scan_cells(b'<!DOCTYPE x []>' + sheet, list, (set(), set()), set(), False,
+    assert xlsxread.scan_cells(b'<!DOCTYPE x []>' + sheet, list, (set(), set()), set(),
                                None, None, None, None) is None
 
 
@@ -208,3 +208,15 @@ def test_a_long_sheet_is_scanned_to_the_same_values(tmp_path, monkeypatch, chunk
     assert_same(fast, slow)
     # 46001 is 53 days before 46054 (2026-02-01): 2025-12-10; string 1 is the rich-text "粗体 bold".
     assert fast.rows[0] == [dt.datetime(2025, 12, 10), "粗体 bold", "O0001", 1.25, 1]
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "gbk", "utf-8-sig"])
+def test_a_sheet_in_another_encoding_is_left_to_the_parser(tmp_path, encoding):
+    """Excel writes UTF-8; a part in UTF-16 or GBK must not read as empty (the pattern finds no cell in it)."""
+    sheet = ('<?xml version="1.0" encoding="%s"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/'
+             '2006/main"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>华东</t></is></c><c r="B1"><v>5</v></c>'
+             '</row></sheetData></worksheet>' % ("UTF-8" if encoding == "utf-8-sig" else encoding.upper()))
+    path = workbook(tmp_path, "", extra={"xl/worksheets/sheet1.xml": sheet.encode(encoding)})
+    fast, slow, used = read_both(path, "数据")
+    assert fast.rows == slow.rows == [["华东", 5]]
+    assert used is (encoding == "utf-8-sig")  # a byte order mark before UTF-8 is read by the scanner
