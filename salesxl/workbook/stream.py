@@ -25,6 +25,7 @@ from typing import Any, Iterator, Sequence
 
 import numpy as np
 import pandas as pd
+from openpyxl.utils.datetime import to_excel
 
 from .backend import Link, OutColumn
 
@@ -116,17 +117,6 @@ def empty_cell(ref: str, style: str) -> str:
     return f'<c r="{ref}"{style} t="n"/>' if style else ""
 
 
-def excel_serial(value: dt.date | dt.datetime) -> float:
-    """Days since 1899-12-30, as openpyxl counts them (the 1900 date system)."""
-    if not isinstance(value, dt.datetime):
-        value = dt.datetime.combine(value, dt.time())
-    days = (value - dt.datetime(1899, 12, 30)).days
-    if 0 < days <= 60:
-        days -= 1
-    seconds = value.hour * 3600 + value.minute * 60 + value.second + value.microsecond / 10 ** 6
-    return days + seconds / 86400
-
-
 def object_cell(ref: str, style: str, value: Any) -> str:
     """One value of an object column, as :func:`salesxl.workbook.render.put` and openpyxl write it."""
     if value is None or value is pd.NA or value is pd.NaT:
@@ -140,11 +130,11 @@ def object_cell(ref: str, style: str, value: Any) -> str:
     if isinstance(value, (float, np.floating)):
         return empty_cell(ref, style) if math.isnan(value) else number_cell(ref, style, float(value))
     if isinstance(value, pd.Period):
-        return number_cell(ref, style, excel_serial(value.to_timestamp().date()))
+        return number_cell(ref, style, to_excel(value.to_timestamp().date()))
     if isinstance(value, pd.Timestamp):
         value = value.date() if value == value.normalize() else value.to_pydatetime()
     if isinstance(value, (dt.date, dt.datetime)):
-        return number_cell(ref, style, excel_serial(value))
+        return number_cell(ref, style, to_excel(value))  # days since 1899-12-30, as openpyxl counts them
     raise NotStreamable(f"cannot stream a {type(value).__name__}")
 
 
