@@ -176,8 +176,8 @@ def parse_table(schema: SheetSchema, raw: RawSheet) -> tuple[pd.DataFrame, Sheet
     found: list[tuple[tuple, Problem]] = []  # (row, part of the row, column position, ...) -> problem
 
     def add(order: tuple, row: int, key: str, issue: tuple):
-        letter, header = layout.columns.get(key, (None, None))
-        found.append((order, Problem(raw.name, row, key, issue[1], issue[2], issue[3], issue[0], letter, header)))
+        severity, code, zh, en = issue
+        found.append((order, problem_at(raw.name, layout, row, key, code, zh, en, severity)))
 
     never_calculated = {}
     for position, (j, column) in enumerate(matched.items()):
@@ -208,10 +208,11 @@ def parse_table(schema: SheetSchema, raw: RawSheet) -> tuple[pd.DataFrame, Sheet
         columns[column.key] = parsed
     if schema.one_of:
         labels = " / ".join(schema.column(k).label for k in schema.one_of)
-        for i in range(len(keep)):
-            if all(columns[k][i] is None for k in schema.one_of):
-                add((index[i], 2, 0, 0), index[i], schema.one_of[0],
-                    ("error", "needs-one-of", f"请至少填写一项：{labels}", f"fill at least one of: {labels}"))
+        none_filled = np.logical_and.reduce([np.array([v is None for v in columns[k]], dtype=bool)
+                                             for k in schema.one_of])
+        for i in np.flatnonzero(none_filled).tolist():
+            add((index[i], 2, 0, 0), index[i], schema.one_of[0],
+                ("error", "needs-one-of", f"请至少填写一项：{labels}", f"fill at least one of: {labels}"))
     problems += [problem for _, problem in sorted(found, key=lambda pair: pair[0])]
 
     frame = typed_frame(schema, columns, index)
@@ -258,9 +259,15 @@ def find_table(schema: SheetSchema, raw: RawSheet) -> tuple[SheetLayout, dict[in
 def reporter(sheet: str, layout: SheetLayout, problems: list[Problem]):
     """``at(row, key, code, zh, en, severity)``: add a problem at a cell of this table to ``problems``."""
     def at(row, key, code, zh, en, severity="error"):
-        letter, header = layout.columns.get(key, (None, None))
-        problems.append(Problem(sheet, row, key, code, zh, en, severity, letter, header))
+        problems.append(problem_at(sheet, layout, row, key, code, zh, en, severity))
     return at
+
+
+def problem_at(sheet: str, layout: SheetLayout, row, key: str, code: str, zh: str, en: str,
+               severity: str = "error") -> Problem:
+    """A problem at a cell of this table, named by the column's letter and header as found."""
+    letter, header = layout.columns.get(key, (None, None))
+    return Problem(sheet, row, key, code, zh, en, severity, letter, header)
 
 
 FORMULA_WITHOUT_VALUE = ("error", "formula-without-value", "公式没有计算结果，请在Excel中打开并保存后再试",
