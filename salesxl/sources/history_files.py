@@ -114,8 +114,9 @@ def read_history_files(source: str, folder: Path | None, setting: SettingCell, w
         return empty_history(schema), SheetLayout(schema.key, shown_source), problems
     # Every step of a run (and every button the planner clicks) reads the history: files unchanged
     # since the last read (same paths, sizes and modification times) are not summed again.
+    stats = [(path, path.stat()) for path, _, _ in files]
     key = (shown_source, folder, setting, weekday_grain, schema.key,
-           tuple((str(path), path.stat().st_size, path.stat().st_mtime_ns) for path, _, _ in files))
+           tuple((str(path), stat.st_size, stat.st_mtime_ns) for path, stat in stats))
     if key not in LAST_READ:
         LAST_READ.clear()  # one history is kept: the one this workbook names
         LAST_READ[key] = summed_history(shown_source, files, weekday_grain, schema)
