@@ -112,6 +112,16 @@ def test_ambiguous_date_text_is_refused(workbook):
     assert ("日历 Calendar!A2", "日期 Date", "not-a-date", "error") in check(workbook)
 
 
+def test_an_amount_typed_in_a_date_column_is_not_a_date(workbook):
+    """150,000 as an Excel day is in the year 2310, beyond the dates pandas holds (2262): it used to crash
+    the run instead of pointing at the cell."""
+    edit(workbook, {"日历 Calendar!A2": 150_000})
+    book = openpyxl.load_workbook(workbook)
+    book["日历 Calendar"]["A2"].number_format = "General"
+    book.save(workbook)
+    assert ("日历 Calendar!A2", "日期 Date", "not-a-date", "error") in check(workbook)
+
+
 def test_merged_cells_in_a_table(workbook):
     book = openpyxl.load_workbook(workbook)
     book["业务员 Reps"].merge_cells("D3:D4")
