@@ -78,11 +78,14 @@ def _scan(data, strings, date_styles, percent_styles, to_date, rich_text, unesca
     while start < len(data):
         end = data.find(b"</row>", start + CHUNK)
         end = len(data) if end < 0 else end + len(b"</row>")
-        found = CELL.findall(data, start, end)
-        if len(found) != len(CELL_TAG.findall(data, start, end)):
-            raise NotPlain
-        if found:
-            parts.append(convert(found))
+        cells = plain_cells(data, start, end, convert) if PLAIN_PATH else None
+        if cells is None:  # something the plain path does not read: the pattern reads this chunk
+            found = CELL.findall(data, start, end)
+            if len(found) != len(CELL_TAG.findall(data, start, end)):
+                raise NotPlain
+            cells = convert(found) if found else None
+        if cells is not None and len(cells[0]):
+            parts.append(cells)
         start = end
     if not parts:
         return [], merged, set(), set()
@@ -179,10 +182,14 @@ class Converter:
 
 def numbers(text: np.ndarray, styles: np.ndarray, date_styles, percent_styles, to_date):
     """Number cells: whole numbers as int, others as float; dates by their style; which are percentages."""
-    as_bytes = np.array(text.tolist(), dtype=bytes)
+    return number_values(np.array(text.tolist(), dtype=bytes), styles, date_styles, percent_styles, to_date)
+
+
+def number_values(as_bytes: np.ndarray, styles: np.ndarray, date_styles, percent_styles, to_date):
+    """:func:`numbers` of the cells' text as a fixed-width bytes array."""
     fractional = ((np.char.find(as_bytes, b".") >= 0) | (np.char.find(as_bytes, b"e") >= 0)
                   | (np.char.find(as_bytes, b"E") >= 0))
-    out = np.empty(len(text), dtype=object)
+    out = np.empty(len(as_bytes), dtype=object)
     if fractional.any():
         out[fractional] = as_bytes[fractional].astype(np.float64).tolist()
     if (~fractional).any():
@@ -191,12 +198,12 @@ def numbers(text: np.ndarray, styles: np.ndarray, date_styles, percent_styles, t
             raise NotPlain  # beyond int64: leave it to Python's int()
         out[~fractional] = whole.astype(np.int64).tolist()
     dates, durations = date_styles
-    is_date = np.isin(styles, list(dates)) if dates else np.zeros(len(text), dtype=bool)
+    is_date = np.isin(styles, list(dates)) if dates else np.zeros(len(as_bytes), dtype=bool)
     if is_date.any():
         keys = pd.Series(list(zip(out[is_date].tolist(), np.isin(styles[is_date], list(durations)).tolist())),
                          dtype=object)
         out[is_date] = by_distinct(keys.to_numpy(), lambda k: to_date(*k))
-    percent = np.zeros(len(text), dtype=bool)
+    percent = np.zeros(len(as_bytes), dtype=bool)
     if percent_styles:
         percent = np.isin(styles, list(percent_styles)) & ~is_date
     return out, percent
@@ -246,3 +253,270 @@ def merged_ranges(data: bytes, start: int = 0) -> list[tuple[int, int, int, int]
         c1, r1, c2, r2 = range_boundaries(ref.decode())
         merged.append((r1, c1, r2, c2))
     return merged
+
+
+# ---- the plain path: the cells of a plainly written chunk found with numpy, no pattern at all --------------------
+#
+# salesxl, openpyxl and Excel write most cells of a long sheet in one of three shapes, with nothing between the tags:
+#
+#     <c r="B7" s="3"/>      <c r="B7" s="3" t="n"><v>45261</v></c>      <c r="C7" t="inlineStr"><is><t>华东</t></is></c>
+#
+# (or ``t="s"`` with a shared string's number in ``<v>``). Where every ``<`` of a chunk opens one of these tags,
+# each tag can be told by its first bytes, each cell by the tags that follow it, and the ``r``, ``s`` and ``t``
+# attributes read as columns of bytes: a few dozen array operations for a hundred thousand cells, instead of
+# a pattern match per cell. Anything else in the chunk — a formula, a boolean or error cell, whitespace inside
+# a cell, an attribute the pattern would have to judge — and :func:`plain_cells` answers None, so the pattern
+# reads that chunk; both give the same values (the tests compare them, and both with the XML parser).
+
+PLAIN_PATH = True
+"""Whether :func:`plain_cells` is tried first (the tests switch it off to compare with the pattern)."""
+LT, GT, SLASH, QUOTE = ord("<"), ord(">"), ord("/"), ord('"')
+OTHER, ROW, ROW_END, CELL_OPEN, CELL_END, V, V_END, IS, IS_END, T, T_END = range(11)
+TAGS = [  # (the bytes after "<", the tag's whole length up to ">" or 0 for any, the tag)
+    (b"row ", 0, ROW), (b"row>", 4, ROW), (b"/row", 5, ROW_END), (b"c r=", 0, CELL_OPEN), (b"/c>", 3, CELL_END),
+    (b"v>", 2, V), (b"/v>", 3, V_END), (b"is>", 3, IS), (b"/is>", 4, IS_END), (b"t>", 2, T),
+    (b't xml:space="preserve">', 23, T), (b"/t>", 3, T_END),
+]
+WIDEST_TEXT = 256
+"""Longest number, string number or inline text the plain path reads; a longer one goes to the pattern."""
+
+
+def plain_cells(data: bytes, start: int, end: int, convert: Converter):
+    """``(rows, cols, values, uncached, percent)`` of the cells in ``data[start:end]``, as :class:`Converter`
+    gives them, or None when the chunk is not plainly written."""
+    chunk = np.frombuffer(data, np.uint8, end - start, start)
+    lt, gt = np.flatnonzero(chunk == LT), np.flatnonzero(chunk == GT)
+    if len(lt) == 0 or len(lt) != len(gt) or (lt > gt).any() or (gt[:-1] > lt[1:]).any():
+        return None  # a ">" in text or an attribute: not plain
+    padded = np.concatenate([chunk, np.zeros(WIDEST_TEXT + 32, np.uint8)])
+    tags = tag_kinds(padded, lt, gt)
+    row_tags = np.flatnonzero((tags == ROW) | (tags == ROW_END))
+    if len(row_tags) == 0:
+        return None
+    first, last = row_tags[0], row_tags[-1]
+    outside = np.r_[0:first, last + 1:len(lt)]
+    if (tags[first:last + 1] == OTHER).any() or cell_tags(padded, lt[outside]).any():
+        return None  # a tag the plain path does not know among the rows, or a cell outside them
+    opens = first + np.flatnonzero(tags[first:last + 1] == CELL_OPEN)
+    cells = plain_cell_shapes(tags, lt, gt, padded, opens)
+    if cells is None:
+        return None
+    has_value, has_inline, value_at, inline_at, closed = cells
+    covered = np.bincount(np.concatenate([row_tags, opens, closed, *value_at, *inline_at]), minlength=len(lt))
+    if (covered[first:last + 1] != 1).any():
+        return None  # a tag that belongs to no cell, or to two
+    attributes = cell_attributes(chunk, padded, lt[opens] + 2,
+                                 np.where(padded[gt[opens] - 1] == SLASH, gt[opens] - 1, gt[opens]))
+    if attributes is None:
+        return None
+    rows, cols, styles, kinds = attributes
+    return plain_values(padded, lt, gt, has_value, has_inline, value_at, inline_at, rows, cols, styles, kinds,
+                        convert)
+
+
+def tag_kinds(padded: np.ndarray, lt: np.ndarray, gt: np.ndarray) -> np.ndarray:
+    """Which of :data:`TAGS` starts at each ``<`` (:data:`OTHER` for any other tag), told by its first four
+    bytes and its length."""
+    first4 = np.zeros(len(lt), dtype=np.uint32)
+    for i in range(4):
+        first4 |= padded[lt + 1 + i].astype(np.uint32) << np.uint32(8 * (3 - i))
+    length = gt - lt
+    kinds = np.full(len(lt), OTHER, dtype=np.int8)
+    for text, whole, kind in TAGS:
+        head = text[:4]
+        mask = np.uint32(int.from_bytes(b"\xff" * len(head) + b"\0" * (4 - len(head)), "big"))
+        value = np.uint32(int.from_bytes(head.ljust(4, b"\0"), "big"))
+        candidate = ((first4 & mask) == value) & ((length == whole) if whole else (length > len(text)))
+        if len(text) > 4 and candidate.any():  # the long <t xml:space="preserve">: compare the rest too
+            at = np.flatnonzero(candidate)
+            for i, byte in enumerate(text[4:], start=4):
+                candidate[at] &= padded[lt[at] + 1 + i] == byte
+        kinds[candidate] = kind
+    return kinds
+
+
+def cell_tags(padded: np.ndarray, lt: np.ndarray) -> np.ndarray:
+    """Which of these tags open a cell (``<c`` then a space, ``/`` or ``>``), as the pattern counts them."""
+    return (padded[lt + 1] == ord("c")) & np.isin(padded[lt + 2], list(b" \t\r\n/>"))
+
+
+def plain_cell_shapes(tags, lt, gt, padded, opens):
+    """The tags of each cell opening at ``opens`` (tag numbers): ``(has_value, has_inline, value tags, inline tags,
+    close tags of empty cells)``
+    where a cell is ``<c/>``, ``<c></c>``, ``<c><v>..</v></c>`` or ``<c><is><t>..</t></is></c>`` with nothing
+    between its tags; None if any cell is shaped otherwise."""
+    after = np.concatenate([tags, np.full(6, OTHER, dtype=tags.dtype)])
+    lt_after = np.concatenate([lt, np.full(6, -1)])
+    gt_after = np.concatenate([gt, np.full(6, -2)])
+
+    def next_to(at: np.ndarray, k: int) -> np.ndarray:  # tag at+k starts right where tag at+k-1 ends
+        return lt_after[at + k] == gt_after[at + k - 1] + 1
+
+    self_closed = padded[gt[opens] - 1] == SLASH
+    following = after[opens + 1]
+    has_value = ~self_closed & (following == V)
+    has_inline = ~self_closed & (following == IS)
+    empty = ~self_closed & (following == CELL_END)
+    if not (self_closed | has_value | has_inline | empty).all():
+        return None
+    v, i, e = opens[has_value], opens[has_inline], opens[empty]
+    if not ((after[v + 2] == V_END) & (after[v + 3] == CELL_END) & next_to(v, 1) & next_to(v, 3)).all():
+        return None
+    if not ((after[i + 2] == T) & (after[i + 3] == T_END) & (after[i + 4] == IS_END) & (after[i + 5] == CELL_END)
+            & next_to(i, 1) & next_to(i, 2) & next_to(i, 4) & next_to(i, 5)).all():
+        return None
+    if not next_to(e, 1).all():
+        return None
+    value_at = (v + 1, v + 2, v + 3)
+    inline_at = (i + 1, i + 2, i + 3, i + 4, i + 5)
+    return has_value, has_inline, value_at, inline_at, e + 1
+
+
+def cell_attributes(chunk: np.ndarray, padded: np.ndarray, start: np.ndarray, end: np.ndarray):
+    """``(rows, cols, styles, kinds)`` from each cell's ``r="B7" s="3" t="n"`` (the text from ``start`` to ``end``;
+    ``s`` and ``t`` optional, in that order, nothing else), or None if any cell's attributes are not plainly that.
+
+    The attributes are found by their quotes: the ``r`` value between a cell's first two, then each further
+    pair must be ``s`` or ``t`` right after the last, and the last quote must end the tag.
+    """
+    quotes = np.flatnonzero(chunk == QUOTE)
+    first = np.searchsorted(quotes, start)
+    count = np.searchsorted(quotes, end) - first
+    if not np.isin(count, (2, 4, 6)).all():
+        return None
+    quotes = np.concatenate([quotes, np.full(6, -8)])
+    r_open, r_close = quotes[first], quotes[first + 1]
+    if not ((r_open == start + 3) & named(padded, r_open, b" r=")).all():
+        return None
+    last = r_close
+    s_at = np.where(count >= 4, quotes[first + 2], -8)
+    has_style = (count >= 4) & named(padded, s_at, b" s=") & (s_at == last + 4)
+    last = np.where(has_style, quotes[first + 3], last)
+    t_pair = first + np.where(has_style, 4, 2)
+    t_at = np.where(count > np.where(has_style, 4, 2), quotes[t_pair], -8)
+    has_kind = (t_at >= 0) & named(padded, t_at, b" t=") & (t_at == last + 4)
+    last = np.where(has_kind, quotes[t_pair + 1], last)
+    if not ((last + 1 == end) & (count == 2 + 2 * has_style + 2 * has_kind)).all():
+        return None  # another attribute, or these in another order: the pattern judges it
+    letters = np.zeros(len(start), dtype=np.int64)
+    for k in range(4):  # column letters: one to three capitals
+        letters += (letters == k) & is_upper(padded[r_open + 1 + k])
+    if ((letters == 0) | (letters > 3)).any():
+        return None
+    row = digits_value(padded, r_open + 1 + letters, r_close)
+    style = digits_value(padded, s_at[has_style] + 1, quotes[first + 3][has_style], 9)
+    kind = letters_text(padded, t_at[has_kind] + 1, quotes[t_pair + 1][has_kind])
+    if row is None or style is None or kind is None:
+        return None
+    styles = np.zeros(len(start), dtype=np.int64)
+    styles[has_style] = style
+    kinds = np.zeros(len(start), dtype="S9")
+    kinds[has_kind] = kind
+    cols = np.zeros(len(start), dtype=np.int64)
+    for k in range(3):
+        cols = np.where(k < letters, cols * 26 + padded[r_open + 1 + k] - 64, cols)
+    return row, cols, styles, kinds
+
+
+def named(padded: np.ndarray, quote: np.ndarray, name: bytes) -> np.ndarray:
+    """Whether the three bytes before each quote are ``name`` (`` r=``, `` s=``, `` t=``)."""
+    found = np.ones(len(quote), dtype=bool)
+    for i, byte in enumerate(name):
+        found &= padded[quote - 3 + i] == byte
+    return found
+
+
+def digits_value(padded: np.ndarray, start: np.ndarray, end: np.ndarray, most: int = 7) -> np.ndarray | None:
+    """The whole number each ``padded[start:end]`` spells: one to ``most`` digits and nothing else, or None."""
+    length = end - start
+    if (length < 1).any() or (length > most).any():
+        return None
+    value = np.zeros(len(start), dtype=np.int64)
+    for k in range(int(length.max(initial=0))):
+        digit = padded[start + k].astype(np.int64) - 48
+        inside = k < length
+        if ((digit < 0) | (digit > 9))[inside].any():
+            return None
+        value = np.where(inside, value * 10 + digit, value)
+    return value
+
+
+def letters_text(padded: np.ndarray, start: np.ndarray, end: np.ndarray, most: int = 9) -> np.ndarray | None:
+    """Each ``padded[start:end]`` as bytes: one to ``most`` ASCII letters and nothing else, or None."""
+    length = end - start
+    if (length < 1).any() or (length > most).any():
+        return None
+    text = np.zeros((len(start), most), dtype=np.uint8)
+    for k in range(int(length.max(initial=0))):
+        inside = k < length
+        byte = padded[start + k]
+        if not is_letter(byte[inside]).all():
+            return None
+        text[:, k] = np.where(inside, byte, 0)
+    return text.view(f"S{most}").ravel()
+
+
+def plain_values(padded, lt, gt, where_value, where_inline, value_at, inline_at, rows, cols, styles, kinds,
+                 convert: Converter):
+    """The cells' values from their ``<v>`` or ``<is><t>`` text, as :class:`Converter` gives them."""
+    n = len(rows)
+    is_inline = kinds == b"inlineStr"
+    is_shared = kinds == b"s"
+    is_number = (kinds == b"") | (kinds == b"n")
+    if not (is_inline | is_shared | is_number).all() or (where_value & is_inline).any() \
+            or (where_inline & ~is_inline).any():
+        return None  # another kind of cell (str, b, e, d) or a value in a place it does not belong
+    values = np.full(n, None, dtype=object)
+    percent = np.zeros(n, dtype=bool)
+    text = tag_text(padded, gt[value_at[0]] + 1, lt[value_at[1]])
+    if text is None:
+        return None
+    filled = np.zeros(n, dtype=bool)
+    filled[where_value] = np.char.str_len(text) > 0
+    in_value = np.cumsum(where_value) - 1  # each cell's position among the cells with a <v>
+    number, shared = filled & is_number, filled & is_shared
+    if number.any():
+        values[number], percent[number] = number_values(text[in_value[number]], styles[number], convert.date_styles,
+                                                        convert.percent_styles, convert.to_date)
+    if shared.any():
+        indexes = text[in_value[shared]]
+        if not all_digits(indexes):
+            return None
+        values[shared] = convert.shared_strings()[indexes.astype(np.int64)]
+    if where_inline.any():
+        inline = tag_text(padded, gt[inline_at[1]] + 1, lt[inline_at[2]])
+        if inline is None:
+            return None
+        unescape = convert.unescape
+        values[where_inline] = by_distinct(inline.astype(object), lambda t: unescape(xml_text(t)))
+    return rows, cols, values, np.zeros(n, dtype=bool), percent
+
+
+def tag_text(padded: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarray | None:
+    """The bytes between each ``start`` and ``end`` as a fixed-width bytes array (None if one is too long)."""
+    length = end - start
+    width = int(length.max(initial=0))
+    if width > WIDEST_TEXT:
+        return None
+    if width == 0:
+        return np.zeros(len(start), dtype="S1")
+    text = padded[start[:, None] + np.arange(width)]
+    text[np.arange(width) >= length[:, None]] = 0
+    return np.ascontiguousarray(text).view(f"S{width}").ravel()
+
+
+def all_digits(text: np.ndarray) -> bool:
+    raw = text.view(np.uint8).reshape(len(text), -1)
+    return bool((is_digit(raw) | (raw == 0)).all() and (raw[:, 0] != 0).all())
+
+
+def is_digit(b):
+    return (b >= 48) & (b <= 57)
+
+
+def is_upper(b):
+    return (b >= 65) & (b <= 90)
+
+
+def is_letter(b):
+    return is_upper(b) | ((b >= 97) & (b <= 122))
