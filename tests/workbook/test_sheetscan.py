@@ -220,3 +220,126 @@ def test_a_sheet_in_another_encoding_is_left_to_the_parser(tmp_path, encoding):
     fast, slow, used = read_both(path, "数据")
     assert fast.rows == slow.rows == [["华东", 5]]
     assert used is (encoding == "utf-8-sig")  # a byte order mark before UTF-8 is read by the scanner
+
+
+# ---- the plain path ------------------------------------------------------------------------------------------------
+
+def read_plain(path: Path, name: str = "数据"):
+    """``(read, chunks the plain path read, chunks it was asked to read)`` with the plain path on; checks that the
+    same sheet read with the plain path off (the pattern, or the parser when the pattern gives up) and by the XML
+    parser alone gives the same."""
+    import salesxl.workbook.sheetscan as sheetscan
+    answers = []
+    plain_cells = sheetscan.plain_cells
+
+    def watching(*args):
+        result = plain_cells(*args)
+        answers.append(result is not None)
+        return result
+
+    sheetscan.plain_cells = watching
+    try:
+        fast, slow, used = read_both(path, name)
+    finally:
+        sheetscan.plain_cells = plain_cells
+    assert_same(fast, slow)
+    sheetscan.PLAIN_PATH = False
+    try:
+        pattern, _, _ = read_both(path, name)
+    finally:
+        sheetscan.PLAIN_PATH = True
+    assert_same(fast, pattern)
+    return fast, sum(answers), len(answers)
+
+
+def column_letters(number: int) -> str:
+    letters = ""
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+PLAIN_TEXT = st.text(alphabet=st.sampled_from(list("ab 中文&\"'_x000D_\r\n\t1.%")), max_size=8)
+
+
+@st.composite
+def plain_cell(draw):
+    """A cell in one of the shapes the plain path reads: ``(attributes after r, inner XML or None for <c/>)``."""
+    kind = draw(st.sampled_from(["n", "typed n", "s", "inlineStr", "preserved", "blank", "empty", "empty v"]))
+    style = draw(st.sampled_from(["", ' s="0"', ' s="1"', ' s="2"', ' s="3"', ' s="4"', ' s="5"', ' s="6"']))
+    if kind == "n":
+        return style, f"<v>{draw(NUMBER)}</v>"
+    if kind == "typed n":
+        return style + ' t="n"', f"<v>{draw(NUMBER)}</v>"
+    if kind == "s":
+        return style + ' t="s"', f"<v>{draw(st.sampled_from(['0', '1', '2', '01']))}</v>"
+    if kind == "inlineStr":
+        return style + ' t="inlineStr"', f"<is><t>{escaped(draw(PLAIN_TEXT))}</t></is>"
+    if kind == "preserved":
+        return style + ' t="inlineStr"', f'<is><t xml:space="preserve">{escaped(draw(PLAIN_TEXT))}</t></is>'
+    if kind == "empty":
+        return style + draw(st.sampled_from(["", ' t="s"', ' t="n"', ' t="inlineStr"'])), ""
+    if kind == "empty v":
+        return style + draw(st.sampled_from(["", ' t="s"'])), "<v></v>"
+    return style + draw(st.sampled_from(["", ' t="n"', ' t="s"', ' t="inlineStr"'])), None
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(grid=st.lists(st.lists(st.tuples(st.one_of(st.integers(1, 30), st.integers(700, 710)), plain_cell()),
+                              min_size=1, max_size=5), min_size=1, max_size=6),
+       row_numbers=st.lists(st.integers(1, 300), min_size=6, max_size=6, unique=True).map(sorted),
+       between=st.sampled_from(["", "\n", "\r\n  "]), date1904=st.booleans())
+def test_plainly_written_sheets_are_read_by_the_plain_path_alike(tmp_path_factory, grid, row_numbers, between,
+                                                                date1904):
+    """Cells in every plain shape, columns of one to three letters, rows not in order of their numbers, line breaks
+    between cells and rows: the plain path reads every chunk, and reads what the pattern and the XML parser read."""
+    rows = []
+    for r, row in zip(row_numbers, grid):
+        cells = []
+        for column, (attributes, inner) in sorted(dict(row).items()):
+            ref = f"{column_letters(column)}{r}"
+            cells.append(f'<c r="{ref}"{attributes}/>' if inner is None else f'<c r="{ref}"{attributes}>{inner}</c>')
+        rows.append(f'<row r="{r}">{between.join(cells)}</row>')
+    styles = {"xl/styles.xml": STYLES_WITH_PERCENT}
+    path = workbook(tmp_path_factory.mktemp("plain"), between.join(rows), date1904=date1904, extra=styles)
+    _, plain, chunks = read_plain(path)
+    assert plain == chunks == 1
+
+
+@pytest.mark.parametrize("ref, expected", [("XFD3", (3, 16384)), ("A1048576", (1048576, 1)), ("ZZ12", (12, 702))])
+def test_the_plain_path_reads_the_farthest_cells(tmp_path, ref, expected):
+    path = workbook(tmp_path, f'<row r="{expected[0]}"><c r="{ref}" s="5"><v>1.5</v></c></row>')
+    read, plain, chunks = read_plain(path)
+    assert plain == chunks == 1
+    assert len(read.rows) == expected[0] and len(read.rows[-1]) == expected[1] and read.rows[-1][-1] == 1.5
+
+
+NOT_PLAIN = [
+    # Each is read alike by the pattern (or the parser); the plain path hands its chunk over.
+    '<c r="A1" t="s" s="1"><v>0</v></c>',  # t before s
+    '<c r="A1" s="1" cm="1"><v>5</v></c>',  # another attribute
+    '<c r="A1"> <v>5</v></c>',  # whitespace inside the cell
+    '<c r="A1"><v>5</v> </c>',
+    '<c r="A1" t="inlineStr"><is> <t>x</t></is></c>',
+    '<c r="A1" t="str"><f>B1</f><v>x</v></c>',  # a formula
+    '<c r="A1"><f>B1+1</f></c>',  # never calculated
+    '<c r="A1" t="b"><v>1</v></c>',  # a boolean
+    '<c r="A1" t="e"><v>#N/A</v></c>',  # an error
+    '<c r="A1" t="inlineStr"><is><t>a&gt;b</t></is></c><c r="B1"><v>1</v></c>',
+    '<c r="A1" t="inlineStr"><is><t>a>b</t></is></c>',  # ">" in text
+    '<c r="A1" t="inlineStr"><is><r><t>rich</t></r></is></c>',  # rich text
+    '<c r="A1"><v/></c>',
+    '<c r="A1" t="s"><is><t>x</t></is></c>',  # text where a number belongs
+    '<c r="A1" t="inlineStr"><v>1</v></c>',
+    '<c r="A1" t="s"><v> 1</v></c>',  # a string number with a space
+]
+
+
+@pytest.mark.parametrize("cells", NOT_PLAIN)
+def test_a_chunk_the_plain_path_does_not_read_goes_to_the_pattern(tmp_path, cells):
+    path = workbook(tmp_path, f'<row r="1">{cells}</row><row r="2"><c r="A2" t="inlineStr"><is><t>x</t></is></c></row>')
+    read, plain, chunks = read_plain(path)
+    expected_plain = 1 if "&gt;" in cells else 0  # an escaped ">" is plain
+    assert (plain, chunks) == (expected_plain, 1)
+    assert read.rows[1][0] == "x"
