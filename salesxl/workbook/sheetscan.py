@@ -90,12 +90,12 @@ def _scan(data, strings, date_styles, percent_styles, to_date, rich_text, unesca
     if not parts:
         return [], merged, set(), set()
     rows, cols, values, uncached_mask, percent_mask = (np.concatenate(p) for p in zip(*parts))
-    counted = (values != None) | uncached_mask  # noqa: E711 -- elementwise, on an object array
+    held = values != None  # noqa: E711 -- elementwise, on an object array
+    counted = held | uncached_mask
     if not counted.any():
         return [], merged, set(), set()
     height, width = int(rows[counted].max()), int(cols[counted].max())
     grid = np.full((height, width), None, dtype=object)
-    held = values != None  # noqa: E711
     grid[rows[held] - 1, cols[held] - 1] = values[held]
     uncached = set(zip(rows[uncached_mask].tolist(), cols[uncached_mask].tolist()))
     percent = set(zip(rows[percent_mask].tolist(), cols[percent_mask].tolist()))
@@ -272,11 +272,17 @@ PLAIN_PATH = True
 """Whether :func:`plain_cells` is tried first (the tests switch it off to compare with the pattern)."""
 LT, GT, SLASH, QUOTE = ord("<"), ord(">"), ord("/"), ord('"')
 OTHER, ROW, ROW_END, CELL_OPEN, CELL_END, V, V_END, IS, IS_END, T, T_END = range(11)
-TAGS = [  # (the bytes after "<", the tag's whole length up to ">" or 0 for any, the tag)
+TAGS = [  # (the bytes after "<", the tag's whole length up to ">" or 0 for longer, the tag)
     (b"row ", 0, ROW), (b"row>", 4, ROW), (b"/row", 5, ROW_END), (b"c r=", 0, CELL_OPEN), (b"/c>", 3, CELL_END),
     (b"v>", 2, V), (b"/v>", 3, V_END), (b"is>", 3, IS), (b"/is>", 4, IS_END), (b"t>", 2, T),
     (b't xml:space="preserve">', 23, T), (b"/t>", 3, T_END),
 ]
+BY_FIRST_TWO = {}
+"""The first two bytes after "<" -> the tags that start so (one or two)."""
+for _text, _whole, _kind in TAGS:
+    BY_FIRST_TWO.setdefault(_text[:2], []).append((_text, _whole, _kind))
+PLAIN_KINDS = [b"", b"n", b"s", b"inlineStr"]
+"""The cell types the plain path reads (``t`` absent, number, shared string, inline string), by code."""
 WIDEST_TEXT = 256
 """Longest number, string number or inline text the plain path reads; a longer one goes to the pattern."""
 
@@ -315,23 +321,18 @@ def plain_cells(data: bytes, start: int, end: int, convert: Converter):
 
 
 def tag_kinds(padded: np.ndarray, lt: np.ndarray, gt: np.ndarray) -> np.ndarray:
-    """Which of :data:`TAGS` starts at each ``<`` (:data:`OTHER` for any other tag), told by its first four
-    bytes and its length."""
-    first4 = np.zeros(len(lt), dtype=np.uint32)
-    for i in range(4):
-        first4 |= padded[lt + 1 + i].astype(np.uint32) << np.uint32(8 * (3 - i))
+    """Which of :data:`TAGS` starts at each ``<`` (:data:`OTHER` for any other tag), told by its first bytes
+    and its length."""
+    first_two = padded[lt + 1].astype(np.uint16) << 8 | padded[lt + 2]
     length = gt - lt
     kinds = np.full(len(lt), OTHER, dtype=np.int8)
-    for text, whole, kind in TAGS:
-        head = text[:4]
-        mask = np.uint32(int.from_bytes(b"\xff" * len(head) + b"\0" * (4 - len(head)), "big"))
-        value = np.uint32(int.from_bytes(head.ljust(4, b"\0"), "big"))
-        candidate = ((first4 & mask) == value) & ((length == whole) if whole else (length > len(text)))
-        if len(text) > 4 and candidate.any():  # the long <t xml:space="preserve">: compare the rest too
-            at = np.flatnonzero(candidate)
-            for i, byte in enumerate(text[4:], start=4):
-                candidate[at] &= padded[lt[at] + 1 + i] == byte
-        kinds[candidate] = kind
+    for two, spellings in BY_FIRST_TWO.items():
+        at = np.flatnonzero(first_two == (two[0] << 8 | two[1]))
+        for text, whole, kind in spellings:
+            candidate = length[at] == whole if whole else length[at] > len(text)
+            for i, byte in enumerate(text[2:], start=2):
+                candidate &= padded[lt[at] + 1 + i] == byte
+            kinds[at[candidate]] = kind
     return kinds
 
 
@@ -405,12 +406,12 @@ def cell_attributes(chunk: np.ndarray, padded: np.ndarray, start: np.ndarray, en
         return None
     row = digits_value(padded, r_open + 1 + letters, r_close)
     style = digits_value(padded, s_at[has_style] + 1, quotes[first + 3][has_style], 9)
-    kind = letters_text(padded, t_at[has_kind] + 1, quotes[t_pair + 1][has_kind])
+    kind = kind_codes(padded, t_at[has_kind] + 1, quotes[t_pair + 1][has_kind])
     if row is None or style is None or kind is None:
         return None
     styles = np.zeros(len(start), dtype=np.int64)
     styles[has_style] = style
-    kinds = np.zeros(len(start), dtype="S9")
+    kinds = np.zeros(len(start), dtype=np.int8)  # no t: a number
     kinds[has_kind] = kind
     cols = np.zeros(len(start), dtype=np.int64)
     for k in range(3):
@@ -441,31 +442,30 @@ def digits_value(padded: np.ndarray, start: np.ndarray, end: np.ndarray, most: i
     return value
 
 
-def letters_text(padded: np.ndarray, start: np.ndarray, end: np.ndarray, most: int = 9) -> np.ndarray | None:
-    """Each ``padded[start:end]`` as bytes: one to ``most`` ASCII letters and nothing else, or None."""
+def kind_codes(padded: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarray | None:
+    """Each ``t`` value ``padded[start:end]`` as its place in :data:`PLAIN_KINDS`, or None if one is another type."""
+    codes = np.full(len(start), -1, dtype=np.int8)
     length = end - start
-    if (length < 1).any() or (length > most).any():
-        return None
-    text = np.zeros((len(start), most), dtype=np.uint8)
-    for k in range(int(length.max(initial=0))):
-        inside = k < length
-        byte = padded[start + k]
-        if not is_letter(byte[inside]).all():
-            return None
-        text[:, k] = np.where(inside, byte, 0)
-    return text.view(f"S{most}").ravel()
+    for code, name in enumerate(PLAIN_KINDS):
+        if not name:
+            continue
+        at = np.flatnonzero(length == len(name))
+        same = np.ones(len(at), dtype=bool)
+        for i, byte in enumerate(name):
+            same &= padded[start[at] + i] == byte
+        codes[at[same]] = code
+    return None if (codes < 0).any() else codes
 
 
 def plain_values(padded, lt, gt, where_value, where_inline, value_at, inline_at, rows, cols, styles, kinds,
                  convert: Converter):
     """The cells' values from their ``<v>`` or ``<is><t>`` text, as :class:`Converter` gives them."""
     n = len(rows)
-    is_inline = kinds == b"inlineStr"
-    is_shared = kinds == b"s"
-    is_number = (kinds == b"") | (kinds == b"n")
-    if not (is_inline | is_shared | is_number).all() or (where_value & is_inline).any() \
-            or (where_inline & ~is_inline).any():
-        return None  # another kind of cell (str, b, e, d) or a value in a place it does not belong
+    is_inline = kinds == PLAIN_KINDS.index(b"inlineStr")
+    is_shared = kinds == PLAIN_KINDS.index(b"s")
+    is_number = kinds <= PLAIN_KINDS.index(b"n")
+    if (where_value & is_inline).any() or (where_inline & ~is_inline).any():
+        return None  # a value in a place it does not belong
     values = np.full(n, None, dtype=object)
     percent = np.zeros(n, dtype=bool)
     text = tag_text(padded, gt[value_at[0]] + 1, lt[value_at[1]])
