@@ -101,6 +101,14 @@ def round_to_margins(rows: np.ndarray, cols: np.ndarray, exact: np.ndarray, row_
     exact = np.asarray(exact, dtype="float64")
     if len(exact) == 0:
         return exact.copy(), 0.0
+    if np.any(rows[1:] < rows[:-1]):
+        # The repair reads each row as one run of cells. A stable sort keeps every row's cells in
+        # their order, so row sums, largest-remainder ties and repair ties all come out as unsorted.
+        order = np.argsort(rows, kind="stable")
+        rounded, gap = round_to_margins(rows[order], cols[order], exact[order], row_targets, col_targets, unit)
+        unsorted = np.empty_like(rounded)
+        unsorted[order] = rounded
+        return unsorted, gap
     rounded = allocate_groups(row_targets, exact, rows, unit)
     # Work in whole units; each cell may sit at the floor or the ceiling of its exact share.
     n = np.round(rounded / unit).astype("int64")
@@ -123,7 +131,8 @@ def repair_columns(rows, cols, n, floor, fraction, gap) -> None:
     over column where that unit was the smallest remainder, and take one in an
     under column where the largest remainder was rounded down. Columns accept as
     many moves as their gap, best moves first; ties go to the earlier row. Stops
-    when every gap is closed or no row can help.
+    when every gap is closed or no row can help. ``rows`` must be sorted (each row's
+    cells one run), which lets :func:`best_per_row` pick without sorting.
     """
     cells = np.arange(len(n))
     n_rows = int(rows.max()) + 1
@@ -131,8 +140,9 @@ def repair_columns(rows, cols, n, floor, fraction, gap) -> None:
         # Only cells of columns still off target can move, and a column on target stays there: each
         # round looks at those cells alone (most of a large table settles in the first rounds).
         cells = cells[gap[cols[cells]] != 0]
-        give = cells[(n[cells] > floor[cells]) & (gap[cols[cells]] > 0)]
-        take = cells[(n[cells] == floor[cells]) & (fraction[cells] > 1e-9) & (gap[cols[cells]] < 0)]
+        cell_gap, up = gap[cols[cells]], n[cells] - floor[cells]
+        give = cells[(up > 0) & (cell_gap > 0)]
+        take = cells[(up == 0) & (fraction[cells] > 1e-9) & (cell_gap < 0)]
         give_cell = best_per_row(rows, give, fraction[give], n_rows, smallest=True)
         take_cell = best_per_row(rows, take, fraction[take], n_rows, smallest=False)
         movers = np.flatnonzero((give_cell >= 0) & (take_cell >= 0))
@@ -153,14 +163,22 @@ def repair_columns(rows, cols, n, floor, fraction, gap) -> None:
 
 
 def best_per_row(rows, candidates, key, n_rows, smallest: bool) -> np.ndarray:
-    """For each row, the candidate cell with the smallest (or largest) key; -1 where none."""
+    """For each row, the candidate cell with the smallest (or largest) key, ties to the earlier cell; -1 where none.
+
+    ``candidates`` are increasing cell numbers and ``rows`` is sorted, so each row's candidates
+    form one run: the run's extreme key comes from a segmented min (or max), which is exact,
+    and the winner is the run's first candidate holding it — the same pick as sorting by
+    (row, key, cell) and taking each row's first, without the sort.
+    """
     best = np.full(n_rows, -1, dtype="int64")
     if len(candidates) == 0:
         return best
-    order = np.lexsort((candidates, key if smallest else -key, rows[candidates]))
-    picked = candidates[order]
-    first = np.r_[True, rows[picked][1:] != rows[picked][:-1]]
-    best[rows[picked[first]]] = picked[first]
+    row = rows[candidates]
+    starts = np.flatnonzero(np.r_[True, row[1:] != row[:-1]])
+    extreme = (np.minimum if smallest else np.maximum).reduceat(key, starts)
+    run = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, len(row)]))
+    holding = np.flatnonzero(key == extreme[run])
+    best[row[starts]] = candidates[holding[np.searchsorted(holding, starts)]]
     return best
 
 
