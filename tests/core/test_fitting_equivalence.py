@@ -12,7 +12,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from salesxl.core.allocation import allocate
+from salesxl.core.allocation import allocate, allocate_groups
 from salesxl.core.breakdown import fitted_cells
 from salesxl.core.fitting import fit_margins, round_to_margins
 
@@ -87,3 +87,25 @@ def test_rounding_cells_out_of_row_order_matches_the_reference():
     assert list(rounded) == [0, 0, 1, 1, 1, 1, 1, 0, 0, 0] and gap == 0
     expected, _ = reference.round_to_margins(rows, cols, exact, np.ones(5), np.array([3.0, 2]))
     assert np.array_equal(rounded, expected)
+
+
+@st.composite
+def splits(draw):
+    """Many groups' splits at once, parts in any group order, weights tied or not, tiny to huge totals."""
+    n_groups = draw(st.integers(1, 5))
+    unit = draw(st.sampled_from([0.01, 1.0, 100.0]))
+    totals = [draw(st.integers(0, 10**9)) * unit for _ in range(n_groups)]
+    n_parts = draw(st.integers(n_groups, 30))
+    groups = list(range(n_groups)) + draw(st.lists(st.integers(0, n_groups - 1), min_size=n_parts - n_groups,
+                                                    max_size=n_parts - n_groups))
+    groups = draw(st.permutations(groups))
+    weight = st.one_of(st.sampled_from([1.0, 2.0, 1 / 3]), st.floats(0.001, 1e6))
+    weights = draw(st.lists(weight, min_size=n_parts, max_size=n_parts))
+    return np.array(totals), np.array(weights), np.array(groups, dtype="int64"), unit
+
+
+@settings(max_examples=500, deadline=None)
+@given(splits())
+def test_allocate_groups_equals_the_reference_exactly(split):
+    """Largest remainders are now ranked by one integer sort key; the split must not change."""
+    assert np.array_equal(allocate_groups(*split), reference.allocate_groups(*split))
