@@ -151,15 +151,16 @@ def repair_columns(rows, cols, n, floor, fraction, gap) -> None:
     when every gap is closed or no row can help. ``rows`` must be sorted (each row's
     cells one run), which lets :func:`best_per_row` pick without sorting.
     """
-    cells = np.arange(len(n))
     n_rows = int(rows.max()) + 1
+    give = np.flatnonzero((n > floor) & (gap[cols] > 0))
+    take = np.flatnonzero((n == floor) & (fraction > 1e-9) & (gap[cols] < 0))
     while np.any(gap != 0):
-        # Only cells of columns still off target can move, and a column on target stays there: each
-        # round looks at those cells alone (most of a large table settles in the first rounds).
-        cells = cells[gap[cols[cells]] != 0]
-        cell_gap, up = gap[cols[cells]], n[cells] - floor[cells]
-        give = cells[(up > 0) & (cell_gap > 0)]
-        take = cells[(up == 0) & (fraction[cells] > 1e-9) & (cell_gap < 0)]
+        # Cells only ever leave these sets, so each round narrows the last round's by the same tests
+        # (most of a large table settles in the first rounds): a column's gap shrinks towards 0 and
+        # never changes sign, a cell that gave sits in an over column and cannot take, and one that
+        # took sits in an under column and cannot give.
+        give = give[(gap[cols[give]] > 0) & (n[give] > floor[give])]
+        take = take[(gap[cols[take]] < 0) & (n[take] == floor[take])]
         give_cell = best_per_row(rows, give, fraction[give], n_rows, smallest=True)
         take_cell = best_per_row(rows, take, fraction[take], n_rows, smallest=False)
         movers = np.flatnonzero((give_cell >= 0) & (take_cell >= 0))
