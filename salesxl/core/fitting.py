@@ -60,6 +60,7 @@ def fit_margins(rows: np.ndarray, cols: np.ndarray, seed: np.ndarray, row_target
     column with a positive target needs a cell with a positive seed; the caller
     ensures both (a small prior in empty cells does). ``tolerance`` is in money.
     """
+    rows, cols = np.asarray(rows), np.asarray(cols)
     x = np.asarray(seed, dtype="float64").copy()
     r_target = np.asarray(row_targets, dtype="float64")
     c_target = np.asarray(col_targets, dtype="float64")
@@ -183,7 +184,8 @@ def repair_columns(rows, cols, n, floor, fraction, gap) -> None:
 def best_per_row(rows, candidates, key, n_rows, smallest: bool) -> np.ndarray:
     """For each row, the candidate cell with the smallest (or largest) key, ties to the earlier cell; -1 where none.
 
-    ``candidates`` are increasing cell numbers and ``rows`` is sorted, so each row's candidates
+    ``candidates`` are increasing cell numbers, ``rows`` is sorted and keys are finite (the rounding
+    has raised on anything else before the repair starts), so each row's candidates
     form one run: the run's extreme key comes from a segmented min (or max), which is exact,
     and the winner is the run's first candidate holding it — the same pick as sorting by
     (row, key, cell) and taking each row's first, without the sort.
