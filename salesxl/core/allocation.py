@@ -92,13 +92,25 @@ def allocate_groups(totals: Sequence[float] | np.ndarray, weights: Sequence[floa
     position = np.arange(len(w))
     if np.any(left > 0):
         # Largest remainders first, ties to the earlier part: each part's rank within its group.
-        rank = within_group_rank(g, np.lexsort((position, -remainder, g)))
+        rank = within_group_rank(g, largest_remainders_first(g, remainder))
         whole += (rank < left[g])
     if np.any(left < 0):
         # Float noise can push a floor up; take back from the smallest remainders, latest first.
         rank = within_group_rank(g, np.lexsort((-position, remainder, g)))
         whole -= (rank < -left[g])
     return np.round(whole * unit, unit_decimals(unit))
+
+
+def largest_remainders_first(groups: np.ndarray, remainder: np.ndarray) -> np.ndarray:
+    """The parts in order of group, then largest remainder, then position (earlier first).
+
+    The same order as ``np.lexsort((position, -remainder, groups))``, several times faster on
+    millions of parts (the core outlet × SKU split): a remainder rounded to 9 decimals is a
+    whole number of billionths, recovered exactly, and ordered as the remainders are, so group
+    and billionths pack into one integer key, and one stable sort keeps ties in position order.
+    """
+    billionths = np.rint(remainder * 1e9).astype("int64")  # -1 .. 10**9
+    return np.argsort(groups * 2 ** 31 + (10 ** 9 - billionths), kind="stable")
 
 
 def within_group_rank(groups: np.ndarray, order: np.ndarray) -> np.ndarray:

@@ -433,13 +433,19 @@ def apply_agreed(reps, regions, skus, agreed, products, unit, notes):
 # ---- rep x SKU ----
 
 def seed_cells(history: pd.DataFrame, month: pd.Period, settings: dict[str, Any],
-               keys: list[str]) -> pd.Series:
-    """The amounts that shape a fit, by ``keys``: history window, reference month, or nothing (equal)."""
+               keys: list[str], window: pd.Series | None = None) -> pd.Series:
+    """The amounts that shape a fit, by ``keys``: history window, reference month, or nothing (equal).
+
+    ``window`` is the history window's sales by ``keys`` when the caller has it already (it is
+    then the seed itself, not summed again from millions of history rows).
+    """
     method = str(option(settings, "sku_method"))
     if method == "equal":
         return pd.Series(dtype="float64")
     if method == "reference":
         rows = history[history["sales_month"] == month - int(option(settings, "reference_offset"))]
+    elif window is not None:
+        return window
     else:
         rows = in_window(history, month, int(option(settings, "history_window_months")))
     return sales_by(rows, keys)
@@ -583,17 +589,25 @@ def core_outlet_sku_level(outlets: pd.DataFrame, rep_skus: pd.DataFrame, history
     cells = core[["outlet_id", "rep_id"]].reset_index(names="row").merge(
         columns.reset_index(names="col")[["col", "rep_id", "sku", "role"]], on="rep_id", how="inner", sort=False)
     cells = cells.sort_values(["row", "col"], kind="stable").reset_index(drop=True)
-    seed = seed_cells(history, month, settings, ["outlet_id", "sku"])
-    index = pd.MultiIndex.from_frame(cells[["outlet_id", "sku"]])
-    amounts, report = fitted_cells(
-        cells["row"].to_numpy(), cells["col"].to_numpy(), rep_codes.get_indexer(cells["rep_id"]),
-        seed.reindex(index).fillna(0.0).to_numpy() if len(seed) else np.ones(len(cells)),
-        core["outlet_target"].to_numpy(dtype="float64"), columns["core_target"].to_numpy(dtype="float64"),
-        float(option(settings, "fit_prior")), unit)
     window = sales_by(in_window(history, month, int(option(settings, "history_window_months"))),
                       ["outlet_id", "sku"])
+    index = pd.MultiIndex.from_frame(cells[["outlet_id", "sku"]])
+    cell_history = window.reindex(index).fillna(0.0).to_numpy() if len(cells) else np.zeros(0)
+    seed = seed_cells(history, month, settings, ["outlet_id", "sku"], window)
+    if not len(seed):
+        cell_seed = np.ones(len(cells))
+    elif seed is window:  # the history window shapes the fit: its cells are looked up once, above
+        cell_seed = cell_history
+    else:
+        cell_seed = seed.reindex(index).fillna(0.0).to_numpy()
+    # A block is a rep; coded per core outlet (thousands) rather than per cell (millions of lookups).
+    rep_of_row = rep_codes.get_indexer(core["rep_id"])
+    amounts, report = fitted_cells(
+        cells["row"].to_numpy(), cells["col"].to_numpy(), rep_of_row[cells["row"].to_numpy()], cell_seed,
+        core["outlet_target"].to_numpy(dtype="float64"), columns["core_target"].to_numpy(dtype="float64"),
+        float(option(settings, "fit_prior")), unit)
     cells["outlet_sku_target"] = amounts
-    cells["history"] = window.reindex(index).fillna(0.0).to_numpy() if len(cells) else 0.0
+    cells["history"] = cell_history
     cells = cells[cells["outlet_sku_target"] > 0]
     return cells[["outlet_id", "rep_id", "sku", "role", "outlet_sku_target", "history"]].reset_index(drop=True), report
 

@@ -60,6 +60,7 @@ def fit_margins(rows: np.ndarray, cols: np.ndarray, seed: np.ndarray, row_target
     column with a positive target needs a cell with a positive seed; the caller
     ensures both (a small prior in empty cells does). ``tolerance`` is in money.
     """
+    rows, cols = np.asarray(rows), np.asarray(cols)
     x = np.asarray(seed, dtype="float64").copy()
     r_target = np.asarray(row_targets, dtype="float64")
     c_target = np.asarray(col_targets, dtype="float64")
@@ -67,15 +68,32 @@ def fit_margins(rows: np.ndarray, cols: np.ndarray, seed: np.ndarray, row_target
     error, iterations = np.inf, 0
     if len(x) == 0:
         return x, FitReport(0, 0.0, True)
+    per_row = row_spreader(rows, n_rows)
+    row_sums = np.bincount(rows, weights=x, minlength=n_rows)
     for iterations in range(1, max_iterations + 1):
-        x *= scale(np.bincount(rows, weights=x, minlength=n_rows), r_target)[rows]
+        x *= per_row(scale(row_sums, r_target))
         x *= scale(np.bincount(cols, weights=x, minlength=n_cols), c_target)[cols]
-        # Columns were just met; the rows tell how far the fit still is.
-        error = np.abs(np.bincount(rows, weights=x, minlength=n_rows) - r_target).max(initial=0.0)
+        # Columns were just met; the rows tell how far the fit still is, and their sums
+        # are the ones the next round scales by.
+        row_sums = np.bincount(rows, weights=x, minlength=n_rows)
+        error = np.abs(row_sums - r_target).max(initial=0.0)
         if error <= tolerance:
             break
     error = margin_error(rows, cols, x, r_target, c_target)
     return x, FitReport(iterations, float(error), bool(error <= tolerance))
+
+
+def row_spreader(rows: np.ndarray, n_rows: int):
+    """A function giving every cell its row's value: ``values[rows]``.
+
+    When the cells come row by row (as the breakdown builds them) this is ``np.repeat`` of
+    each row's value over its run of cells, several times cheaper than gathering by index
+    in a loop that runs for every round of the fit; the values are the same either way.
+    """
+    if np.any(rows[1:] < rows[:-1]):
+        return lambda values: values[rows]
+    counts = np.bincount(rows, minlength=n_rows)
+    return lambda values: np.repeat(values, counts)
 
 
 def scale(current: np.ndarray, target: np.ndarray) -> np.ndarray:
@@ -101,6 +119,14 @@ def round_to_margins(rows: np.ndarray, cols: np.ndarray, exact: np.ndarray, row_
     exact = np.asarray(exact, dtype="float64")
     if len(exact) == 0:
         return exact.copy(), 0.0
+    if np.any(rows[1:] < rows[:-1]):
+        # The repair reads each row as one run of cells. A stable sort keeps every row's cells in
+        # their order, so row sums, largest-remainder ties and repair ties all come out as unsorted.
+        order = np.argsort(rows, kind="stable")
+        rounded, gap = round_to_margins(rows[order], cols[order], exact[order], row_targets, col_targets, unit)
+        unsorted = np.empty_like(rounded)
+        unsorted[order] = rounded
+        return unsorted, gap
     rounded = allocate_groups(row_targets, exact, rows, unit)
     # Work in whole units; each cell may sit at the floor or the ceiling of its exact share.
     n = np.round(rounded / unit).astype("int64")
@@ -123,16 +149,19 @@ def repair_columns(rows, cols, n, floor, fraction, gap) -> None:
     over column where that unit was the smallest remainder, and take one in an
     under column where the largest remainder was rounded down. Columns accept as
     many moves as their gap, best moves first; ties go to the earlier row. Stops
-    when every gap is closed or no row can help.
+    when every gap is closed or no row can help. ``rows`` must be sorted (each row's
+    cells one run), which lets :func:`best_per_row` pick without sorting.
     """
-    cells = np.arange(len(n))
     n_rows = int(rows.max()) + 1
+    give = np.flatnonzero((n > floor) & (gap[cols] > 0))
+    take = np.flatnonzero((n == floor) & (fraction > 1e-9) & (gap[cols] < 0))
     while np.any(gap != 0):
-        # Only cells of columns still off target can move, and a column on target stays there: each
-        # round looks at those cells alone (most of a large table settles in the first rounds).
-        cells = cells[gap[cols[cells]] != 0]
-        give = cells[(n[cells] > floor[cells]) & (gap[cols[cells]] > 0)]
-        take = cells[(n[cells] == floor[cells]) & (fraction[cells] > 1e-9) & (gap[cols[cells]] < 0)]
+        # Cells only ever leave these sets, so each round narrows the last round's by the same tests
+        # (most of a large table settles in the first rounds): a column's gap shrinks towards 0 and
+        # never changes sign, a cell that gave sits in an over column and cannot take, and one that
+        # took sits in an under column and cannot give.
+        give = give[(gap[cols[give]] > 0) & (n[give] > floor[give])]
+        take = take[(gap[cols[take]] < 0) & (n[take] == floor[take])]
         give_cell = best_per_row(rows, give, fraction[give], n_rows, smallest=True)
         take_cell = best_per_row(rows, take, fraction[take], n_rows, smallest=False)
         movers = np.flatnonzero((give_cell >= 0) & (take_cell >= 0))
@@ -153,14 +182,23 @@ def repair_columns(rows, cols, n, floor, fraction, gap) -> None:
 
 
 def best_per_row(rows, candidates, key, n_rows, smallest: bool) -> np.ndarray:
-    """For each row, the candidate cell with the smallest (or largest) key; -1 where none."""
+    """For each row, the candidate cell with the smallest (or largest) key, ties to the earlier cell; -1 where none.
+
+    ``candidates`` are increasing cell numbers, ``rows`` is sorted and keys are finite (the rounding
+    has raised on anything else before the repair starts), so each row's candidates
+    form one run: the run's extreme key comes from a segmented min (or max), which is exact,
+    and the winner is the run's first candidate holding it — the same pick as sorting by
+    (row, key, cell) and taking each row's first, without the sort.
+    """
     best = np.full(n_rows, -1, dtype="int64")
     if len(candidates) == 0:
         return best
-    order = np.lexsort((candidates, key if smallest else -key, rows[candidates]))
-    picked = candidates[order]
-    first = np.r_[True, rows[picked][1:] != rows[picked][:-1]]
-    best[rows[picked[first]]] = picked[first]
+    row = rows[candidates]
+    starts = np.flatnonzero(np.r_[True, row[1:] != row[:-1]])
+    extreme = (np.minimum if smallest else np.maximum).reduceat(key, starts)
+    run = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, len(row)]))
+    holding = np.flatnonzero(key == extreme[run])
+    best[row[starts]] = candidates[holding[np.searchsorted(holding, starts)]]
     return best
 
 
