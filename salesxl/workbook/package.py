@@ -19,10 +19,10 @@ import posixpath
 import struct
 import zipfile
 import zlib
+from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from io import BytesIO
-from itertools import chain
 from typing import Iterable
 
 from lxml import etree
@@ -48,56 +48,83 @@ class Deflated:
     size: int
 
 
+SEGMENT = 1 << 20
+"""Content is deflated in segments of this many bytes (the last may be shorter), several at once."""
+WINDOW = 32 << 10
+"""How far back deflate looks for repeated text: each segment is primed with this much of the one before."""
+WORKERS = 2
+"""Segments compressed at the same time, each on its own thread (zlib lets go of the GIL)."""
+
+
 def deflate(pieces: Iterable[bytes]) -> Deflated:
-    """Deflate content given piece by piece, never holding more than two pieces of it.
+    """Deflate content given piece by piece, never holding more than a few segments of it.
 
-    Each piece is compressed on a second thread (zlib lets go of the GIL) while the caller makes
-    the next, so generating a long sheet and compressing it overlap. The bytes are those of
-    deflating the whole content at once: zlib's output does not depend on how its input is cut.
+    The content is cut into segments of :data:`SEGMENT` bytes, and segments are compressed on
+    :data:`WORKERS` threads while the caller makes the next piece, so generating a long sheet
+    and compressing it use both cores. Each segment after the first is primed with the
+    :data:`WINDOW` bytes before it, as if it had been compressed in one go, and each but the
+    last ends on a byte boundary (a sync flush), so the segments join into one deflate stream
+    (as pigz joins them). The bytes depend only on the content, not on how it was cut into
+    pieces; content of one segment or less is deflated exactly as zlib deflates it at once.
     """
-    compressor = zlib.compressobj(LEVEL, zlib.DEFLATED, -15)
+    crc, size = 0, 0
     packed: list[bytes] = []
-    state = [0, 0]  # crc, size
-
-    def take(piece: bytes) -> None:
-        state[0] = zlib.crc32(piece, state[0])
-        state[1] += len(piece)
-        packed.append(compressor.compress(piece))
-
-    pieces = gathered(pieces, GATHER)
-    first = next(pieces, b"")
-    second = next(pieces, None)
-    if second is None:  # one piece: no thread needed
-        take(first)
-    else:
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="salesxl-deflate") as worker:
-            pending = worker.submit(take, first)
-            for piece in chain([second], pieces):
-                pending.result()  # in order, one piece at a time
-                pending = worker.submit(take, piece)
-            pending.result()
-    packed.append(compressor.flush())
-    if state[1] >= ZIP64_LIMIT:
+    with ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="salesxl-deflate") as workers:
+        pending: deque = deque()
+        before = b""
+        for segment, last in with_last(segments(pieces, SEGMENT)):
+            crc = zlib.crc32(segment, crc)
+            size += len(segment)
+            pending.append(workers.submit(deflate_segment, segment, before, last))
+            before = bytes(segment[-WINDOW:])
+            while len(pending) > WORKERS:
+                packed.append(pending.popleft().result())
+        packed.extend(future.result() for future in pending)
+    if not packed:
+        packed.append(deflate_segment(b"", b"", True))
+    if size >= ZIP64_LIMIT:
         raise PackageError("a part of the workbook would be too large (over 4 GB) to write")
-    return Deflated(b"".join(packed), state[0], state[1])
+    return Deflated(b"".join(packed), crc, size)
 
 
-GATHER = 1 << 20
-"""Small pieces are joined up to this size before being handed to the compressing thread."""
+def deflate_segment(segment: bytes, before: bytes, last: bool) -> bytes:
+    """One segment of a deflate stream: primed with the text ``before`` it, ending the stream if ``last``."""
+    compressor = (zlib.compressobj(LEVEL, zlib.DEFLATED, -15, zdict=before) if before
+                  else zlib.compressobj(LEVEL, zlib.DEFLATED, -15))
+    return compressor.compress(segment) + compressor.flush(zlib.Z_FINISH if last else zlib.Z_SYNC_FLUSH)
 
 
-def gathered(pieces: Iterable[bytes], size: int):
-    """The pieces, small ones joined into pieces of at least ``size`` bytes (the last may be smaller)."""
-    held: list[bytes] = []
-    length = 0
+def segments(pieces: Iterable[bytes], size: int):
+    """The content of ``pieces`` in consecutive slices of exactly ``size`` bytes (the last may be shorter)."""
+    held = bytearray()
     for piece in pieces:
-        held.append(piece)
-        length += len(piece)
-        if length >= size:
-            yield b"".join(held) if len(held) > 1 else held[0]
-            held, length = [], 0
+        if not held and len(piece) >= size:  # a long piece: sliced where it lies, not copied
+            view = memoryview(piece)
+            whole = len(piece) - len(piece) % size
+            for start in range(0, whole, size):
+                yield view[start:start + size]
+            held += view[whole:]
+            continue
+        held += piece
+        if len(held) >= size:
+            whole = len(held) - len(held) % size
+            for start in range(0, whole, size):
+                yield bytes(held[start:start + size])
+            del held[:whole]
     if held:
-        yield b"".join(held)
+        yield bytes(held)
+
+
+def with_last(items):
+    """``(item, is_last)`` for each item."""
+    items = iter(items)
+    current = next(items, None)
+    if current is None:
+        return
+    for following in items:
+        yield current, False
+        current = following
+    yield current, True
 
 
 class PackageError(Exception):

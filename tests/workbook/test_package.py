@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import zipfile
+import zlib
 from io import BytesIO
 
 import pytest
 
+from salesxl.workbook import package
 from salesxl.workbook.package import Package, deflate
 
 CONTENT = b"".join(b'<row r="%d"><c r="A%d" t="n"><v>%d</v></c></row>' % (i, i, i * 7) for i in range(1, 20_000))
@@ -67,3 +69,31 @@ def test_deflate_counts_the_content():
     assert (one.crc, one.size) == (many.crc, many.size) == (zipfile.crc32(CONTENT), len(CONTENT))
     assert one.packed == many.packed
     assert deflate([]).size == 0
+
+
+@pytest.mark.parametrize("segment", [100, 4096, 65_536])
+@pytest.mark.parametrize("cut", [1, 777, 100_000, len(CONTENT)])
+def test_segments_deflated_apart_join_into_one_stream(monkeypatch, segment, cut):
+    """Content longer than a segment is deflated a segment at a time on two threads; the segments join into
+    one deflate stream that reads back as the content, with the same bytes however the content was cut,
+    and hardly longer than deflating it in one go (each segment is primed with the text before it)."""
+    monkeypatch.setattr(package, "SEGMENT", segment)
+    at_once = zlib.compressobj(package.LEVEL, zlib.DEFLATED, -15)
+    whole = at_once.compress(CONTENT) + at_once.flush()
+    deflated = deflate(pieces(CONTENT, cut) if cut > 1 else pieces(CONTENT[:5000], 1) + [CONTENT[5000:]])
+    assert zlib.decompress(deflated.packed, -15) == CONTENT
+    assert (deflated.crc, deflated.size) == (zipfile.crc32(CONTENT), len(CONTENT))
+    assert deflated.packed == deflate([CONTENT]).packed
+    assert deflated.packed != whole and len(deflated.packed) < len(whole) * (3 if segment == 100 else 1.02)
+    written = Package(package_with(zipfile.ZIP_STORED))
+    written.write_pieces("xl/sheet.xml", pieces(CONTENT.replace(b"<v>7</v>", b"<v>8</v>"), cut))
+    assert zipfile.ZipFile(BytesIO(written.to_bytes())).read("xl/sheet.xml") == CONTENT.replace(b"<v>7</v>", b"<v>8</v>")
+
+
+def test_content_of_one_segment_is_deflated_as_zlib_deflates_it_at_once():
+    short = CONTENT[:package.SEGMENT // 2]
+    at_once = zlib.compressobj(package.LEVEL, zlib.DEFLATED, -15)
+    assert deflate(pieces(short, 1000)).packed == at_once.compress(short) + at_once.flush()
+    empty = zlib.compressobj(package.LEVEL, zlib.DEFLATED, -15)
+    assert deflate([]).packed == empty.flush()
+
