@@ -67,7 +67,8 @@ def scan_cells(data: bytes, strings: Callable[[], list[str]], date_styles: tuple
     """
     try:
         return _scan(data, strings, date_styles, percent_styles, to_date, rich_text, unescape, iso_date)
-    except (NotPlain, ValueError, OverflowError, IndexError, UnicodeDecodeError):
+    except (NotPlain, ValueError, OverflowError, IndexError, UnicodeDecodeError,
+            SyntaxError):  # lxml's XMLSyntaxError: an <is> the parser alone can judge
         return None
 
 
@@ -84,7 +85,7 @@ def _scan(data, strings, date_styles, percent_styles, to_date, rich_text, unesca
         cells = plain_cells(data, start, end, convert) if PLAIN_PATH else None
         if cells is None:  # something the plain path does not read: the pattern reads this chunk
             found = CELL.findall(data, start, end)
-            if len(found) != len(CELL_TAG.findall(data, start, end)):
+            if len(found) != len(CELL_TAG.findall(data, start, end)) or cells_outside_rows(data, start, end):
                 raise NotPlain
             cells = convert(found) if found else None
         if cells is not None and len(cells[0]):
@@ -306,6 +307,8 @@ def plain_cells(data: bytes, start: int, end: int, convert: Converter):
     outside = np.r_[0:first, last + 1:len(lt)]
     if (tags[first:last + 1] == OTHER).any() or cell_tags(padded, lt[outside]).any():
         return None  # a tag the plain path does not know among the rows, or a cell outside them
+    if not cells_in_rows(padded, lt, gt, tags == ROW, tags == ROW_END, tags == CELL_OPEN):
+        return None
     opens = first + np.flatnonzero(tags[first:last + 1] == CELL_OPEN)
     cells = plain_cell_shapes(tags, lt, gt, padded, opens)
     if cells is None:
@@ -337,6 +340,29 @@ def tag_kinds(padded: np.ndarray, lt: np.ndarray, gt: np.ndarray) -> np.ndarray:
                 candidate &= padded[lt[at] + 1 + i] == byte
             kinds[at[candidate]] = kind
     return kinds
+
+
+def cells_outside_rows(data: bytes, start: int, end: int) -> bool:
+    """Whether a cell of ``data[start:end]`` (whole rows) stands outside a row, where the XML parser, reading
+    rows, would not see it."""
+    chunk = np.frombuffer(data, np.uint8, end - start, start)
+    lt, gt = np.flatnonzero(chunk == LT), np.flatnonzero(chunk == GT)
+    if len(lt) != len(gt):
+        return True  # a ">" in text or an attribute: count no further, let the parser read the sheet
+    padded = np.concatenate([chunk, np.zeros(8, np.uint8)])
+    row = ((padded[lt + 1] == ord("r")) & (padded[lt + 2] == ord("o")) & (padded[lt + 3] == ord("w"))
+           & np.isin(padded[lt + 4], list(b" \t\r\n/>")))
+    row_end = ((padded[lt + 1] == SLASH) & (padded[lt + 2] == ord("r")) & (padded[lt + 3] == ord("o"))
+               & (padded[lt + 4] == ord("w")))
+    return not cells_in_rows(padded, lt, gt, row, row_end, cell_tags(padded, lt))
+
+
+def cells_in_rows(padded, lt, gt, row, row_end, cell) -> bool:
+    """Whether every cell tag stands inside a row (rows neither nested nor closed twice); a row written
+    ``<row .../>`` holds nothing."""
+    opened = row & (padded[gt - 1] != SLASH)
+    depth = np.cumsum(opened, dtype=np.int64) - np.cumsum(row_end, dtype=np.int64)
+    return bool(((depth >= 0) & (depth <= 1)).all() and (depth[cell] == 1).all())
 
 
 def cell_tags(padded: np.ndarray, lt: np.ndarray) -> np.ndarray:
