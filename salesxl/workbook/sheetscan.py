@@ -343,11 +343,11 @@ def tag_kinds(padded: np.ndarray, lt: np.ndarray, gt: np.ndarray) -> np.ndarray:
 
 
 def cells_outside_rows(data: bytes, start: int, end: int) -> bool:
-    """Whether a cell of ``data[start:end]`` (whole rows) stands outside a row, where the XML parser, reading
-    rows, would not see it."""
+    """Whether a cell of ``data[start:end]`` (whole rows) stands anywhere but right inside a row, where the XML
+    parser, reading each row's cells, would not see it."""
     chunk = np.frombuffer(data, np.uint8, end - start, start)
     lt, gt = np.flatnonzero(chunk == LT), np.flatnonzero(chunk == GT)
-    if len(lt) != len(gt):
+    if len(lt) != len(gt) or (lt > gt).any() or (gt[:-1] > lt[1:]).any():
         return True  # a ">" in text or an attribute: count no further, let the parser read the sheet
     padded = np.concatenate([chunk, np.zeros(8, np.uint8)])
     row = ((padded[lt + 1] == ord("r")) & (padded[lt + 2] == ord("o")) & (padded[lt + 3] == ord("w"))
@@ -358,11 +358,18 @@ def cells_outside_rows(data: bytes, start: int, end: int) -> bool:
 
 
 def cells_in_rows(padded, lt, gt, row, row_end, cell) -> bool:
-    """Whether every cell tag stands inside a row (rows neither nested nor closed twice); a row written
+    """Whether every cell tag stands right inside a row: rows neither nested nor closed twice, and each cell
+    one element deeper than the row it is in (not inside another element of the row). A row written
     ``<row .../>`` holds nothing."""
-    opened = row & (padded[gt - 1] != SLASH)
-    depth = np.cumsum(opened, dtype=np.int64) - np.cumsum(row_end, dtype=np.int64)
-    return bool(((depth >= 0) & (depth <= 1)).all() and (depth[cell] == 1).all())
+    closing, empty = padded[lt + 1] == SLASH, padded[gt - 1] == SLASH
+    opening = np.where(closing, -1, np.where(empty, 0, 1))
+    depth = np.cumsum(opening) - opening  # elements open before each tag
+    rows_open = np.cumsum(row & ~empty, dtype=np.int64) - np.cumsum(row_end, dtype=np.int64)
+    if not ((rows_open >= 0) & (rows_open <= 1)).all() or (rows_open[cell] != 1).any():
+        return False
+    row_at = np.flatnonzero(row & ~empty)
+    own_row = row_at[np.searchsorted(row_at, np.flatnonzero(cell)) - 1]
+    return bool((depth[cell] == depth[own_row] + 1).all())
 
 
 def cell_tags(padded: np.ndarray, lt: np.ndarray) -> np.ndarray:

@@ -116,6 +116,7 @@ SPELLINGS = [
     ('<row r="1"><c r="A1"><v>1</v></c></row><c r="Z1"><v>2</v></c><row r="2"><c r="A2"><v>3</v></c></row>', False),
     ('<row r="1"><c r="A1" t="inlineStr"><is><t></t></is><is><t>q</t></is></c><c r="B1"><f>A1</f><v>1</v></c></row>',
      False),
+    ('<row r="1"><c r="A1"><v>1</v></c><x><c r="B1"><v>2</v></c></x></row>', False),  # a cell inside another element
 ]
 
 
@@ -350,7 +351,8 @@ def test_a_chunk_the_plain_path_does_not_read_goes_to_the_pattern(tmp_path, cell
     assert read.rows[1][0] == "x"
 
 
-BETWEEN_TAGS = [" ", "\n  ", "<f>A1</f>", "<f/>", "<extLst/>", '<c r="Z1"><v>1</v></c>', "<v>2</v>", "<v/>",
+BETWEEN_TAGS = [" ", "\n  ", "<f>A1</f>", '<x><c r="W1"><v>4</v></c></x>', "<f/>", "<extLst/>", '<c r="Z1"><v>1</v></c>',
+                "<v>2</v>", "<v/>",
                 '</c><c r="Y9">', "<!-- note -->", "<is><t>q</t></is>", "<t>w</t>", "<r><t>u</t></r>", "&amp;", "9",
                 '<x:c xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main" r="X1"><x:v>3</x:v></x:c>']
 IN_A_TAG = [' s="2"', ' cm="1"', ' x="y"', " ", "\n", ' xml:space="preserve"', ' t="str"', ' t="e"']
