@@ -8,6 +8,7 @@ merged ranges, uncached formulas and percentage cells are equal.
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -25,22 +26,31 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def read_both(path: Path, name: str):
     """``(scanned, parsed, scanner_was_used)`` for one sheet."""
-    used = []
-    scan = xlsxread.scan_cells
-
-    def watching(*args):
-        result = scan(*args)
-        used.append(result is not None)
-        return result
-
-    xlsxread.scan_cells = watching
-    try:
+    with answered(xlsxread, "scan_cells") as used:
         fast = WorkbookValues(Package(Path(path).read_bytes())).read_sheet(name)
-        xlsxread.scan_cells = lambda *args: None
+    scan, xlsxread.scan_cells = xlsxread.scan_cells, (lambda *args: None)
+    try:
         slow = WorkbookValues(Package(Path(path).read_bytes())).read_sheet(name)
     finally:
         xlsxread.scan_cells = scan
     return fast, slow, bool(used and used[0])
+
+
+@contextmanager
+def answered(module, name: str):
+    """While inside, ``module.name`` is watched: the list yielded says, call by call, whether it answered (not None)."""
+    function, answers = getattr(module, name), []
+
+    def watching(*args):
+        result = function(*args)
+        answers.append(result is not None)
+        return result
+
+    setattr(module, name, watching)
+    try:
+        yield answers
+    finally:
+        setattr(module, name, function)
 
 
 def assert_same(fast, slow):
@@ -235,19 +245,8 @@ def read_plain(path: Path, name: str = "数据"):
     same sheet read with the plain path off (the pattern, or the parser when the pattern gives up) and by the XML
     parser alone gives the same."""
     import salesxl.workbook.sheetscan as sheetscan
-    answers = []
-    plain_cells = sheetscan.plain_cells
-
-    def watching(*args):
-        result = plain_cells(*args)
-        answers.append(result is not None)
-        return result
-
-    sheetscan.plain_cells = watching
-    try:
+    with answered(sheetscan, "plain_cells") as answers:
         fast, slow, used = read_both(path, name)
-    finally:
-        sheetscan.plain_cells = plain_cells
     assert_same(fast, slow)
     sheetscan.PLAIN_PATH = False
     try:
