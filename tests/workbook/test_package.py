@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 import zipfile
 import zlib
 from io import BytesIO
 
+import openpyxl
 import pytest
 
 from salesxl.workbook import package
@@ -97,3 +100,26 @@ def test_content_of_one_segment_is_deflated_as_zlib_deflates_it_at_once():
     empty = zlib.compressobj(package.LEVEL, zlib.DEFLATED, -15)
     assert deflate([]).packed == empty.flush()
 
+
+
+@pytest.mark.soffice
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
+def test_a_spreadsheet_program_reads_a_sheet_deflated_in_segments(monkeypatch, tmp_path):
+    """LibreOffice (which inflates as Excel does, with its own reader) reads every row of a sheet whose part
+    was deflated in 4 KB segments: 20,000 rows, about 200 segments joined into one stream."""
+    monkeypatch.setattr(package, "SEGMENT", 4096)
+    base = tmp_path / "base.xlsx"
+    openpyxl.Workbook().save(base)
+    book = Package(base.read_bytes())
+    rows = b"".join(b'<row r="%d"><c r="A%d"><v>%d</v></c></row>' % (i, i, i * 7) for i in range(1, 20_001))
+    sheet = (b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>' + rows
+             + b"</sheetData></worksheet>")
+    book.write_pieces("xl/worksheets/sheet1.xml", pieces(sheet, 10_000))
+    written = tmp_path / "segments.xlsx"
+    written.write_bytes(book.to_bytes())
+    assert deflate([sheet]).packed.count(b"\x00\x00\xff\xff") >= 150  # each segment but the last ends so
+    done = subprocess.run(["soffice", "--headless", "--convert-to", "csv", "--outdir", str(tmp_path), str(written)],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    lines = (tmp_path / "segments.csv").read_text().split()
+    assert lines == [str(i * 7) for i in range(1, 20_001)]
