@@ -378,10 +378,11 @@ def cell_tags(padded: np.ndarray, lt: np.ndarray) -> np.ndarray:
 
 
 def plain_cell_shapes(tags, lt, gt, padded, opens):
-    """The tags of each cell opening at ``opens`` (tag numbers): ``(has_value, has_inline, value tags, inline tags,
-    close tags of empty cells)``
-    where a cell is ``<c/>``, ``<c></c>``, ``<c><v>..</v></c>`` or ``<c><is><t>..</t></is></c>`` with nothing
-    between its tags; None if any cell is shaped otherwise."""
+    """Which cells opening at tags ``opens`` hold a ``<v>`` and which an ``<is>``, and the numbers of the tags
+    that belong to them: ``(has_value, has_inline, value tags, inline tags, end tags of empty cells)``.
+
+    A cell is ``<c/>``, ``<c></c>``, ``<c><v>..</v></c>`` or ``<c><is><t>..</t></is></c>`` with nothing between
+    its tags; None if any cell is shaped otherwise."""
     after = np.concatenate([tags, np.full(6, OTHER, dtype=tags.dtype)])
     lt_after = np.concatenate([lt, np.full(6, -1)])
     gt_after = np.concatenate([gt, np.full(6, -2)])
@@ -552,7 +553,3 @@ def is_digit(b):
 
 def is_upper(b):
     return (b >= 65) & (b <= 90)
-
-
-def is_letter(b):
-    return is_upper(b) | ((b >= 97) & (b <= 122))
