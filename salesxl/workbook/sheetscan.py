@@ -295,9 +295,9 @@ def plain_cells(data: bytes, start: int, end: int, convert: Converter):
     """``(rows, cols, values, uncached, percent)`` of the cells in ``data[start:end]``, as :class:`Converter`
     gives them, or None when the chunk is not plainly written."""
     chunk = np.frombuffer(data, np.uint8, end - start, start)
-    lt, gt = np.flatnonzero(chunk == LT), np.flatnonzero(chunk == GT)
-    if len(lt) == 0 or len(lt) != len(gt) or (lt > gt).any() or (gt[:-1] > lt[1:]).any():
-        return None  # a ">" in text or an attribute: not plain
+    lt, gt = tag_bounds(chunk)
+    if lt is None or len(lt) == 0:
+        return None  # no tag, or a ">" in text or an attribute: not plain
     padded = np.concatenate([chunk, np.zeros(WIDEST_TEXT + 32, np.uint8)])
     tags = tag_kinds(padded, lt, gt)
     row_tags = np.flatnonzero((tags == ROW) | (tags == ROW_END))
@@ -326,6 +326,15 @@ def plain_cells(data: bytes, start: int, end: int, convert: Converter):
                         convert)
 
 
+def tag_bounds(chunk: np.ndarray):
+    """Where each tag's ``<`` and ``>`` are, when every ``<`` is followed by its own ``>`` before the next ``<``
+    (so neither stands in text or an attribute); ``(None, None)`` when not."""
+    lt, gt = np.flatnonzero(chunk == LT), np.flatnonzero(chunk == GT)
+    if len(lt) != len(gt) or (lt > gt).any() or (gt[:-1] > lt[1:]).any():
+        return None, None
+    return lt, gt
+
+
 def tag_kinds(padded: np.ndarray, lt: np.ndarray, gt: np.ndarray) -> np.ndarray:
     """Which of :data:`TAGS` starts at each ``<`` (:data:`OTHER` for any other tag), told by its first bytes
     and its length."""
@@ -346,8 +355,8 @@ def cells_outside_rows(data: bytes, start: int, end: int) -> bool:
     """Whether a cell of ``data[start:end]`` (whole rows) stands anywhere but right inside a row, where the XML
     parser, reading each row's cells, would not see it."""
     chunk = np.frombuffer(data, np.uint8, end - start, start)
-    lt, gt = np.flatnonzero(chunk == LT), np.flatnonzero(chunk == GT)
-    if len(lt) != len(gt) or (lt > gt).any() or (gt[:-1] > lt[1:]).any():
+    lt, gt = tag_bounds(chunk)
+    if lt is None:
         return True  # a ">" in text or an attribute: count no further, let the parser read the sheet
     padded = np.concatenate([chunk, np.zeros(8, np.uint8)])
     row = ((padded[lt + 1] == ord("r")) & (padded[lt + 2] == ord("o")) & (padded[lt + 3] == ord("w"))

@@ -265,6 +265,13 @@ def column_letters(number: int) -> str:
     return letters
 
 
+def plain_row(r: int, cells, between: str = "") -> str:
+    """Row ``r`` holding ``(column number, (attributes after r, inner XML or None for <c/>))`` cells."""
+    xml = [f'<c r="{column_letters(column)}{r}"{attributes}/>' if inner is None
+           else f'<c r="{column_letters(column)}{r}"{attributes}>{inner}</c>' for column, (attributes, inner) in cells]
+    return f'<row r="{r}">{between.join(xml)}</row>'
+
+
 PLAIN_TEXT = st.text(alphabet=st.sampled_from(list("ab 中文&\"'_x000D_\r\n\t1.%")), max_size=8)
 
 
@@ -299,13 +306,7 @@ def test_plainly_written_sheets_are_read_by_the_plain_path_alike(tmp_path_factor
                                                                 date1904):
     """Cells in every plain shape, columns of one to three letters, rows not in order of their numbers, line breaks
     between cells and rows: the plain path reads every chunk, and reads what the pattern and the XML parser read."""
-    rows = []
-    for r, row in zip(row_numbers, grid):
-        cells = []
-        for column, (attributes, inner) in sorted(dict(row).items()):
-            ref = f"{column_letters(column)}{r}"
-            cells.append(f'<c r="{ref}"{attributes}/>' if inner is None else f'<c r="{ref}"{attributes}>{inner}</c>')
-        rows.append(f'<row r="{r}">{between.join(cells)}</row>')
+    rows = [plain_row(r, sorted(dict(row).items()), between) for r, row in zip(row_numbers, grid)]
     styles = {"xl/styles.xml": STYLES_WITH_PERCENT}
     path = workbook(tmp_path_factory.mktemp("plain"), between.join(rows), date1904=date1904, extra=styles)
     _, plain, chunks = read_plain(path)
@@ -363,13 +364,7 @@ def test_an_altered_plain_sheet_reads_as_the_parser_reads_it(tmp_path_factory, g
     """A plain sheet with a few fragments put in anywhere between tags, or attributes and spaces put into its
     tags: whenever the result is still XML the parser reads, the scanner (plain path, pattern or parser)
     reads the same. (Some alterations make the sheet something the parser refuses; those are not compared.)"""
-    rows = []
-    for r, row in enumerate(grid, start=1):
-        cells = [f'<c r="{column_letters(j)}{r}"{attributes}/>' if inner is None
-                 else f'<c r="{column_letters(j)}{r}"{attributes}>{inner}</c>' for j, (attributes, inner) in
-                 enumerate(row, start=1)]
-        rows.append(f'<row r="{r}">{"".join(cells)}</row>')
-    sheet = "".join(rows)
+    sheet = "".join(plain_row(r, enumerate(row, start=1)) for r, row in enumerate(grid, start=1))
     for _ in range(data.draw(st.integers(1, 3))):
         ends = [k for k, ch in enumerate(sheet) if ch == ">"]
         end = data.draw(st.sampled_from(ends))
