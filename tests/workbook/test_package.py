@@ -18,11 +18,14 @@ CONTENT = b"".join(b'<row r="%d"><c r="A%d" t="n"><v>%d</v></c></row>' % (i, i, 
 
 
 def package_with(compression: int) -> bytes:
-    """A zip holding ``xl/sheet.xml`` (CONTENT) and ``other.xml``, as another tool would write it."""
+    """A zip holding ``xl/sheet.xml`` (CONTENT) and ``other.xml``, as another tool would write it.
+
+    The entries carry a fixed time: zipfile would stamp the clock, and two calls either side of a
+    two-second tick would give two different packages (this made CI fail once)."""
     buffer = BytesIO()
     with zipfile.ZipFile(buffer, "w", compression) as z:
-        z.writestr("xl/sheet.xml", CONTENT)
-        z.writestr("other.xml", b"<other/>")
+        for name, content in (("xl/sheet.xml", CONTENT), ("other.xml", b"<other/>")):
+            z.writestr(zipfile.ZipInfo(name, date_time=(2026, 2, 1, 9, 30, 0)), content, compression)
     return buffer.getvalue()
 
 
