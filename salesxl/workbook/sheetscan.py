@@ -26,6 +26,8 @@ equal the number of ``<c`` tags in the sheet, or it gives up.
 from __future__ import annotations
 
 import re
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Callable
 
 import numpy as np
@@ -78,19 +80,8 @@ def _scan(data, strings, date_styles, percent_styles, to_date, rich_text, unesca
         raise NotPlain
     merged = merged_ranges(data, max(data.rfind(b"</sheetData>"), 0))
     convert = Converter(strings, date_styles, percent_styles, to_date, rich_text, unescape, iso_date)
-    parts = []
-    while start < len(data):
-        end = data.find(b"</row>", start + CHUNK)
-        end = len(data) if end < 0 else end + len(b"</row>")
-        cells = plain_cells(data, start, end, convert) if PLAIN_PATH else None
-        if cells is None:  # something the plain path does not read: the pattern reads this chunk
-            found = CELL.findall(data, start, end)
-            if len(found) != len(CELL_TAG.findall(data, start, end)) or cells_outside_rows(data, start, end):
-                raise NotPlain
-            cells = convert(found) if found else None
-        if cells is not None and len(cells[0]):
-            parts.append(cells)
-        start = end
+    parts = [cells for cells in each_chunk(lambda bounds: chunk_cells(data, *bounds, convert), chunks(data, start))
+             if cells is not None and len(cells[0])]
     if not parts:
         return [], merged, set(), set()
     rows, cols, values, uncached_mask, percent_mask = (np.concatenate(p) for p in zip(*parts))
@@ -104,6 +95,51 @@ def _scan(data, strings, date_styles, percent_styles, to_date, rich_text, unesca
     uncached = set(zip(rows[uncached_mask].tolist(), cols[uncached_mask].tolist()))
     percent = set(zip(rows[percent_mask].tolist(), cols[percent_mask].tolist()))
     return grid.tolist(), merged, uncached, percent
+
+
+def chunks(data: bytes, start: int) -> list[tuple[int, int]]:
+    """``(start, end)`` of each chunk of about :data:`CHUNK` bytes, each cut just after a row's end."""
+    bounds = []
+    while start < len(data):
+        end = data.find(b"</row>", start + CHUNK)
+        end = len(data) if end < 0 else end + len(b"</row>")
+        bounds.append((start, end))
+        start = end
+    return bounds
+
+
+def each_chunk(read: Callable[[tuple[int, int]], Any], bounds: list[tuple[int, int]]) -> list:
+    """``read`` of each chunk, in order: on :data:`SCANNERS` threads when there is more than one chunk.
+
+    Most of a chunk's reading is numpy working on whole arrays, which lets go of the GIL, so two
+    chunks read at once take about two thirds of the time of one after the other (the large History:
+    5.8 s -> 4.0 s on two cores). The chunks' results are the same either way, and come in order.
+    """
+    if len(bounds) <= 1 or SCANNERS <= 1:
+        return [read(b) for b in bounds]
+    with ThreadPoolExecutor(max_workers=SCANNERS, thread_name_prefix="salesxl-scan") as scanners:
+        futures = [scanners.submit(read, b) for b in bounds]
+        try:
+            return [future.result() for future in futures]
+        finally:  # a chunk that is not plain ends the scan: the chunks not yet begun are not read
+            for future in futures:
+                future.cancel()
+
+
+SCANNERS = 2
+"""Chunks of a long sheet read at the same time, each on its own thread."""
+
+
+def chunk_cells(data: bytes, start: int, end: int, convert: "Converter"):
+    """``(rows, cols, values, uncached, percent)`` of the cells in ``data[start:end]``: by the plain path
+    if the chunk is plainly written, else by the pattern; :class:`NotPlain` if neither reads it."""
+    cells = plain_cells(data, start, end, convert) if PLAIN_PATH else None
+    if cells is None:  # something the plain path does not read: the pattern reads this chunk
+        found = CELL.findall(data, start, end)
+        if len(found) != len(CELL_TAG.findall(data, start, end)) or cells_outside_rows(data, start, end):
+            raise NotPlain
+        cells = convert(found) if found else None
+    return cells
 
 
 def body_start(data: bytes) -> int:
@@ -131,10 +167,12 @@ class Converter:
         self.strings, self.date_styles, self.percent_styles, self.to_date = strings, date_styles, percent_styles, to_date
         self.rich_text, self.unescape, self.iso_date = rich_text, unescape, iso_date
         self._shared: np.ndarray | None = None
+        self._lock = threading.Lock()
 
     def shared_strings(self) -> np.ndarray:
-        if self._shared is None:
-            self._shared = np.array(self.strings() + [None], dtype=object)[:-1]  # an object array even if empty
+        with self._lock:  # chunks are converted on two threads: the strings are read once
+            if self._shared is None:
+                self._shared = np.array(self.strings() + [None], dtype=object)[:-1]  # an object array even if empty
         return self._shared
 
     def __call__(self, found: list[tuple]):

@@ -226,6 +226,26 @@ def test_a_long_sheet_is_scanned_to_the_same_values(tmp_path, monkeypatch, chunk
     assert fast.rows[0] == [dt.datetime(2025, 12, 10), "粗体 bold", "O0001", 1.25, 1]
 
 
+@pytest.mark.parametrize("scanners", [1, 2, 3])
+@pytest.mark.parametrize("odd_row", [None, 7, 1500])
+def test_chunks_read_on_several_threads_give_the_values_of_one(tmp_path, monkeypatch, scanners, odd_row):
+    """A sheet of many chunks read on one, two or three threads: the same rows, in order. A row no
+    scan reads (a cell's attributes in another order), early or late, sends the whole sheet to the
+    parser whichever thread meets it."""
+    import salesxl.workbook.sheetscan as sheetscan
+    monkeypatch.setattr(sheetscan, "CHUNK", 2_000)
+    monkeypatch.setattr(sheetscan, "SCANNERS", scanners)
+    rows = [plain_row(r, [(1, ("", f"<v>{r}</v>")), (2, (' t="inlineStr"', f"<is><t>O{r % 97:04d}</t></is>")),
+                          (3, (' s="5"', f"<v>{r * 0.5}</v>"))]) for r in range(1, 2001)]
+    if odd_row:
+        rows[odd_row - 1] = f'<row r="{odd_row}"><c s="0" r="A{odd_row}"><v>{odd_row}</v></c></row>'
+    path = workbook(tmp_path, "".join(rows))
+    fast, slow, used = read_both(path, "数据")
+    assert used is (odd_row is None)
+    assert_same(fast, slow)
+    assert len(fast.rows) == 2000 and fast.rows[1999][:2] == [2000, "O0060"]
+
+
 @pytest.mark.parametrize("encoding", ["utf-16", "gbk", "utf-8-sig"])
 def test_a_sheet_in_another_encoding_is_left_to_the_parser(tmp_path, encoding):
     """Excel writes UTF-8; a part in UTF-16 or GBK must not read as empty (the pattern finds no cell in it)."""
