@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any, Literal, Protocol, Sequence
+from typing import Any, Iterator, Literal, Protocol, Sequence
 
+import numpy as np
 import pandas as pd
 
 from ..problems import Problem
@@ -38,6 +39,45 @@ def not_owned(name: str) -> Problem:
                    "it and run again")
 
 
+class GridRows(Sequence):
+    """A sheet's rows kept as the grid of values the scanner found (:mod:`salesxl.workbook.sheetscan`).
+
+    It reads as a list of rows — ``rows[r]`` is a list as wide as the widest row, a slice is again
+    rows, rows compare equal to a list of the same rows — but a row becomes a list only when asked
+    for, and the reader takes a whole column at once (:meth:`column`): a long History sheet is read a
+    column at a time without first making its half-million rows into lists.
+    """
+
+    def __init__(self, grid: np.ndarray):
+        self.grid = grid
+
+    def __len__(self) -> int:
+        return len(self.grid)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return GridRows(self.grid[index])
+        return self.grid[index].tolist()
+
+    def __iter__(self) -> Iterator[list[Any]]:
+        for start in range(0, len(self.grid), 4096):  # a block of rows at a time: tolist is quickest in bulk
+            yield from self.grid[start:start + 4096].tolist()
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Sequence) and len(self) == len(other) and all(a == b for a, b in zip(self, other))
+
+    __hash__ = None  # type: ignore[assignment]  # rows are compared, not hashed, as a list's are
+
+    def __repr__(self) -> str:
+        return f"GridRows({len(self.grid)} rows x {self.grid.shape[1] if self.grid.ndim == 2 else 0} columns)"
+
+    def column(self, j: int) -> list[Any]:
+        """Column ``j`` (0 is A) top to bottom; None past the widest row."""
+        if self.grid.ndim < 2 or j >= self.grid.shape[1]:
+            return [None] * len(self.grid)
+        return self.grid[:, j].tolist()
+
+
 @dataclass
 class RawSheet:
     """The cell values of one sheet, as the backend found them.
@@ -45,7 +85,7 @@ class RawSheet:
     Attributes:
         name: the sheet's tab name.
         rows: values row by row, ``rows[0]`` is Excel row 1 and ``rows[r][0]`` column A.
-            Formula cells hold their cached value.
+            Formula cells hold their cached value. A list of lists, or the scanner's :class:`GridRows`.
         merged: merged ranges as ``(min_row, min_col, max_row, max_col)``, 1-based.
         uncached: ``(row, col)`` of formula cells that have no cached value.
         date1904: the workbook uses the 1904 date system.
@@ -56,7 +96,7 @@ class RawSheet:
     """
 
     name: str
-    rows: list[list[Any]]
+    rows: Sequence[list[Any]]
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)
     uncached: set[tuple[int, int]] = field(default_factory=set)
     date1904: bool = False

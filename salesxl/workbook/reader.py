@@ -13,14 +13,14 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any, Iterable, Sequence
 
 import numpy as np
 import pandas as pd
 from openpyxl.utils import get_column_letter
 
 from ..problems import Problem
-from .backend import RawSheet, WorkbookBackend
+from .backend import GridRows, RawSheet, WorkbookBackend
 from .cells import BLANK, parse_cell
 from .render import TOTAL_LABEL
 from .schema import Column, SheetLayout, SheetSchema, normalise_label
@@ -283,8 +283,10 @@ def uncached_rows(raw: RawSheet, header_row: int, height: int, matched: dict) ->
     return marks
 
 
-def columns_of(body: list[list], matched: dict) -> dict[int, list]:
+def columns_of(body: Sequence[list], matched: dict) -> dict[int, list]:
     """Matched column -> its cells below the header (a short row's missing cells are None)."""
+    if isinstance(body, GridRows):  # the scanner's grid: each column taken whole
+        return {j: body.column(j) for j in matched}
     width = max(matched, default=-1) + 1
     if all(len(row) >= width for row in body):
         return {j: [row[j] for row in body] for j in matched}

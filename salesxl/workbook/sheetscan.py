@@ -34,6 +34,8 @@ import numpy as np
 import pandas as pd
 from openpyxl.utils.cell import column_index_from_string, range_boundaries
 
+from .backend import GridRows
+
 CELL = re.compile(
     rb'<c r="([A-Z]{1,3})([0-9]{1,7})"(?: s="([0-9]+)")?(?: t="([A-Za-z]+)")?([^>]*?)'
     rb'(?:/>|>\s*(<f[^>]*/>|<f[^>]*>[^<]*</f>)?\s*(<v>|<v/>)?(?:(?<=<v>)([^<]*)</v>)?\s*(<is>.*?</is>)?\s*</c>)', re.S)
@@ -94,7 +96,7 @@ def _scan(data, strings, date_styles, percent_styles, to_date, rich_text, unesca
     grid[rows[held] - 1, cols[held] - 1] = values[held]
     uncached = set(zip(rows[uncached_mask].tolist(), cols[uncached_mask].tolist()))
     percent = set(zip(rows[percent_mask].tolist(), cols[percent_mask].tolist()))
-    return grid.tolist(), merged, uncached, percent
+    return GridRows(grid), merged, uncached, percent
 
 
 def chunks(data: bytes, start: int) -> list[tuple[int, int]]:
