@@ -78,7 +78,7 @@ def scan_cells(data: bytes, strings: Callable[[], list[str]], date_styles: tuple
 
 def _scan(data, strings, date_styles, percent_styles, to_date, rich_text, unescape, iso_date):
     start = body_start(data)
-    if data.find(b"<!", start) >= 0 or data.find(b"<?", start) >= 0 or PREFIXED.search(data, start):
+    if PREFIXED.search(data, start):
         raise NotPlain
     merged = merged_ranges(data, max(data.rfind(b"</sheetData>"), 0))
     convert = Converter(strings, date_styles, percent_styles, to_date, rich_text, unescape, iso_date)
@@ -86,16 +86,19 @@ def _scan(data, strings, date_styles, percent_styles, to_date, rich_text, unesca
              if cells is not None and len(cells[0])]
     if not parts:
         return [], merged, set(), set()
-    rows, cols, values, uncached_mask, percent_mask = (np.concatenate(p) for p in zip(*parts))
-    held = values != None  # noqa: E711 -- elementwise, on an object array
-    counted = held | uncached_mask
-    if not counted.any():
+    # Each chunk's cells go straight into the grid (joining the chunks first would copy every value once more).
+    held = [values != None for _, _, values, _, _ in parts]  # noqa: E711 -- elementwise, on an object array
+    counted = [(rows[h | u], cols[h | u]) for (rows, cols, _, u, _), h in zip(parts, held)]
+    height = max((int(rows.max()) for rows, _ in counted if len(rows)), default=0)
+    if not height:
         return [], merged, set(), set()
-    height, width = int(rows[counted].max()), int(cols[counted].max())
+    width = max(int(cols.max()) for _, cols in counted if len(cols))
     grid = np.full((height, width), None, dtype=object)
-    grid[rows[held] - 1, cols[held] - 1] = values[held]
-    uncached = set(zip(rows[uncached_mask].tolist(), cols[uncached_mask].tolist()))
-    percent = set(zip(rows[percent_mask].tolist(), cols[percent_mask].tolist()))
+    uncached, percent = set(), set()
+    for (rows, cols, values, uncached_mask, percent_mask), h in zip(parts, held):
+        grid[rows[h] - 1, cols[h] - 1] = values[h]
+        uncached.update(zip(rows[uncached_mask].tolist(), cols[uncached_mask].tolist()))
+        percent.update(zip(rows[percent_mask].tolist(), cols[percent_mask].tolist()))
     return GridRows(grid), merged, uncached, percent
 
 
@@ -137,6 +140,8 @@ def chunk_cells(data: bytes, start: int, end: int, convert: "Converter"):
     if the chunk is plainly written, else by the pattern; :class:`NotPlain` if neither reads it."""
     cells = plain_cells(data, start, end, convert) if PLAIN_PATH else None
     if cells is None:  # something the plain path does not read: the pattern reads this chunk
+        if data.find(b"<!", start, end) >= 0 or data.find(b"<?", start, end) >= 0:
+            raise NotPlain  # a DOCTYPE, comment, CDATA section or processing instruction: the parser reads the sheet
         found = CELL.findall(data, start, end)
         if len(found) != len(CELL_TAG.findall(data, start, end)) or cells_outside_rows(data, start, end):
             raise NotPlain
@@ -314,7 +319,7 @@ def merged_ranges(data: bytes, start: int = 0) -> list[tuple[int, int, int, int]
 
 PLAIN_PATH = True
 """Whether :func:`plain_cells` is tried first (the tests switch it off to compare with the pattern)."""
-LT, GT, SLASH, QUOTE = ord("<"), ord(">"), ord("/"), ord('"')
+LT, GT, SLASH, QUOTE, BANG, QUESTION = ord("<"), ord(">"), ord("/"), ord('"'), ord("!"), ord("?")
 OTHER, ROW, ROW_END, CELL_OPEN, CELL_END, V, V_END, IS, IS_END, T, T_END = range(11)
 TAGS = [  # (the bytes after "<", the tag's whole length up to ">" or 0 for longer, the tag)
     (b"row ", 0, ROW), (b"row>", 4, ROW), (b"/row", 5, ROW_END), (b"c r=", 0, CELL_OPEN), (b"/c>", 3, CELL_END),
@@ -339,6 +344,8 @@ def plain_cells(data: bytes, start: int, end: int, convert: Converter):
     if lt is None or len(lt) == 0:
         return None  # no tag, or a ">" in text or an attribute: not plain
     padded = np.concatenate([chunk, np.zeros(WIDEST_TEXT + 32, np.uint8)])
+    if ((padded[lt + 1] == BANG) | (padded[lt + 1] == QUESTION)).any():
+        return None  # a DOCTYPE, comment, CDATA section or processing instruction
     tags = tag_kinds(padded, lt, gt)
     row_tags = np.flatnonzero((tags == ROW) | (tags == ROW_END))
     if len(row_tags) == 0:

@@ -127,6 +127,9 @@ SPELLINGS = [
     ('<row r="1"><c r="A1" t="inlineStr"><is><t></t></is><is><t>q</t></is></c><c r="B1"><f>A1</f><v>1</v></c></row>',
      False),
     ('<row r="1"><c r="A1"><v>1</v></c><x><c r="B1"><v>2</v></c></x></row>', False),  # a cell inside another element
+    # Between the rows: a comment and a processing instruction (the plain path sees them, the pattern would not).
+    ('<row r="1"><c r="A1"><v>5</v></c></row><!-- a note --><row r="2"><c r="A2"><v>6</v></c></row>', False),
+    ('<row r="1"><c r="A1"><v>5</v></c></row><?editor keep?><row r="2"><c r="A2"><v>6</v></c></row>', False),
 ]
 
 
@@ -227,18 +230,21 @@ def test_a_long_sheet_is_scanned_to_the_same_values(tmp_path, monkeypatch, chunk
 
 
 @pytest.mark.parametrize("scanners", [1, 2, 3])
-@pytest.mark.parametrize("odd_row", [None, 7, 1500])
-def test_chunks_read_on_several_threads_give_the_values_of_one(tmp_path, monkeypatch, scanners, odd_row):
+@pytest.mark.parametrize("odd_row, odd", [(None, ""), (7, "attributes"), (1500, "attributes"), (1500, "comment"),
+                                          (2000, "comment"), (1999, "instruction")])
+def test_chunks_read_on_several_threads_give_the_values_of_one(tmp_path, monkeypatch, scanners, odd_row, odd):
     """A sheet of many chunks read on one, two or three threads: the same rows, in order. A row no
-    scan reads (a cell's attributes in another order), early or late, sends the whole sheet to the
-    parser whichever thread meets it."""
+    scan reads (a cell's attributes in another order, a comment or processing instruction after it),
+    early or late, sends the whole sheet to the parser whichever thread meets it."""
     import salesxl.workbook.sheetscan as sheetscan
     monkeypatch.setattr(sheetscan, "CHUNK", 2_000)
     monkeypatch.setattr(sheetscan, "SCANNERS", scanners)
     rows = [plain_row(r, [(1, ("", f"<v>{r}</v>")), (2, (' t="inlineStr"', f"<is><t>O{r % 97:04d}</t></is>")),
                           (3, (' s="5"', f"<v>{r * 0.5}</v>"))]) for r in range(1, 2001)]
-    if odd_row:
+    if odd == "attributes":
         rows[odd_row - 1] = f'<row r="{odd_row}"><c s="0" r="A{odd_row}"><v>{odd_row}</v></c></row>'
+    elif odd:
+        rows[odd_row - 1] += "<!-- checked -->" if odd == "comment" else "<?editor keep?>"
     path = workbook(tmp_path, "".join(rows))
     fast, slow, used = read_both(path, "数据")
     assert used is (odd_row is None)
