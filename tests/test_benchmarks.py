@@ -9,7 +9,7 @@ import pytest
 
 from benchmarks.generate import SIZES, company, input_blocks, write_company
 from benchmarks.rawxlsx import Block, write_xlsx
-from benchmarks.run import format_report, latest, load_outputs, measure_salesxl, output_rows
+from benchmarks.run import format_report, latest, load_outputs, measure_salesxl, output_rows, split_by_phase
 from salesxl.steps import check
 from salesxl.workbook.filebook import FileWorkbook
 from salesxl.workbook.package import Package
@@ -82,6 +82,23 @@ def test_the_report_gives_both_ratios():
     text = format_report(summary)
     assert "(a)/(b) = 1.50" in text and "(c)/(a) = 5.00" in text
     assert "500" in text.splitlines()[2]  # (a): 1,500 rows in 3 s
+
+
+def test_the_report_says_where_the_time_went():
+    """Phases as the steps report them: reading 0–1.5 s, computing 1.5–2, writing 2–2.25, reading
+    again 2.25–2.5, splitting 2.5–2.75 (computing), writing until the end at 3 s."""
+    phases = [(0.0, "读取输入表 Reading input sheets"), (1.5, "计算 Computing"), (2.0, "写入工作簿 Writing the workbook"),
+              (2.25, "读取输入表 Reading input sheets"), (2.5, "拆分到业务员 Splitting"), (2.75, "写入工作簿 Writing")]
+    split = split_by_phase(phases, 3.0)
+    assert split == {"reading": 1.75, "computing": 0.75, "writing": 0.5}
+    summary = {"size": "small", "seed": 1, "rows_in": 1000, "rows_out": 500,
+               "results": {"a": {"seconds": 3.0, "peak_mb": 200, "split": split},
+                           "b": {"seconds": 2.0, "peak_mb": 100,
+                                 "split": {"reading": 1.2, "computing": 0.0, "writing": 0.8}}},
+               "machine": {"nproc": 2, "cpu": "cpu", "ram_gb": 8, "python": "3.11", "versions": {}}}
+    lines = format_report(summary).splitlines()
+    assert "    (a) reading 1.75 s, computing 0.75 s, writing 0.50 s" in lines
+    assert "    (b) reading 1.20 s, computing 0.00 s, writing 0.80 s" in lines
 
 
 def test_rows_over_the_sheet_limit_are_written_to_parquet_by_all_three(small_company, tmp_path, monkeypatch):
