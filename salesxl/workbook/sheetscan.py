@@ -172,9 +172,14 @@ class Converter:
 
     def __init__(self, strings, date_styles, percent_styles, to_date, rich_text, unescape, iso_date):
         self.strings, self.date_styles, self.percent_styles, self.to_date = strings, date_styles, percent_styles, to_date
-        self.rich_text, self.unescape, self.iso_date = rich_text, unescape, iso_date
+        self.unescape, self.iso_date = unescape, iso_date
+        self._rich_text = rich_text
         self._shared: np.ndarray | None = None
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
+
+    def rich_text(self, element: bytes) -> str:
+        with self._lock:  # the XML reader's parser is one object: chunks on two threads take turns with it
+            return self._rich_text(element)
 
     def shared_strings(self) -> np.ndarray:
         with self._lock:  # chunks are converted on two threads: the strings are read once

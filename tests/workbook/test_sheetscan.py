@@ -252,6 +252,20 @@ def test_chunks_read_on_several_threads_give_the_values_of_one(tmp_path, monkeyp
     assert len(fast.rows) == 2000 and fast.rows[1999][:2] == [2000, "O0060"]
 
 
+def test_rich_text_in_many_chunks_on_two_threads(tmp_path, monkeypatch):
+    """Rich inline text goes through the XML reader's one parser; chunks read on two threads take
+    turns with it and every row reads as the parser reads it."""
+    import salesxl.workbook.sheetscan as sheetscan
+    monkeypatch.setattr(sheetscan, "CHUNK", 1_000)
+    monkeypatch.setattr(sheetscan, "SCANNERS", 2)
+    rows = [f'<row r="{r}"><c r="A{r}" t="inlineStr"><is><r><t>粗{r}</t></r><r><rPr><b/></rPr><t>体</t></r></is></c>'
+            f'<c r="B{r}"><v>{r}</v></c></row>' for r in range(1, 801)]
+    fast, slow, used = read_both(workbook(tmp_path, "".join(rows)), "数据")
+    assert used
+    assert_same(fast, slow)
+    assert fast.rows[799] == ["粗800体", 800]
+
+
 @pytest.mark.parametrize("encoding", ["utf-16", "gbk", "utf-8-sig"])
 def test_a_sheet_in_another_encoding_is_left_to_the_parser(tmp_path, encoding):
     """Excel writes UTF-8; a part in UTF-16 or GBK must not read as empty (the pattern finds no cell in it)."""
