@@ -101,10 +101,12 @@ def measure_salesxl(workbook: Path, work: Path, profile: Path | None = None) -> 
 
 def split_by_phase(phases: list[tuple[float, str]], seconds: float) -> dict[str, float]:
     """Seconds spent reading, computing and writing, from the phases the steps report (each phase lasts
-    until the next begins; the last until the end): reading and writing are named so, the rest computes."""
+    until the next begins; the last until the end): the steps' reading and writing phases, the rest computes."""
+    from salesxl.steps import READING, WRITING
+
     split = {"reading": 0.0, "computing": 0.0, "writing": 0.0}
     for (begun, message), ended in zip(phases, [t for t, _ in phases[1:]] + [seconds]):
-        kind = "reading" if message.startswith("读取") else "writing" if message.startswith("写入") else "computing"
+        kind = "reading" if message == READING else "writing" if message == WRITING else "computing"
         split[kind] += ended - begun
     return {kind: round(spent, 2) for kind, spent in split.items()}
 

@@ -39,6 +39,9 @@ class StepResult:
 
 Progress = Callable[[str], None]
 
+READING, COMPUTING, WRITING = "读取输入表 Reading input sheets", "计算 Computing", "写入工作簿 Writing the workbook"
+"""The phases every step reports through ``progress`` (a step may report more of its own while computing)."""
+
 
 def quiet(message: str) -> None:
     """The default progress reporter: says nothing."""
@@ -46,7 +49,7 @@ def quiet(message: str) -> None:
 
 def check(book: WorkbookBackend, progress: Progress = quiet) -> StepResult:
     """检查 Check inputs: read every input sheet and report what is wrong."""
-    progress("读取输入表 Reading input sheets")
+    progress(READING)
     inputs, problems = read_inputs(book)
     n_rows = sum(len(t) for t in inputs.tables.values())
     return StepResult(problems, [], f"{len(inputs.tables)} sheets, {n_rows:,} rows read")
@@ -60,16 +63,16 @@ def run_step(book: WorkbookBackend, sheets: Iterable[str] | None,
     Every sheet written carries the run's :class:`~salesxl.workbook.backend.RunInfo` (month, run time
     ``now``, the sheets read, currency, where the tier thresholds are), which the house style shows.
     """
-    progress("读取输入表 Reading input sheets")
+    progress(READING)
     inputs, problems = read_inputs(book, only=sheets)
     if has_errors(problems):
         return StepResult(problems)
-    progress("计算 Computing")
+    progress(COMPUTING)
     outputs, found, summary = plan(inputs)
     problems += locate(found, inputs)
     if has_errors(problems):
         return StepResult(problems)
-    progress("写入工作簿 Writing the workbook")
+    progress(WRITING)
     run = run_info(inputs, book.sheet_names(), now)
     book.write_sheets([o if o.run is not None else dataclasses.replace(o, run=run) for o in outputs])
     return StepResult(problems, [o.sheet.name for o in outputs], summary)
