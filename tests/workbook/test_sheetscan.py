@@ -233,7 +233,7 @@ def test_a_long_sheet_is_scanned_to_the_same_values(tmp_path, monkeypatch, chunk
 @pytest.mark.parametrize("odd_row, odd", [(None, ""), (7, "attributes"), (1500, "attributes"), (1500, "comment"),
                                           (2000, "comment"), (1999, "instruction")])
 def test_chunks_read_on_several_threads_give_the_values_of_one(tmp_path, monkeypatch, scanners, odd_row, odd):
-    """A sheet of many chunks read on one, two or three threads: the same rows, in order. A row no
+    """A sheet of many chunks read on one, two or three threads: the same rows. A row no
     scan reads (a cell's attributes in another order, a comment or processing instruction after it),
     early or late, sends the whole sheet to the parser whichever thread meets it."""
     import salesxl.workbook.sheetscan as sheetscan
