@@ -1,10 +1,11 @@
 """月末考核 Close: the month's actuals against the issued targets, paid under the incentive rules.
 
 Reads the input sheets it needs (Settings, Reps, Regions, Outlets, Products,
-Actuals, Incentive Rules), the targets as the breakdown issued them (Rep
-Targets, Outlet Targets), and, when present, the signatures the agreement step
-recorded on ``目标确认 Agreed Targets`` and the expense budget and verified spend
-on ``费用台账 Expense Ledger``. Writes ``月末绩效 Performance``. The
+Actuals, Incentive Rules, Expense Requests), the targets as the breakdown issued
+them (Rep Targets, Outlet Targets), and, when present, the signatures the
+agreement step recorded on ``目标确认 Agreed Targets`` and the budget the expenses
+step issued on ``费用预算 Expense Budget`` (the close reviews the requests against
+it itself, as of the month's last day). Writes ``月末绩效 Performance``. The
 same inputs always give the same sheet, so closing twice changes nothing.
 """
 
@@ -18,14 +19,15 @@ from ..reports.performance import performance_sheet
 from ..workbook.backend import WorkbookBackend
 from ..workbook.reader import Inputs, read_inputs
 from ..workbook.sheets import (
-    AGREED_SIGNATURES, EXPENSE_LEDGER_USE, ISSUED_CORE_OUTLET_SKU_TARGETS, ISSUED_OUTLET_TARGETS,
+    AGREED_SIGNATURES, ISSUED_CORE_OUTLET_SKU_TARGETS, ISSUED_EXPENSE_BUDGET, ISSUED_OUTLET_TARGETS,
     ISSUED_REP_SKU_TARGETS, ISSUED_REP_TARGETS,
 )
 from . import Progress, StepResult, quiet, run_step
 
-INPUTS = ("settings", "reps", "regions", "outlets", "products", "actuals", "incentive_rules", "calendar")
+INPUTS = ("settings", "reps", "regions", "outlets", "products", "actuals", "incentive_rules", "calendar",
+          "expense_requests")
 ISSUED = (ISSUED_REP_TARGETS, ISSUED_REP_SKU_TARGETS, ISSUED_OUTLET_TARGETS, ISSUED_CORE_OUTLET_SKU_TARGETS,
-          AGREED_SIGNATURES, EXPENSE_LEDGER_USE)
+          AGREED_SIGNATURES, ISSUED_EXPENSE_BUDGET)
 
 
 def close(book: WorkbookBackend, progress: Progress = quiet, month: pd.Period | None = None) -> StepResult:
@@ -34,6 +36,9 @@ def close(book: WorkbookBackend, progress: Progress = quiet, month: pd.Period | 
     def plan(inputs: Inputs):
         progress("读取已下达目标 Reading the issued targets")
         issued, problems = read_inputs(book, schemas=ISSUED)
+        # No Expense Budget sheet: the expenses step has not run, and the close says the condition was not checked.
+        budget_missing = any(p.code == "missing-sheet" and p.sheet == ISSUED_EXPENSE_BUDGET.name for p in problems)
+        problems = [p for p in problems if not (budget_missing and p.sheet == ISSUED_EXPENSE_BUDGET.name)]
         inputs.tables.update(issued.tables)
         inputs.layouts.update(issued.layouts)
         if has_errors(problems):
@@ -46,7 +51,8 @@ def close(book: WorkbookBackend, progress: Progress = quiet, month: pd.Period | 
             actuals=inputs["actuals"], products=inputs["products"], rules=inputs["incentive_rules"],
             outlets=inputs["outlets"], regions=inputs["regions"], reps=inputs["reps"],
             signatures=signatures if len(signatures) else None,
-            expenses=expense_use(inputs["expense_ledger_use"]), calendar=inputs["calendar"],
+            expense_budget=None if budget_missing else inputs["expense_budget"],
+            expense_requests=inputs["expense_requests"], calendar=inputs["calendar"],
         )
         progress("月末考核 Closing the month")
         result, found = close_month(books, inputs.settings, closing)
@@ -61,11 +67,3 @@ def close(book: WorkbookBackend, progress: Progress = quiet, month: pd.Period | 
 
     return run_step(book, INPUTS, plan, progress)
 
-
-def expense_use(ledger: pd.DataFrame) -> pd.DataFrame | None:
-    """Each rep's expense budget and verified spend, summed over the categories they hold; None without a ledger."""
-    held = ledger[ledger["rep_id"].notna()]
-    if held.empty:
-        return None
-    sums = held.groupby(held["rep_id"].astype(str), sort=True)[["budget", "verified"]].sum()
-    return pd.DataFrame({"rep_id": sums.index, "budget": sums["budget"].to_numpy(), "used": sums["verified"].to_numpy()})
