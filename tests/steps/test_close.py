@@ -180,8 +180,17 @@ def test_every_net_is_recomputed_from_the_written_sheet_alone(closable):
     from the amounts, the gap to the next tier, each line with a rate from its base, each part and the net
     as sums of the lines."""
     close(FileWorkbook(closable))
-    ws, reps = performance(closable)
-    lines = pay_lines(closable)
+    lines = recompute_from_the_sheet(closable)
+    # The demo month has a line of every kind the company's rules can give.
+    kinds = set(lines["规则 Rule"])
+    assert {"档位奖金 bonus", "提成 commission", "加速 accelerator", "结构条件 mix", "处罚线 floor"} <= kinds
+
+
+def recompute_from_the_sheet(path) -> pd.DataFrame:
+    """Check every rep's figures on a written Performance sheet against its pay lines; return the lines.
+    (Also run by hand on the full-size ``salesxl demo --month-end`` workbook.)"""
+    ws, reps = performance(path)
+    lines = pay_lines(path)
     rules = block(ws, "规则行 Rule row").set_index("规则行 Rule row")
     assert set(lines["业务员编号 Rep ID"]) <= set(reps["业务员编号 Rep ID"])
     for _, rep in reps.iterrows():
@@ -220,9 +229,7 @@ def test_every_net_is_recomputed_from_the_written_sheet_alone(closable):
         assert rep["净发放 Net payout"] == pytest.approx(own["金额 Amount"].sum(), abs=1e-6)
         assert rep["奖励 Reward"] == pytest.approx(rep["档位奖金 Tier bonus"] + rep["提成 Commission"]
                                                  - rep["扣发 Withheld"] - rep["封顶扣减 Cap cut"], abs=1e-6)
-    # The demo month has a line of every kind the company's rules can give.
-    kinds = set(lines["规则 Rule"])
-    assert {"档位奖金 bonus", "提成 commission", "加速 accelerator", "结构条件 mix", "处罚线 floor"} <= kinds
+    return lines
 
 
 def test_totals_reconcile_across_the_sheet(closable):
