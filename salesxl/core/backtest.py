@@ -55,8 +55,9 @@ import numpy as np
 import pandas as pd
 
 from ..problems import Problem, has_errors, problem
+from ..terms import FACTOR_KEYS
 from .allocation import unit_decimals
-from .formulas import FACTOR_KEYS, WEIGHT_TOLERANCE
+from .formulas import WEIGHT_TOLERANCE
 from .history import in_window, monthly_sales
 from .targets import COMPANY, FACTOR_LABELS, budget_scopes, factor_inputs, factors_for_year, monthly_target
 

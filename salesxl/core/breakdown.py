@@ -50,6 +50,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .. import terms
 from ..problems import Problem, has_errors, problem
 from .allocation import allocate_groups
 from .calendar import month_calendar, split_reps_by_workdays, weekday_pattern
@@ -614,7 +615,8 @@ def core_outlet_sku_level(outlets: pd.DataFrame, rep_skus: pd.DataFrame, history
 
 # ---- tiers ----
 
-TIERS = (("tier_base", "base", "基础"), ("tier_challenge", "challenge", "挑战"), ("tier_sprint", "sprint", "冲刺"))
+TIERS = tuple((f"tier_{c.key}", c.key, c.zh) for c in terms.TIERS)
+"""Each tier's multiplier setting, key and Chinese name."""
 
 
 def check_tiers(settings: dict[str, Any]) -> list[Problem]:

@@ -18,7 +18,8 @@ import pandas as pd
 from ..problems import Problem, problem
 from .calendar import month_calendar
 from .incentive_rules import Plan, plan_for, read_rules
-from .payout import EPS, ROLES, RepFacts, attainment, settle
+from ..terms import ROLE_KEYS as ROLES
+from .payout import EPS, RepFacts, attainment, settle
 
 @dataclass(frozen=True)
 class MonthEnd:

@@ -27,17 +27,13 @@ import numpy as np
 import pandas as pd
 
 from ..problems import Problem, has_errors, problem
+from ..terms import ROLES
 from .allocation import AllocationError, allocate
 from .formulas import WEIGHT_TOLERANCE, region_weight, shares, sku_shares_in_role, with_manual_shares
 from .history import in_window, monthly_sales, sales_by
 from .targets import MonthTarget
 
-ROLE_LABELS = {
-    "flagship": "战斗机型 Flagship",
-    "volume": "规模型 Volume",
-    "profit": "利润型 Profit",
-    "image": "形象型 Image",
-}
+ROLE_LABELS = {c.key: c.bilingual for c in ROLES}
 BASIS_LABELS = {
     "history": "历史销售占比 share of sales",
     "manual": "手工份额 manual share",

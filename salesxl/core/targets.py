@@ -19,19 +19,15 @@ from typing import Any
 import pandas as pd
 
 from ..problems import Problem, has_errors, problem
+from ..terms import FACTOR_KEYS, FACTORS
 from .allocation import to_unit
-from .formulas import DEFAULT_YEAR_WEIGHTS, FACTOR_KEYS, WEIGHT_TOLERANCE, FourFactors, four_factors
+from .formulas import DEFAULT_YEAR_WEIGHTS, WEIGHT_TOLERANCE, FourFactors, four_factors
 from .history import monthly_sales, same_month_actuals
 
 COMPANY = "公司 Company"
 """The scope name of a company-level target."""
 
-FACTOR_LABELS = {
-    "budget": "年度预算 Annual budget",
-    "history": "历史同期 Same month history",
-    "industry": "行业增长 Industry growth",
-    "benchmark": "标杆增长 Benchmark growth",
-}
+FACTOR_LABELS = {c.key: c.bilingual for c in FACTORS}
 
 FACTOR_COLUMNS = ["scope", "factor", "label", "base", "base_year", "growth_rate", "value", "weight_set",
                   "weight", "contribution", "how", "source"]

@@ -43,8 +43,8 @@ from typing import Mapping
 import pandas as pd
 
 from ..problems import Problem, problem
+from ..terms import ROLE_KEYS, TIER_KEYS as TIERS
 
-TIERS = ("base", "challenge", "sprint")
 
 
 # ---------------------------------------------------------------- the clock
@@ -347,16 +347,13 @@ def region_progress(reps: pd.DataFrame, clock: MonthClock) -> pd.DataFrame:
     return out
 
 
-ROLE_ORDER = ("flagship", "volume", "profit", "image")
-
-
 def role_progress(rep_sku_targets: pd.DataFrame, sales: pd.DataFrame, company: pd.DataFrame,
                   clock: MonthClock) -> pd.DataFrame:
     """Per product role: target, progress, and its share of the target and of actual sales (the mix)."""
     share_due = ratio(company["target_to_date"], company["target"]).fillna(0.0).iloc[0]
     targets = rep_sku_targets.groupby("role")["sku_target"].sum()
     sold = sales_by(sales, ["role"], clock)
-    roles = [r for r in ROLE_ORDER if r in targets.index or r in sold.index]
+    roles = [r for r in ROLE_KEYS if r in targets.index or r in sold.index]
     frame = pd.DataFrame({"role": roles})
     frame["target"] = frame["role"].map(targets).fillna(0.0)
     frame["target_to_date"] = frame["target"] * share_due

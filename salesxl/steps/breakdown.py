@@ -26,7 +26,7 @@ from ..reports.versions import versions_with_run
 from ..workbook.backend import WorkbookBackend
 from ..workbook.overflow import SummedView, spill_oversized, workbook_path
 from ..workbook.reader import Inputs, read_inputs
-from ..workbook.schema import normalise_label
+from ..terms import normalise_label
 from ..workbook.sheets import DAILY_TARGETS, ISSUED_AGREED_TARGETS, OUTLET_TARGETS, SETTINGS
 from . import Progress, StepResult, quiet, run_step
 from .target import parse_month

@@ -23,10 +23,10 @@ from ..reports.commitments import Commitment, commitments_sheet
 from ..workbook.backend import WorkbookBackend
 from ..workbook.reader import Inputs, locate, read_inputs
 from ..workbook.schema import Column
-from ..workbook.sheets import INCENTIVE_RULES, ISSUED_AGREED_TARGETS, ISSUED_EXPENSE_BUDGET, ISSUED_SHEETS, ROLES
+from ..terms import ROLE_LABEL
+from ..workbook.sheets import INCENTIVE_RULES, ISSUED_AGREED_TARGETS, ISSUED_EXPENSE_BUDGET, ISSUED_SHEETS
 from . import Progress, StepResult, quiet, run_step
 
-ROLE_LABEL = {c.key: c.label for c in ROLES}
 TIER_ROWS = (("base", "基础 Base", "tier_base"), ("challenge", "挑战 Challenge", "tier_challenge"),
              ("sprint", "冲刺 Sprint", "tier_sprint"))
 EXPENSE_BUDGET = replace(ISSUED_EXPENSE_BUDGET, required=False)

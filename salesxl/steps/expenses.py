@@ -18,7 +18,8 @@ from ..problems import Problem, has_errors
 from ..reports.expenses import budget_sheet, ledger_sheet
 from ..workbook.backend import WorkbookBackend
 from ..workbook.reader import Inputs, read_inputs
-from ..workbook.schema import SheetSchema, normalise_label
+from ..terms import normalise_label
+from ..workbook.schema import SheetSchema
 from ..workbook.sheets import ISSUED_EXPENSE_BUDGET, ISSUED_REP_TARGETS, SETTINGS
 from . import Progress, StepResult, quiet, run_step
 

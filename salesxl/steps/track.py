@@ -19,7 +19,7 @@ from ..problems import Problem, has_errors
 from ..reports.tracking import progress_sheet
 from ..workbook.backend import WorkbookBackend
 from ..workbook.reader import Inputs, find_sheet, read_inputs
-from ..workbook.schema import normalise_label
+from ..terms import normalise_label
 from ..workbook.sheets import ISSUED_EXPENSE_BUDGET, ISSUED_SHEETS, setting
 
 PLAN_MONTH = setting("plan_month")

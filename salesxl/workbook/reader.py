@@ -23,7 +23,8 @@ from ..problems import Problem
 from .backend import GridRows, RawSheet, WorkbookBackend
 from .cells import BLANK, parse_cell
 from .render import TOTAL_LABEL
-from .schema import Column, SheetLayout, SheetSchema, normalise_label
+from ..terms import normalise_label
+from .schema import Column, SheetLayout, SheetSchema
 from .sheets import INPUT_SHEETS, SETTINGS, SETTINGS_SHEET
 
 HEADER_SEARCH_ROWS = 20

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from salesxl.core.backtest import (backtest, condensed_notes, hit_shares, score, targets_on_grid, to_units,
                                    weight_grid)
-from salesxl.core.formulas import FACTOR_KEYS
+from salesxl.terms import FACTOR_KEYS
 from salesxl.core.plan import draft_plan
 from salesxl.demo import DemoSize, demo_workbook_data
 
