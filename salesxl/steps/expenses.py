@@ -39,7 +39,7 @@ def expenses(book: WorkbookBackend, progress: Progress = quiet) -> StepResult:
         if budget is None:
             return [], problems, ""
         ratio = budget.total / budget.total_target if budget.total_target > 0 else 0.0
-        summary = (f"费用预算 Expense budget {inputs.settings['plan_month']}: {budget.total:,.2f} "
+        summary = (f"费用预算 Expense budget {inputs.settings.plan_month}: {budget.total:,.2f} "
                    f"({ratio:.2%} of target {budget.total_target:,.2f})" + (" — scaled down to the ceiling"
                                                                            if budget.scaled else ""))
         return [budget_sheet(budget, inputs.settings)], problems, summary
