@@ -22,7 +22,7 @@ sheet's notes in the contract and the README's "Month-end close" say the same):
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
@@ -30,7 +30,9 @@ from ..problems import Problem, problem
 from .calendar import month_calendar
 from .expense_review import review_requests
 from .incentive_rules import Plan, plan_for, read_rules
-from .payout import EPS, ROLES, TIER_NAME, PayLine, RepFacts, attainment, settle
+from ..terms import ROLE_KEYS as ROLES
+from .payout import EPS, TIER_NAME, PayLine, RepFacts, attainment, settle
+from .settings import Settings
 
 @dataclass(frozen=True)
 class MonthEnd:
@@ -98,7 +100,7 @@ class Performance:
     notes: list[str] = field(default_factory=list)
 
 
-def close_month(books: MonthEnd, settings: dict, month: pd.Period) -> tuple[Performance | None, list[Problem]]:
+def close_month(books: MonthEnd, settings: Settings, month: pd.Period) -> tuple[Performance | None, list[Problem]]:
     """Close ``month``: settle every rep under their rules and total by region, role and core outlet."""
     problems = check_targets(books.rep_targets, month)
     actuals, found = month_actuals(books.actuals, month, set(books.rep_targets["rep_id"].astype(str)))
@@ -114,8 +116,8 @@ def close_month(books: MonthEnd, settings: dict, month: pd.Period) -> tuple[Perf
     if any(p.severity == "error" for p in problems):
         return None, problems
 
-    unit = float(settings.get("payout_unit") or 0.01)
-    unknown_signature = settings.get("signature_unknown") or "pay"
+    unit = float(settings.payout_unit)
+    unknown_signature = settings.signature_unknown
     role_of = dict(zip(books.products["sku"].astype(str), books.products["role"]))
     actuals = actuals.assign(role=actuals["sku"].map(lambda s: role_of.get(str(s)) if s is not None else None))
     expenses, found = expense_use(books, plans, settings, month)
@@ -124,7 +126,7 @@ def close_month(books: MonthEnd, settings: dict, month: pd.Period) -> tuple[Perf
         return None, problems
     notes, found = checkability_notes(books, plans, unknown_signature, expenses is not None, month)
     problems += found
-    found = month_not_over(actuals, month, settings.get("country") or "CN", books.calendar)
+    found = month_not_over(actuals, month, settings.country, books.calendar)
     problems += found
     notes += [f"{p.message_zh} | {p.message_en}" for p in found]
 
@@ -135,7 +137,7 @@ def close_month(books: MonthEnd, settings: dict, month: pd.Period) -> tuple[Perf
         regions=region_totals(reps),
         roles=role_totals(books.rep_sku_targets, actuals),
         core_outlets=core_outlet_totals(books, actuals),
-        summary=summary_block(reps, int(settings.get("summary_top_n") or 3)),
+        summary=summary_block(reps, int(settings.summary_top_n)),
         chart=chart_data(reps),
         rules=rules_applied(books.rules, plans, reps),
         notes=notes,
@@ -200,7 +202,7 @@ def month_not_over(actuals: pd.DataFrame, month: pd.Period, country: str,
                     "this is the result so far", "warning")]
 
 
-def expense_use(books: MonthEnd, plans: dict[str, Plan], settings: dict, month: pd.Period
+def expense_use(books: MonthEnd, plans: dict[str, Plan], settings: Settings, month: pd.Period
                 ) -> tuple[pd.DataFrame | None, list[Problem]]:
     """Each rep's expense budget and verified spend (``rep_id, budget, used``), for the expense condition.
 
@@ -218,7 +220,7 @@ def expense_use(books: MonthEnd, plans: dict[str, Plan], settings: dict, month: 
     requests = books.expense_requests
     if requests is None or requests.empty:
         return pd.DataFrame({"rep_id": budget.index, "budget": budget.to_numpy(), "used": 0.0}), []
-    ledger, found = review_requests(requests, lines, books.reps, books.regions, {**settings, "plan_month": month},
+    ledger, found = review_requests(requests, lines, books.reps, books.regions, replace(settings, plan_month=month),
                                     books.calendar, month.end_time.normalize())
     errors = [p for p in found if p.severity == "error"]
     if ledger is None or errors:

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from salesxl.core.performance import MonthEnd, close_month
+from salesxl.core.settings import Settings
 
 from .rules_sheet import rules
 
@@ -56,7 +57,7 @@ def tiny_month(actual_rows=None):
 
 
 def test_close_month_settles_ranks_and_totals_by_hand():
-    result, problems = close_month(tiny_month(), {"summary_top_n": 1}, pd.Period("2026-12", "M"))
+    result, problems = close_month(tiny_month(), Settings(summary_top_n=1), pd.Period("2026-12", "M"))
     assert [(p.sheet, p.row, p.column, p.code, p.severity) for p in problems] == [
         ("actuals", None, "date", "outside-month", "notice"),
         ("actuals", 10, "rep_id", "rep-without-target", "warning"),
@@ -95,20 +96,20 @@ def test_close_month_settles_ranks_and_totals_by_hand():
 
 def test_closing_a_month_without_actuals_is_an_error():
     november = [(pd.Timestamp("2026-11-30"), "R1", "O1", "A", 5_000.0)]
-    result, problems = close_month(tiny_month(november), {}, pd.Period("2026-12", "M"))
+    result, problems = close_month(tiny_month(november), Settings(), pd.Period("2026-12", "M"))
     assert result is None
     assert [(p.sheet, p.code, p.severity) for p in problems] == [("actuals", "no-actuals", "error")]
 
 
 def test_closing_a_month_the_targets_are_not_for_is_an_error():
-    _, problems = close_month(tiny_month(), {}, pd.Period("2027-01", "M"))
+    _, problems = close_month(tiny_month(), Settings(), pd.Period("2027-01", "M"))
     assert [(p.sheet, p.row, p.column, p.code) for p in problems if p.severity == "error"] == [
         ("rep_targets", 6, "month", "targets-other-month"), ("actuals", None, None, "no-actuals")]
 
 
 def test_close_month_is_deterministic():
-    first, _ = close_month(tiny_month(), {}, pd.Period("2026-12", "M"))
-    again, _ = close_month(tiny_month(), {}, pd.Period("2026-12", "M"))
+    first, _ = close_month(tiny_month(), Settings(), pd.Period("2026-12", "M"))
+    again, _ = close_month(tiny_month(), Settings(), pd.Period("2026-12", "M"))
     for name in ("reps", "regions", "roles", "core_outlets", "summary", "chart", "rules"):
         pd.testing.assert_frame_equal(getattr(first, name), getattr(again, name))
 
@@ -121,7 +122,7 @@ def test_a_rep_hired_during_the_month_keeps_the_issued_target_and_the_sheet_says
     books = tiny_month()
     books = replace(books, reps=pd.DataFrame({"rep_id": ["R1", "R2", "R3"], "hire_date": [
         pd.Timestamp("2023-05-01"), pd.Timestamp("2026-12-15"), pd.Timestamp("2026-12-01")]}))
-    result, _ = close_month(books, {}, pd.Period("2026-12", "M"))
+    result, _ = close_month(books, Settings(), pd.Period("2026-12", "M"))
     reps = result.reps.set_index("rep_id")
     assert reps.loc["R2", ["target", "net"]].tolist() == [50_000, -300]
     assert reps.loc["R2", "reason_en"].endswith("hired 2026-12-15: the issued target stands, not pro-rated")
@@ -136,7 +137,7 @@ def test_a_rep_without_a_target_is_warned_at_the_rep_targets_row():
     books = tiny_month()
     targets = books.rep_targets.copy()
     targets.loc[7, ["target", "base", "challenge", "sprint"]] = 0.0  # R2, on the sheet's row 7
-    result, problems = close_month(replace(books, rep_targets=targets), {}, pd.Period("2026-12", "M"))
+    result, problems = close_month(replace(books, rep_targets=targets), Settings(), pd.Period("2026-12", "M"))
     found = [(p.sheet, p.row, p.column, p.code, p.severity) for p in problems if p.code == "no-target"]
     assert found == [("rep_targets", 7, "target", "no-target", "warning")]
     r2 = result.reps.set_index("rep_id").loc["R2"]
@@ -150,7 +151,7 @@ def test_a_tier_paid_with_a_lower_tiers_bonus_is_a_notice_at_the_rule_row():
     day = pd.Timestamp("2026-12-10")
     result, problems = close_month(tiny_month([(day, "R1", "O1", "A", 110_000.0), (day, "R3", "O4", "A", 40_000.0),
                                                (day, "R3", "O4", "B", 56_000.0), (day, "R2", "O3", "A", 50_000.0)]),
-                                   {}, pd.Period("2026-12", "M"))
+                                   Settings(), pd.Period("2026-12", "M"))
     notices = [(p.sheet, p.row, p.column, p.code, p.message_en) for p in problems if p.code == "tier-without-bonus"]
     assert notices == [("incentive_rules", 3, "tier", "tier-without-bonus",
                         "the rules for everyone have no sprint bonus row: R3 reached sprint and is paid the "

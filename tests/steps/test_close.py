@@ -13,8 +13,8 @@ from salesxl.cli import app
 from salesxl.steps.close import close
 from salesxl.workbook.filebook import FileWorkbook
 from salesxl.workbook.reader import read_inputs
+from salesxl.workbook.contract.base import col
 from salesxl.workbook.schema import SheetSchema
-from salesxl.workbook.sheets import col
 
 from ..conftest import digest, edit
 
@@ -288,7 +288,7 @@ def test_closing_twice_gives_identical_results(closable):
 
 
 def test_signed_status_from_the_agreement_sheet(closable):
-    from salesxl.workbook.sheets import ISSUED_REP_TARGETS
+    from salesxl.workbook.contract.breakdown import ISSUED_REP_TARGETS
 
     issued, _ = read_inputs(FileWorkbook(closable), schemas=[ISSUED_REP_TARGETS])
     rep_ids = list(issued["rep_targets"]["rep_id"])

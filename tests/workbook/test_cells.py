@@ -9,7 +9,7 @@ import pytest
 
 from salesxl.workbook.cells import BLANK, number_from_text, parse_cell
 from salesxl.workbook.schema import Column
-from salesxl.workbook.sheets import ROLES
+from salesxl.terms import ROLES
 
 AMOUNT = Column("amount", "金额", "Amount", "decimal")
 PERCENT = Column("share", "占比", "Share", "percent")
@@ -49,7 +49,7 @@ def test_percent_rules():
 
 def test_a_bare_threshold_between_1_and_5_is_ambiguous_where_thresholds_run_above_100_percent():
     """The Incentive Rules' Threshold column: accelerators at 120 %, so 1.05 might be 105 % or 1.05 %."""
-    from salesxl.workbook.sheets import INCENTIVE_RULES
+    from salesxl.workbook.contract.close import INCENTIVE_RULES
 
     threshold = INCENTIVE_RULES.column("threshold")
     value, issue = parse_cell(threshold, 1.05)
