@@ -11,11 +11,13 @@ as a planner printing it would get them (the dashboard's one-page check, the REA
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
+import sys
 import tempfile
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Sequence
 
 import openpyxl
 
@@ -25,10 +27,51 @@ from .package import Package, main_part, parse_xml, relationships, xml_bytes
 from .render import render_sheet
 
 SOFFICE_NAMES = ("soffice", "libreoffice")
+MAC_SOFFICE = Path("LibreOffice.app/Contents/MacOS/soffice")
+"""Inside an Applications folder (``/Applications``, or ``~/Applications`` for one user)."""
+WINDOWS_APP_PATH = r"SOFTWARE\Microsoft\Windows\CurrentVersion\App Paths\soffice.exe"
 
 
-def find_soffice() -> str | None:
-    return next((p for p in (shutil.which(n) for n in SOFFICE_NAMES) if p), None)
+def find_soffice(platform: str = sys.platform, environ: dict | None = None, home: Path | None = None,
+                 registry: Callable[[], list[str]] | None = None, root: Path = Path("/")) -> str | None:
+    """LibreOffice's ``soffice``: on PATH, else where its installers put it.
+
+    The Windows installer does not add LibreOffice to PATH: it registers
+    ``soffice.exe`` under App Paths (``HKLM``/``HKCU\\...\\App Paths\\soffice.exe``)
+    and installs into ``%ProgramFiles%\\LibreOffice\\program``. On macOS it is
+    ``/Applications/LibreOffice.app`` (or the same under ``~/Applications``).
+    """
+    found = next((p for p in (shutil.which(n) for n in SOFFICE_NAMES) if p), None)
+    if found:
+        return found
+    environ = os.environ if environ is None else environ
+    if platform.startswith("win"):
+        candidates = [Path(p) for p in (registry or windows_app_paths)()]
+        for variable in ("ProgramFiles", "ProgramW6432", "ProgramFiles(x86)", "LOCALAPPDATA"):
+            if environ.get(variable):
+                base = Path(environ[variable]) / ("Programs" if variable == "LOCALAPPDATA" else "")
+                candidates.append(base / "LibreOffice" / "program" / "soffice.exe")
+    elif platform.startswith("darwin"):
+        candidates = [root / "Applications" / MAC_SOFFICE, (home or Path.home()) / "Applications" / MAC_SOFFICE]
+    else:
+        candidates = []
+    return next((str(p) for p in candidates if p.is_file()), None)
+
+
+def windows_app_paths() -> list[str]:
+    """``soffice.exe`` as registered under App Paths (machine, then user), where the Windows installer puts it."""
+    try:
+        import winreg
+    except ImportError:  # not Windows
+        return []
+    found = []
+    for root in (winreg.HKEY_LOCAL_MACHINE, winreg.HKEY_CURRENT_USER):
+        try:
+            with winreg.OpenKey(root, WINDOWS_APP_PATH) as key:
+                found.append(winreg.QueryValue(key, None))
+        except OSError:
+            continue
+    return found
 
 
 def export_pdfs(outputs: Sequence[tuple[str, SheetOutput]], directory: Path, timeout: float = 300) -> list[Path]:
