@@ -94,8 +94,9 @@ def test_button_ids_and_dispatch_keys_are_the_same():
 
 def test_the_one_callback_hands_the_button_id_to_dispatch():
     text = vba_modules()["SalesxlRibbon"]
-    assert re.search(r"""RunPython "import salesxl\.ribbon; salesxl\.ribbon\.dispatch\('" & control\.Id & "'\)\"""",
-                     text)
+    assert re.search(r"Sub OnAction\(control As IRibbonControl\)\r\n    RunButton control\.Id\r\nEnd Sub", text)
+    assert re.search(r"""Sub RunButton\(buttonId As String\)\r\n    RunPython "import salesxl\.ribbon; """
+                     r"""salesxl\.ribbon\.dispatch\('" & buttonId & "'\)"\r\nEnd Sub""", text)
     assert text.count("\r\n") == text.count("\n"), "VBA modules keep Windows line ends for VBE's Import"
     assert {b.get("onAction") for b in buttons()} == {"SalesxlRibbon.OnAction"}
 
