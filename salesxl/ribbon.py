@@ -38,6 +38,7 @@ from .steps.target import target
 from .steps.track import track
 from .steps.weekly import weekly
 from .workbook.livebook import LiveWorkbook
+from .workbook.pdf import excel_pdf
 from .workbook.sheets import PROBLEMS
 
 MESSAGE_LIMIT = 900
@@ -73,11 +74,12 @@ def pdf_beside_workbook(book) -> dict[str, Any]:
     The ribbon has no place to type ``--pdf DIR``, so the folder is fixed and
     next to the file the planner knows. A workbook never saved (``Book1``) has no
     folder: only the sheet is written, which Excel prints or exports as it is.
+    The PDFs are Excel's own export (``pdf_converter``), so no LibreOffice is needed.
     """
     path = Path(str(getattr(book, "fullname", "") or ""))
     if not path.is_absolute() or not path.parent.is_dir():
         return {}
-    return {"pdf_dir": path.parent / PDF_FOLDER.format(stem=path.stem)}
+    return {"pdf_dir": path.parent / PDF_FOLDER.format(stem=path.stem), "pdf_converter": excel_pdf(book.app)}
 
 
 BUTTONS: dict[str, Button] = {

@@ -74,14 +74,51 @@ def windows_app_paths() -> list[str]:
     return found
 
 
-def export_pdfs(outputs: Sequence[tuple[str, SheetOutput]], directory: Path, timeout: float = 300) -> list[Path]:
-    """Write ``directory/<stem>.pdf`` for each ``(stem, sheet)``; raise ProblemsFound without LibreOffice."""
-    soffice = find_soffice()
-    if soffice is None:
-        raise ProblemsFound([Problem(None, None, None, "no-libreoffice",
-                                     "没有找到 LibreOffice（soffice），无法导出 PDF；请安装 LibreOffice，或在 Excel 中打印该表",
-                                     "LibreOffice (soffice) was not found, so no PDF was written; install LibreOffice "
-                                     "or print the sheet from Excel", "warning")])
+Converter = Callable[[list[Path], Path], None]
+"""Turns each workbook file into ``<directory>/<stem>.pdf``: LibreOffice (:func:`libreoffice_pdf`) or Excel."""
+
+
+def libreoffice_pdf(soffice: str, timeout: float = 300) -> Converter:
+    """All the files in one LibreOffice run, with a private profile."""
+    def convert(sources: list[Path], directory: Path) -> None:
+        with tempfile.TemporaryDirectory(prefix="salesxl-lo-") as profile:
+            subprocess.run([soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
+                            "--outdir", str(directory), *map(str, sources)],
+                           check=True, capture_output=True, timeout=timeout)
+    return convert
+
+
+def excel_pdf(app) -> Converter:
+    """Excel's own export (xlwings' free ``Book.to_pdf``) in the Excel ``app`` that runs the ribbon.
+
+    Each file is opened, exported with its own page setup (the file backend's
+    A4 pages) and closed unsaved, so the planner's workbook is not touched.
+    """
+    def convert(sources: list[Path], directory: Path) -> None:
+        for source in sources:
+            book = app.books.open(str(source))
+            try:
+                book.to_pdf(str(directory / f"{source.stem}.pdf"), show=False)
+            finally:
+                book.close()
+    return convert
+
+
+def export_pdfs(outputs: Sequence[tuple[str, SheetOutput]], directory: Path, timeout: float = 300,
+                converter: Converter | None = None) -> list[Path]:
+    """Write ``directory/<stem>.pdf`` for each ``(stem, sheet)``.
+
+    ``converter`` defaults to LibreOffice; without it (and no converter given)
+    this raises ProblemsFound, a warning the step passes on.
+    """
+    if converter is None:
+        soffice = find_soffice()
+        if soffice is None:
+            raise ProblemsFound([Problem(None, None, None, "no-libreoffice",
+                                         "没有找到 LibreOffice（soffice），无法导出 PDF；请安装 LibreOffice，或在 Excel 中打印该表",
+                                         "LibreOffice (soffice) was not found, so no PDF was written; install "
+                                         "LibreOffice or print the sheet from Excel", "warning")])
+        converter = libreoffice_pdf(soffice, timeout)
     directory.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="salesxl-pdf-") as temp:
         sources = []
@@ -92,10 +129,7 @@ def export_pdfs(outputs: Sequence[tuple[str, SheetOutput]], directory: Path, tim
             source = Path(temp) / f"{stem}.xlsx"
             book.save(source)
             sources.append(source)
-        profile = Path(temp) / "profile"
-        subprocess.run([soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
-                        "--outdir", str(directory), *map(str, sources)],
-                       check=True, capture_output=True, timeout=timeout)
+        converter(sources, directory)
     return [directory / f"{stem}.pdf" for stem, _ in outputs]
 
 
