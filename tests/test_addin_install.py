@@ -97,6 +97,15 @@ def test_uninstall_removes_what_install_wrote(tmp_path):
     assert addin.uninstall(platform="win32", home=home, startup=startup, running=not_running) == []
 
 
+def test_uninstall_where_excel_is_missing_says_what_it_would_remove(tmp_path):
+    conf = addin.config_path("linux", tmp_path)
+    conf.parent.mkdir(parents=True)
+    conf.write_bytes(b'"UDF MODULES","salesxl.udfs"\r\n')
+    with pytest.raises(addin.NeedsExcel, match="would remove"):
+        addin.uninstall(platform="linux", home=tmp_path, startup=tmp_path / "XLSTART", running=not_running)
+    assert conf.exists()
+
+
 # Refusals: a clear message, and nothing written -------------------------------------------------------------
 
 def refused(tmp_path, match, **kwargs):

@@ -374,6 +374,9 @@ def uninstall(platform: str = sys.platform, home: Path | None = None, environ: d
     targets = [p for p in (Path(startup or startup_folder(platform, home, environ)) / ADDIN_NAME, conf) if p.exists()]
     if dry_run or not targets:
         return targets
+    if not (is_windows(platform) or is_mac(platform)):
+        raise NeedsExcel("Excel runs on Windows and macOS only. There, `salesxl addin uninstall` would remove:\n"
+                         + "\n".join(map(str, targets)))
     if running(platform):
         raise InstallProblem("Excel is running: quit Excel (every window), then run `salesxl addin uninstall` again. "
                              "Nothing was removed.")
