@@ -1,6 +1,6 @@
 """The ribbon: each salesxl button runs, on the workbook open in Excel, the step the CLI runs.
 
-Every button of ``macros/customUI.xml`` calls the one VBA callback
+Every button of ``salesxl/addin/macros/customUI.xml`` calls the one VBA callback
 ``SalesxlRibbon.OnAction``, which runs ``salesxl.ribbon.dispatch(<button id>)``
 through xlwings' ``RunPython``. :data:`BUTTONS` maps each id to its step with an
 explicit dict — never ``getattr`` on what Excel sends — so adding a step is one

@@ -31,8 +31,8 @@ from oletools.olevba import VBA_Parser, decompress_stream
 from typer.testing import CliRunner
 
 from salesxl import addin, ribbon, udfs
-from salesxl.addin.modules import (CLASS_BASE, DOCUMENT_BASES, REFERENCES, UDF_VBA_MODULE, document_module,
-                                   udf_wrappers)
+from salesxl.addin.modules import (CLASS_BASE, DOCUMENT_BASES, GENERATED, REFERENCES, UDF_VBA_MODULE,
+                                   document_module, udf_wrappers)
 from salesxl.cli import app
 
 from .workbook.libreoffice import SOFFICE, needs_soffice
@@ -396,8 +396,8 @@ def test_the_build_is_byte_for_byte_reproducible(built, tmp_path):
 def test_the_shipped_add_in_is_the_build_of_these_sources(built):
     """After changing macros/, a worksheet function or the xlwings pin: ``python -m salesxl.addin regenerate``."""
     assert addin.SHIPPED_ADDIN.read_bytes() == built.read_bytes()
-    for name, make in {"xlwings.bas": addin.xlwings_vba, "Dictionary.cls": __import__(
-            "salesxl.addin.modules", fromlist=["dictionary_class"]).dictionary_class}.items():
+    assert set(GENERATED) == {"xlwings.bas", "Dictionary.cls"}
+    for name, make in GENERATED.items():
         assert (MACROS / name).read_bytes() == make(), name
 
 
