@@ -38,8 +38,8 @@ from .steps.target import target
 from .steps.track import track
 from .steps.weekly import weekly
 from .workbook.livebook import LiveWorkbook
+from .workbook.contract.base import PROBLEMS
 from .workbook.pdf import excel_pdf
-from .workbook.sheets import PROBLEMS
 
 MESSAGE_LIMIT = 900
 """Excel's message box shows about 1,024 characters; the rest is on the Problems sheet."""
