@@ -29,6 +29,7 @@ from .schema import Column, SheetLayout, SheetSchema
 from .contract import INPUT_SHEETS, SETTINGS
 from .contract.base import SETTINGS_SHEET
 
+SETTING_KEYS = frozenset(s.key for s in SETTINGS)
 HEADER_SEARCH_ROWS = 20
 REPEATED = frozenset(("text", "choice", "month", "date", "bool"))
 """Column types whose values repeat down a long sheet (IDs, regions, months, yes/no) and whose reading
@@ -114,11 +115,8 @@ def history_source(book: WorkbookBackend, inputs: Inputs, names: list[str]):
     text = settings.history_source
     if text is None or not str(text).strip():
         return None
-    setting = next(s for s in SETTINGS if s.key == "history_source")
-    spellings = {normalise_label(s) for s in (setting.key, setting.zh, setting.en, setting.label)}
-    row = next((r for r, k in frame["key"].items() if k is not None and normalise_label(k) in spellings), None)
     letter, header = layout.columns.get("value", (None, None))
-    return str(text), settings, (layout.sheet_name, None if row is None else int(row), letter, header)
+    return str(text), settings, (layout.sheet_name, setting_rows(frame).get("history_source"), letter, header)
 
 
 def read_history_source(book: WorkbookBackend, source) -> tuple[pd.DataFrame, SheetLayout, list[Problem]]:
@@ -545,8 +543,7 @@ def setting_rows(frame: pd.DataFrame) -> dict[str, int]:
             by_label[normalise_label(key)] = row
     rows = {}
     for setting in SETTINGS:
-        spellings = {normalise_label(s) for s in (setting.key, setting.zh, setting.en, setting.label)}
-        row = next((by_label[s] for s in spellings if s in by_label), None)
+        row = next((by_label[s] for s in setting.spellings() if s in by_label), None)
         if row is not None:
             rows[setting.key] = int(row)
     return rows
@@ -602,9 +599,18 @@ def read_settings(frame: pd.DataFrame, layout: SheetLayout) -> tuple[Settings, l
 
 
 def locate(problems: Iterable[Problem], inputs: Inputs) -> list[Problem]:
-    """Give core problems (sheet and column keys) the names and letters a planner sees."""
+    """Give core problems (sheet and column keys) the names and letters a planner sees.
+
+    A problem about a setting (sheet ``settings``, column = the setting's key) points at the setting's value
+    cell, or at the key column when the sheet leaves the setting out.
+    """
+    frame = inputs.tables.get("settings")
+    rows = setting_rows(frame) if frame is not None else None
     located = []
     for p in problems:
+        if p.sheet == "settings" and rows is not None and p.column in SETTING_KEYS:
+            row = rows.get(p.column)
+            p = p.at(row=row, column="value" if row is not None else "key")
         layout = inputs.layouts.get(p.sheet or "")
         if layout is None:
             located.append(p)

@@ -147,6 +147,10 @@ class Setting:
     def label(self) -> str:
         return f"{self.zh} {self.en}"
 
+    def spellings(self) -> set[str]:
+        """The ways the Settings sheet's key cell may name this setting (compared folded)."""
+        return {normalise_label(s) for s in (self.key, self.zh, self.en, self.label)}
+
     def as_column(self) -> Column:
         """The setting seen as a column, so cells are parsed by one function."""
         return Column(
