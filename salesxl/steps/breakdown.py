@@ -23,7 +23,7 @@ from ..problems import Problem, has_errors
 from ..reports.breakdown import breakdown_sheets
 from ..reports.versions import versions_with_run
 from ..workbook.backend import WorkbookBackend
-from ..workbook.overflow import SummedView, spill_oversized, workbook_path
+from ..workbook.overflow import SummedView, spill_oversized
 from ..workbook.reader import Inputs, read_inputs
 from ..workbook.contract.agree import ISSUED_AGREED_TARGETS
 from ..workbook.contract.breakdown import DAILY_TARGETS, OUTLET_TARGETS
@@ -96,7 +96,7 @@ RELEASE_SUMMED_VIEWS = {
 
 def spill_release(book: WorkbookBackend, sheets: list) -> tuple[list, list[Problem]]:
     """The release sheets with any table too long for a sheet moved to Parquet beside the workbook."""
-    return spill_oversized(sheets, workbook_path(book), RELEASE_SUMMED_VIEWS)
+    return spill_oversized(sheets, book.path, RELEASE_SUMMED_VIEWS)
 
 
 def release(inputs: Inputs, agreed: pd.DataFrame | None, progress: Progress = quiet):
