@@ -1,6 +1,6 @@
 """The ribbon: each salesxl button runs, on the workbook open in Excel, the step the CLI runs.
 
-Every button of ``macros/customUI.xml`` calls the one VBA callback
+Every button of ``salesxl/addin/macros/customUI.xml`` calls the one VBA callback
 ``SalesxlRibbon.OnAction``, which runs ``salesxl.ribbon.dispatch(<button id>)``
 through xlwings' ``RunPython``. :data:`BUTTONS` maps each id to its step with an
 explicit dict — never ``getattr`` on what Excel sends — so adding a step is one
@@ -39,6 +39,7 @@ from .steps.track import track
 from .steps.weekly import weekly
 from .workbook.livebook import LiveWorkbook
 from .workbook.contract.base import PROBLEMS
+from .workbook.pdf import excel_pdf
 
 MESSAGE_LIMIT = 900
 """Excel's message box shows about 1,024 characters; the rest is on the Problems sheet."""
@@ -73,11 +74,12 @@ def pdf_beside_workbook(book) -> dict[str, Any]:
     The ribbon has no place to type ``--pdf DIR``, so the folder is fixed and
     next to the file the planner knows. A workbook never saved (``Book1``) has no
     folder: only the sheet is written, which Excel prints or exports as it is.
+    The PDFs are Excel's own export (``pdf_converter``), so no LibreOffice is needed.
     """
     path = Path(str(getattr(book, "fullname", "") or ""))
     if not path.is_absolute() or not path.parent.is_dir():
         return {}
-    return {"pdf_dir": path.parent / PDF_FOLDER.format(stem=path.stem)}
+    return {"pdf_dir": path.parent / PDF_FOLDER.format(stem=path.stem), "pdf_converter": excel_pdf(book.app)}
 
 
 BUTTONS: dict[str, Button] = {
