@@ -27,10 +27,8 @@ sum of its lines and the net payout the sum of them all, so the sheet alone reco
 rep follows is :mod:`salesxl.core.incentive_rules`' business; the month's totals are
 :mod:`salesxl.core.performance`'s.
 
-The small functions at the top (:func:`attainment`, :func:`tier_reached`, :func:`flat_commission`,
-:func:`step_commission`, :func:`curve_payout`, :func:`accelerated`) take plain numbers; with
-:func:`payout` (a simple tier plan settled by :func:`settle`, the close's own rules) they back the
-worksheet functions ``SALESXL_ATTAINMENT``, ``SALESXL_TIER`` and ``SALESXL_PAYOUT``.
+The plain-number functions at the top and :func:`payout` (a simple tier plan, settled by :func:`settle`)
+back the worksheet functions ``SALESXL_ATTAINMENT``, ``SALESXL_TIER`` and ``SALESXL_PAYOUT``.
 """
 
 from __future__ import annotations
@@ -179,10 +177,9 @@ class RepFacts:
     expense_used: float | None = None
 
 
-PARTS = ("bonus", "commission", "withheld", "cap_cut", "penalty")
-"""The parts of a rep's pay, in pay order; a pay line adds to one of them (or to none: a line that says a fact)."""
-
 SIGN = {"bonus": 1, "commission": 1, "withheld": -1, "cap_cut": -1, "penalty": -1, "": 0}
+"""The parts of a rep's pay, in pay order, and the sign a line's amount has in each ("": a line that says a fact)."""
+PARTS = tuple(SIGN)[:-1]
 
 
 @dataclass(frozen=True)
@@ -328,10 +325,15 @@ def unsettled(plan: Plan, facts: RepFacts, unit: float) -> Settlement:
     return settled(None, "none", [line], unit, zh, en)
 
 
+def bonus_tier(plan: Plan, tier: str) -> str | None:
+    """Whose bonus a rep at ``tier`` is paid: the highest tier reached that has a bonus row (None: no bonus)."""
+    reached = TIERS[:TIERS.index(tier) + 1] if tier != "none" else ()
+    return next((t for t in reversed(reached) if t in plan.bonuses), None)
+
+
 def bonus_lines(plan: Plan, tier: str, facts: RepFacts, unit: float, zh: list, en: list) -> list[PayLine]:
     """The tier bonus: the highest tier reached that has a bonus row (a tier without one pays the one below's)."""
-    reached = TIERS[:TIERS.index(tier) + 1] if tier != "none" else ()
-    paying = next((t for t in reversed(reached) if t in plan.bonuses), None)
+    paying = bonus_tier(plan, tier)
     if paying is None:
         return []
     amount = to_unit(plan.bonuses[paying], unit)
@@ -428,8 +430,7 @@ def flat_band(plan: Plan, facts: RepFacts, sales: float) -> Band | None:
 
 
 def flat_earned(plan: Plan, facts: RepFacts, sales: float) -> float:
-    band = flat_band(plan, facts, sales)
-    return sales * band.rate if band else 0.0
+    return sales * band.rate if (band := flat_band(plan, facts, sales)) else 0.0
 
 
 def flat_lines(plan: Plan, facts: RepFacts, paid: float, unit: float) -> list[PayLine]:

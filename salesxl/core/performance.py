@@ -31,7 +31,7 @@ from .calendar import month_calendar
 from .expense_review import review_requests
 from .incentive_rules import Plan, plan_for, read_rules
 from ..terms import ROLE_KEYS as ROLES
-from .payout import EPS, TIER_NAME, PayLine, RepFacts, attainment, settle
+from .payout import EPS, TIER_NAME, PayLine, RepFacts, attainment, bonus_tier, settle
 from .settings import Settings
 
 @dataclass(frozen=True)
@@ -354,14 +354,13 @@ def hire_dates(reps: pd.DataFrame | None) -> dict[str, pd.Timestamp]:
 def bonus_fallback(plan: Plan, s, rep: str, said: set) -> list[Problem]:
     """A notice, once per set of rules and tier, when a rep reached a tier the rules give no bonus for and was
     paid the bonus of the tier below (the rule sheet may be incomplete)."""
-    paid = next((line for line in s.lines if line.rule == "bonus"), None)
-    if paid is None or s.tier in plan.bonuses or (plan.scope, s.tier) in said:
+    lower = bonus_tier(plan, s.tier)
+    if lower is None or lower == s.tier or (plan.scope, s.tier) in said:
         return []
     said.add((plan.scope, s.tier))
-    lower = next(t for t in ("challenge", "base") if t in plan.bonuses and plan.rows.get(f"bonus:{t}") == paid.row)
     who_zh, who_en = f"“{plan.scope}”的规则" if plan.scope else "全体规则", \
         f"the rules for {plan.scope}" if plan.scope else "the rules for everyone"
-    return [problem("incentive_rules", paid.row, "tier", "tier-without-bonus",
+    return [problem("incentive_rules", plan.rows.get(f"bonus:{lower}"), "tier", "tier-without-bonus",
                     f"{who_zh}没有{TIER_NAME[s.tier][0]}档奖金行：{rep} 达到{TIER_NAME[s.tier][0]}，"
                     f"按{TIER_NAME[lower][0]}档奖金发放",
                     f"{who_en} have no {s.tier} bonus row: {rep} reached {s.tier} and is paid the {lower} bonus",

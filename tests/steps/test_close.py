@@ -386,6 +386,8 @@ def test_closing_before_the_breakdown_names_the_missing_sheet(workbook):
     ({f"{ACTUALS}!F3": "abc"}, (f"{ACTUALS}!F3", "金额 Amount", "not-a-number")),
     ({f"{ACTUALS}!B4": "R999"}, (f"{ACTUALS}!B4", "业务员编号 Rep ID", "unknown-reference")),
     ({f"{ACTUALS}!A5": "2026/13/45"}, (f"{ACTUALS}!A5", "日期 Date", "not-a-date")),
+    # The expense condition reviews the requests at the close: a request nobody can be placed for stops it.
+    ({"费用申请 Expense Requests!D2": "无名氏"}, ("费用申请 Expense Requests!D2", "申请人 Requester", "unknown-requester")),
 ])
 def test_bad_input_is_located_and_nothing_is_written(closable, changes, expected):
     edit(closable, changes)
@@ -441,6 +443,14 @@ def test_a_rep_without_a_target_and_a_rep_hired_mid_month_are_said_on_the_sheet(
     new = lines[lines["业务员编号 Rep ID"] == hired]
     assert new.iloc[-1]["明细说明 Detail (English)"] == "hired 2026-12-15: the issued target stands, not pro-rated"
     assert new.iloc[-1]["金额 Amount"] == 0
+
+
+def test_without_an_expense_rule_the_close_does_not_depend_on_the_expense_books(closable):
+    edit(closable, {f"{RULES}!B15": "须签署 signed", "费用申请 Expense Requests!D2": "无名氏"})
+    result = close(FileWorkbook(closable))
+    assert result.ok, [p.message_en for p in result.problems if p.severity == "error"]
+    _, reps = performance(closable)
+    assert reps["费用预算 Expense budget"].isna().all()
 
 
 def test_a_rep_selling_without_a_target_is_a_warning(closable):
