@@ -50,8 +50,9 @@ def collect(book: WorkbookBackend, progress: Progress = quiet, files: Sequence[P
         month = pd.Period(inputs.settings["plan_month"], freq="M")
         paths = returned_paths(files)
         if not paths:
-            return [], [problem(None, None, None, "no-files", "没有要收回的文件（文件夹是空的？）",
-                                "there are no files to collect (is the folder empty?)")], ""
+            where = "、".join(str(p) for p in files) or "—"
+            return [], [problem(None, None, None, "no-files", f"没有要收回的文件：请把业务员交回的文件放进 {where}",
+                                f"there are no files to collect: put the files the reps sent back in {where}")], ""
         record = issue_record(read_versions(book), month)
         owners = Owners.of(inputs["reps"], inputs["outlets"], inputs["customers"], inputs["products"])
         clean, refused, problems = [], [], []
