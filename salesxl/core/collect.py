@@ -19,7 +19,6 @@ gives them the file's name, sheet and cell.
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -29,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from ..problems import Problem, problem
+from .agreement import blank, same_month
 
 APPENDED = ("daily_log", "actuals", "touches")
 """The sheets whose rows are appended to the master's sheets of the same kind."""
@@ -465,18 +465,6 @@ def take_answers(feedback: pd.DataFrame, rows: pd.DataFrame, file: Returned, mon
 
 
 # ---- Values as compared and shown ----
-
-def blank(value: Any) -> bool:
-    if value is None or value is pd.NA or value is pd.NaT:
-        return True
-    if isinstance(value, float) and math.isnan(value):
-        return True
-    return isinstance(value, str) and not value.strip()
-
-
-def same_month(value: Any, month: pd.Period) -> bool:
-    return not blank(value) and pd.Period(value, freq="M") == month
-
 
 def normal(value: Any) -> Any:
     """A value as compared: blanks are None, numbers rounded to 6 places, dates as dates, text stripped."""

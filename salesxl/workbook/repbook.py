@@ -23,7 +23,7 @@ its sheet and cell: ``[2026-02_R001_张伟.xlsx]日志 Daily Log!E7``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Mapping, Sequence
 
@@ -111,7 +111,6 @@ def add_feedback(ws, row: pd.DataFrame) -> None:
 
 
 def feedback_shown() -> SheetSchema:
-    from dataclasses import replace
     return replace(REP_FEEDBACK, columns=tuple(REP_FEEDBACK.column(k) for k in FEEDBACK_SHOWN))
 
 

@@ -21,6 +21,9 @@ salesxl edits the package instead (:mod:`salesxl.workbook.package`):
    from the scratch workbook under free part names. Parts that only the replaced
    sheet used (its old tables, drawing and charts) are removed. Every other
    entry is copied byte for byte.
+4. Rows a collect brings in are added below the planner's own input tables
+   (:mod:`salesxl.workbook.appendrows`): that sheet's part gains the rows and
+   its table's part the larger range; nothing else in them changes.
 
 Ownership is a marker, never a name: each sheet salesxl writes carries a hidden
 sheet-level defined name ``_salesxl_owned`` whose value is the output's key.
