@@ -18,11 +18,13 @@ from ..workbook.reps_contract import (COLLECTION_LOG, COLLECTION_LOG_TABLES, LOG
                                       REP_CUSTOMERS, REP_DAILY, REP_TARGETS)
 from ..workbook.schema import SheetSchema
 
-HOW_TO = ("每天在“日志”“实际销售”“跟进记录”表中逐行填写，在“反馈”表填写提议目标和理由；填好后把本文件发回给主管，文件名不要改。"
-          " Fill in the Daily Log, Actuals and Touches sheets row by row each day, and your proposed target and "
-          "reason on Feedback; then send this file back to your manager without renaming it.")
-PROTECTED = ("其余工作表受保护（无密码），只为避免误改版式。 The other sheets are protected (without a password), only "
-             "so the layout is not changed by accident.")
+HOW_TO = [
+    "每天在“日志”“实际销售”“跟进记录”表中逐行填写；在“反馈”表填写提议目标和理由。",
+    "Each day fill in Daily Log, Actuals and Touches, a row a line; your proposal and reason on Feedback.",
+    "填好后把本文件发回给主管，文件名不要改。 Send the file back to your manager; keep its name.",
+    "其余工作表受保护（无密码），只为避免误改。 The other sheets are protected (no password) against slips.",
+]
+"""What the rep reads first: short lines, so the printed page is not shrunk to fit a long one."""
 
 
 @dataclass
@@ -74,7 +76,7 @@ def targets_sheet(rep: RepTargets) -> SheetOutput:
     if len(rep.core_skus):
         tables.append(OutTable(rep.core_skus, CORE_SKUS, heading="核心店产品目标 Core outlets by product",
                                name="sx_rep_core_skus"))
-    return SheetOutput(REP_TARGETS, subtitle=rep.line, notes=[HOW_TO, PROTECTED], tables=tables)
+    return SheetOutput(REP_TARGETS, subtitle=rep.line, notes=list(HOW_TO), tables=tables)
 
 
 def daily_sheet(rep: RepTargets) -> SheetOutput:
