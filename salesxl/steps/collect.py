@@ -47,7 +47,7 @@ def collect(book: WorkbookBackend, progress: Progress = quiet, files: Sequence[P
     """收回 Collect: merge the returned ``files`` (or every file in a folder given) into the master."""
 
     def plan(inputs: Inputs):
-        month = pd.Period(inputs.settings["plan_month"], freq="M")
+        month = pd.Period(inputs.settings.plan_month, freq="M")
         paths = returned_paths(files)
         if not paths:
             where = "、".join(str(p) for p in files) or "—"
@@ -78,8 +78,8 @@ def collect(book: WorkbookBackend, progress: Progress = quiet, files: Sequence[P
         outputs = [collection_log_sheet(*log_tables(book, inputs, clean, refused, merged, stamp))]
         if merged.feedback is not None:
             rows = merged.feedback.reset_index(drop=True)
-            currency = str(inputs.settings.get("currency") or style.DEFAULT_CURRENCY)
-            outputs.append(feedback_sheet(rows.astype(object).where(rows.notna(), None), month, currency))
+            outputs.append(feedback_sheet(rows.astype(object).where(rows.notna(), None), month,
+                                          inputs.settings.currency))
         return outputs + appended, problems, summary_of(merged, len(refused), skip_bad)
 
     return run_step(book, COLLECT_READS, plan, progress, now)

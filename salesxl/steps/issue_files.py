@@ -22,7 +22,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..core.collect import ISSUE_STEP, next_issue
-from ..core.versions import input_fingerprint
+from ..core.versions import fingerprint_of
 from ..problems import ProblemsFound, has_errors, problem
 from ..reports.commitments import commitments_sheet
 from ..reports.reps import RepTargets, customers_sheet, daily_sheet, targets_sheet
@@ -33,12 +33,12 @@ from ..workbook.overflow import workbook_path
 from ..workbook.reader import Inputs, locate, read_inputs
 from ..workbook.repbook import FEEDBACK_SHOWN, RepWorkbook, write_rep_workbook
 from ..workbook.reps_contract import FILE_KIND
-from ..workbook.sheets import ISSUED_AGREED_TARGETS, ISSUED_SHEETS, ROLES
+from ..terms import ROLE_LABEL
+from ..workbook.sheets import ISSUED_AGREED_TARGETS, ISSUED_SHEETS
 from . import Progress, StepResult, quiet, run_step
 from .commitments import EXPENSE_BUDGET, build_pages
 
 ISSUE_READS = ("settings", "reps", "products", "outlets", "customers", "incentive_rules", "feedback")
-ROLE_LABEL = {c.key: c.label for c in ROLES}
 NOT_IN_FILE_NAMES = re.compile(r'[\\/:*?"<>|\s]+')
 
 
@@ -62,17 +62,17 @@ def issue_files(book: WorkbookBackend, progress: Progress = quiet, outdir: Path 
             return [], problems, ""
         pages, found = build_pages(inputs, issued)
         problems += [p for p in locate(found, issued) if p.code != "not-agreed"]
-        month = pd.Period(inputs.settings["plan_month"], freq="M")
+        month = pd.Period(inputs.settings.plan_month, freq="M")
         if not pages:
             problems.append(problem(None, None, None, "no-reps", "下达表中没有本月的业务员目标（请先运行 breakdown）",
                                     "no rep targets were released for the month (run breakdown first)"))
             return [], problems, ""
-        content = input_fingerprint(issued_content(inputs, issued), {"month": str(month)})
+        content = fingerprint_of(issued_content(inputs, issued), {"month": str(month)})
         version, master = next_issue(read_versions(book), month, content, uuid.uuid4().hex[:12])
         path = workbook_path(book)
         master_name = path.name if path is not None else "?"
         stamp = style.run_time(now).strftime("%Y-%m-%d %H:%M:%S")
-        currency = str(inputs.settings.get("currency") or style.DEFAULT_CURRENCY)
+        currency = inputs.settings.currency
         for page in pages:
             rep = rep_targets(inputs, issued, page.rep_id, month, version, master_name)
             fingerprint = {"kind": FILE_KIND, "master": master, "master_name": master_name, "month": str(month),
@@ -101,7 +101,8 @@ def issue_files(book: WorkbookBackend, progress: Progress = quiet, outdir: Path 
 
 def issued_content(inputs: Inputs, issued: Inputs) -> dict[str, pd.DataFrame]:
     """What the files hold that a returned file is checked against: the targets, and who owns which outlet,
-    customer and SKU. A change in any of it is a new version; the Feedback answers and the rules are not."""
+    customer and SKU. A change in any of it is a new version; the Feedback answers, the rules and the
+    other settings are not (nor is a new setting of a later salesxl)."""
     tables = {key: issued.tables[key] for key in ("rep_targets", "rep_sku_targets", "outlet_targets",
                                                   "core_outlet_sku_targets", "daily_targets")}
     tables["outlets"] = inputs["outlets"][["outlet_id", "rep_id"]]
