@@ -29,6 +29,8 @@ from ..reports.reps import collection_log_sheet
 from ..reports.versions import read_versions
 from ..workbook import style
 from ..workbook.backend import AppendedRows, WorkbookBackend
+from ..workbook.filebook import backup_path
+from ..workbook.overflow import workbook_path
 from ..workbook.reader import Inputs, find_sheet, read_table
 from ..workbook.repbook import ReturnedFile, read_returned
 from ..workbook.reps_contract import COLLECTION_LOG_TABLES, FILE_KIND, LOG_CONFLICTS, LOG_FILES, LOG_REFUSALS
@@ -48,7 +50,7 @@ def collect(book: WorkbookBackend, progress: Progress = quiet, files: Sequence[P
 
     def plan(inputs: Inputs):
         month = pd.Period(inputs.settings.plan_month, freq="M")
-        paths = returned_paths(files)
+        paths = returned_paths(files, workbook_path(book))
         if not paths:
             where = "、".join(str(p) for p in files) or "—"
             return [], [problem(None, None, None, "no-files", f"没有要收回的文件：请把业务员交回的文件放进 {where}",
@@ -85,14 +87,15 @@ def collect(book: WorkbookBackend, progress: Progress = quiet, files: Sequence[P
     return run_step(book, COLLECT_READS, plan, progress, now)
 
 
-def returned_paths(given: Iterable[Path]) -> list[Path]:
+def returned_paths(given: Iterable[Path], master: Path | None = None) -> list[Path]:
     """The files to collect, in order: each file given, and the files of each folder given (by name),
-    once each."""
+    once each. In a folder, the master itself and its backup are not returned files."""
     found: dict[Path, None] = {}
+    own = {p.resolve() for p in (master, backup_path(master)) if p is not None} if master else set()
     for path in map(Path, given):
         if path.is_dir():
             for child in sorted(path.iterdir()):
-                if child.is_file() and not child.name.startswith(SKIPPED_NAMES):
+                if child.is_file() and not child.name.startswith(SKIPPED_NAMES) and child.resolve() not in own:
                     found.setdefault(child.resolve(), None)
         else:
             found.setdefault(path.resolve() if path.exists() else path, None)

@@ -68,8 +68,10 @@ def test_issuing_again_keeps_the_version_and_new_ownership_makes_the_next_one(tm
     assert (refusal["where"], refusal["code"]) == (f"[{old.name}]指纹 Fingerprint!B6", "older-version")
     assert "version 2 has been issued since" in refusal["reason_en"]
 
-    current = log_one_visit(files[0], tmp_path / "new")
-    assert runner.invoke(app, ["collect", str(master), str(current.parent)]).exit_code == 0
+    # The current file, returned into the master's own folder: the master and its backup there are not taken.
+    current = log_one_visit(files[0], tmp_path)
+    assert (tmp_path / "plan.bak.xlsx").exists()
+    assert runner.invoke(app, ["collect", str(master), str(tmp_path)]).exit_code == 0
     logged = read_log(FileWorkbook(master))[LOG_FILES.key].iloc[-1]
     assert (logged["file"], logged["version"], logged["daily_log"], logged["status"]) == (
         current.name, 2, 1, "已收回 collected")
