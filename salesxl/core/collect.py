@@ -69,7 +69,7 @@ class Fingerprint:
     """What a rep's file says about itself (its hidden 指纹 Fingerprint sheet).
 
     Attributes:
-        kind: the file-kind marker (see ``reps_contract.FILE_KIND``).
+        kind: the file-kind marker (see ``contract.reps.FILE_KIND``).
         master, master_name: the master's ID and file name when the file was issued.
         month: the plan month the file is for (None when unreadable).
         version: the version of the month's files (None when unreadable).

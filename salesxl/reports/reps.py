@@ -4,7 +4,7 @@ A rep's file (written by :mod:`salesxl.workbook.repbook`) opens on 我的目标 
 target with its tiers, by product, by outlet and by core outlet and product; beside it the rep's
 daily targets, commitment page and customers. The master's 收回记录 Collection Log holds three
 tables — the files of each collect, the conflicts and the refusals — labelled as the schemas that
-read them back (``reps_contract.COLLECTION_LOG_TABLES``), so every collect appends to the log.
+read them back (``contract.reps.COLLECTION_LOG_TABLES``), so every collect appends to the log.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ..workbook.backend import Kind, OutColumn, OutTable, SheetOutput
-from ..workbook.reps_contract import (COLLECTION_LOG, COLLECTION_LOG_TABLES, LOG_CONFLICTS, LOG_FILES, LOG_REFUSALS,
+from ..workbook.contract.reps import (COLLECTION_LOG, COLLECTION_LOG_TABLES, LOG_CONFLICTS, LOG_FILES, LOG_REFUSALS,
                                       REP_CUSTOMERS, REP_DAILY, REP_TARGETS)
 from ..workbook.schema import SheetSchema
 

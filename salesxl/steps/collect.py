@@ -33,8 +33,8 @@ from ..workbook.filebook import backup_path
 from ..workbook.overflow import workbook_path
 from ..workbook.reader import Inputs, find_sheet, read_table
 from ..workbook.repbook import ReturnedFile, read_returned
-from ..workbook.reps_contract import COLLECTION_LOG_TABLES, FILE_KIND, LOG_CONFLICTS, LOG_FILES, LOG_REFUSALS
-from ..workbook.sheets import schema as input_schema
+from ..workbook.contract.reps import COLLECTION_LOG_TABLES, FILE_KIND, LOG_CONFLICTS, LOG_FILES, LOG_REFUSALS
+from ..workbook.contract import schema as input_schema
 from ..workbook.template import cell_value
 from . import Progress, StepResult, quiet, run_step
 

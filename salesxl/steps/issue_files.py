@@ -32,9 +32,10 @@ from ..workbook.backend import WorkbookBackend
 from ..workbook.overflow import workbook_path
 from ..workbook.reader import Inputs, locate, read_inputs
 from ..workbook.repbook import FEEDBACK_SHOWN, RepWorkbook, write_rep_workbook
-from ..workbook.reps_contract import FILE_KIND
+from ..workbook.contract.reps import FILE_KIND
 from ..terms import ROLE_LABEL
-from ..workbook.sheets import ISSUED_AGREED_TARGETS, ISSUED_SHEETS
+from ..workbook.contract.agree import ISSUED_AGREED_TARGETS
+from ..workbook.contract.breakdown import ISSUED_SHEETS
 from . import Progress, StepResult, quiet, run_step
 from .commitments import EXPENSE_BUDGET, build_pages
 

@@ -39,7 +39,7 @@ from .backend import SheetOutput
 from .filebook import FileWorkbook, save_atomically
 from .reader import find_sheet, read_table
 from .render import render_sheet
-from .reps_contract import (FEEDBACK_ANSWERS, FINGERPRINT, FINGERPRINT_KEYS, FINGERPRINT_SHEET, LISTS_SHEET,
+from .contract.reps import (FEEDBACK_ANSWERS, FINGERPRINT, FINGERPRINT_KEYS, FINGERPRINT_SHEET, LISTS_SHEET,
                             REP_FEEDBACK, REP_INPUTS)
 from .schema import SheetLayout, SheetSchema
 from .template import write_input_sheet
@@ -59,7 +59,7 @@ class RepWorkbook:
     """One rep's file, as data.
 
     Attributes:
-        fingerprint: fingerprint key -> text (see ``reps_contract.FINGERPRINT_KEYS``).
+        fingerprint: fingerprint key -> text (see ``contract.reps.FINGERPRINT_KEYS``).
         shown: the sheets the rep reads, in order (protected).
         feedback: the rep's Feedback row (``FEEDBACK_SHOWN`` columns).
         lists: drop-down column key -> the rep's own values (``LIST_COLUMNS``).

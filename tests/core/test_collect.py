@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from salesxl.core.collect import (ISSUE_STEP, Fingerprint, IssueRecord, Owners, Returned, check_fingerprint,
                                   check_rows, identities, issue_record, merge, next_issue, normal, own_rows)
-from salesxl.workbook.sheets import schema
+from salesxl.workbook.contract import schema
 
 MONTH = pd.Period("2026-12", freq="M")
 DAY = pd.Timestamp("2026-12-14")

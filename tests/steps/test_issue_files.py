@@ -14,7 +14,7 @@ from salesxl.steps.agree import agree, issue_draft
 from salesxl.steps.collect import read_log
 from salesxl.workbook.filebook import FileWorkbook
 from salesxl.workbook.repbook import read_returned
-from salesxl.workbook.reps_contract import LOG_FILES, LOG_REFUSALS
+from salesxl.workbook.contract.reps import LOG_FILES, LOG_REFUSALS
 
 from ..conftest import digest, edit
 

@@ -32,8 +32,8 @@ from salesxl.steps.track import track
 from salesxl.steps.weekly import weekly
 from salesxl.workbook.filebook import FileWorkbook
 from salesxl.workbook.reader import read_inputs
-from salesxl.workbook.reps_contract import LOG_CONFLICTS, LOG_FILES, LOG_REFUSALS
-from salesxl.workbook.sheets import schema
+from salesxl.workbook.contract.reps import LOG_CONFLICTS, LOG_FILES, LOG_REFUSALS
+from salesxl.workbook.contract import schema
 from salesxl.workbook.template import DEFAULT_TEMPLATE, SHIPPED_DEMO
 from tests.conftest import digest
 from tests.workbook.libreoffice import SOFFICE, needs_soffice

@@ -1,4 +1,4 @@
-"""The contract of the traffic with the reps: what a rep's workbook holds and how the master logs a collect.
+"""Out to every rep and back (issue-files, collect): what a rep's workbook holds and how the master logs a collect.
 
 ``salesxl issue-files`` writes one workbook per rep (:mod:`salesxl.workbook.repbook`), and
 ``salesxl collect`` reads them back (:mod:`salesxl.steps.reps`). Declared here, once:
@@ -10,16 +10,17 @@
 * the master's 收回记录 Collection Log: one table of files per collect, one of conflicts, one of refusals,
   each read back by its headers so a collect appends to what earlier collects left.
 
-Kept apart from :mod:`salesxl.workbook.sheets` so the contract package (one module per step) can take it
-as it is.
+The master gains one sheet (``OUTPUTS``); the rep files' sheets are not the master's, so they are declared
+here but are not among the contract's inputs or outputs.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
 
-from .schema import Column, OutputSheetName, SheetSchema
-from .sheets import ACTUALS, DAILY_LOG, FEEDBACK, TOUCHES
+from ..schema import Column, OutputSheetName, SheetSchema
+from .agree import FEEDBACK
+from .tracking import ACTUALS, DAILY_LOG, TOUCHES
 
 
 def rep_may_leave_blank(schema: SheetSchema) -> SheetSchema:
@@ -135,3 +136,8 @@ LOG_REFUSALS = SheetSchema(
 )
 
 COLLECTION_LOG_TABLES: tuple[SheetSchema, ...] = (LOG_FILES, LOG_CONFLICTS, LOG_REFUSALS)
+
+INPUTS: tuple[SheetSchema, ...] = ()
+"""The reps' rows go to the tracking and agreement steps' own sheets: no input sheet of its own."""
+SETTINGS: tuple = ()
+OUTPUTS = (COLLECTION_LOG,)
