@@ -20,6 +20,7 @@ from dataclasses import replace
 
 from ..schema import Column, OutputSheetName, SheetSchema
 from .agree import FEEDBACK
+from .base import optional
 from .tracking import ACTUALS, DAILY_LOG, TOUCHES
 
 
@@ -81,25 +82,21 @@ REP_CUSTOMERS = OutputSheetName("rep_file_customers", "我的客户", "My Custom
 COLLECTION_LOG = OutputSheetName("collection_log", "收回记录", "Collection Log")
 
 
-def logged(key: str, zh: str, en: str, type="text") -> Column:
-    return Column(key, zh, en, type, required=False, not_blank=False)
-
-
 LOG_FILES = SheetSchema(
     key="collection_files", zh=COLLECTION_LOG.zh, en=COLLECTION_LOG.en, required=False, issued=True,
     columns=(
-        logged("collected_at", "收回时间", "Collected at"),
-        logged("file", "文件", "File"),
-        logged("rep_id", "业务员编号", "Rep ID"),
-        logged("version", "文件版本", "File version", "integer"),
-        logged("status", "结果", "Outcome"),
-        logged("daily_log", "新增日志", "Daily log rows added", "integer"),
-        logged("actuals", "新增实际销售", "Actuals rows added", "integer"),
-        logged("touches", "新增跟进", "Touches added", "integer"),
-        logged("feedback", "新增反馈", "Feedback answers added", "integer"),
-        logged("already", "已有行", "Rows already there", "integer"),
-        logged("conflicts", "冲突", "Conflicts", "integer"),
-        logged("note", "说明", "Note"),
+        optional("collected_at", "收回时间", "Collected at"),
+        optional("file", "文件", "File"),
+        optional("rep_id", "业务员编号", "Rep ID"),
+        optional("version", "文件版本", "File version", "integer"),
+        optional("status", "结果", "Outcome"),
+        optional("daily_log", "新增日志", "Daily log rows added", "integer"),
+        optional("actuals", "新增实际销售", "Actuals rows added", "integer"),
+        optional("touches", "新增跟进", "Touches added", "integer"),
+        optional("feedback", "新增反馈", "Feedback answers added", "integer"),
+        optional("already", "已有行", "Rows already there", "integer"),
+        optional("conflicts", "冲突", "Conflicts", "integer"),
+        optional("note", "说明", "Note"),
     ),
     purpose_zh="每次收回的每个文件：结果、新增行数、已有行数和冲突数。",
     purpose_en="Each file of each collect: outcome, rows added, rows already there and conflicts.",
@@ -108,14 +105,14 @@ LOG_FILES = SheetSchema(
 LOG_CONFLICTS = SheetSchema(
     key="collection_conflicts", zh=COLLECTION_LOG.zh, en=COLLECTION_LOG.en, required=False, issued=True,
     columns=(
-        logged("collected_at", "收回时间", "Collected at"),
-        logged("file", "文件", "File"),
-        logged("cell", "文件单元格", "Cell in the file"),
-        logged("row_key", "行", "Row"),
-        logged("column", "列", "Column"),
-        logged("master_value", "总表中的值", "Value in the master"),
-        logged("master_cell", "总表单元格", "Cell in the master"),
-        logged("file_value", "文件中的值", "Value in the file"),
+        optional("collected_at", "收回时间", "Collected at"),
+        optional("file", "文件", "File"),
+        optional("cell", "文件单元格", "Cell in the file"),
+        optional("row_key", "行", "Row"),
+        optional("column", "列", "Column"),
+        optional("master_value", "总表中的值", "Value in the master"),
+        optional("master_cell", "总表单元格", "Cell in the master"),
+        optional("file_value", "文件中的值", "Value in the file"),
     ),
     purpose_zh="与上次收回不同的行：两边的值都列出，总表未被覆盖。",
     purpose_en="Rows that changed since they were collected: both values, the master not overwritten.",
@@ -124,12 +121,12 @@ LOG_CONFLICTS = SheetSchema(
 LOG_REFUSALS = SheetSchema(
     key="collection_refusals", zh=COLLECTION_LOG.zh, en=COLLECTION_LOG.en, required=False, issued=True,
     columns=(
-        logged("collected_at", "收回时间", "Collected at"),
-        logged("file", "文件", "File"),
-        logged("where", "位置", "Where"),
-        logged("reason_zh", "拒收原因", "Reason"),
-        logged("reason_en", "英文原因", "Reason in English"),
-        logged("code", "代码", "Code"),
+        optional("collected_at", "收回时间", "Collected at"),
+        optional("file", "文件", "File"),
+        optional("where", "位置", "Where"),
+        optional("reason_zh", "拒收原因", "Reason"),
+        optional("reason_en", "英文原因", "Reason in English"),
+        optional("code", "代码", "Code"),
     ),
     purpose_zh="拒收的文件及原因（文件、工作表、单元格）。",
     purpose_en="Files refused and why (file, sheet and cell).",
