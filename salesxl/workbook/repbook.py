@@ -120,7 +120,8 @@ def list_formulas(lists: Mapping[str, Sequence[str]]) -> dict[str, str]:
     for j, key in enumerate(LIST_COLUMNS, start=1):
         if lists.get(key):
             letter = get_column_letter(j)
-            formulas[key] = f"={quote_sheetname(LISTS_SHEET)}!${letter}$2:${letter}${len(lists[key]) + 1}"
+            # No leading "=": the file holds a list's source as Excel writes it (LibreOffice drops one anyway).
+            formulas[key] = f"{quote_sheetname(LISTS_SHEET)}!${letter}$2:${letter}${len(lists[key]) + 1}"
     return formulas
 
 

@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import openpyxl
+import pytest
 from typer.testing import CliRunner
 
 from salesxl.cli import app
@@ -21,10 +22,14 @@ from ..conftest import digest, edit
 runner = CliRunner()
 
 
-def released(tmp_path: Path, small_demo_file: Path) -> Path:
-    path = shutil.copy(small_demo_file, tmp_path / "plan.xlsx")
-    assert issue_draft(FileWorkbook(path)).ok and agree(FileWorkbook(path)).ok
-    return Path(path)
+@pytest.fixture(scope="module")
+def first_issue(tmp_path_factory, small_demo_file) -> tuple[Path, Path]:
+    """The small demo released (issue-draft, agree) and its files issued from the command line: (master, folder)."""
+    folder = tmp_path_factory.mktemp("issue")
+    master = Path(shutil.copy(small_demo_file, folder / "plan.xlsx"))
+    assert issue_draft(FileWorkbook(master)).ok and agree(FileWorkbook(master)).ok
+    assert runner.invoke(app, ["issue-files", str(master), str(folder / "out")]).exit_code == 0
+    return master, folder / "out"
 
 
 def log_one_visit(issued: Path, folder: Path) -> Path:
@@ -37,10 +42,31 @@ def log_one_visit(issued: Path, folder: Path) -> Path:
     return folder / issued.name
 
 
-def test_issuing_again_keeps_the_version_and_new_ownership_makes_the_next_one(tmp_path, small_demo_file):
-    master = released(tmp_path, small_demo_file)
-    out = tmp_path / "out"
-    assert runner.invoke(app, ["issue-files", str(master), str(out)]).exit_code == 0
+def test_a_reps_file_offers_only_their_own_and_protects_all_but_what_they_type(first_issue):
+    master, out = first_issue
+    path = sorted(out.glob("*.xlsx"))[1]
+    rep = read_returned(path).fingerprint.rep_id
+    outlets = [r[0] for r in openpyxl.load_workbook(master, read_only=True)["网点 Outlets"].iter_rows(
+        min_row=2, values_only=True) if r[2] == rep]
+    book = openpyxl.load_workbook(path)
+    assert [(ws.title, ws.sheet_state, ws.protection.sheet) for ws in book.worksheets] == [
+        ("我的目标 My Targets", "visible", True), ("日志 Daily Log", "visible", False),
+        ("实际销售 Actuals", "visible", False), ("跟进记录 Touches", "visible", False),
+        ("反馈 Feedback", "visible", True), ("日目标 Daily Targets", "visible", True),
+        ("军令状 Commitments", "visible", True), ("我的客户 My Customers", "visible", True),
+        ("清单 Lists", "veryHidden", True), ("指纹 Fingerprint", "veryHidden", True)]
+    assert book.security.lockStructure and not book["反馈 Feedback"].protection.password  # no password anywhere
+    lists = {str(v.sqref).split(":")[0]: v.formula1 for v in book["日志 Daily Log"].data_validations.dataValidation}
+    assert lists["B2"] == "'清单 Lists'!$A$2:$A$2" and lists["D2"] == f"'清单 Lists'!$B$2:$B${len(outlets) + 1}"
+    assert [r[0].value for r in book["清单 Lists"]["B2":f"B{len(outlets) + 1}"]] == outlets
+    assert book["清单 Lists"]["A2"].value == rep
+    feedback = book["反馈 Feedback"]
+    assert [c.coordinate for c in feedback[2] if not c.protection.locked] == ["F2", "G2"]  # proposal and reason
+
+
+def test_issuing_again_keeps_the_version_and_new_ownership_makes_the_next_one(tmp_path, first_issue):
+    master = Path(shutil.copy(first_issue[0], tmp_path / "plan.xlsx"))
+    out = Path(shutil.copytree(first_issue[1], tmp_path / "out"))
     files = sorted(out.glob("*.xlsx"))
     first = read_returned(files[0]).fingerprint
     old = log_one_visit(files[0], tmp_path / "old")
