@@ -30,7 +30,6 @@ from ..reports.versions import read_versions
 from ..workbook import style
 from ..workbook.backend import AppendedRows, WorkbookBackend
 from ..workbook.filebook import backup_path
-from ..workbook.overflow import workbook_path
 from ..workbook.reader import Inputs, find_sheet, read_table
 from ..workbook.repbook import ReturnedFile, read_returned
 from ..workbook.contract.reps import COLLECTION_LOG_TABLES, FILE_KIND, LOG_CONFLICTS, LOG_FILES, LOG_REFUSALS
@@ -50,7 +49,7 @@ def collect(book: WorkbookBackend, progress: Progress = quiet, files: Sequence[P
 
     def plan(inputs: Inputs):
         month = pd.Period(inputs.settings.plan_month, freq="M")
-        paths = returned_paths(files, workbook_path(book))
+        paths = returned_paths(files, book.path)
         if not paths:
             where = "、".join(str(p) for p in files) or "—"
             return [], [problem(None, None, None, "no-files", f"没有要收回的文件：请把业务员交回的文件放进 {where}",

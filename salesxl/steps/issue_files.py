@@ -29,7 +29,6 @@ from ..reports.reps import RepTargets, customers_sheet, daily_sheet, targets_she
 from ..reports.versions import read_versions, versions_with_run
 from ..workbook import style
 from ..workbook.backend import WorkbookBackend
-from ..workbook.overflow import workbook_path
 from ..workbook.reader import Inputs, locate, read_inputs
 from ..workbook.repbook import FEEDBACK_SHOWN, RepWorkbook, write_rep_workbook
 from ..workbook.contract.reps import FILE_KIND
@@ -70,7 +69,7 @@ def issue_files(book: WorkbookBackend, progress: Progress = quiet, outdir: Path 
             return [], problems, ""
         content = fingerprint_of(issued_content(inputs, issued), {"month": str(month)})
         version, master = next_issue(read_versions(book), month, content, uuid.uuid4().hex[:12])
-        path = workbook_path(book)
+        path = book.path
         master_name = path.name if path is not None else "?"
         stamp = style.run_time(now).strftime("%Y-%m-%d %H:%M:%S")
         currency = inputs.settings.currency
