@@ -381,7 +381,8 @@ DEMO_STEPS[:] = [target_step, backtest_step, breakdown_step,
                  agree_steps.issue_draft, agree_steps.fill_demo_feedback, agree_steps.agree, commitments_step,
                  expense_steps.expenses, expense_steps.expenses_review, track_step, weekly_step, followups_step,
                  dashboard_step]
-# At month end every step runs, so this one workbook holds every output sheet (tracking as of the last day).
+# At month end every step runs, so this one workbook holds every output sheet (tracking as of the last day) but
+# the Collection Log: the demo sends no files to the reps.
 MONTH_END_DEMO_STEPS[:] = [target_step, backtest_step, breakdown_step,
                            agree_steps.issue_draft, agree_steps.fill_demo_feedback, agree_steps.agree_signed_demo,
                            commitments_step, expense_steps.expenses, expense_steps.expenses_review,
