@@ -36,9 +36,11 @@ from .steps.about import about
 from .steps.backtest import backtest as backtest_step
 from .steps.breakdown import breakdown as breakdown_step
 from .steps.close import close as close_step
+from .steps.collect import collect as collect_step
 from .steps.commitments import commitments as commitments_step
 from .steps.dashboard import dashboard as dashboard_step
 from .steps.followups import followups as followups_step
+from .steps.issue_files import issue_files as issue_files_step
 from .steps.target import parse_month
 from .steps.target import target as target_step
 from .steps.track import track as track_step
@@ -49,7 +51,8 @@ from .workbook.template import SHIPPED_DEMO, save_new_workbook
 app = typer.Typer(
     help="salesxl — monthly sales targets in your own workbook 月度销售目标.\n\n"
          "Steps: check 检查 · target 月度目标 · backtest 回测 · breakdown 正式下达 · expenses 费用预算 · "
-         "expenses-review 费用审核 · track 进度跟踪 · weekly 周例会 · followups 跟进计划 · close 月末考核 · dashboard 总览.",
+         "expenses-review 费用审核 · issue-files 下发到业务员 · collect 收回 · track 进度跟踪 · weekly 周例会 · "
+         "followups 跟进计划 · close 月末考核 · dashboard 总览.",
     no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
 )
 console = Console(stderr=True)
@@ -314,6 +317,25 @@ def breakdown(workbook: Path = typer.Argument(..., help="The workbook whose mont
     report(run(lambda progress: breakdown_step(FileWorkbook(workbook), progress, month=month)))
 
 
+# ---- Out to every rep and back (salesxl/steps/issue_files.py, salesxl/steps/collect.py) ----
+
+@app.command("issue-files")
+def issue_files_command(workbook: Path = typer.Argument(..., help="The master workbook, with the month released."),
+                        outdir: Path = typer.Argument(..., help="Folder for the reps' files (made if missing).")):
+    """下发到业务员 Issue to reps: one workbook per active rep, named like 2026-02_R001_张伟.xlsx."""
+    report(run(lambda progress: issue_files_step(FileWorkbook(workbook), progress, outdir=outdir)))
+
+
+@app.command("collect")
+def collect_command(workbook: Path = typer.Argument(..., help="The master workbook the files were issued from."),
+                    files: list[Path] = typer.Argument(..., help="Returned files, or folders holding them."),
+                    skip_bad: bool = typer.Option(False, "--skip-bad",
+                                                  help="Collect the clean files and list the refused ones, instead "
+                                                       "of changing nothing when any file is refused.")):
+    """收回 Collect: merge returned rep files into the master; rows already there are skipped, conflicts listed."""
+    report(run(lambda progress: collect_step(FileWorkbook(workbook), progress, files=files, skip_bad=skip_bad)))
+
+
 # ---- Tracking (step 6) ----
 
 AS_OF_HELP = "The day to report as of (YYYY-MM-DD), its sales included; default: the last day with data."
@@ -379,7 +401,8 @@ DEMO_STEPS[:] = [target_step, backtest_step, breakdown_step,
                  agree_steps.issue_draft, agree_steps.fill_demo_feedback, agree_steps.agree, commitments_step,
                  expense_steps.expenses, expense_steps.expenses_review, track_step, weekly_step, followups_step,
                  dashboard_step]
-# At month end every step runs, so this one workbook holds every output sheet (tracking as of the last day).
+# At month end every step runs, so this one workbook holds every output sheet (tracking as of the last day) but
+# the Collection Log: the demo sends no files to the reps.
 MONTH_END_DEMO_STEPS[:] = [target_step, backtest_step, breakdown_step,
                            agree_steps.issue_draft, agree_steps.fill_demo_feedback, agree_steps.agree_signed_demo,
                            commitments_step, expense_steps.expenses, expense_steps.expenses_review,
