@@ -21,10 +21,12 @@ from .steps.agree import agree, issue_draft
 from .steps.backtest import backtest
 from .steps.breakdown import breakdown
 from .steps.close import close
+from .steps.collect import collect
 from .steps.commitments import commitments
 from .steps.dashboard import dashboard
 from .steps.expenses import expenses, expenses_review
 from .steps.followups import followups
+from .steps.issue_files import issue_files
 from .steps.target import target
 from .steps.track import track
 from .steps.weekly import weekly
@@ -33,7 +35,7 @@ from .workbook.filebook import FileWorkbook
 __all__ = [
     # the steps, in the planner's order
     "check", "target", "backtest", "breakdown", "issue_draft", "agree", "commitments", "expenses",
-    "expenses_review", "track", "weekly", "followups", "close", "dashboard", "about",
+    "expenses_review", "issue_files", "collect", "track", "weekly", "followups", "close", "dashboard", "about",
     # what they work on and report
     "FileWorkbook", "StepResult", "Problem", "ProblemsFound", "by_severity", "render",
 ]
