@@ -12,12 +12,13 @@ How one rep is paid, in order; each rule applied is one :class:`PayLine` on the 
    next band's; ``linear`` — a pay curve of points (attainment, % of target incentive), interpolated,
    nothing below the first point, the last point's payout above the last. A band starts at a tier's issued
    amount or at a threshold × the target (to the cent); a cap's attainment ends the sales paid on.
-4. **Accelerators**: above an accelerator's threshold, the commission earned beyond it, up to the next
-   accelerator's threshold, earns factor − 1 more (factors do not compound). Commission lines are split
-   at the thresholds, so an accelerator's base is the lines above it.
-5. **Withholding**: a product-mix condition not met withholds the tier bonus (or the whole reward, mode
-   ``forfeit``); a floor, expense or signature rule in mode ``forfeit`` withholds the whole reward. A
-   reward is withheld once: a later forfeit's line shows 0.
+4. **Accelerators**: above an accelerator's threshold (× the target, to the cent), the commission earned
+   beyond it, up to the next accelerator's threshold, earns factor − 1 more (factors do not compound).
+   Commission lines are split at the thresholds, so an accelerator's base is the lines above it.
+5. **Withholding**: a product-mix condition not met (the role's actual under its target × the threshold,
+   to the cent) withholds the tier bonus (or the whole reward, mode ``forfeit``); a floor, expense or
+   signature rule in mode ``forfeit`` withholds the whole reward. A reward is withheld once: a later
+   forfeit's line shows 0.
 6. **Cap**: the reward left after withholding is at most the cap amount.
 7. **Penalties** add up: below each floor (the base × its threshold, strictly) a fixed amount or a rate
    of the shortfall to base; over each expense threshold a fixed amount or a rate of the overspend.
@@ -363,7 +364,8 @@ def commission_lines(plan: Plan, facts: RepFacts, att: float, unit: float, zh: l
                              f"commission capped at {plan.cap_attainment:.0%}: paid up to {money(paid)}"))
         zh.append(f"提成按 {plan.cap_attainment:.0%} 封顶")
         en.append(f"commission capped at {plan.cap_attainment:.0%}")
-    accelerators = [(cents(a.threshold * target), a) for a in plan.accelerators if paid_att > a.threshold + EPS]
+    accelerators = [(cents(a.threshold * target), a) for a in plan.accelerators]
+    accelerators = [(start, a) for start, a in accelerators if paid > start + CENT]  # above its amount, to the cent
     cuts = [amount for amount, _ in accelerators]
     if plan.mode == "linear":
         lines += curve_lines(plan, facts, paid_att, paid, cuts, unit)
@@ -490,11 +492,11 @@ def condition_lines(plan: Plan, facts: RepFacts, bonus: float, commission: float
     for mix in plan.mixes:
         role_target, role_actual = facts.roles.get(mix.role, (0.0, 0.0))
         role_att = attainment(role_actual, role_target)
-        if role_att is None or reaches(role_att, mix.threshold):
+        needed = cents(role_target * mix.threshold)  # met on the amount, to the cent, as the line says it
+        if role_att is None or reaches_amount(role_actual, needed):
             continue
         whole = mix.mode == "forfeit"
         what_zh, what_en = ("取消奖励", "reward forfeited") if whole else ("扣发档位奖金", "tier bonus withheld")
-        needed = cents(role_target * mix.threshold)
         if (bonus + commission if whole else bonus) > 0:
             zh.append(f"{ROLE_ZH[mix.role]} {role_att:.1%} < {mix.threshold:.0%} → {what_zh}")
             en.append(f"{mix.role} {role_att:.1%} < {mix.threshold:.0%} → {what_en}")

@@ -128,6 +128,18 @@ def test_mix_condition_met_exactly_keeps_the_bonus():
     assert settle(plan(*STANDARD), rep(115_000.0, roles, signed=True)).reward == 3300
 
 
+def test_a_mix_condition_is_met_on_its_amount_to_the_cent():
+    # Profit target 33,333.36 × 90 % = 30,000.024 → 30,000.02 to the cent. 30,000.02 sold meets it, though
+    # 30,000.02 ÷ 33,333.36 = 89.99999988 % is under 90 %: challenge bonus 1,000 + 115,000 × 2 % = 2,300 = 3,300.
+    met = settle(plan(*STANDARD), rep(115_000.0, {"profit": (33_333.36, 30_000.02)}, signed=True))
+    assert (met.withheld, met.reward) == (0, 3300)
+    # A cent short, 30,000.01: the 1,000 bonus is withheld, and the line gives the amounts: reward 2,300.
+    short = settle(plan(*STANDARD), rep(115_000.0, {"profit": (33_333.36, 30_000.01)}, signed=True))
+    assert (short.withheld, short.reward) == (1000, 2300)
+    assert [line.en for line in short.lines if line.rule == "mix"] == [
+        "mix: profit 30,000.01 < 33,333.36 × 90% = 30,000.02 → tier bonus withheld"]
+
+
 def test_mix_forfeit_withholds_the_whole_reward():
     p = plan({"rule": "bonus", "tier": "base", "amount": 800},
              {"rule": "commission", "tier": "base", "rate": 0.01},
@@ -312,6 +324,22 @@ def test_the_cap_applies_after_withholding_and_before_penalties():
     assert (s.withheld, s.cap_cut, s.reward) == (2000, 0, 4500)
     capped = settle(plan(*STANDARD), rep(150_000.0, signed=True))
     assert [(line.part, line.base, line.amount) for line in capped.lines][-1] == ("cap_cut", 6500, -1500)
+
+
+def test_an_accelerator_applies_above_its_amount_to_the_cent():
+    # Target 100,000.04: the accelerator at 120 % is 120,000.048 → 120,000.05. Sold exactly that, nothing is
+    # above it (though 120,000.05 ÷ 100,000.04 = 120.00000002 %): one line, 120,000.05 × 1 % = 1,200.0005 → 1,200.
+    p = plan({"rule": "commission", "threshold": 0.0, "rate": 0.01, "mode": "step"},
+             {"rule": "accelerator", "threshold": 1.2, "factor": 2})
+    at = settle(p, rep(120_000.05, target=100_000.04))
+    assert [(line.rule, line.base, line.amount) for line in at.lines] == [("commission", 120_000.05, 1200)]
+    assert "accelerated" not in at.reason_en
+    # Ten yuan above: 10 × 1 % = 0.10 on its own line, doubled by the accelerator: 1,200 + 0.10 + 0.10 = 1,200.20.
+    above = settle(p, rep(120_010.05, target=100_000.04))
+    assert [(line.rule, line.start, line.base, line.amount) for line in above.lines] == [
+        ("commission", 0.0, 120_000.05, 1200), ("commission", 120_000.05, 10, 0.1),
+        ("accelerator", 120_000.05, 0.1, 0.1)]
+    assert above.commission == 1200.2
 
 
 def test_an_accelerator_read_as_1_05_percent_would_pay_4219_21_instead_of_2167_52():
