@@ -188,7 +188,7 @@ def test_every_net_is_recomputed_from_the_written_sheet_alone(closable):
 
 def recompute_from_the_sheet(path) -> pd.DataFrame:
     """Check every rep's figures on a written Performance sheet against its pay lines; return the lines.
-    (Also run by hand on the full-size ``salesxl demo --month-end`` workbook.)"""
+    (Also run on the small company's ``salesxl demo --month-end`` in tests/test_demo_month_end.py.)"""
     ws, reps = performance(path)
     lines = pay_lines(path)
     rules = block(ws, "规则行 Rule row").set_index("规则行 Rule row")
