@@ -15,18 +15,16 @@ How one rep is paid, in order; each rule applied is one :class:`PayLine` on the 
 4. **Accelerators**: above an accelerator's threshold (× the target, to the cent), the commission earned
    beyond it, up to the next accelerator's threshold, earns factor − 1 more (factors do not compound).
    Commission lines are split at the thresholds, so an accelerator's base is the lines above it.
-5. **Withholding**: a product-mix condition not met (the role's actual under its target × the threshold,
-   to the cent) withholds the tier bonus (or the whole reward, mode ``forfeit``); a floor, expense or
-   signature rule in mode ``forfeit`` withholds the whole reward. A reward is withheld once: a later
-   forfeit's line shows 0.
+5. **Withholding**: a product-mix condition not met (role's actual < its target × the threshold, to the cent)
+   withholds the tier bonus (or the whole reward, mode ``forfeit``); a floor, expense or signature rule in
+   mode ``forfeit`` withholds the whole reward. A reward is withheld once: a later forfeit's line shows 0.
 6. **Cap**: the reward left after withholding is at most the cap amount.
 7. **Penalties** add up: below each floor (the base × its threshold, strictly) a fixed amount or a rate
    of the shortfall to base; over each expense threshold a fixed amount or a rate of the overspend.
 
 Each line is rounded to the payout unit; each part (bonus, commission, withheld, cap cut, penalty) is the
-sum of its lines and the net payout the sum of them all, so the sheet alone recomputes it. Which rules a
-rep follows is :mod:`salesxl.core.incentive_rules`' business; the month's totals are
-:mod:`salesxl.core.performance`'s.
+sum of its lines and the net payout the sum of them all, so the sheet alone recomputes it. Which rules a rep
+follows is :mod:`salesxl.core.incentive_rules`' business; the month's totals :mod:`salesxl.core.performance`'s.
 
 The plain-number functions at the top and :func:`payout` (a simple tier plan, settled by :func:`settle`)
 back the worksheet functions ``SALESXL_ATTAINMENT``, ``SALESXL_TIER`` and ``SALESXL_PAYOUT``.
@@ -364,8 +362,8 @@ def commission_lines(plan: Plan, facts: RepFacts, att: float, unit: float, zh: l
                              f"commission capped at {plan.cap_attainment:.0%}: paid up to {money(paid)}"))
         zh.append(f"提成按 {plan.cap_attainment:.0%} 封顶")
         en.append(f"commission capped at {plan.cap_attainment:.0%}")
-    accelerators = [(cents(a.threshold * target), a) for a in plan.accelerators]
-    accelerators = [(start, a) for start, a in accelerators if paid > start + CENT]  # above its amount, to the cent
+    accelerators = [(cents(a.threshold * target), a) for a in plan.accelerators  # above its amount, to the cent
+                    if paid > cents(a.threshold * target) + CENT]
     cuts = [amount for amount, _ in accelerators]
     if plan.mode == "linear":
         lines += curve_lines(plan, facts, paid_att, paid, cuts, unit)
