@@ -1,171 +1,183 @@
-"""An in-memory double of exactly the xlwings surface salesxl uses, with Excel's semantics.
+"""An in-memory Excel behind the real xlwings: a fake *engine*, so every xlwings call salesxl makes runs.
 
-``set_mock_caller`` needs Excel, so the live backend and the ribbon are tested
-against this double. It is deliberately strict: wherever Excel or xlwings would
-fail or surprise, it does too, so a test passing here means the calls are right.
-What it follows, and where it is documented:
+``xw.Book.caller()`` needs Excel, so the live backend and the ribbon are tested against this
+double. It sits where xlwings' Windows engine (``xlwings/_xlwindows.py``) sits: the objects a
+test holds are xlwings' own ``Book``, ``Sheet``, ``Range``... (``xlwings.main``), wrapping the
+engine objects defined here. So xlwings validates every argument and converts every value as it
+does in Excel, and a call xlwings does not have cannot be made at all. The engine classes here
+implement only what salesxl uses, and ``tests/workbook/test_fake_xlwings.py`` checks, by reading
+the installed xlwings, that each of their members is one the Windows engine implements, with the
+same parameters: the double cannot invent a method Excel would not answer.
 
-* ``Range.value`` (xlwings docs, "Data structures"): a single cell reads as a
-  scalar, one row or column as a flat list, a block as a list of rows;
-  ``options(ndim=2)`` always gives rows. Numbers read back as float, dates as
-  ``datetime``, empty cells as None, error cells as None unless
-  ``err_to_str=True`` (then ``'#N/A'``). Writing a list of rows fills from the
-  range's top-left cell whatever the range's size; a scalar fills every cell.
-* Writing a string goes through COM ``Range.Value``, which Excel reads like
-  typing: a leading ``'`` makes text (and is not part of the value), ``=`` makes
-  a formula, and number- or date-looking text becomes a number or a date.
-* A formula with a structured reference (``Table1[Col]``) to a table that does
-  not exist is refused, as Excel refuses it.
-* ``Range.number_format`` passes COM's ``NumberFormat`` through: the format
-  when every cell of the range has the same one, None (Null) when they differ.
-* ``Range.merge_cells`` passes COM's ``MergeCells`` through: False when no cell
-  is merged, True when all are, None when mixed. ``merge_area`` is the merged
-  area holding the top-left cell, or that cell.
-* ``Sheets.add(name, before, after)`` activates the new sheet; sheet names are
-  unique ignoring case, at most 31 characters, without ``[]:*?/\\``; lookups by
-  name ignore case. ``Sheet.delete`` activates a neighbour if it was active.
-* ``Tables.add(source, name, table_style_name)``: names unique in the book
-  ignoring case; header cells must be filled.
-* ``Sheet.names.add(name, refers_to)`` makes a sheet-level name; ``Name.name`` reads back
-  qualified (``'Sheet 1'!name``); it goes when its sheet is deleted. ``Name.api.Visible``.
-* ``Range.select`` works only on the active sheet. ``App.calculation`` is one of
-  ``manual``/``automatic``/``semiautomatic``; ``App.status_bar`` is False when
-  Excel owns it. ``App.alert`` returns ``'ok'``.
+What COM alone offers is reached in Excel through ``.api`` (the raw COM object). Here ``.api``
+gives a *COM double* (:class:`Com`) that answers only the members listed in its ``MEMBERS`` (the
+names in Microsoft's Excel VBA reference), so a misspelt or unknown COM member fails here too.
+
+Where Excel surprises, the double does too:
+
+* Writing a string through ``Range.Value`` reads it like typing: a leading ``'`` makes text (and
+  is not part of the value), ``=`` makes a formula, number- or date-looking text becomes a number
+  or a date. A formula with a structured reference (``Table1[Col]``) to no table is refused.
+* Reading gives numbers as float, dates as ``datetime``, errors as COM's error codes (xlwings
+  turns them into None, or ``'#N/A'`` with ``err_to_str``); ``NumberFormat`` and ``MergeCells``
+  of a mixed range are None (COM's Null).
+* Sheet names are unique ignoring case, at most 31 characters; a new sheet is activated; a hidden
+  sheet cannot be activated; ``Select`` works only on the active sheet; each sheet keeps its own
+  selection, which becomes the book's when the sheet is activated.
+* A conditional-format formula's relative references are read relative to the *active cell*
+  (Microsoft KB 895562), not to the range the rule applies to. ``FormatConditions.Add`` puts the
+  new rule last; xlwings then moves it first (``SetFirstPriority``).
+* Freezing panes (``Window.FreezePanes``) acts on the sheet the window shows, splitting
+  ``SplitRow`` rows below the top visible row (``ScrollRow``).
+* ``Sheet.clear`` clears values, formats and conditional formats; tables, charts, page setup and
+  names stay (tables lose their cells: Excel keeps an emptied table's range).
+* Geometry: a column ``w`` characters wide is ``int(7w + 5)`` pixels, a row 20 pixels (15 points);
+  a chart placed on a cell sits at that cell's top-left corner.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
+import xlwings
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.cell import coordinate_from_string, column_index_from_string
+from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
+from xlwings import base_classes
+from xlwings.utils import hex_to_rgb, int_to_rgb
 
-CALCULATION_MODES = {"manual", "automatic", "semiautomatic"}
 NUMBER_TEXT = re.compile(r"^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$")
 DATE_TEXT = re.compile(r"^\s*(\d{4})[-/](\d{1,2})(?:[-/](\d{1,2}))?\s*$")
+CELL_REF = re.compile(r"(?<![A-Za-z0-9_.!'\]])(\$?)([A-Z]{1,3})(\$?)([0-9]+)(?![0-9(A-Za-z_])")
+CELL_ERRORS = {-2146826281: "#DIV/0!", -2146826246: "#N/A", -2146826259: "#NAME?", -2146826288: "#NULL!",
+               -2146826252: "#NUM!", -2146826265: "#REF!", -2146826273: "#VALUE!"}
+"""COM's error codes, as xlwings' Windows engine maps them."""
+ERROR_CODES = {text: code for code, text in CELL_ERRORS.items()}
+CALCULATION = ("automatic", "manual", "semiautomatic")
+DEFAULT_WIDTH = 8.43
+ROW_POINTS = 15.0
+XL_HIGHEST_VALUE, XL_AUTOMATIC_MAX = 2, 7
+"""``XlConditionValueTypes``: highest value, automatic maximum."""
 
 
 class ExcelError(str):
     """An error value held by a cell, e.g. ``ExcelError('#N/A')``."""
 
 
+def column_points(width: float) -> float:
+    return int(7 * width + 5) * 0.75
+
+
+# ==== The state of Excel ===========================================================================
+
 @dataclass
 class Cell:
     value: Any = None
     formula: str | None = None
     number_format: str = "General"
-    font: dict = field(default_factory=dict)
-    color: tuple | None = None
-    styled: bool = False  # formatted without a value: Excel counts it in the used range
-
-
-class App:
-    def __init__(self):
-        self.books: list[Book] = []
-        self._calculation = "automatic"
-        self.screen_updating = True
-        self.display_alerts = True
-        self.enable_events = True
-        self._status_bar: str | bool = False
-        self.status_history: list[str | bool] = []
-        self.alerts: list[dict] = []
-        self.selection: Range | None = None
-        self.calls = 0  # value reads and writes, to check "one call per sheet"
+    font: dict = field(default_factory=dict)  # bold, italic, underline, size, color (r, g, b)
+    fill: tuple | None = None
+    wrap: bool = False
+    valign: str | None = None
+    borders: dict = field(default_factory=dict)  # side -> {"line_style", "weight", "color"}
+    styled: bool = False  # formatted on opening: counts in the used range
 
     @property
-    def calculation(self) -> str:
-        return self._calculation
-
-    @calculation.setter
-    def calculation(self, value: str) -> None:
-        if value not in CALCULATION_MODES:
-            raise ValueError(f"calculation must be one of {sorted(CALCULATION_MODES)}")
-        self._calculation = value
-
-    @property
-    def status_bar(self):
-        return self._status_bar
-
-    @status_bar.setter
-    def status_bar(self, value):
-        self._status_bar = value
-        self.status_history.append(value)
-
-    def alert(self, prompt, title=None, buttons="ok", mode=None, callback=None):
-        self.alerts.append({"prompt": prompt, "title": title, "buttons": buttons, "mode": mode})
-        return "ok"
+    def used(self) -> bool:
+        return bool(self.value is not None or self.formula or self.number_format != "General" or self.font
+                    or self.fill or self.wrap or self.valign or self.borders or self.styled)
 
 
-class Book:
-    def __init__(self, name="plan.xlsx", app: App | None = None):
-        self.name = name
-        self.app = app or App()
-        self.app.books.append(self)
-        self.sheets = Sheets(self)
+@dataclass
+class DefinedName:
+    book: "Workbook"
+    name: str
+    refers_to: str
+    sheet: "Worksheet | None" = None  # None: a workbook-level name
+    visible: bool = True
 
     @property
-    def selection(self) -> Range | None:
-        return self.app.selection
+    def qualified(self) -> str:
+        if self.sheet is None:
+            return self.name
+        title = self.sheet.name
+        return f"{quote(title) if re.search(r'[^A-Za-z0-9_.]', title) else title}!{self.name}"
 
 
-class Sheets:
-    def __init__(self, book: Book):
-        self.book = book
-        self._sheets: list[Sheet] = []
-        self._active: Sheet | None = None
-
-    def __iter__(self):
-        return iter(list(self._sheets))
-
-    def __len__(self):
-        return len(self._sheets)
-
-    def __getitem__(self, key):
-        if isinstance(key, int):
-            return self._sheets[key]
-        for sheet in self._sheets:
-            if sheet.name.casefold() == str(key).casefold():
-                return sheet
-        raise KeyError(key)
-
-    def __call__(self, key):
-        return self[key - 1] if isinstance(key, int) else self[key]
-
-    @property
-    def active(self) -> Sheet:
-        return self._active
-
-    def add(self, name=None, before=None, after=None) -> Sheet:
-        if name is None:
-            n = len(self._sheets) + 1
-            while any(s.name.casefold() == f"sheet{n}" for s in self._sheets):
-                n += 1
-            name = f"Sheet{n}"
-        sheet = Sheet(self.book, "~new")
-        sheet.name = name  # validated
-        if before is not None:
-            index = self._sheets.index(before)
-        elif after is not None:
-            index = self._sheets.index(after) + 1
-        else:
-            index = self._sheets.index(self._active) if self._active else 0
-        self._sheets.insert(index, sheet)
-        sheet.activate()
-        return sheet
+@dataclass
+class ListObject:
+    sheet: "Worksheet"
+    name: str
+    bounds: tuple[int, int, int, int]  # r1, c1, r2, c2
+    style: str
+    row_stripes: bool = True
 
 
-class Sheet:
-    def __init__(self, book: Book, name: str):
-        self.book = book
-        self._name = name
+@dataclass
+class Series:
+    name_ref: str | None = None
+    values_ref: str | None = None
+    xvalues_ref: str | None = None
+    chart_type: str | None = None  # None: the chart's own type
+    fill_visible: bool = True
+    line_visible: bool = True
+
+
+@dataclass
+class ChartObject:
+    sheet: "Worksheet"
+    name: str
+    left: float
+    top: float
+    width: float
+    height: float
+    chart_type: str = "column_clustered"
+    title: str | None = None
+    legend: str | None = "right"
+    legend_deleted: set = field(default_factory=set)  # 1-based entries deleted
+    series: list = field(default_factory=list)
+    axes: dict = field(default_factory=dict)  # "category"/"value" -> {"title", "number_format"}
+    style: int | None = None
+
+
+@dataclass
+class Condition:
+    """One conditional-format rule; ``formula`` keeps each relative reference as an offset from the
+    cell that was active when the rule was added, as Excel does."""
+
+    sheet: "Worksheet"
+    bounds: tuple[int, int, int, int]
+    kind: str  # "custom" or "data_bar"
+    formula: list = field(default_factory=list)  # text pieces and (row_abs, row, col_abs, col) references
+    fill: tuple | None = None
+    font_color: tuple | None = None
+    font_bold: bool | None = None
+    stop_if_true: bool = False
+    bar_color: tuple | None = None
+    minimum: tuple = ("automatic", None)
+    maximum: tuple = ("automatic", None)
+
+
+class Worksheet:
+    def __init__(self, book: "Workbook", name: str):
+        self.book, self._name = book, name
+        self.visible = True
         self.cells: dict[tuple[int, int], Cell] = {}
         self.merged: list[tuple[int, int, int, int]] = []
-        self.tables = Tables(self)
-        self.names = Names(self)
+        self.tables: list[ListObject] = []
+        self.charts: list[ChartObject] = []
         self.column_widths: dict[int, float] = {}
+        self.page: dict[str, Any] = {"PrintArea": "", "Zoom": 100, "FitToPagesWide": 1, "FitToPagesTall": 1,
+                                     "Orientation": 1, "PaperSize": 1, "PrintTitleRows": "",
+                                     "CenterHorizontally": False, "CenterHeader": "", "CenterFooter": ""}
+        self.breaks: set[int] = set()  # rows that start a new printed page
+        self.frozen: tuple[int, int] | None = None  # top-left cell of the scrolling pane
+        self.scroll = (1, 1)
+        self.split = (0, 0)
+        self.selection = (1, 1, 1, 1)
 
     @property
     def name(self) -> str:
@@ -179,194 +191,980 @@ class Sheet:
             raise ValueError(f"a sheet called {value!r} already exists")
         self._name = value
 
-    def activate(self) -> None:
-        self.book.sheets._active = self
-        self.book.app.selection = Range(self, 1, 1, 1, 1)
-
-    def delete(self) -> None:
-        """As Excel does: formulas elsewhere that point into this sheet become ``#REF!``."""
-        sheets = self.book.sheets._sheets
-        index = sheets.index(self)
-        sheets.remove(self)
-        if self.book.sheets._active is self:
-            sheets[max(0, index - 1)].activate()
-        quoted = "'" + self._name.replace("'", "''") + "'!"
-        for other in sheets:
-            for cell in other.cells.values():
-                if cell.formula and (quoted in cell.formula or f"{self._name}!" in cell.formula):
-                    cell.formula = re.sub(r"(?:'(?:[^']|'')+'|[^\s=!(),]+)!\$?[A-Z]+\$?\d+",
-                                          lambda m: "#REF!" if m.group(0).startswith((quoted, f"{self._name}!"))
-                                          else m.group(0), cell.formula)
-
-    def clear(self) -> None:
-        """Contents and formats of the whole sheet; the sheet, its names and its place stay."""
-        self.cells.clear()
-        self.merged.clear()
-
-    def range(self, cell1, cell2=None) -> Range:
-        r1, c1, r2, c2 = parse(cell1)
-        if cell2 is not None:
-            _, _, r2, c2 = parse(cell2)
-        return Range(self, min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2))
-
-    def __getitem__(self, address: str) -> Range:
-        return self.range(address)
-
-    @property
-    def used_range(self) -> Range:
-        used = [rc for rc, cell in self.cells.items()
-                if cell.value is not None or cell.formula or cell.number_format != "General" or cell.font
-                or cell.styled]
-        if not used:
-            return Range(self, 1, 1, 1, 1)
-        rows, cols = [r for r, _ in used], [c for _, c in used]
-        return Range(self, min(rows), min(cols), max(rows), max(cols))
-
     def cell(self, row: int, column: int) -> Cell:
         return self.cells.setdefault((row, column), Cell())
 
-    def merge(self, r1, c1, r2, c2) -> None:
-        self.merged.append((r1, c1, r2, c2))
+    def names(self) -> list[DefinedName]:
+        return [n for n in self.book.names if n.sheet is self]
+
+    def conditions(self) -> list[Condition]:
+        return [c for c in self.book.conditions if c.sheet is self]
+
+    def column_width(self, column: int) -> float:
+        return self.column_widths.get(column, DEFAULT_WIDTH)
+
+    def left_of(self, column: int) -> float:
+        return sum(column_points(self.column_width(c)) for c in range(1, column))
+
+    def cell_at(self, left: float, top: float) -> tuple[int, int]:
+        """The cell whose area holds the point ``(left, top)`` (points from A1's corner)."""
+        column = 1
+        while self.left_of(column + 1) <= left + 1e-6:
+            column += 1
+        return int(top // ROW_POINTS) + 1, column
 
 
-class NameApi:
-    Visible = True
+class Workbook:
+    def __init__(self, app: "Excel", name: str, fullname: str = ""):
+        self.app, self.name, self.fullname = app, name, fullname or name
+        self.sheets: list[Worksheet] = []
+        self.names: list[DefinedName] = []
+        self.conditions: list[Condition] = []  # in priority order, first is 1
+        self.active: Worksheet | None = None
+
+    def sheet(self, key) -> Worksheet:
+        if isinstance(key, int):
+            return self.sheets[key - 1]
+        for sheet in self.sheets:
+            if sheet.name.casefold() == str(key).casefold():
+                return sheet
+        raise KeyError(key)
+
+    def activate(self, sheet: Worksheet) -> None:
+        if not sheet.visible:
+            raise RuntimeError("Activate method of Worksheet class failed: the sheet is hidden")
+        self.active = sheet
 
 
-class Name:
-    def __init__(self, sheet: Sheet, name: str, refers_to: str):
-        self.sheet, self._name, self.refers_to, self.api = sheet, name, refers_to, NameApi()
+class Excel:
+    """One running Excel: its settings, its workbooks, and what it was asked to show."""
+
+    pids = itertools.count(1000)
+    running: list["Excel"] = []  # the most recently activated first, as xlwings.apps lists them
+
+    def __init__(self):
+        self.pid = next(self.pids)
+        self.books: list[Workbook] = []
+        self.calculation = "automatic"
+        self.screen_updating = True
+        self.display_alerts = True
+        self.enable_events = True
+        self.print_communication = True
+        self.status_bar: str | bool = False
+        self.status_history: list[str | bool] = []
+        self.alerts: list[dict] = []
+        self.calls = 0  # value reads and writes, to check "one call per sheet"
+        Excel.running.insert(0, self)
 
     @property
-    def name(self) -> str:
-        title = self.sheet.name
-        quoted = f"'{title}'" if re.search(r"[^A-Za-z0-9_.]", title) else title
-        return f"{quoted}!{self._name}"
+    def active_book(self) -> Workbook | None:
+        return self.books[0] if self.books else None
 
 
-class Names:
-    """Sheet-level names: unique per sheet ignoring case; formulas start with ``=``."""
+# ==== References as text =============================================================================
 
-    def __init__(self, sheet: Sheet):
-        self.sheet = sheet
-        self._names: list[Name] = []
-
-    def __iter__(self):
-        return iter(list(self._names))
-
-    def __len__(self):
-        return len(self._names)
-
-    def add(self, name: str, refers_to: str) -> Name:
-        if not refers_to.startswith("="):
-            raise ValueError("refers_to must be a formula")
-        self._names = [n for n in self._names if n._name.casefold() != name.casefold()]
-        created = Name(self.sheet, name, refers_to)
-        self._names.append(created)
-        return created
+def quote(sheet_name: str) -> str:
+    return "'" + sheet_name.replace("'", "''") + "'"
 
 
-def parse(cell) -> tuple[int, int, int, int]:
-    if isinstance(cell, tuple):
-        return cell[0], cell[1], cell[0], cell[1]
-    parts = cell.replace("$", "").split(":")
-    first = coordinate_from_string(parts[0])
-    last = coordinate_from_string(parts[-1])
-    return (first[1], column_index_from_string(first[0]), last[1], column_index_from_string(last[0]))
+def parse_address(text: str) -> list[tuple[int, int, int, int]]:
+    """``A1``, ``$A$1:$B$3`` or areas joined by commas -> ``[(r1, c1, r2, c2), ...]``."""
+    areas = []
+    for part in text.replace("$", "").split(","):
+        first, _, last = part.strip().partition(":")
+        c1, r1 = coordinate_from_string(first)
+        c2, r2 = coordinate_from_string(last or first)
+        c1, c2 = column_index_from_string(c1), column_index_from_string(c2)
+        areas.append((min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2)))
+    return areas
 
 
-class Font:
-    def __init__(self, rng: Range):
-        object.__setattr__(self, "_range", rng)
+def address(bounds: tuple[int, int, int, int]) -> str:
+    r1, c1, r2, c2 = bounds
+    first = f"${get_column_letter(c1)}${r1}"
+    return first if (r1, c1) == (r2, c2) else f"{first}:${get_column_letter(c2)}${r2}"
 
-    def __getattr__(self, key):
-        return self._range.sheet.cell(self._range.row, self._range.column).font.get(key)
+
+def relative_formula(formula: str, active: tuple[int, int]) -> list:
+    """A formula's pieces, each relative reference kept as an offset from the ``active`` cell."""
+    pieces, at = [], 0
+    for m in CELL_REF.finditer(formula):
+        pieces.append(formula[at:m.start()])
+        column, row = column_index_from_string(m.group(2)), int(m.group(4))
+        pieces.append((bool(m.group(3)), row if m.group(3) else row - active[0],
+                       bool(m.group(1)), column if m.group(1) else column - active[1]))
+        at = m.end()
+    pieces.append(formula[at:])
+    return pieces
+
+
+def formula_at(pieces: list, cell: tuple[int, int]) -> str:
+    """The formula as Excel shows it for ``cell``."""
+    text = []
+    for piece in pieces:
+        if isinstance(piece, str):
+            text.append(piece)
+            continue
+        row_abs, row, col_abs, col = piece
+        row, col = (row if row_abs else cell[0] + row), (col if col_abs else cell[1] + col)
+        if row < 1 or col < 1:
+            text.append("#REF!")
+            continue
+        text.append(f"{'$' if col_abs else ''}{get_column_letter(col)}{'$' if row_abs else ''}{row}")
+    return "".join(text)
+
+
+# ==== COM doubles (what ``.api`` gives) ===============================================================
+
+class Com:
+    """A COM object double: reading or setting a member not in ``MEMBERS`` fails, as COM fails."""
+
+    MEMBERS: frozenset[str] = frozenset()
 
     def __setattr__(self, key, value):
-        if key not in {"bold", "italic", "size", "color", "name"}:
-            raise AttributeError(f"xlwings' Font has no {key!r}")
-        for cell in self._range.each_cell():
-            cell.font[key] = value
+        if not key.startswith("_") and key not in self.MEMBERS:
+            raise AttributeError(f"{type(self).__name__} has no COM member {key!r}")
+        object.__setattr__(self, key, value)
+
+    def __getattribute__(self, key):
+        if not key.startswith("_") and key != "MEMBERS" and key not in type(self).MEMBERS:
+            raise AttributeError(f"{type(self).__name__} has no COM member {key!r}")
+        return object.__getattribute__(self, key)
 
 
-class Range:
-    def __init__(self, sheet: Sheet, r1, c1, r2, c2, options=None):
-        self.sheet, self.r1, self.c1, self.r2, self.c2 = sheet, r1, c1, r2, c2
-        self._options = options or {}
+class ApplicationApi(Com):
+    """``Application``: only ``PrintCommunication`` (Excel 2010+) is used through COM."""
 
-    # where -----------------------------------------------------------------------------------
-    @property
-    def row(self) -> int:
-        return self.r1
+    MEMBERS = frozenset({"PrintCommunication"})
 
-    @property
-    def column(self) -> int:
-        return self.c1
+    def __init__(self, excel: Excel):
+        self._excel = excel
 
     @property
-    def shape(self) -> tuple[int, int]:
-        return self.r2 - self.r1 + 1, self.c2 - self.c1 + 1
+    def PrintCommunication(self):  # noqa: N802 — COM's spelling, as are the members below
+        return self._excel.print_communication
+
+    @PrintCommunication.setter
+    def PrintCommunication(self, value):  # noqa: N802
+        self._excel.print_communication = bool(value)
+
+
+class WindowApi(Com):
+    """``Window``: frozen panes of the sheet the window shows (the workbook's active sheet)."""
+
+    MEMBERS = frozenset({"FreezePanes", "SplitRow", "SplitColumn", "ScrollRow", "ScrollColumn"})
+
+    def __init__(self, book: Workbook):
+        self._book = book
 
     @property
-    def last_cell(self) -> Range:
-        return Range(self.sheet, self.r2, self.c2, self.r2, self.c2, self._options)
+    def _sheet(self) -> Worksheet:
+        return self._book.active
 
     @property
-    def address(self) -> str:
-        first = f"${get_column_letter(self.c1)}${self.r1}"
-        return first if self.shape == (1, 1) else f"{first}:${get_column_letter(self.c2)}${self.r2}"
+    def FreezePanes(self):  # noqa: N802
+        return self._sheet.frozen is not None
 
-    def each_cell(self):
-        for r in range(self.r1, self.r2 + 1):
-            for c in range(self.c1, self.c2 + 1):
-                yield self.sheet.cell(r, c)
+    @FreezePanes.setter
+    def FreezePanes(self, value):  # noqa: N802
+        sheet = self._sheet
+        if not value:
+            sheet.frozen = None
+            return
+        rows, columns = sheet.split
+        if (rows, columns) == (0, 0):
+            raise RuntimeError("FreezePanes with no split freezes at the active cell; set SplitRow first")
+        sheet.frozen = (sheet.scroll[0] + rows, sheet.scroll[1] + columns)
 
-    def options(self, convert=None, **options) -> Range:
-        if convert is not None:
-            raise NotImplementedError("the double has no converters; salesxl reads and writes plain values")
-        unknown = set(options) - {"ndim", "err_to_str", "chunksize"}
-        if unknown:
-            raise TypeError(f"unsupported options {unknown}")
-        return Range(self.sheet, self.r1, self.c1, self.r2, self.c2, options)
-
-    # values ----------------------------------------------------------------------------------
     @property
-    def value(self):
-        self.sheet.book.app.calls += 1
-        rows = [[self._read(self.sheet.cells.get((r, c))) for c in range(self.c1, self.c2 + 1)]
-                for r in range(self.r1, self.r2 + 1)]
-        if self._options.get("ndim") == 2:
-            return rows
-        if self.shape == (1, 1):
-            return rows[0][0]
-        if self.shape[0] == 1:
-            return rows[0]
-        if self.shape[1] == 1:
-            return [r[0] for r in rows]
-        return rows
+    def SplitRow(self):  # noqa: N802
+        return self._sheet.split[0]
 
-    def _read(self, cell: Cell | None):
+    @SplitRow.setter
+    def SplitRow(self, value):  # noqa: N802
+        self._sheet.split = (int(value), self._sheet.split[1])
+
+    @property
+    def SplitColumn(self):  # noqa: N802
+        return self._sheet.split[1]
+
+    @SplitColumn.setter
+    def SplitColumn(self, value):  # noqa: N802
+        self._sheet.split = (self._sheet.split[0], int(value))
+
+    @property
+    def ScrollRow(self):  # noqa: N802
+        return self._sheet.scroll[0]
+
+    @ScrollRow.setter
+    def ScrollRow(self, value):  # noqa: N802
+        self._sheet.scroll = (int(value), self._sheet.scroll[1])
+
+    @property
+    def ScrollColumn(self):  # noqa: N802
+        return self._sheet.scroll[1]
+
+    @ScrollColumn.setter
+    def ScrollColumn(self, value):  # noqa: N802
+        self._sheet.scroll = (self._sheet.scroll[0], int(value))
+
+
+class WorkbookApi(Com):
+    MEMBERS = frozenset({"Windows"})
+
+    def __init__(self, book: Workbook):
+        self._book = book
+
+    def Windows(self, index):  # noqa: N802
+        if index != 1:
+            raise IndexError("the workbook has one window")
+        return WindowApi(self._book)
+
+
+class PageSetupApi(Com):
+    """``PageSetup``: the members salesxl sets (``PrintArea`` goes through xlwings' own ``print_area``)."""
+
+    MEMBERS = frozenset({"PrintArea", "Zoom", "FitToPagesWide", "FitToPagesTall", "Orientation", "PaperSize",
+                         "PrintTitleRows", "CenterHorizontally", "CenterHeader", "CenterFooter",
+                         "LeftMargin", "RightMargin", "TopMargin", "BottomMargin"})
+    _ORIENTATIONS = {1, 2}  # xlPortrait, xlLandscape
+
+    def __init__(self, sheet: Worksheet):
+        object.__setattr__(self, "_sheet", sheet)
+
+    def __getattr__(self, key):
+        return self._sheet.page.get(key)
+
+    def __setattr__(self, key, value):
+        if key not in self.MEMBERS:
+            raise AttributeError(f"PageSetup has no COM member {key!r}")
+        if key == "Orientation" and value not in self._ORIENTATIONS:
+            raise ValueError(f"Orientation must be xlPortrait (1) or xlLandscape (2), not {value!r}")
+        if key == "Zoom" and value is not False and not (isinstance(value, int) and 10 <= value <= 400):
+            raise ValueError("Zoom is False or a percentage from 10 to 400")
+        self._sheet.page[key] = value
+
+    def __getattribute__(self, key):
+        if not key.startswith("_") and key != "MEMBERS" and key not in type(self).MEMBERS:
+            raise AttributeError(f"PageSetup has no COM member {key!r}")
+        return object.__getattribute__(self, key)
+
+
+class PageBreaksApi(Com):
+    MEMBERS = frozenset({"Add", "Count"})
+
+    def __init__(self, sheet: Worksheet):
+        self._sheet = sheet
+
+    def Add(self, Before):  # noqa: N802, N803
+        self._sheet.breaks.add(Before._bounds[0])
+
+    @property
+    def Count(self):  # noqa: N802
+        return len(self._sheet.breaks)
+
+
+class WorksheetApi(Com):
+    MEMBERS = frozenset({"PageSetup", "HPageBreaks", "ResetAllPageBreaks"})
+
+    def __init__(self, sheet: Worksheet):
+        self._sheet = sheet
+
+    @property
+    def PageSetup(self):  # noqa: N802
+        return PageSetupApi(self._sheet)
+
+    @property
+    def HPageBreaks(self):  # noqa: N802
+        return PageBreaksApi(self._sheet)
+
+    def ResetAllPageBreaks(self):  # noqa: N802
+        self._sheet.breaks.clear()
+
+
+class ConditionValueApi(Com):
+    """``ConditionValue`` (a data bar's ``MinPoint``/``MaxPoint``)."""
+
+    MEMBERS = frozenset({"Modify", "Type", "Value"})
+    _TYPES = {XL_HIGHEST_VALUE: "highest_value", XL_AUTOMATIC_MAX: "automatic", 0: "number", 1: "lowest_value"}
+
+    def __init__(self, condition: Condition, end: str):
+        self._condition, self._end = condition, end
+
+    def Modify(self, newtype, newvalue=None):  # noqa: N802
+        setattr(self._condition, self._end, (self._TYPES[newtype], newvalue))
+
+    @property
+    def Type(self):  # noqa: N802
+        return getattr(self._condition, self._end)[0]
+
+    @property
+    def Value(self):  # noqa: N802
+        return getattr(self._condition, self._end)[1]
+
+
+class FormatConditionApi(Com):
+    MEMBERS = frozenset({"MaxPoint", "MinPoint"})
+
+    def __init__(self, condition: Condition):
+        self._condition = condition
+
+    @property
+    def MaxPoint(self):  # noqa: N802
+        if self._condition.kind != "data_bar":
+            raise AttributeError("only a data bar has MaxPoint")
+        return ConditionValueApi(self._condition, "maximum")
+
+    @property
+    def MinPoint(self):  # noqa: N802
+        if self._condition.kind != "data_bar":
+            raise AttributeError("only a data bar has MinPoint")
+        return ConditionValueApi(self._condition, "minimum")
+
+
+class FormatConditionsApi(Com):
+    """``Range.FormatConditions``: the rules that apply to the range, in priority order."""
+
+    MEMBERS = frozenset({"Count"})
+
+    def __init__(self, sheet: Worksheet, bounds):
+        self._sheet, self._bounds = sheet, bounds
+
+    def _rules(self) -> list[Condition]:
+        return [c for c in self._sheet.conditions() if overlaps(c.bounds, self._bounds)]
+
+    def __call__(self, index):
+        return FormatConditionApi(self._rules()[index - 1])
+
+    @property
+    def Count(self):  # noqa: N802
+        return len(self._rules())
+
+
+class FontApi(Com):
+    """``Font`` of a range: ``Underline`` (xlwings' Font has no underline)."""
+
+    MEMBERS = frozenset({"Underline"})
+    _STYLES = {2: "single", -4142: None}  # xlUnderlineStyleSingle, xlUnderlineStyleNone
+
+    def __init__(self, sheet: Worksheet, bounds):
+        self._sheet, self._bounds = sheet, bounds
+
+    @property
+    def Underline(self):  # noqa: N802
+        return next((code for code, style in self._STYLES.items()
+                     if style == self._sheet.cell(*self._bounds[:2]).font.get("underline")), -4142)
+
+    @Underline.setter
+    def Underline(self, value):  # noqa: N802
+        for cell in cells_in(self._sheet, self._bounds):
+            cell.font["underline"] = self._STYLES[value]
+
+
+class RangeApi(Com):
+    MEMBERS = frozenset({"FormatConditions", "Font", "Address"})
+
+    def __init__(self, sheet: Worksheet, bounds):
+        self._sheet, self._bounds = sheet, bounds
+
+    @property
+    def FormatConditions(self):  # noqa: N802
+        return FormatConditionsApi(self._sheet, self._bounds)
+
+    @property
+    def Font(self):  # noqa: N802
+        return FontApi(self._sheet, self._bounds)
+
+    @property
+    def Address(self):  # noqa: N802
+        return address(self._bounds)
+
+
+class FillFormatApi(Com):
+    MEMBERS = frozenset({"Visible"})
+
+    def __init__(self, series: Series, what: str):
+        self._series, self._what = series, what
+
+    @property
+    def Visible(self):  # noqa: N802
+        return getattr(self._series, self._what)
+
+    @Visible.setter
+    def Visible(self, value):  # noqa: N802
+        setattr(self._series, self._what, bool(value))
+
+
+class ChartFormatApi(Com):
+    MEMBERS = frozenset({"Fill", "Line"})
+
+    def __init__(self, series: Series):
+        self._series = series
+
+    @property
+    def Fill(self):  # noqa: N802
+        return FillFormatApi(self._series, "fill_visible")
+
+    @property
+    def Line(self):  # noqa: N802
+        return FillFormatApi(self._series, "line_visible")
+
+
+class SeriesApi(Com):
+    """``Series``: ``Name`` takes a formula (``='Sheet'!$C$5``), ``Values``/``XValues`` a Range."""
+
+    MEMBERS = frozenset({"Name", "Values", "XValues", "Format"})
+
+    def __init__(self, chart: ChartObject, series: Series):
+        self._chart, self._series = chart, series
+
+    def _ref(self, rng) -> str:
+        if not isinstance(rng, RangeApi):
+            raise TypeError("give Values and XValues a Range (rng.api)")
+        return f"{quote(rng._sheet.name)}!{address(rng._bounds)}"
+
+    @property
+    def Name(self):  # noqa: N802
+        return self._series.name_ref
+
+    @Name.setter
+    def Name(self, value):  # noqa: N802
+        self._series.name_ref = value
+
+    @property
+    def Values(self):  # noqa: N802
+        return self._series.values_ref
+
+    @Values.setter
+    def Values(self, rng):  # noqa: N802
+        self._series.values_ref = self._ref(rng)
+
+    @property
+    def XValues(self):  # noqa: N802
+        return self._series.xvalues_ref
+
+    @XValues.setter
+    def XValues(self, rng):  # noqa: N802
+        self._series.xvalues_ref = self._ref(rng)
+
+    @property
+    def Format(self):  # noqa: N802
+        return ChartFormatApi(self._series)
+
+
+class SeriesCollectionApi(Com):
+    MEMBERS = frozenset({"NewSeries", "Count"})
+
+    def __init__(self, chart: ChartObject):
+        self._chart = chart
+
+    def NewSeries(self):  # noqa: N802
+        self._chart.series.append(Series())
+        return SeriesApi(self._chart, self._chart.series[-1])
+
+    def __call__(self, index):
+        return SeriesApi(self._chart, self._chart.series[index - 1])
+
+    @property
+    def Count(self):  # noqa: N802
+        return len(self._chart.series)
+
+
+class LegendEntryApi(Com):
+    MEMBERS = frozenset({"Delete"})
+
+    def __init__(self, chart: ChartObject, index: int):
+        self._chart, self._index = chart, index
+
+    def Delete(self):  # noqa: N802
+        if not 1 <= self._index <= len(self._chart.series):
+            raise IndexError("no such legend entry")
+        self._chart.legend_deleted.add(self._index)
+
+
+class LegendApi(Com):
+    MEMBERS = frozenset({"LegendEntries"})
+
+    def __init__(self, chart: ChartObject):
+        self._chart = chart
+
+    def LegendEntries(self, index):  # noqa: N802
+        return LegendEntryApi(self._chart, index)
+
+
+class ChartApi(Com):
+    MEMBERS = frozenset({"SeriesCollection", "Legend", "HasLegend"})
+
+    def __init__(self, chart: ChartObject):
+        self._chart = chart
+
+    def SeriesCollection(self, index=None):  # noqa: N802
+        collection = SeriesCollectionApi(self._chart)
+        return collection if index is None else collection(index)
+
+    @property
+    def HasLegend(self):  # noqa: N802
+        return self._chart.legend is not None
+
+    @property
+    def Legend(self):  # noqa: N802
+        if self._chart.legend is None:
+            raise AttributeError("the chart has no legend")
+        return LegendApi(self._chart)
+
+
+class ListObjectApi(Com):
+    MEMBERS = frozenset({"Delete", "Name"})
+
+    def __init__(self, table: ListObject):
+        self._table = table
+
+    @property
+    def Name(self):  # noqa: N802
+        return self._table.name
+
+    def Delete(self):  # noqa: N802 — the table and its cells go
+        sheet = self._table.sheet
+        sheet.tables.remove(self._table)
+        for key in list(cells_in_keys(sheet, self._table.bounds)):
+            del sheet.cells[key]
+
+
+class NameApi(Com):
+    MEMBERS = frozenset({"Visible"})
+
+    def __init__(self, name: DefinedName):
+        self._name = name
+
+    @property
+    def Visible(self):  # noqa: N802
+        return self._name.visible
+
+    @Visible.setter
+    def Visible(self, value):  # noqa: N802
+        self._name.visible = bool(value)
+
+
+def overlaps(a, b) -> bool:
+    return not (a[2] < b[0] or b[2] < a[0] or a[3] < b[1] or b[3] < a[1])
+
+
+def cells_in(sheet: Worksheet, bounds):
+    r1, c1, r2, c2 = bounds
+    for r in range(r1, r2 + 1):
+        for c in range(c1, c2 + 1):
+            yield sheet.cell(r, c)
+
+
+def cells_in_keys(sheet: Worksheet, bounds):
+    r1, c1, r2, c2 = bounds
+    return [k for k in sheet.cells if r1 <= k[0] <= r2 and c1 <= k[1] <= c2]
+
+
+# ==== The engine: what xlwings' main classes call (mirrors xlwings/_xlwindows.py) =====================
+
+class Engine:
+    @property
+    def apps(self):
+        return Apps()
+
+    @property
+    def name(self):
+        return "excel"
+
+    @property
+    def type(self):
+        return "desktop"
+
+    @staticmethod
+    def prepare_xl_data_element(x, date_format):
+        if x is None:
+            return ""
+        if isinstance(x, float) and x != x:
+            return ""
+        return x
+
+    @staticmethod
+    def clean_value_data(data, datetime_builder, empty_as, number_builder, err_to_str):
+        def clean(value):
+            if value in ("", None):
+                return empty_as
+            if isinstance(value, dt.datetime):
+                return datetime_builder(year=value.year, month=value.month, day=value.day, hour=value.hour,
+                                        minute=value.minute, second=value.second, microsecond=value.microsecond,
+                                        tzinfo=None)
+            if number_builder is not None and isinstance(value, float):
+                return number_builder(value)
+            if isinstance(value, int) and not isinstance(value, bool) and value in CELL_ERRORS:
+                return CELL_ERRORS[value] if err_to_str else None
+            return value
+        return [[clean(c) for c in row] for row in data]
+
+
+class Apps(base_classes.Apps):
+    def keys(self):
+        return [excel.pid for excel in Excel.running]
+
+    def __iter__(self):
+        for excel in Excel.running:
+            yield App(excel)
+
+    def __len__(self):
+        return len(Excel.running)
+
+    def __getitem__(self, pid):
+        return App(next(e for e in Excel.running if e.pid == pid))
+
+
+class App(base_classes.App):
+    def __init__(self, excel: Excel):
+        self.excel = excel
+
+    @property
+    def engine(self):
+        return Engine()
+
+    @property
+    def api(self):
+        return ApplicationApi(self.excel)
+
+    @property
+    def selection(self):
+        book = self.excel.active_book
+        if book is None or book.active is None:
+            return None
+        return Range(book.active, book.active.selection)
+
+    def activate(self, steal_focus=False):
+        Excel.running.remove(self.excel)
+        Excel.running.insert(0, self.excel)
+
+    @property
+    def screen_updating(self):
+        return self.excel.screen_updating
+
+    @screen_updating.setter
+    def screen_updating(self, value):
+        self.excel.screen_updating = bool(value)
+
+    @property
+    def display_alerts(self):
+        return self.excel.display_alerts
+
+    @display_alerts.setter
+    def display_alerts(self, value):
+        self.excel.display_alerts = bool(value)
+
+    @property
+    def enable_events(self):
+        return self.excel.enable_events
+
+    @enable_events.setter
+    def enable_events(self, value):
+        self.excel.enable_events = bool(value)
+
+    @property
+    def calculation(self):
+        return self.excel.calculation
+
+    @calculation.setter
+    def calculation(self, value):
+        if value not in CALCULATION:
+            raise KeyError(value)  # the Windows engine looks the name up in a dict
+        self.excel.calculation = value
+
+    @property
+    def books(self):
+        raise NotImplementedError("salesxl works on the calling book only")
+
+    @property
+    def hwnd(self):
+        return self.excel.pid
+
+    @property
+    def pid(self):
+        return self.excel.pid
+
+    @property
+    def status_bar(self):
+        return self.excel.status_bar
+
+    @status_bar.setter
+    def status_bar(self, value):
+        self.excel.status_bar = value
+        self.excel.status_history.append(value)
+
+    def alert(self, prompt, title, buttons, mode, callback):
+        self.excel.alerts.append({"prompt": prompt, "title": title, "buttons": buttons, "mode": mode})
+        return "ok"
+
+
+class Book(base_classes.Book):
+    def __init__(self, book: Workbook):
+        self.model = book
+
+    @property
+    def api(self):
+        return WorkbookApi(self.model)
+
+    @property
+    def name(self):
+        return self.model.name
+
+    @property
+    def sheets(self):
+        return Sheets(self.model)
+
+    @property
+    def app(self):
+        return App(self.model.app)
+
+    @property
+    def fullname(self):
+        return self.model.fullname
+
+    @property
+    def names(self):
+        return Names(self.model, None)
+
+    def activate(self):
+        books = self.model.app.books
+        books.remove(self.model)
+        books.insert(0, self.model)
+
+
+class Sheets(base_classes.Sheets):
+    def __init__(self, book: Workbook):
+        self.book = book
+
+    @property
+    def active(self):
+        return Sheet(self.book.active)
+
+    def __call__(self, name_or_index):
+        return Sheet(self.book.sheet(name_or_index))
+
+    def __len__(self):
+        return len(self.book.sheets)
+
+    def __iter__(self):
+        for sheet in list(self.book.sheets):
+            yield Sheet(sheet)
+
+    def add(self, before=None, after=None, name=None):
+        sheets = self.book.sheets
+        if before is not None:
+            index = sheets.index(before.model)
+        elif after is not None:
+            index = sheets.index(after.model) + 1
+        else:
+            index = sheets.index(self.book.active) if self.book.active else 0
+        n = len(sheets) + 1
+        while any(s.name.casefold() == f"sheet{n}" for s in sheets):
+            n += 1
+        sheet = Worksheet(self.book, f"Sheet{n}")
+        sheets.insert(index, sheet)
+        self.book.activate(sheet)
+        if name is not None:
+            sheet.name = name
+        return Sheet(sheet)
+
+
+class Sheet(base_classes.Sheet):
+    def __init__(self, sheet: Worksheet):
+        self.model = sheet
+
+    @property
+    def api(self):
+        return WorksheetApi(self.model)
+
+    @property
+    def name(self):
+        return self.model.name
+
+    @name.setter
+    def name(self, value):
+        self.model.name = value
+
+    @property
+    def names(self):
+        return Names(self.model.book, self.model)
+
+    @property
+    def book(self):
+        return Book(self.model.book)
+
+    @property
+    def index(self):
+        return self.model.book.sheets.index(self.model) + 1
+
+    def range(self, arg1, arg2=None):
+        if isinstance(arg1, Range):
+            first = arg1.bounds
+        elif isinstance(arg1, tuple):
+            if len(arg1) == 4:
+                row, col, nrows, ncols = arg1
+                return Range(self.model, (row, col, row + nrows - 1, col + ncols - 1))
+            if 0 in arg1:
+                raise IndexError("Attempted to access 0-based Range. xlwings/Excel Ranges are 1-based.")
+            first = (arg1[0], arg1[1], arg1[0], arg1[1])
+        else:
+            areas = parse_address(arg1)
+            if len(areas) > 1 and arg2 is None:
+                return Range(self.model, areas[0], areas)
+            first = areas[0]
+        if arg2 is None:
+            return Range(self.model, first)
+        if isinstance(arg2, Range):
+            last = arg2.bounds
+        elif isinstance(arg2, tuple):
+            if 0 in arg2:
+                raise IndexError("Attempted to access 0-based Range. xlwings/Excel Ranges are 1-based.")
+            last = (arg2[0], arg2[1], arg2[0], arg2[1])
+        else:
+            last = parse_address(arg2)[0]
+        return Range(self.model, (min(first[0], last[0]), min(first[1], last[1]),
+                                  max(first[2], last[2]), max(first[3], last[3])))
+
+    def activate(self):
+        self.model.book.activate(self.model)
+
+    def clear(self):
+        """Cells.Clear: values, formats and conditional formats; tables keep their (empty) ranges."""
+        model = self.model
+        model.cells.clear()
+        model.merged.clear()
+        model.book.conditions = [c for c in model.book.conditions if c.sheet is not model]
+
+    def delete(self):
+        """As Excel does: formulas elsewhere that point into this sheet become ``#REF!``."""
+        book, model = self.model.book, self.model
+        index = book.sheets.index(model)
+        book.sheets.remove(model)
+        book.names = [n for n in book.names if n.sheet is not model]
+        book.conditions = [c for c in book.conditions if c.sheet is not model]
+        if book.active is model:
+            book.active = book.sheets[max(0, index - 1)]
+        quoted = quote(model.name) + "!"
+        for other in book.sheets:
+            for cell in other.cells.values():
+                if cell.formula and (quoted in cell.formula or f"{model.name}!" in cell.formula):
+                    cell.formula = re.sub(r"(?:'(?:[^']|'')+'|[^\s=!(),]+)!\$?[A-Z]+\$?\d+",
+                                          lambda m: "#REF!" if m.group(0).startswith((quoted, f"{model.name}!"))
+                                          else m.group(0), cell.formula)
+
+    @property
+    def charts(self):
+        return Charts(self.model)
+
+    @property
+    def tables(self):
+        return Tables(self.model)
+
+    @property
+    def used_range(self):
+        used = [rc for rc, cell in self.model.cells.items() if cell.used]
+        if not used:
+            return Range(self.model, (1, 1, 1, 1))
+        rows, cols = [r for r, _ in used], [c for _, c in used]
+        return Range(self.model, (min(rows), min(cols), max(rows), max(cols)))
+
+    @property
+    def visible(self):
+        return self.model.visible
+
+    @visible.setter
+    def visible(self, value):
+        model = self.model
+        if not value and model.book.active is model:
+            shown = [s for s in model.book.sheets if s.visible and s is not model]
+            if not shown:
+                raise RuntimeError("a workbook must keep at least one visible sheet")
+            model.book.active = shown[0]
+        model.visible = bool(value)
+
+    @property
+    def page_setup(self):
+        return PageSetup(self.model)
+
+
+class Range(base_classes.Range):
+    def __init__(self, sheet: Worksheet, bounds, areas=None):
+        self.model, self.bounds = sheet, tuple(bounds)
+        self.areas = areas or [self.bounds]
+
+    @property
+    def coords(self):
+        r1, c1, r2, c2 = self.bounds
+        return self.model, r1, c1, r2 - r1 + 1, c2 - c1 + 1
+
+    @property
+    def api(self):
+        if len(self.areas) > 1:
+            raise NotImplementedError("the double keeps multi-area ranges for addresses only")
+        return RangeApi(self.model, self.bounds)
+
+    @property
+    def sheet(self):
+        return Sheet(self.model)
+
+    def __len__(self):
+        r1, c1, r2, c2 = self.bounds
+        return (r2 - r1 + 1) * (c2 - c1 + 1)
+
+    @property
+    def row(self):
+        return self.bounds[0]
+
+    @property
+    def column(self):
+        return self.bounds[1]
+
+    @property
+    def shape(self):
+        r1, c1, r2, c2 = self.bounds
+        return r2 - r1 + 1, c2 - c1 + 1
+
+    def _cells(self):
+        return cells_in(self.model, self.bounds)
+
+    @property
+    def max_cells_per_write(self):
+        return base_classes.DEFAULT_MAX_CELLS_PER_WRITE
+
+    @property
+    def raw_value(self):
+        self.model.book.app.calls += 1
+        r1, c1, r2, c2 = self.bounds
+        rows = tuple(tuple(self._read(self.model.cells.get((r, c))) for c in range(c1, c2 + 1))
+                     for r in range(r1, r2 + 1))
+        return rows[0][0] if self.shape == (1, 1) else rows
+
+    @staticmethod
+    def _read(cell: Cell | None):
         if cell is None:
             return None
         if isinstance(cell.value, ExcelError):
-            return str(cell.value) if self._options.get("err_to_str") else None
+            return ERROR_CODES.get(str(cell.value), -2146826273)
         return cell.value
 
-    @value.setter
-    def value(self, data) -> None:
-        self.sheet.book.app.calls += 1
+    @raw_value.setter
+    def raw_value(self, data):
+        self.model.book.app.calls += 1
+        r1, c1 = self.bounds[:2]
         if isinstance(data, (list, tuple)):
             rows = [list(r) for r in data] if data and isinstance(data[0], (list, tuple)) else [list(data)]
             for i, row in enumerate(rows):
                 for j, item in enumerate(row):
-                    self._store(self.sheet.cell(self.r1 + i, self.c1 + j), item)
+                    self._store(self.model.cell(r1 + i, c1 + j), item)
         else:
-            for cell in self.each_cell():
+            for cell in self._cells():
                 self._store(cell, data)
 
     def _store(self, cell: Cell, item) -> None:
+        """``Range.Value = item``: Excel reads a string like typing."""
         cell.formula = None
-        if item is None:
+        if item is None or item == "":
             cell.value = None
         elif isinstance(item, str):
             if item.startswith("'"):
@@ -389,133 +1187,768 @@ class Range:
         elif isinstance(item, dt.date):
             cell.value = dt.datetime(item.year, item.month, item.day)
         else:
-            raise TypeError(f"xlwings cannot write a {type(item).__name__}: {item!r}")
+            raise TypeError(f"COM cannot pass a {type(item).__name__}: {item!r}")
 
     def _check_formula(self, formula: str) -> None:
-        names = {t.name.casefold() for s in self.sheet.book.sheets for t in s.tables}
+        names = {t.name.casefold() for s in self.model.book.sheets for t in s.tables}
         for ref in re.findall(r"([A-Za-z_][\w.]*)\[", formula):
             if ref.casefold() not in names:
                 raise ValueError(f"Excel refuses {formula!r}: there is no table {ref!r}")
 
     @property
     def formula(self):
-        cell = self.sheet.cells.get((self.r1, self.c1))
+        cell = self.model.cells.get(self.bounds[:2])
         return (cell.formula or ("" if cell.value is None else str(cell.value))) if cell else ""
 
     @formula.setter
-    def formula(self, text: str) -> None:
-        self.sheet.book.app.calls += 1
-        for cell in self.each_cell():
-            self._store(cell, text)
+    def formula(self, value):
+        self.model.book.app.calls += 1
+        for cell in self._cells():
+            self._store(cell, value)
 
-    # formats -----------------------------------------------------------------------------------
     @property
-    def number_format(self) -> str | None:
-        formats = {self.sheet.cells.get((r, c), Cell()).number_format
-                   for r in range(self.r1, self.r2 + 1) for c in range(self.c1, self.c2 + 1)}
-        return formats.pop() if len(formats) == 1 else None  # COM's NumberFormat is Null for mixed formats
+    def number_format(self):
+        r1, c1, r2, c2 = self.bounds
+        formats = {self.model.cells.get((r, c), Cell()).number_format
+                   for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)}
+        return formats.pop() if len(formats) == 1 else None  # COM's Null for mixed formats
 
     @number_format.setter
-    def number_format(self, fmt: str) -> None:
-        for cell in self.each_cell():
-            cell.number_format = fmt
+    def number_format(self, value):
+        for cell in self._cells():
+            cell.number_format = value
 
     @property
-    def font(self) -> Font:
+    def font(self):
         return Font(self)
 
     @property
+    def borders(self):
+        return Borders(self)
+
+    @property
     def color(self):
-        return self.sheet.cell(self.r1, self.c1).color
+        fill = self.model.cells.get(self.bounds[:2], Cell()).fill
+        return fill
 
     @color.setter
-    def color(self, value) -> None:
-        for cell in self.each_cell():
-            cell.color = value
+    def color(self, color_or_rgb):
+        if isinstance(color_or_rgb, str):
+            color_or_rgb = hex_to_rgb(color_or_rgb)
+        if isinstance(color_or_rgb, int):
+            color_or_rgb = int_to_rgb(color_or_rgb)
+        for cell in self._cells():
+            cell.fill = None if color_or_rgb is None else tuple(color_or_rgb)
 
     @property
     def column_width(self):
-        return self.sheet.column_widths.get(self.c1)
+        widths = {self.model.column_width(c) for c in range(self.bounds[1], self.bounds[3] + 1)}
+        return widths.pop() if len(widths) == 1 else None
 
     @column_width.setter
-    def column_width(self, width: float) -> None:
-        for c in range(self.c1, self.c2 + 1):
-            self.sheet.column_widths[c] = width
+    def column_width(self, value):
+        if not 0 <= value <= 255:
+            raise ValueError("Unable to set the ColumnWidth property of the Range class")
+        for c in range(self.bounds[1], self.bounds[3] + 1):
+            self.model.column_widths[c] = value
 
-    # merged cells and selection ----------------------------------------------------------------
+    @property
+    def left(self):
+        return self.model.left_of(self.bounds[1])
+
+    @property
+    def top(self):
+        return (self.bounds[0] - 1) * ROW_POINTS
+
+    @property
+    def width(self):
+        return self.model.left_of(self.bounds[3] + 1) - self.model.left_of(self.bounds[1])
+
+    @property
+    def height(self):
+        return (self.bounds[2] - self.bounds[0] + 1) * ROW_POINTS
+
+    def get_address(self, row_absolute, col_absolute, external):
+        r1, c1, r2, c2 = self.bounds
+        row, col = ("$" if row_absolute else ""), ("$" if col_absolute else "")
+        first = f"{col}{get_column_letter(c1)}{row}{r1}"
+        text = first if (r1, c1) == (r2, c2) else f"{first}:{col}{get_column_letter(c2)}{row}{r2}"
+        return f"[{self.model.book.name}]{self.model.name}!{text}" if external else text
+
+    @property
+    def address(self):
+        return ",".join(address(a) for a in self.areas)
+
+    def __call__(self, *args):
+        r1, c1 = self.bounds[:2]
+        arg1, arg2 = (args + (None,))[:2]
+        if arg2 is None:
+            columns = self.shape[1]
+            row, col = r1 + (arg1 - 1) // columns, c1 + (arg1 - 1) % columns
+        else:
+            row, col = r1 + arg1 - 1, c1 + arg2 - 1
+        return Range(self.model, (row, col, row, col))
+
+    def select(self):
+        if self.model.book.active is not self.model:
+            raise RuntimeError("Select method of Range class failed: the sheet is not active")
+        self.model.selection = self.bounds
+
     def _area_of(self, r, c):
-        return next((a for a in self.sheet.merged if a[0] <= r <= a[2] and a[1] <= c <= a[3]), None)
+        return next((a for a in self.model.merged if a[0] <= r <= a[2] and a[1] <= c <= a[3]), None)
+
+    @property
+    def merge_area(self):
+        area = self._area_of(*self.bounds[:2])
+        return Range(self.model, area or (self.bounds[0], self.bounds[1], self.bounds[0], self.bounds[1]))
 
     @property
     def merge_cells(self):
-        merged = [self._area_of(r, c) is not None
-                  for r in range(self.r1, self.r2 + 1) for c in range(self.c1, self.c2 + 1)]
+        r1, c1, r2, c2 = self.bounds
+        merged = [self._area_of(r, c) is not None for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)]
         return True if all(merged) else (False if not any(merged) else None)
 
     @property
-    def merge_area(self) -> Range:
-        area = self._area_of(self.r1, self.c1)
-        return Range(self.sheet, *area) if area else Range(self.sheet, self.r1, self.c1, self.r1, self.c1)
+    def wrap_text(self):
+        values = {c.wrap for c in self._cells()}
+        return values.pop() if len(values) == 1 else None
 
-    def select(self) -> None:
-        if self.sheet.book.sheets.active is not self.sheet:
-            raise RuntimeError("Select method of Range class failed: the sheet is not active")
-        self.sheet.book.app.selection = self
+    @wrap_text.setter
+    def wrap_text(self, value):
+        for cell in self._cells():
+            cell.wrap = bool(value)
 
+    @property
+    def vertical_alignment(self):
+        values = {c.valign or "bottom" for c in self._cells()}
+        return values.pop() if len(values) == 1 else None
 
-class Table:
-    def __init__(self, parent: Sheet, name: str, rng: Range, style: str):
-        self.parent, self.name, self.range, self.table_style = parent, name, rng, style
-        self.api = TableApi(self)
+    @vertical_alignment.setter
+    def vertical_alignment(self, value):
+        for cell in self._cells():
+            cell.valign = None if value == "bottom" else value
 
-
-class TableApi:
-    """``ListObject.Delete()`` through COM: the table and its cells go."""
-
-    def __init__(self, table: Table):
-        self.table = table
-
-    def Delete(self) -> None:  # noqa: N802 — COM's spelling
-        sheet = self.table.parent
-        sheet.tables._tables.remove(self.table)
-        rng = self.table.range
-        for key in [k for k in sheet.cells if rng.r1 <= k[0] <= rng.r2 and rng.c1 <= k[1] <= rng.c2]:
-            del sheet.cells[key]
+    @property
+    def conditional_formats(self):
+        return ConditionalFormats(self)
 
 
-class Tables:
-    def __init__(self, sheet: Sheet):
-        self.sheet = sheet
-        self._tables: list[Table] = []
+class Font(base_classes.Font):
+    def __init__(self, rng: Range):
+        self.rng = rng
 
-    def __iter__(self):
-        return iter(list(self._tables))
+    @property
+    def api(self):
+        return FontApi(self.rng.model, self.rng.bounds)
+
+    def _get(self, key, default=None):
+        values = {c.font.get(key, default) for c in self.rng._cells()}
+        return values.pop() if len(values) == 1 else None
+
+    def _set(self, key, value):
+        for cell in self.rng._cells():
+            cell.font[key] = value
+
+    @property
+    def bold(self):
+        return bool(self._get("bold", False))
+
+    @bold.setter
+    def bold(self, value):
+        self._set("bold", bool(value))
+
+    @property
+    def italic(self):
+        return bool(self._get("italic", False))
+
+    @italic.setter
+    def italic(self, value):
+        self._set("italic", bool(value))
+
+    @property
+    def size(self):
+        return self._get("size", 11.0)
+
+    @size.setter
+    def size(self, value):
+        self._set("size", float(value))
+
+    @property
+    def color(self):
+        return self._get("color", (0, 0, 0))
+
+    @color.setter
+    def color(self, color_or_rgb):
+        if isinstance(color_or_rgb, str):
+            color_or_rgb = hex_to_rgb(color_or_rgb)
+        if isinstance(color_or_rgb, int):
+            color_or_rgb = int_to_rgb(color_or_rgb)
+        self._set("color", tuple(color_or_rgb))
+
+    @property
+    def name(self):
+        return self._get("name", "Calibri")
+
+    @name.setter
+    def name(self, value):
+        self._set("name", value)
+
+
+class Borders(base_classes.Borders):
+    def __init__(self, rng: Range):
+        self.rng = rng
+
+    def __getitem__(self, side):
+        return Border(self.rng, side)
+
+    def set(self, which, *, line_style=base_classes._UNSET, weight=base_classes._UNSET,
+            color=base_classes._UNSET):
+        for side in which:
+            border = self[side]
+            if color is not base_classes._UNSET:
+                border.color = color
+            if weight is not base_classes._UNSET:
+                border.weight = weight
+            if line_style is not base_classes._UNSET:
+                border.line_style = line_style
+
+
+class Border(base_classes.Border):
+    """One side of a range's cells; only the outer edges are modelled (``edge_top`` ...)."""
+
+    EDGES = {"edge_top", "edge_bottom", "edge_left", "edge_right"}
+
+    def __init__(self, rng: Range, side: str):
+        if side not in self.EDGES:
+            raise NotImplementedError(f"the double models the outer edges only, not {side!r}")
+        self.rng, self.side = rng, side
+
+    def _edge_cells(self):
+        r1, c1, r2, c2 = self.rng.bounds
+        bounds = {"edge_top": (r1, c1, r1, c2), "edge_bottom": (r2, c1, r2, c2),
+                  "edge_left": (r1, c1, r2, c1), "edge_right": (r1, c2, r2, c2)}[self.side]
+        return cells_in(self.rng.model, bounds)
+
+    def _set(self, key, value):
+        for cell in self._edge_cells():
+            cell.borders.setdefault(self.side, {})[key] = value
+
+    def _get(self, key):
+        values = {cell.borders.get(self.side, {}).get(key) for cell in self._edge_cells()}
+        return next(iter(values))
+
+    @property
+    def line_style(self):
+        return self._get("line_style") or "none"
+
+    @line_style.setter
+    def line_style(self, value):
+        self._set("line_style", value)
+
+    @property
+    def weight(self):
+        return self._get("weight")
+
+    @weight.setter
+    def weight(self, value):
+        self._set("weight", value)
+
+    @property
+    def color(self):
+        return self._get("color")
+
+    @color.setter
+    def color(self, color_or_rgb):
+        if isinstance(color_or_rgb, str):
+            color_or_rgb = hex_to_rgb(color_or_rgb)
+        if isinstance(color_or_rgb, int):
+            color_or_rgb = int_to_rgb(color_or_rgb)
+        self._set("color", tuple(color_or_rgb))
+
+
+class Collection(base_classes.Collection):
+    def _items(self) -> list:
+        raise NotImplementedError
+
+    def __call__(self, key):
+        items = self._items()
+        if isinstance(key, int):
+            if not 1 <= key <= len(items):
+                raise KeyError(key)
+            return self._wrap(items[key - 1])
+        found = next((i for i in items if i.name.casefold() == str(key).casefold()), None)
+        if found is None:
+            raise KeyError(key)
+        return self._wrap(found)
 
     def __len__(self):
-        return len(self._tables)
+        return len(self._items())
 
-    def add(self, source=None, name=None, source_type=None, link_source=None, has_headers=True,
-            destination=None, table_style_name="TableStyleMedium2") -> Table:
-        if not isinstance(source, Range):
-            raise TypeError("'source' must be a Range")
-        if any(t.name.casefold() == name.casefold() for s in self.sheet.book.sheets for t in s.tables):
-            raise ValueError(f"a table called {name!r} already exists")
-        headers = [self.sheet.cells.get((source.r1, c)) for c in range(source.c1, source.c2 + 1)]
+    def __iter__(self):
+        for item in list(self._items()):
+            yield self._wrap(item)
+
+    def __contains__(self, key):
+        return any(i.name.casefold() == str(key).casefold() for i in self._items())
+
+
+class Names(base_classes.Names):
+    """A book's names (all of them, as COM lists them) or a sheet's own."""
+
+    def __init__(self, book: Workbook, sheet: Worksheet | None):
+        self.book, self.sheet = book, sheet
+
+    def _items(self) -> list[DefinedName]:
+        return [n for n in self.book.names if self.sheet is None or n.sheet is self.sheet]
+
+    def __call__(self, name_or_index):
+        items = self._items()
+        if isinstance(name_or_index, int):
+            return Name(items[name_or_index - 1])
+        found = next((n for n in items if n.qualified.casefold() == name_or_index.casefold()
+                      or (n.name.casefold() == name_or_index.casefold() and n.sheet is self.sheet)), None)
+        if found is None:
+            raise KeyError(name_or_index)
+        return Name(found)
+
+    def contains(self, name_or_index):
+        try:
+            self(name_or_index)
+        except (KeyError, IndexError):
+            return False
+        return True
+
+    def __len__(self):
+        return len(self._items())
+
+    def add(self, name, refers_to):
+        if not refers_to.startswith("="):
+            raise ValueError("RefersTo must be a formula starting with '='")
+        if not re.fullmatch(r"[A-Za-z_\\][\w.]*", name) or re.fullmatch(r"[A-Za-z]{1,3}\d+", name):
+            raise ValueError(f"{name!r} is not a valid name")
+        self.book.names = [n for n in self.book.names
+                           if not (n.name.casefold() == name.casefold() and n.sheet is self.sheet)]
+        self.book.names.append(DefinedName(self.book, name, refers_to, self.sheet))
+        return Name(self.book.names[-1])
+
+
+class Name(base_classes.Name):
+    def __init__(self, name: DefinedName):
+        self.model = name
+
+    @property
+    def api(self):
+        return NameApi(self.model)
+
+    def delete(self):
+        self.model.book.names.remove(self.model)
+
+    @property
+    def name(self):
+        return self.model.qualified
+
+    @property
+    def refers_to(self):
+        return self.model.refers_to
+
+    @refers_to.setter
+    def refers_to(self, value):
+        self.model.refers_to = value
+
+
+class Tables(Collection, base_classes.Tables):
+    def __init__(self, sheet: Worksheet):
+        self.sheet = sheet
+
+    def _items(self):
+        return self.sheet.tables
+
+    _wrap = staticmethod(lambda table: Table(table))
+
+    def add(self, source_type=None, source=None, link_source=None, has_headers=None, destination=None,
+            table_style_name=None, name=None):
+        book = self.sheet.book
+        if any(t.name.casefold() == (name or "").casefold() for s in book.sheets for t in s.tables) or \
+                any(n.name.casefold() == (name or "").casefold() for n in book.names if n.sheet is None):
+            raise ValueError(f"a table or name called {name!r} already exists")
+        bounds = source.impl.bounds  # xlwings hands over its own Range
+        r1, c1, r2, c2 = bounds
+        if any(overlaps(t.bounds, bounds) for t in self.sheet.tables):
+            raise ValueError("A table cannot overlap another table")
+        headers = [self.sheet.cells.get((r1, c)) for c in range(c1, c2 + 1)]
         if has_headers and any(h is None or h.value in (None, "") for h in headers):
             raise ValueError("every header cell of a table must be filled")
-        table = Table(self.sheet, name, source, table_style_name)
-        self._tables.append(table)
-        return table
+        n = len([t for s in book.sheets for t in s.tables]) + 1
+        table = ListObject(self.sheet, name or f"Table{n}", bounds, table_style_name or "TableStyleMedium2")
+        self.sheet.tables.append(table)
+        return Table(table)
 
 
-def book_from_file(path, app: App | None = None) -> Book:
-    """What Excel holds after opening ``path``: values as Excel stores them, merged areas, formats."""
+class Table(base_classes.Table):
+    def __init__(self, table: ListObject):
+        self.model = table
+
+    @property
+    def api(self):
+        return ListObjectApi(self.model)
+
+    @property
+    def name(self):
+        return self.model.name
+
+    @name.setter
+    def name(self, value):
+        self.model.name = value
+
+    @property
+    def parent(self):
+        return Sheet(self.model.sheet)
+
+    @property
+    def range(self):
+        return Range(self.model.sheet, self.model.bounds)
+
+    @property
+    def table_style(self):
+        return self.model.style
+
+    @table_style.setter
+    def table_style(self, value):
+        self.model.style = value
+
+    @property
+    def show_table_style_row_stripes(self):
+        return self.model.row_stripes
+
+    @show_table_style_row_stripes.setter
+    def show_table_style_row_stripes(self, value):
+        self.model.row_stripes = bool(value)
+
+
+class Charts(Collection, base_classes.Charts):
+    def __init__(self, sheet: Worksheet):
+        self.sheet = sheet
+
+    def _items(self):
+        return self.sheet.charts
+
+    _wrap = staticmethod(lambda chart: Chart(chart))
+
+    def add(self, left, top, width, height, chart_type=None, source=None, plot_by=None, name=None, anchor=None,
+            style=227):
+        if anchor:
+            top, left = anchor.top, anchor.left
+        n = len(self.sheet.charts) + 1
+        chart = ChartObject(self.sheet, f"Chart {n}", left, top, width, height)
+        self.sheet.charts.append(chart)
+        wrapped = Chart(chart)
+        if source is not None:
+            raise NotImplementedError("salesxl adds each series itself (SeriesCollection.NewSeries)")
+        if chart_type is not None:
+            wrapped.chart_type = chart_type
+        if style is not None:
+            wrapped.style = style
+        if name is not None:
+            wrapped.name = name
+        return wrapped
+
+
+class Chart(base_classes.Chart):
+    def __init__(self, chart: ChartObject):
+        self.model = chart
+
+    @property
+    def api(self):
+        return self.model, ChartApi(self.model)  # (ChartObject, Chart), as the Windows engine gives
+
+    @property
+    def name(self):
+        return self.model.name
+
+    @name.setter
+    def name(self, value):
+        self.model.name = value
+
+    @property
+    def chart_type(self):
+        return self.model.chart_type
+
+    @chart_type.setter
+    def chart_type(self, value):
+        self.model.chart_type = value
+        for series in self.model.series:
+            series.chart_type = None  # a chart's type applies to every series
+
+    @property
+    def title(self):
+        return self.model.title
+
+    @title.setter
+    def title(self, value):
+        self.model.title = value
+
+    @property
+    def legend(self):
+        return ChartLegend(self.model)
+
+    @property
+    def category_axis(self):
+        return ChartAxis(self.model, "category")
+
+    @property
+    def value_axis(self):
+        return ChartAxis(self.model, "value")
+
+    @property
+    def series(self):
+        return ChartSeriesCollection(self.model)
+
+    @property
+    def style(self):
+        return self.model.style
+
+    @style.setter
+    def style(self, value):
+        self.model.style = value
+
+    def delete(self):
+        self.model.sheet.charts.remove(self.model)
+
+
+class ChartSeriesCollection(Collection, base_classes.ChartSeriesCollection):
+    def __init__(self, chart: ChartObject):
+        self.chart = chart
+
+    def _items(self):
+        return self.chart.series
+
+    def __call__(self, key):
+        if not isinstance(key, int) or isinstance(key, bool) or not 1 <= key <= len(self.chart.series):
+            raise KeyError(key)
+        return ChartSeries(self.chart, self.chart.series[key - 1])
+
+    def __iter__(self):
+        for series in list(self.chart.series):
+            yield ChartSeries(self.chart, series)
+
+
+class ChartSeries(base_classes.ChartSeries):
+    def __init__(self, chart: ChartObject, series: Series):
+        self.chart, self.model = chart, series
+
+    @property
+    def api(self):
+        return SeriesApi(self.chart, self.model)
+
+    @property
+    def chart_type(self):
+        return self.model.chart_type or self.chart.chart_type
+
+    @chart_type.setter
+    def chart_type(self, value):
+        self.model.chart_type = value
+
+    def set(self, *, name=base_classes._UNSET, marker_style=base_classes._UNSET, marker_size=base_classes._UNSET,
+            marker_foreground_color=base_classes._UNSET, marker_background_color=base_classes._UNSET,
+            line_color=base_classes._UNSET, fill_color=base_classes._UNSET, chart_type=base_classes._UNSET,
+            axis_group=base_classes._UNSET):
+        unsupported = [k for k, v in locals().items()
+                       if k not in ("self", "chart_type", "__class__") and v is not base_classes._UNSET]
+        if unsupported:
+            raise NotImplementedError(f"the double sets only chart_type, not {unsupported}")
+        if chart_type is not base_classes._UNSET:
+            self.chart_type = chart_type
+
+
+class ChartAxis(base_classes.ChartAxis):
+    def __init__(self, chart: ChartObject, axis_type: str):
+        self.chart, self.axis_type = chart, axis_type
+
+    def _axis(self) -> dict:
+        if not self.chart.series:
+            raise xlwings.XlwingsError(f"The chart has no visible primary {self.axis_type} axis.")
+        return self.chart.axes.setdefault(self.axis_type, {"title": None, "number_format": "General"})
+
+    @property
+    def visible(self):
+        return bool(self.chart.series)
+
+    @visible.setter
+    def visible(self, value):
+        if value and not self.chart.series:
+            raise RuntimeError("a chart without series has no axes")
+
+    @property
+    def title(self):
+        return self._axis()["title"]
+
+    @title.setter
+    def title(self, value):
+        self._axis()["title"] = value
+
+    @property
+    def number_format(self):
+        return self._axis()["number_format"]
+
+    @number_format.setter
+    def number_format(self, value):
+        self._axis()["number_format"] = value
+
+    def set(self, *, title=base_classes._UNSET, minimum_scale=base_classes._UNSET, maximum_scale=base_classes._UNSET,
+            major_unit=base_classes._UNSET, number_format=base_classes._UNSET, visible=base_classes._UNSET,
+            reverse_order=base_classes._UNSET, crosses=base_classes._UNSET):
+        unsupported = [k for k, v in (("minimum_scale", minimum_scale), ("maximum_scale", maximum_scale),
+                                      ("major_unit", major_unit), ("reverse_order", reverse_order),
+                                      ("crosses", crosses)) if v is not base_classes._UNSET]
+        if unsupported:
+            raise NotImplementedError(f"the double sets only title and number_format, not {unsupported}")
+        if visible is not base_classes._UNSET:
+            self.visible = visible
+        if title is not base_classes._UNSET:
+            self.title = title
+        if number_format is not base_classes._UNSET:
+            self.number_format = number_format
+
+
+class ChartLegend(base_classes.ChartLegend):
+    def __init__(self, chart: ChartObject):
+        self.chart = chart
+
+    @property
+    def visible(self):
+        return self.chart.legend is not None
+
+    @visible.setter
+    def visible(self, value):
+        self.chart.legend = (self.chart.legend or "right") if value else None
+
+    @property
+    def position(self):
+        return self.chart.legend
+
+    @position.setter
+    def position(self, value):
+        self.chart.legend = value
+
+
+class ConditionalFormats(base_classes.ConditionalFormats):
+    """``Range.FormatConditions``: a new rule is added last, then xlwings makes it first."""
+
+    def __init__(self, rng: Range):
+        self.rng = rng
+
+    def _add(self, condition: Condition):
+        book = self.rng.model.book
+        book.conditions.insert(0, condition)  # Add, then SetFirstPriority
+        return ConditionalFormat(condition)
+
+    def add_custom(self, spec):
+        sheet = self.rng.model
+        if sheet.book.active is not sheet:
+            raise RuntimeError("the double needs the sheet active: Excel reads the formula from the active cell")
+        formula = relative_formula(spec["formula"][1:], sheet.selection[:2])
+        return self._add(Condition(sheet, self.rng.bounds, "custom", formula, fill=spec.get("fill_color"),
+                                   font_color=spec.get("font_color"), font_bold=spec.get("font_bold"),
+                                   stop_if_true=spec["stop_if_true"]))
+
+    def add_data_bar(self, spec):
+        minimum = (spec["threshold_types"][0], spec["thresholds"][0])
+        maximum = (spec["threshold_types"][1], spec["thresholds"][1])
+        if not spec["gradient"] or not spec["show_value"]:
+            raise NotImplementedError("the double draws gradient bars with their values shown")
+        return self._add(Condition(self.rng.model, self.rng.bounds, "data_bar", bar_color=spec["bar_color"],
+                                   minimum=minimum, maximum=maximum))
+
+    def __len__(self):
+        return len([c for c in self.rng.model.conditions() if overlaps(c.bounds, self.rng.bounds)])
+
+    def __iter__(self):
+        for condition in self.rng.model.conditions():
+            if overlaps(condition.bounds, self.rng.bounds):
+                yield ConditionalFormat(condition)
+
+    def clear(self):
+        book = self.rng.model.book
+        book.conditions = [c for c in book.conditions
+                           if not (c.sheet is self.rng.model and overlaps(c.bounds, self.rng.bounds))]
+
+
+class ConditionalFormat(base_classes.ConditionalFormat):
+    def __init__(self, condition: Condition):
+        self.model = condition
+
+    @property
+    def api(self):
+        return FormatConditionApi(self.model)
+
+    @property
+    def type(self):
+        return self.model.kind
+
+
+class PageSetup(base_classes.PageSetup):
+    def __init__(self, sheet: Worksheet):
+        self.model = sheet
+
+    @property
+    def api(self):
+        return PageSetupApi(self.model)
+
+    @property
+    def print_area(self):
+        value = self.model.page["PrintArea"]
+        return None if value == "" else value
+
+    @print_area.setter
+    def print_area(self, value):
+        self.model.page["PrintArea"] = "" if value is None else value
+
+
+# ==== Making workbooks =============================================================================
+
+xlwings.engines.add(xlwings.main.Engine(impl=Engine()))
+xlwings.engines.active = xlwings.engines["excel"]
+
+
+def new_book(name: str = "plan.xlsx", excel: Excel | None = None, fullname: str = "") -> xlwings.Book:
+    """An empty workbook (no sheets yet) in ``excel`` (a new Excel if None), as xlwings' ``Book``."""
+    excel = excel or Excel()
+    book = Workbook(excel, name, fullname)
+    excel.books.insert(0, book)
+    return xlwings.Book(impl=Book(book))
+
+
+def model(obj):
+    """The double's state behind an xlwings object: a ``Workbook``, ``Worksheet`` or ``Excel``."""
+    impl = obj.impl
+    if isinstance(impl, App):
+        return impl.excel
+    return impl.model
+
+
+def excel_of(book: xlwings.Book) -> Excel:
+    return model(book).app
+
+
+def cells(sheet: xlwings.Sheet) -> dict[tuple[int, int], Cell]:
+    """A sheet's cells by ``(row, column)``."""
+    return model(sheet).cells
+
+
+def book_from_file(path, excel: Excel | None = None, saved: bool = False) -> xlwings.Book:
+    """What Excel holds after opening ``path``: values as Excel stores them, merged areas, formats.
+
+    ``saved``: the book knows its place on disk (``fullname``); otherwise it is like a new ``Book1``.
+    """
     import openpyxl
 
     source = openpyxl.load_workbook(path, data_only=True)
-    book = Book(str(path).rsplit("/", 1)[-1], app)
+    book = new_book(str(path).rsplit("/", 1)[-1], excel, fullname=str(path) if saved else "")
+    workbook = model(book)
     for ws in source.worksheets:
-        sheet = book.sheets.add(name=ws.title, after=book.sheets[len(book.sheets) - 1] if len(book.sheets) else None)
+        sheet = Worksheet(workbook, ws.title)
+        workbook.sheets.append(sheet)
+        sheet.visible = ws.sheet_state == "visible"
         for row in ws.iter_rows():
             for c in row:
                 cell = sheet.cell(c.row, c.column)
@@ -531,8 +1964,16 @@ def book_from_file(path, app: App | None = None) -> Book:
                 else:
                     cell.value = c.value
         for m in ws.merged_cells.ranges:
-            sheet.merge(m.min_row, m.min_col, m.max_row, m.max_col)
+            sheet.merged.append((m.min_row, m.min_col, m.max_row, m.max_col))
         for defined in ws.defined_names.values():  # sheet-level names, such as salesxl's ownership marker
-            sheet.names.add(defined.name, "=" + defined.attr_text)
-    book.sheets[source.active.title].activate()
+            workbook.names.append(DefinedName(workbook, defined.name, "=" + defined.attr_text, sheet,
+                                              visible=not defined.hidden))
+        for table in ws.tables.values():
+            from openpyxl.utils import range_boundaries
+            c1, r1, c2, r2 = range_boundaries(table.ref)
+            style = table.tableStyleInfo.name if table.tableStyleInfo is not None else "TableStyleMedium2"
+            sheet.tables.append(ListObject(sheet, table.displayName, (r1, c1, r2, c2), style))
+    for name, defined in source.defined_names.items():
+        workbook.names.append(DefinedName(workbook, name, "=" + defined.attr_text, None))
+    workbook.active = workbook.sheet(source.active.title)
     return book

@@ -1,0 +1,108 @@
+"""A click in Excel writes the workbook the command writes: every button, both backends, every part of a sheet.
+
+The small demo is taken through the month the way ``salesxl demo`` takes it, once on a file with
+each button's CLI step and once in "Excel" (the xlwings double) by pressing the buttons; the
+month-end demo then takes the close and the dashboard. After each button, each sheet the step
+wrote is described on both sides (:mod:`tests.workbook.describe`: values, formulas, number
+formats, the look of every cell, widths, tables, conditional formats, charts, names, frozen panes,
+page setup, page breaks, hidden state) and the descriptions must be equal.
+"""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+import xlwings as xw
+
+from salesxl import ribbon
+from salesxl.problems import render
+from salesxl.steps.agree import fill_demo_feedback
+from salesxl.workbook.filebook import FileWorkbook
+from salesxl.workbook.livebook import LiveWorkbook
+from salesxl.workbook.sheets import PROBLEMS
+
+from ..workbook.describe import describe_file, describe_live, differences, unstamped
+from ..workbook.fake_xlwings import book_from_file, excel_of
+
+PLAN_MONTH_BUTTONS = ["check", "target", "backtest", "breakdown", "issueDraft", "agree", "commitments", "expenses",
+                      "expenseReview", "track", "weekly", "followups", "dashboard", "help"]
+MONTH_END_BUTTONS = ["close", "dashboard"]
+BEFORE = {"agree": fill_demo_feedback}
+"""What the demo does between buttons (the reps' answers to the draft), done on both sides."""
+
+
+def run_both(path, book, buttons, monkeypatch) -> dict[str, tuple]:
+    """Press each button in the double and run its step on the file; what each wrote, described."""
+    monkeypatch.setattr(xw.Book, "caller", classmethod(lambda cls: book))
+    found = {}
+    for control_id in buttons:
+        if control_id in BEFORE:
+            assert BEFORE[control_id](FileWorkbook(path)).ok and BEFORE[control_id](LiveWorkbook(book)).ok
+        button = ribbon.BUTTONS[control_id]
+        result = button.step(FileWorkbook(path))
+        assert result.ok, [render(p) for p in result.problems]
+        alerts = len(excel_of(book).alerts)
+        ribbon.dispatch(control_id)
+        alert = excel_of(book).alerts[alerts]
+        assert alert["mode"] == "info", alert["prompt"]
+        live_names = [s.name for s in book.sheets if s.name != PROBLEMS.name]
+        found[control_id] = (result.written, describe_file(path, result.written),
+                             describe_live(book, [n for n in result.written if n in live_names]),
+                             FileWorkbook(path).sheet_names(), live_names)
+    return found
+
+
+@pytest.fixture(scope="module")
+def plan_month(tmp_path_factory, small_demo_file):
+    folder = tmp_path_factory.mktemp("contract")
+    path = shutil.copy(small_demo_file, folder / "plan.xlsx")
+    book = book_from_file(shutil.copy(small_demo_file, folder / "live.xlsx"))
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        yield run_both(path, book, PLAN_MONTH_BUTTONS, monkeypatch)
+
+
+@pytest.fixture(scope="module")
+def month_end(tmp_path_factory, released_file):
+    folder = tmp_path_factory.mktemp("contract_month_end")
+    path = shutil.copy(released_file, folder / "plan.xlsx")
+    book = book_from_file(shutil.copy(released_file, folder / "live.xlsx"))
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        yield run_both(path, book, MONTH_END_BUTTONS, monkeypatch)
+
+
+def assert_same(found, control_id):
+    written, on_file, live, file_names, live_names = found[control_id]
+    assert live_names == file_names, "the same sheets, in the same order"
+    for name in written:
+        a, b = unstamped(on_file[name]), unstamped(live[name])
+        assert a == b, f"{control_id} · {name}: " + "\n".join(differences(a, b))
+
+
+def test_every_button_is_in_the_contract():
+    assert set(PLAN_MONTH_BUTTONS) | set(MONTH_END_BUTTONS) == set(ribbon.BUTTONS) - {"init"}
+
+
+@pytest.mark.parametrize("control_id", PLAN_MONTH_BUTTONS)
+def test_the_button_writes_what_its_command_writes(plan_month, control_id):
+    assert_same(plan_month, control_id)
+
+
+@pytest.mark.parametrize("control_id", MONTH_END_BUTTONS)
+def test_at_month_end_the_button_writes_what_its_command_writes(month_end, control_id):
+    assert_same(month_end, control_id)
+
+
+def test_the_contract_sees_every_part_of_the_house_style(plan_month, month_end):
+    """The comparison is not empty: the demo's sheets carry every feature the description covers."""
+    described = [d for found in (plan_month, month_end) for _, on_file, _, _, _ in found.values()
+                 for d in on_file.values()]
+    assert any(d.charts for d in described) and any(d.rules for d in described)
+    assert any(r[1] == "data_bar" for d in described for r in d.rules)
+    assert any(r[1] == "custom" for d in described for r in d.rules)
+    assert any(d.page["breaks"] for d in described) and any(d.hidden for d in described)
+    assert any(d.freeze for d in described) and any(d.book_names for d in described)
+    assert any(d.page["area"] for d in described)
+    assert any(s[4] for d in described for c in d.charts for s in c[7])  # a hidden series (the build-up's base)
+    assert any(look[2] for d in described for look in d.looks.values())  # a link's underline
+    assert any(look[8] for d in described for look in d.looks.values())  # a totals row's border
