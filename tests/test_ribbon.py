@@ -10,7 +10,10 @@ import xlwings as xw
 from salesxl import ribbon
 from salesxl.workbook.sheets import PROBLEMS
 
-from .workbook.fake_xlwings import book_from_file, cells, excel_of
+from salesxl.steps import COMPUTING, WRITING
+from salesxl.workbook import escape
+
+from .workbook.fake_xlwings import book_from_file, cells, excel_of, state
 
 
 @pytest.fixture
@@ -35,7 +38,7 @@ def test_check_on_a_clean_workbook_says_done_and_writes_nothing(workbook, press)
     excel = excel_of(book)
     assert [a["mode"] for a in excel.alerts] == ["info"]
     assert excel.alerts[0]["prompt"].startswith("完成 Done") and "sheets" in excel.alerts[0]["prompt"]
-    assert "salesxl 检查 Check: 读取输入表 Reading input sheets" in excel.status_history
+    assert "salesxl 检查 Check: 读取输入表 Reading input sheets · Esc 取消 cancel" in excel.status_history
     assert excel.status_bar == "salesxl 检查 Check: 完成 Done"
     assert PROBLEMS.name not in [s.name for s in book.sheets]
 
@@ -107,5 +110,52 @@ def test_an_unexpected_failure_gives_the_status_bar_back(workbook, press, monkey
     book = book_from_file(workbook)
     with pytest.raises(RuntimeError, match="bug"):  # xlwings shows the traceback in Excel
         press(workbook, "check", book)
-    assert excel_of(book).status_history == ["salesxl 检查 Check: half way", False]
+    assert excel_of(book).status_history == ["salesxl 检查 Check: half way · Esc 取消 cancel", False]
     assert excel_of(book).alerts == []
+
+
+def test_a_step_shows_its_progress_with_counts_and_lands_on_its_main_sheet(workbook, press):
+    book = press(workbook, "target")
+    shown = excel_of(book).status_history
+    # Each sheet read with its rows, then computing, then each sheet written with its cells.
+    assert any(str(m).startswith("salesxl 月度目标 Target: 读取 Reading 设置 Settings: ") and " 行 rows" in str(m)
+               for m in shown)
+    assert f"salesxl 月度目标 Target: {COMPUTING} · Esc 取消 cancel" in shown
+    writes = [m for m in shown if "写入 Writing " in str(m)]
+    assert writes[0].startswith("salesxl 月度目标 Target: 写入 Writing 1/") and "月度目标 Month Target" in writes[0]
+    assert all("Esc" not in m for m in writes)  # once writing has begun, it runs to its end
+    assert book.sheets.active.name == "月度目标 Month Target"
+    assert excel_of(book).status_bar.startswith("salesxl 月度目标 Target: 完成 Done")
+
+
+@pytest.mark.parametrize("after", ["读取 Reading 设置 Settings", COMPUTING])
+def test_esc_stops_the_step_at_the_next_phase_boundary_and_the_workbook_is_unchanged(workbook, press, monkeypatch,
+                                                                                     after):
+    book = book_from_file(workbook)
+    excel = excel_of(book)
+    before = state(book)
+    monkeypatch.setattr(escape, "escape_down",
+                        lambda hwnd: lambda: any(after in str(m) for m in excel.status_history))
+    press(workbook, "breakdown", book)
+    assert state(book) == before
+    assert excel.status_bar == "salesxl 分解 Breakdown: 已取消，工作簿未修改 Cancelled; the workbook was not changed"
+    assert excel.alerts == []  # the planner asked for it: no message box
+
+
+def test_esc_once_writing_has_begun_lets_the_step_finish(workbook, press, monkeypatch):
+    book = book_from_file(workbook)
+    excel = excel_of(book)
+    monkeypatch.setattr(escape, "escape_down", lambda hwnd: lambda: WRITING in str(excel.status_bar))
+    press(workbook, "target", book)
+    assert excel.alerts[-1]["mode"] == "info" and book.sheets.active.name == "月度目标 Month Target"
+
+
+def test_the_escape_watch_hears_a_press_between_boundaries():
+    pressed = []
+    with escape.EscapeWatch(pressed=lambda: bool(pressed)) as watch:
+        watch.check()  # nothing pressed yet
+        pressed.append(True)
+        watch.thread.join(timeout=2)  # the listening thread stops once it has heard Esc
+        pressed.clear()  # the key is released before the next boundary: the press is remembered
+        with pytest.raises(escape.Cancelled):
+            watch.check()

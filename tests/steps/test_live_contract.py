@@ -49,7 +49,7 @@ def run_both(path, book, buttons, monkeypatch) -> dict[str, tuple]:
         live_names = [s.name for s in book.sheets if s.name != PROBLEMS.name]
         found[control_id] = (result.written, describe_file(path, result.written),
                              describe_live(book, [n for n in result.written if n in live_names]),
-                             FileWorkbook(path).sheet_names(), live_names)
+                             FileWorkbook(path).sheet_names(), live_names, book.sheets.active.name)
     return found
 
 
@@ -72,8 +72,11 @@ def month_end(tmp_path_factory, released_file):
 
 
 def assert_same(found, control_id):
-    written, on_file, live, file_names, live_names = found[control_id]
+    written, on_file, live, file_names, live_names, active = found[control_id]
     assert live_names == file_names, "the same sheets, in the same order"
+    shown = [name for name in written if not on_file[name].hidden]
+    if shown:
+        assert active == shown[0], "the planner lands on the step's main sheet"
     for name in written:
         a, b = unstamped(on_file[name]), unstamped(live[name])
         assert a == b, f"{control_id} · {name}: " + "\n".join(differences(a, b))
@@ -95,7 +98,7 @@ def test_at_month_end_the_button_writes_what_its_command_writes(month_end, contr
 
 def test_the_contract_sees_every_part_of_the_house_style(plan_month, month_end):
     """The comparison is not empty: the demo's sheets carry every feature the description covers."""
-    described = [d for found in (plan_month, month_end) for _, on_file, _, _, _ in found.values()
+    described = [d for found in (plan_month, month_end) for _, on_file, _, _, _, _ in found.values()
                  for d in on_file.values()]
     assert any(d.charts for d in described) and any(d.rules for d in described)
     assert any(r[1] == "data_bar" for d in described for r in d.rules)

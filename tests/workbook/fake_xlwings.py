@@ -1935,6 +1935,26 @@ def cells(sheet: xlwings.Sheet) -> dict[tuple[int, int], Cell]:
     return model(sheet).cells
 
 
+def state(book: xlwings.Book) -> tuple:
+    """Everything the workbook holds, comparable: two equal states are the same workbook to a planner."""
+    from dataclasses import astuple
+
+    workbook = model(book)
+
+    def sheet_state(sheet: Worksheet) -> tuple:
+        return (sheet.name, sheet.visible, sorted((k, astuple(c)) for k, c in sheet.cells.items()),
+                sorted(sheet.merged), [(t.name, t.bounds, t.style) for t in sheet.tables],
+                [(c.name, c.left, c.top, c.width, c.height, c.chart_type, c.title, c.legend, repr(c.series), c.axes)
+                 for c in sheet.charts],
+                sorted(sheet.column_widths.items()), sorted(sheet.page.items(), key=str), sorted(sheet.breaks),
+                sheet.frozen)
+    return ([sheet_state(s) for s in workbook.sheets],
+            [(n.name, n.refers_to, n.sheet.name if n.sheet else None, n.visible) for n in workbook.names],
+            [(c.sheet.name, c.bounds, c.kind, repr(c.formula), c.fill, c.font_color, c.bar_color, c.maximum)
+             for c in workbook.conditions],
+            workbook.active.name if workbook.active else None)
+
+
 def book_from_file(path, excel: Excel | None = None, saved: bool = False) -> xlwings.Book:
     """What Excel holds after opening ``path``: values as Excel stores them, merged areas, formats.
 
