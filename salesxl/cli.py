@@ -37,6 +37,7 @@ from .steps.close import close as close_step
 from .steps.commitments import commitments as commitments_step
 from .steps.dashboard import dashboard as dashboard_step
 from .steps.followups import followups as followups_step
+from .steps.init import init as init_step
 from .steps.target import parse_month
 from .steps.target import target as target_step
 from .steps.track import track as track_step
@@ -115,6 +116,12 @@ def new(path: Path = typer.Argument(..., help="Where to write the blank template
         raise typer.Exit(1)
     save_new_workbook(path)
     out.print(f"已创建 created: {path}")
+
+
+@app.command()
+def init(workbook: Path = typer.Argument(..., help="Your own workbook (.xlsx or .xlsm).")):
+    """添加输入表 Add input sheets: the input sheets your workbook lacks, as the template has them; nothing else changes."""
+    report(run(lambda progress: init_step(FileWorkbook(workbook), progress)))
 
 
 @app.command()

@@ -35,6 +35,7 @@ from .steps.commitments import commitments
 from .steps.dashboard import dashboard
 from .steps.expenses import expenses, expenses_review
 from .steps.followups import followups
+from .steps.init import init
 from .steps.backtest import backtest
 from .steps.breakdown import breakdown
 from .steps.target import target
@@ -87,6 +88,7 @@ def pdf_beside_workbook(book) -> dict[str, Any]:
 
 
 BUTTONS: dict[str, Button] = {
+    "init": Button("添加输入表 Add input sheets", init, cli="init"),
     "check": Button("检查 Check", steps.check, cli="check"),
     "target": Button("月度目标 Target", target, cli="target"),
     "backtest": Button("回测 Backtest", backtest, cli="backtest"),

@@ -1,7 +1,8 @@
 """The small interface every workbook backend implements.
 
-salesxl talks to a workbook in exactly three ways: list its sheets, read one
-sheet's cell values, and write a set of output sheets all at once. The file
+salesxl talks to a workbook in four ways: list its sheets, read one sheet's
+cell values, write a set of output sheets all at once, and add input sheets
+the planner then owns (``salesxl init``). The file
 backend (:mod:`salesxl.workbook.filebook`, no Excel needed) and the live backend
 (xlwings, inside Excel) both implement it, so the core and the entry points never
 know which one is in use.
@@ -20,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from ..problems import Problem
-from .schema import OutputSheetName
+from .schema import OutputSheetName, SheetSchema
 
 OWNER_MARKER = "_salesxl_owned"
 """The hidden sheet-level defined name that marks a sheet as salesxl's; its value is the output's key.
@@ -303,6 +304,27 @@ class SheetOutput:
     column_widths: dict[str, float] = field(default_factory=dict)
 
 
+@dataclass
+class InputSheet:
+    """An input sheet as the template lays it out (:mod:`salesxl.workbook.inputsheet`), to add to a workbook.
+
+    Once added it is the planner's sheet: it carries no ownership marker, and nothing replaces it.
+
+    Attributes:
+        schema: which input sheet.
+        frame: rows to fill it with (None: an empty table with rows prepared for typing).
+        settings: on the Settings sheet, values by setting key (the others get their defaults).
+    """
+
+    schema: SheetSchema
+    frame: pd.DataFrame | None = None
+    settings: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        return self.schema.name
+
+
 class WorkbookBackend(Protocol):
     """What the entry points need of a workbook, whichever program holds it."""
 
@@ -314,3 +336,8 @@ class WorkbookBackend(Protocol):
 
     def write_sheets(self, outputs: Sequence[SheetOutput]) -> None:
         """Create or replace the given output sheets, all or nothing."""
+
+    def add_sheets(self, sheets: Sequence[InputSheet], names: dict[str, str]) -> None:
+        """Add the given input sheets at the end, and (re)define salesxl's workbook ``names``, all or nothing.
+
+        A sheet of that name must not exist: an added sheet never replaces anything."""

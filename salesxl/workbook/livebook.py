@@ -34,9 +34,9 @@ from contextlib import contextmanager
 from typing import Callable, Iterator, Sequence
 
 from ..problems import ProblemsFound
-from .backend import OWNER_MARKER, RawSheet, SheetOutput, not_owned
-from .liveplan import plans
-from .livewrite import COM, Com, write_plan
+from .backend import OWNER_MARKER, InputSheet, RawSheet, SheetOutput, not_owned
+from .liveplan import input_plan, plans
+from .livewrite import COM, Com, add_validations, define_names, write_plan
 
 
 class LiveWorkbook:
@@ -81,6 +81,25 @@ class LiveWorkbook:
                 mark(sheet, output.sheet.key)
                 if hidden:
                     sheet.visible = False
+
+
+    def add_sheets(self, sheets: Sequence[InputSheet], names: dict[str, str]) -> None:
+        existing = {s.name.casefold() for s in self.book.sheets}
+        clashes = [sheet.name for sheet in sheets if sheet.name.casefold() in existing]
+        if clashes:
+            raise ValueError(f"sheets already there: {clashes}")  # the caller adds only what is missing
+        taken = {t.name for s in self.book.sheets for t in s.tables} | {n.name for n in self.book.names}
+        rendered = [input_plan(sheet, taken) for sheet in sheets]
+        with quiet_excel(self.book):
+            added = []
+            for number, plan in enumerate(rendered, start=1):
+                self.progress(f"添加 Adding {number}/{len(rendered)} {plan.name}")
+                sheet = self.book.sheets.add(name=plan.name, after=self.book.sheets[len(self.book.sheets) - 1])
+                write_plan(sheet, plan)
+                added.append(sheet)
+            define_names(self.book, names)
+            for sheet, plan in zip(added, rendered):
+                add_validations(sheet, plan.validations)
 
 
 def owner(sheet) -> str | None:

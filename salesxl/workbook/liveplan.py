@@ -23,7 +23,8 @@ from openpyxl.drawing.spreadsheet_drawing import TwoCellAnchor
 from openpyxl.utils import column_index_from_string, range_boundaries
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .backend import SheetOutput
+from .backend import InputSheet, SheetOutput
+from .inputsheet import draw_input_sheet
 from .render import render_sheet
 from .splice import BOOK_NAME_PREFIX
 
@@ -112,6 +113,18 @@ class PagePlan:
     margins: tuple[float, float, float, float] = (54.0, 54.0, 72.0, 72.0)  # left, right, top, bottom
 
 
+@dataclass(frozen=True)
+class Validation:
+    """A drop-down list: ``choices`` typed in, or ``name`` (a workbook name listing them, ``salesxl_regions``)."""
+
+    bounds: Bounds
+    choices: tuple[str, ...] = ()
+    name: str | None = None
+    allow_blank: bool = True
+    error_title: str = ""
+    error: str = ""
+
+
 @dataclass
 class SheetPlan:
     """One output sheet as Excel calls: what to write where.
@@ -131,6 +144,8 @@ class SheetPlan:
         breaks: rows that start a new printed page.
         book_names: workbook-level names (``salesxl_tier_base``...) -> their formula.
         hidden: the sheet is hidden.
+        notes: ``(row, column, text)`` notes on cells (an input sheet's header notes).
+        validations: drop-down lists.
     """
 
     name: str
@@ -147,6 +162,8 @@ class SheetPlan:
     breaks: list[int] = field(default_factory=list)
     book_names: dict[str, str] = field(default_factory=dict)
     hidden: bool = False
+    notes: list[tuple[int, int, str]] = field(default_factory=list)
+    validations: list[Validation] = field(default_factory=list)
 
     @property
     def cells(self) -> int:
@@ -157,8 +174,20 @@ def sheet_plan(output: SheetOutput, taken: set[str]) -> SheetPlan:
     """Render ``output`` as the file backend does and read back what Excel must be told."""
     ws = openpyxl.Workbook().active
     render_sheet(ws, output, taken)
+    return plan_of(ws, output.sheet.name)
+
+
+def input_plan(sheet: InputSheet, taken: set[str]) -> SheetPlan:
+    """Draw an input sheet as the template does and read back what Excel must be told."""
+    ws = openpyxl.Workbook().active
+    draw_input_sheet(ws, sheet, taken)
+    return plan_of(ws, sheet.name)
+
+
+def plan_of(ws: Worksheet, name: str) -> SheetPlan:
+    """What a drawn openpyxl sheet holds, as Excel calls."""
     tables = [(t.displayName, bounds_of(t.ref), t.tableStyleInfo.name) for t in ws.tables.values()]
-    plan = SheetPlan(output.sheet.name, [], tables=tables)
+    plan = SheetPlan(name, [], tables=tables)
     structured = re.compile("|".join(re.escape(name) + r"\[" for name, _, _ in tables) or r"(?!)", re.I)
     for row in ws.iter_rows(min_row=1, min_col=1, max_row=ws.max_row, max_col=ws.max_column):
         values = []
@@ -184,7 +213,25 @@ def sheet_plan(output: SheetOutput, taken: set[str]) -> SheetPlan:
     plan.book_names = {name: defined.attr_text for name, defined in ws.parent.defined_names.items()
                        if name.startswith(BOOK_NAME_PREFIX)}
     plan.hidden = ws.sheet_state != "visible"
+    plan.notes = [(c.row, c.column, c.comment.text) for c in cells if c.comment is not None]
+    plan.validations = validations_of(ws)
     return plan
+
+
+def validations_of(ws: Worksheet) -> list[Validation]:
+    found = []
+    for rule in ws.data_validations.dataValidation:
+        if rule.type != "list":
+            raise ValueError(f"the live backend has no way to set a {rule.type} validation")
+        formula = rule.formula1 or ""
+        if formula.startswith('"'):
+            choices, name = tuple(formula.strip('"').split(",")), None
+        else:
+            choices, name = (), formula.lstrip("=")
+        for area in str(rule.sqref).split():
+            found.append(Validation(bounds_of(area), choices, name, bool(rule.allow_blank), rule.errorTitle or "",
+                                    rule.error or ""))
+    return found
 
 
 # ---- Cells --------------------------------------------------------------------------------------

@@ -1,13 +1,15 @@
 """Carrying a :class:`~salesxl.workbook.liveplan.SheetPlan` over to Excel, through xlwings.
 
 Everything xlwings' free API can say, it says: values (xlwings chunks a long write), number
-formats, fonts, fills, alignment and borders, Excel Tables, formulas, column widths, conditional
-formats (``conditional_formats.add_custom``/``add_data_bar``), charts (``charts.add`` with their
-titles, axes, legends and series types), the print area and the sheet's visibility.
+formats, fonts, fills, alignment and borders, Excel Tables, formulas, notes, column widths,
+conditional formats (``conditional_formats.add_custom``/``add_data_bar``), drop-down lists
+(``data_validation.set_list``), charts (``charts.add`` with their titles, axes, legends and series
+types), workbook names, the print area and the sheet's visibility.
 
 What the free API has no call for on desktop Excel is set through ``.api`` (COM, Windows), in
 :class:`Com`: underline, the data bar's "highest value" end, a chart's series (exact references:
-``SeriesCollection.NewSeries``), a hidden series' fill, line and legend entry, page setup
+``SeriesCollection.NewSeries``), a hidden series' fill, line and legend entry, a drop-down's
+alert on a wrong entry (``Validation.ErrorTitle``...), page setup
 (``PageSetup``, with ``Application.PrintCommunication`` off meanwhile: each property otherwise
 waits for the printer driver), page breaks (``HPageBreaks``) and frozen panes
 (``Window.FreezePanes``; xlwings' own ``freeze_panes`` works only in xlwings Server and Lite).
@@ -24,7 +26,7 @@ import sys
 from contextlib import contextmanager
 from typing import Iterator
 
-from .liveplan import Bounds, ChartPlan, Look, PagePlan, Rule, SheetPlan
+from .liveplan import Bounds, ChartPlan, Look, PagePlan, Rule, SheetPlan, Validation
 from .splice import BOOK_NAME_PREFIX
 
 XL_PORTRAIT, XL_LANDSCAPE = 1, 2
@@ -46,6 +48,8 @@ def write_plan(sheet, plan: SheetPlan) -> None:
         sheet.tables.add(source=cells(sheet, bounds), name=name, table_style_name=style)
     for row, column, formula in plan.late_formulas:
         sheet.range((row, column)).formula = formula
+    for row, column, text in plan.notes:
+        sheet.range((row, column)).add_note(text)
     for bounds, look in plan.looks:
         paint(cells(sheet, bounds), look)
     for column, width in plan.widths.items():
@@ -60,6 +64,21 @@ def write_plan(sheet, plan: SheetPlan) -> None:
         Com.page(sheet, plan.page, plan.breaks)
         if plan.freeze:
             Com.freeze(sheet, plan.freeze)
+
+
+def add_validations(sheet, validations: list[Validation]) -> None:
+    """Drop-down lists (after the workbook names they list are defined): the list through xlwings, the alert
+    shown on a wrong entry through COM (xlwings keeps an existing alert but cannot set one)."""
+    for validation in validations:
+        rng = cells(sheet, validation.bounds)
+        source = sheet.book.names[validation.name] if validation.name else list(validation.choices)
+        rng.data_validation.set_list(source)
+        if COM:
+            rule = rng.api.Validation
+            rule.IgnoreBlank = validation.allow_blank
+            rule.ShowError = True
+            rule.ErrorTitle = validation.error_title
+            rule.ErrorMessage = validation.error
 
 
 def cells(sheet, bounds: Bounds):

@@ -15,25 +15,16 @@ from typing import Any
 
 import pandas as pd
 from openpyxl import Workbook
-from openpyxl.comments import Comment
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.styles import Font
 from openpyxl.workbook.defined_name import DefinedName
-from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.worksheet.table import Table, TableStyleInfo
 
+from .backend import InputSheet
 from .filebook import save_atomically
-from .render import excel_value
-from .schema import TYPE_LABEL, Column, SheetSchema
-from .sheets import GUIDE, INPUT_SHEETS, OUTPUT_SHEETS, REGIONS, SETTINGS, SETTINGS_SHEET
+from .inputsheet import HEADER_FILL, HEADER_FONT, column_notes, draw_input_sheet, region_list
+from .inputsheet import settings_frame  # noqa: F401  (benchmarks/generate.py takes it from here)
+from .schema import TYPE_LABEL, SheetSchema
+from .sheets import GUIDE, INPUT_SHEETS, OUTPUT_SHEETS, REGIONS, SETTINGS
 
-HEADER_FONT = Font(bold=True, color="FFFFFF")
-HEADER_FILL = PatternFill("solid", fgColor="375623")
-INPUT_STYLE = TableStyleInfo(name="TableStyleLight9", showRowStripes=True)
-TEMPLATE_ROWS = 500
-"""Rows prepared (formats, drop-downs) below the header of an empty input sheet."""
-
-REGION_LIST = "salesxl_regions"
 TEMPLATES = Path(__file__).resolve().parents[2] / "workbook_templates"
 DEFAULT_TEMPLATE = TEMPLATES / "salesxl_template.xlsx"
 SHIPPED_DEMO = TEMPLATES / "salesxl_demo.xlsx"
@@ -55,15 +46,11 @@ def build_workbook(settings: dict[str, Any] | None = None,
     for schema in schemas:
         if schema.key in WRITTEN_BY_SALESXL:
             continue  # e.g. 反馈 Feedback: the step that writes it creates it, marked as salesxl's own
-        ws = book.create_sheet(schema.name)
-        if schema.key == "settings":
-            frame = settings_frame(settings or {})
-        else:
-            frame = (tables or {}).get(schema.key, pd.DataFrame(columns=[c.key for c in schema.columns]))
-        write_input_sheet(ws, schema, frame)
+        draw_input_sheet(book.create_sheet(schema.name), InputSheet(schema, (tables or {}).get(schema.key),
+                                                                    settings or {}))
     regions = next(s for s in schemas if s.key == REGIONS.key)
-    book.defined_names[REGION_LIST] = DefinedName(
-        REGION_LIST, attr_text=f"{quote_sheetname(regions.name)}!$A$2:$A${TEMPLATE_ROWS + 1}")
+    for name, formula in region_list(regions.name).items():
+        book.defined_names[name] = DefinedName(name, attr_text=formula)
     return book
 
 
@@ -73,88 +60,6 @@ def save_new_workbook(path: str | Path, settings=None, tables=None) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     save_atomically(build_workbook(settings, tables), path, backup=False)
     return path
-
-
-def settings_frame(values: dict[str, Any]) -> pd.DataFrame:
-    """The Settings sheet rows: one per declared setting, with its value or default."""
-    return pd.DataFrame({
-        "key": [s.label for s in SETTINGS],
-        "value": [values.get(s.key, s.default) for s in SETTINGS],
-        "note": [" / ".join(x for x in (s.note_zh, s.note_en) if x) or None for s in SETTINGS],
-    })
-
-
-def write_input_sheet(ws, schema: SheetSchema, frame: pd.DataFrame) -> None:
-    columns = schema.columns
-    for j, column in enumerate(columns, start=1):
-        cell = ws.cell(row=1, column=j, value=column.label)
-        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
-        cell.comment = Comment(header_note(column), "salesxl", width=260, height=110)
-        letter = get_column_letter(j)
-        ws.column_dimensions[letter].width = column.width or max(12, min(40, len(column.label) * 1.6))
-    formats = row_formats(schema, frame)
-    for i, record in enumerate(frame.reindex(columns=[c.key for c in columns]).itertuples(index=False), start=2):
-        for j, (column, value) in enumerate(zip(columns, record), start=1):
-            cell = ws.cell(row=i, column=j, value=cell_value(column, value))
-            if formats[i - 2][j - 1]:
-                cell.number_format = formats[i - 2][j - 1]
-    last_row = max(len(frame) + 1, 2)
-    table = Table(displayName=f"tbl_{schema.key}", ref=f"A1:{get_column_letter(len(columns))}{last_row}")
-    table.tableStyleInfo = INPUT_STYLE
-    ws.add_table(table)
-    ws.freeze_panes = "A2"
-    add_validations(ws, schema, max(last_row, TEMPLATE_ROWS + 1))
-
-
-def row_formats(schema: SheetSchema, frame: pd.DataFrame) -> list[list[str | None]]:
-    """Number format per cell; on Settings each row takes its own setting's format."""
-    if schema.key == SETTINGS_SHEET.key:
-        by_label = {s.label: s for s in SETTINGS}
-        out = []
-        for key in frame["key"]:
-            setting = by_label.get(key)
-            fmt = setting.number_format if setting else None
-            out.append([None, fmt, None])
-        return out
-    return [[c.number_format for c in schema.columns]] * len(frame)
-
-
-def cell_value(column: Column, value: Any) -> Any:
-    """A DataFrame value as the planner would type it in this column."""
-    if column.type == "choice" and isinstance(value, str):
-        choice = column.choice_for(value)
-        return choice.label if choice else value
-    return excel_value(value)
-
-
-def header_note(column: Column) -> str:
-    need = "必填 required" if column.must_fill else "可选 optional"
-    return "\n".join(x for x in (column.label, f"{TYPE_LABEL[column.type]} · {need}", column_notes(column)) if x)
-
-
-def column_notes(column: Column) -> str:
-    choices = " / ".join(c.label for c in column.choices)
-    note = " / ".join(x for x in (column.note_zh, column.note_en) if x)
-    return " · ".join(x for x in (choices, note) if x)
-
-
-def add_validations(ws, schema: SheetSchema, last_row: int) -> None:
-    for j, column in enumerate(schema.columns, start=1):
-        letter = get_column_letter(j)
-        if column.type == "choice":
-            formula = '"' + ",".join(c.label for c in column.choices) + '"'
-        elif column.type == "bool":
-            formula = '"是,否"'
-        elif column.ref == ("regions", "region") and schema.key != "regions":
-            formula = f"={REGION_LIST}"
-        else:
-            continue
-        dv = DataValidation(type="list", formula1=formula, allow_blank=not column.must_fill,
-                            showErrorMessage=True, errorTitle="salesxl",
-                            error=f"请从列表中选择 Choose from the list: {column.label}")
-        dv.add(f"{letter}2:{letter}{last_row}")
-        ws.add_data_validation(dv)
 
 
 def write_guide(ws, schemas: tuple[SheetSchema, ...]) -> None:

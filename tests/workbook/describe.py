@@ -2,7 +2,8 @@
 
 The two backends are compared through it: the same description means the same sheet to a
 planner. It covers values and formulas, number formats, the look of every cell (fonts, fills,
-alignment, borders, by the role the house style gives them), column widths, Excel Tables,
+alignment, borders, by the role the house style gives them), notes, drop-down lists, column
+widths, Excel Tables,
 conditional-format rules and the ranges they cover, charts (type, series references, titles,
 axes, legend, place), workbook and ownership names, frozen panes, page setup and page breaks, and
 whether the sheet is hidden.
@@ -48,6 +49,8 @@ class SheetDescription:
     freeze: tuple | None = None
     page: dict = field(default_factory=dict)
     hidden: bool = False
+    notes: dict = field(default_factory=dict)
+    validations: list = field(default_factory=list)
 
 
 def differences(a: SheetDescription, b: SheetDescription, limit: int = 8) -> list[str]:
@@ -119,19 +122,28 @@ def place(widths, left: float, top: float, width: float, height: float) -> tuple
 def describe_file(path, names) -> dict[str, SheetDescription]:
     book = openpyxl.load_workbook(path)
     book_names = {n: d.attr_text for n, d in book.defined_names.items() if n.startswith("salesxl_")}
-    return {name: file_sheet(book[name], book_names) for name in names}
+    body_size = book._fonts[0].sz if book._fonts else 11  # the workbook's Normal font: what "no size" means
+    return {name: file_sheet(book[name], book_names, body_size) for name in names}
 
 
-def file_sheet(ws, book_names: dict) -> SheetDescription:
+def file_sheet(ws, book_names: dict, body_size: float = 11) -> SheetDescription:
     d = SheetDescription(book_names=dict(book_names))
     for (row, column), cell in ws._cells.items():
         if cell.value is not None:
             d.values[(row, column)] = number(cell.value) if not isinstance(cell.value, dt.datetime) else cell.value
         if cell.number_format != "General":
             d.formats[(row, column)] = cell.number_format
-        look = file_look(cell)
+        look = file_look(cell, body_size)
         if look:
             d.looks[(row, column)] = look
+        if cell.comment is not None:
+            d.notes[(row, column)] = cell.comment.text
+    for rule in ws.data_validations.dataValidation:
+        formula = rule.formula1 or ""
+        source = tuple(formula.strip('"').split(",")) if formula.startswith('"') else formula
+        d.validations.append((str(rule.sqref), rule.type, source, bool(rule.allow_blank),
+                              bool(rule.showErrorMessage), rule.errorTitle or "", rule.error or ""))
+    d.validations.sort()
     for dim in ws.column_dimensions.values():
         if dim.width and dim.customWidth:
             for column in range(dim.min or 1, (dim.max or dim.min or 1) + 1):
@@ -162,9 +174,11 @@ def file_sheet(ws, book_names: dict) -> SheetDescription:
     return d
 
 
-def file_look(cell) -> tuple | None:
+def file_look(cell, body_size: float = 11) -> tuple | None:
+    """The look of a cell; a size equal to the workbook's own body size is no size (the file writer spells the
+    workbook's body font out in the fonts it adds, Excel leaves it implied)."""
     font, fill, alignment, top = cell.font, cell.fill, cell.alignment, cell.border.top
-    look = (bool(font.b), bool(font.i), font.u == "single", font.sz if font.sz and font.sz != 11 else None,
+    look = (bool(font.b), bool(font.i), font.u == "single", font.sz if font.sz and font.sz not in (11, body_size) else None,
             hex_of(font.color) if font.color is not None and font.color.type == "rgb" else None,
             hex_of(fill.fgColor) if fill.fill_type == "solid" else None,
             bool(alignment.wrap_text), alignment.vertical if alignment.vertical not in (None, "bottom") else None,
@@ -246,6 +260,10 @@ def live_sheet(sheet: "fake.Worksheet", book_names: dict) -> SheetDescription:
         look = live_look(cell)
         if look:
             d.looks[(row, column)] = look
+        if cell.note:
+            d.notes[(row, column)] = cell.note
+    d.validations = sorted((ref(v.bounds), "list", v.choices or v.formula, v.ignore_blank, v.show_error,
+                            v.error_title, v.error_message) for v in sheet.validations)
     d.widths = {c: round(w, 4) for c, w in sheet.column_widths.items()}
     d.tables = sorted((t.name, ref(t.bounds), t.style, t.row_stripes) for t in sheet.tables)
     d.rules = [(ref(c.bounds),) + live_rule(c) for c in sheet.conditions()]

@@ -83,12 +83,13 @@ class Cell:
     wrap: bool = False
     valign: str | None = None
     borders: dict = field(default_factory=dict)  # side -> {"line_style", "weight", "color"}
+    note: str | None = None
     styled: bool = False  # formatted on opening: counts in the used range
 
     @property
     def used(self) -> bool:
         return bool(self.value is not None or self.formula or self.number_format != "General" or self.font
-                    or self.fill or self.wrap or self.valign or self.borders or self.styled)
+                    or self.fill or self.wrap or self.valign or self.borders or self.note or self.styled)
 
 
 @dataclass
@@ -144,6 +145,20 @@ class ChartObject:
 
 
 @dataclass
+class ListValidation:
+    """A drop-down list on a block of cells: typed ``choices`` or a ``formula`` (``=salesxl_regions``)."""
+
+    bounds: tuple[int, int, int, int]
+    choices: tuple = ()
+    formula: str | None = None
+    in_cell_dropdown: bool = True
+    ignore_blank: bool = True
+    show_error: bool = True
+    error_title: str = ""
+    error_message: str = ""
+
+
+@dataclass
 class Condition:
     """One conditional-format rule; ``formula`` keeps each relative reference as an offset from the
     cell that was active when the rule was added, as Excel does."""
@@ -170,6 +185,7 @@ class Worksheet:
         self.tables: list[ListObject] = []
         self.charts: list[ChartObject] = []
         self.column_widths: dict[int, float] = {}
+        self.validations: list[ListValidation] = []
         self.page: dict[str, Any] = {"PrintArea": "", "Zoom": 100, "FitToPagesWide": 1, "FitToPagesTall": 1,
                                      "Orientation": 1, "PaperSize": 1, "PrintTitleRows": "",
                                      "CenterHorizontally": False, "CenterHeader": "", "CenterFooter": ""}
@@ -561,8 +577,37 @@ class FontApi(Com):
             cell.font["underline"] = self._STYLES[value]
 
 
+class ValidationApi(Com):
+    """``Range.Validation``: the alert on a wrong entry (xlwings sets the list itself)."""
+
+    MEMBERS = frozenset({"IgnoreBlank", "ShowError", "ErrorTitle", "ErrorMessage"})
+    _FIELDS = {"IgnoreBlank": "ignore_blank", "ShowError": "show_error", "ErrorTitle": "error_title",
+               "ErrorMessage": "error_message"}
+
+    def __init__(self, sheet: Worksheet, bounds):
+        object.__setattr__(self, "_rule", next((v for v in sheet.validations if v.bounds == tuple(bounds)), None))
+
+    def __setattr__(self, key, value):
+        if key not in self.MEMBERS:
+            raise AttributeError(f"Validation has no COM member {key!r}")
+        if self._rule is None:
+            raise RuntimeError("the range has no validation to change (add one first)")
+        if key in ("ErrorTitle", "ErrorMessage") and len(value) > (32 if key == "ErrorTitle" else 255):
+            raise ValueError(f"{key} is too long for Excel")
+        setattr(self._rule, self._FIELDS[key], value)
+
+    def __getattr__(self, key):
+        if key not in self.MEMBERS:
+            raise AttributeError(f"Validation has no COM member {key!r}")
+        return getattr(self._rule, self._FIELDS[key])
+
+
 class RangeApi(Com):
-    MEMBERS = frozenset({"FormatConditions", "Font", "Address"})
+    MEMBERS = frozenset({"FormatConditions", "Font", "Address", "Validation"})
+
+    @property
+    def Validation(self):  # noqa: N802
+        return ValidationApi(self._sheet, self._bounds)
 
     def __init__(self, sheet: Worksheet, bounds):
         self._sheet, self._bounds = sheet, bounds
@@ -1332,6 +1377,52 @@ class Range(base_classes.Range):
     def conditional_formats(self):
         return ConditionalFormats(self)
 
+    @property
+    def note(self):
+        cell = self.model.cells.get(self.bounds[:2])
+        return Note(self.model, self.bounds[:2]) if cell is not None and cell.note else None
+
+    def add_note(self, text):
+        self.model.cell(*self.bounds[:2]).note = text
+        return Note(self.model, self.bounds[:2])
+
+    @property
+    def data_validation(self):
+        return DataValidation(self)
+
+
+class Note(base_classes.Note):
+    def __init__(self, sheet: Worksheet, cell: tuple[int, int]):
+        self.sheet, self.cell = sheet, cell
+
+    @property
+    def text(self):
+        return self.sheet.cell(*self.cell).note
+
+
+class DataValidation(base_classes.DataValidation):
+    """Only list validations (what salesxl sets); a range must take one rule, as Excel's ``Validation.Add``."""
+
+    def __init__(self, rng: Range):
+        self.rng = rng
+
+    def set_list(self, source, in_cell_dropdown):
+        sheet, bounds = self.rng.model, self.rng.bounds
+        if any(overlaps(v.bounds, bounds) and v.bounds != bounds for v in sheet.validations):
+            raise RuntimeError("the cells have different validation rules")
+        if isinstance(source, Name):
+            choices, formula = (), "=" + source.model.name
+        else:
+            choices, formula = tuple(source), None
+            if len(",".join(choices)) > 255:
+                raise ValueError("the Excel data validation source cannot exceed 255 characters")
+        sheet.validations = [v for v in sheet.validations if v.bounds != bounds]
+        sheet.validations.append(ListValidation(bounds, choices, formula, in_cell_dropdown))
+
+    def delete(self):
+        sheet = self.rng.model
+        sheet.validations = [v for v in sheet.validations if not overlaps(v.bounds, self.rng.bounds)]
+
 
 class Font(base_classes.Font):
     def __init__(self, rng: Range):
@@ -1554,6 +1645,12 @@ class Name(base_classes.Name):
     @refers_to.setter
     def refers_to(self, value):
         self.model.refers_to = value
+
+    @property
+    def refers_to_range(self):
+        sheet_name, _, cells_text = self.model.refers_to.lstrip("=").rpartition("!")
+        sheet = self.model.book.sheet(sheet_name.strip("'").replace("''", "'"))
+        return Range(sheet, parse_address(cells_text)[0])
 
 
 class Tables(Collection, base_classes.Tables):
@@ -1947,7 +2044,7 @@ def state(book: xlwings.Book) -> tuple:
                 [(c.name, c.left, c.top, c.width, c.height, c.chart_type, c.title, c.legend, repr(c.series), c.axes)
                  for c in sheet.charts],
                 sorted(sheet.column_widths.items()), sorted(sheet.page.items(), key=str), sorted(sheet.breaks),
-                sheet.frozen)
+                sheet.frozen, [astuple(v) for v in sheet.validations])
     return ([sheet_state(s) for s in workbook.sheets],
             [(n.name, n.refers_to, n.sheet.name if n.sheet else None, n.visible) for n in workbook.names],
             [(c.sheet.name, c.bounds, c.kind, repr(c.formula), c.fill, c.font_color, c.bar_color, c.maximum)
