@@ -19,12 +19,12 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from ..terms import ROLES
 from .history import monthly_sales
 from .performance import COMPANY
 from .tracking import FLAG_LABELS
 
-ROLE_LABELS = {"flagship": "战斗机型 Flagship", "volume": "规模型 Volume", "profit": "利润型 Profit",
-               "image": "形象型 Image"}
+ROLE_LABELS = {c.key: c.bilingual for c in ROLES}
 MONTH_TARGET_LABEL = "月度目标 Month target"
 ROUNDING_LABEL = "取整 Rounding"
 

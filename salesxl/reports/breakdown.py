@@ -14,14 +14,15 @@ import pandas as pd
 
 from ..core.breakdown import Breakdown
 from ..core.calendar import WEEKDAYS_ZH
+from ..core.settings import DEFAULT_CURRENCY
+from ..terms import ROLE_LABEL
 from ..workbook.backend import Kind, OutColumn, OutTable, SheetOutput
 from ..workbook.schema import SheetSchema
 from ..workbook.sheets import (DAILY_TARGETS, ISSUED_CORE_OUTLET_SKU_TARGETS, ISSUED_DAILY_TARGETS,
                                ISSUED_OUTLET_TARGETS, ISSUED_REP_SKU_TARGETS, ISSUED_REP_TARGETS, OUTLET_TARGETS,
-                               REP_TARGETS, ROLES)
+                               REP_TARGETS)
 
 WEEKDAYS_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-ROLE_LABEL = {c.key: c.label for c in ROLES}
 
 
 def issued(schema: SheetSchema, key: str, kind: Kind = "text", total: bool = False) -> OutColumn:
@@ -30,7 +31,7 @@ def issued(schema: SheetSchema, key: str, kind: Kind = "text", total: bool = Fal
     return OutColumn(c.key, c.zh, c.en, kind, total)
 
 
-def breakdown_sheets(result: Breakdown, unit: float, currency: str = "CNY") -> list[SheetOutput]:
+def breakdown_sheets(result: Breakdown, unit: float, currency: str = DEFAULT_CURRENCY) -> list[SheetOutput]:
     return [rep_sheet(result, unit, currency), outlet_sheet(result, unit, currency), daily_sheet(result, unit, currency)]
 
 

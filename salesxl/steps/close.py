@@ -38,7 +38,7 @@ def close(book: WorkbookBackend, progress: Progress = quiet, month: pd.Period | 
         inputs.layouts.update(issued.layouts)
         if has_errors(problems):
             return [], problems, ""
-        closing = month or inputs.settings["plan_month"]
+        closing = month or inputs.settings.plan_month
         signatures = inputs["agreed_signatures"]
         books = MonthEnd(
             rep_targets=inputs["rep_targets"], rep_sku_targets=inputs["rep_sku_targets"],

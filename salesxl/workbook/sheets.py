@@ -6,27 +6,14 @@ the reader and the docs are generated from these declarations.
 
 from __future__ import annotations
 
-from .schema import Choice, Column, OutputSheetName, SheetSchema, Setting
+from ..terms import FACTORS, ROLES, TIERS, Choice
+from .schema import Column, OutputSheetName, SheetSchema, Setting
 
 AMOUNT = "#,##0.00"
 PERCENT = "0.0%"
 DATE = "yyyy-mm-dd"
 MONTH = "yyyy-mm"
 INTEGER = "0"
-
-ROLES = (
-    Choice("flagship", "战斗机型", "Flagship"),
-    Choice("volume", "规模型", "Volume"),
-    Choice("profit", "利润型", "Profit"),
-    Choice("image", "形象型", "Image"),
-)
-
-FACTORS = (
-    Choice("budget", "年度预算", "Annual budget"),
-    Choice("history", "历史同期", "Same month history"),
-    Choice("industry", "行业增长", "Industry growth"),
-    Choice("benchmark", "标杆增长", "Benchmark growth"),
-)
 
 DAY_STATUS = (
     Choice("working", "工作日", "Working"),
@@ -755,12 +742,6 @@ RULE_KINDS = (
     Choice("mix", "结构条件", "Product-mix condition"),
     Choice("expense", "费用条件", "Expense condition"),
     Choice("signed", "须签署", "Must be signed"),
-)
-
-TIERS = (
-    Choice("base", "基础", "Base"),
-    Choice("challenge", "挑战", "Challenge"),
-    Choice("sprint", "冲刺", "Sprint"),
 )
 
 RULE_MODES = (

@@ -59,7 +59,7 @@ def test_every_issued_total_reconciles_to_the_month_target(released):
     reps, rep_skus = issued["rep_targets"], issued["rep_sku_targets"]
     outlets, core_skus, days = issued["outlet_targets"], issued["core_outlet_sku_targets"], issued["daily_targets"]
     assert reps["target"].sum() == total
-    assert (reps["month"] == inputs.settings["plan_month"]).all()
+    assert (reps["month"] == inputs.settings.plan_month).all()
     # Regions: each region's reps add up to the structure's region target (the demo holds no region).
     by_region = reps.groupby("region")["target"].sum()
     assert by_region.to_dict() == structure.regions.set_index("region")["target"].to_dict()
