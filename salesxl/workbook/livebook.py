@@ -76,7 +76,7 @@ class LiveWorkbook:
                 self.progress(f"写入 Writing {number}/{len(outputs)} {plan.name}: {plan.cells:,} 格 cells")
                 before = existing.get(plan.name.casefold())
                 hidden = plan.hidden or (before is not None and not before.visible)  # salesxl never unhides
-                sheet = fresh_sheet(self.book, plan.name)
+                sheet = fresh_sheet(self.book, plan.name, before)
                 write_plan(sheet, plan)
                 mark(sheet, output.sheet.key)
                 if hidden:
@@ -136,14 +136,14 @@ def quiet_excel(book) -> Iterator[None]:
         app.calculation = calculation
         app.screen_updating = screen_updating
         app.enable_events = events
-        if active in [s.name for s in book.sheets] and book.sheets[active].visible:
-            sheet = book.sheets[active]
+        sheet = next((s for s in book.sheets if s.name == active), None)
+        if sheet is not None and sheet.visible:
             sheet.activate()
             if selected:
                 sheet.range(selected).select()
 
 
-def fresh_sheet(book, name: str):
+def fresh_sheet(book, name: str, old=None):
     """An empty, visible sheet called ``name``; a sheet salesxl wrote before is emptied in place.
 
     Emptied, not deleted and added again: Excel turns every formula elsewhere that
@@ -151,10 +151,10 @@ def fresh_sheet(book, name: str):
     ``='业务员目标 Rep Targets'!C5`` would break on every run. The sheet keeps its
     place in the tab order and its tab colour; its tables, charts, cells, formats,
     conditional formats, page breaks and frozen panes go (the new ones replace them).
+    ``old`` is the sheet of that name (None: there is none).
     """
-    sheets = book.sheets
-    old = {s.name.casefold(): s for s in sheets}.get(name.casefold())
     if old is None:
+        sheets = book.sheets
         return sheets.add(name=name, after=sheets[len(sheets) - 1])
     old.visible = True  # a hidden output (an archive) is shown while written, and hidden again after
     for table in list(old.tables):

@@ -26,6 +26,8 @@ import sys
 from contextlib import contextmanager
 from typing import Iterator
 
+from openpyxl.utils import get_column_letter
+
 from .liveplan import Bounds, ChartPlan, Look, PagePlan, Rule, SheetPlan, Validation
 from .splice import BOOK_NAME_PREFIX
 
@@ -42,16 +44,19 @@ def write_plan(sheet, plan: SheetPlan) -> None:
     """Carry one rendered sheet over to Excel; ``sheet`` is empty and visible, and Excel quiet."""
     if plan.grid and plan.grid[0]:
         sheet.range((1, 1)).value = plan.grid
-    for bounds, number_format in plan.formats:
-        cells(sheet, bounds).number_format = number_format
+    for rng, number_format in unions(sheet, plan.formats):
+        rng.number_format = number_format
     for name, bounds, style in plan.tables:
         sheet.tables.add(source=cells(sheet, bounds), name=name, table_style_name=style)
     for row, column, formula in plan.late_formulas:
         sheet.range((row, column)).formula = formula
     for row, column, text in plan.notes:
         sheet.range((row, column)).add_note(text)
+    for rng, look in unions(sheet, [(b, look) for b, look in plan.looks if not look.top_border_rgb]):
+        paint(rng, look)
     for bounds, look in plan.looks:
-        paint(cells(sheet, bounds), look)
+        if look.top_border_rgb:  # a border is drawn on one block at a time (a union's edges are each block's)
+            paint(cells(sheet, bounds), look)
     for column, width in plan.widths.items():
         sheet.range((1, column)).column_width = width
     define_names(sheet.book, plan.book_names)
@@ -79,6 +84,32 @@ def add_validations(sheet, validations: list[Validation]) -> None:
             rule.ShowError = True
             rule.ErrorTitle = validation.error_title
             rule.ErrorMessage = validation.error
+
+
+ADDRESS_LIMIT = 255
+"""Excel takes a range address of at most 255 characters (``Range("A1:C1,A5:C5,...")``)."""
+
+
+def unions(sheet, blocks: list[tuple[Bounds, object]]):
+    """``(range, key)``: the blocks sharing a key joined into multi-area ranges (one call formats them all)."""
+    by_key: dict = {}
+    for bounds, key in blocks:
+        by_key.setdefault(key, []).append(address(bounds))
+    for key, addresses in by_key.items():
+        chunk: list[str] = []
+        for text in addresses + [None]:
+            if text is None or len(",".join(chunk + [text])) > ADDRESS_LIMIT:
+                if chunk:
+                    yield sheet.range(",".join(chunk)), key
+                chunk = []
+            if text is not None:
+                chunk.append(text)
+
+
+def address(bounds: Bounds) -> str:
+    r1, c1, r2, c2 = bounds
+    first = f"{get_column_letter(c1)}{r1}"
+    return first if (r1, c1) == (r2, c2) else f"{first}:{get_column_letter(c2)}{r2}"
 
 
 def cells(sheet, bounds: Bounds):

@@ -563,18 +563,19 @@ class FontApi(Com):
     MEMBERS = frozenset({"Underline"})
     _STYLES = {2: "single", -4142: None}  # xlUnderlineStyleSingle, xlUnderlineStyleNone
 
-    def __init__(self, sheet: Worksheet, bounds):
-        self._sheet, self._bounds = sheet, bounds
+    def __init__(self, sheet: Worksheet, areas):
+        self._sheet, self._areas = sheet, areas
 
     @property
     def Underline(self):  # noqa: N802
         return next((code for code, style in self._STYLES.items()
-                     if style == self._sheet.cell(*self._bounds[:2]).font.get("underline")), -4142)
+                     if style == self._sheet.cell(*self._areas[0][:2]).font.get("underline")), -4142)
 
     @Underline.setter
     def Underline(self, value):  # noqa: N802
-        for cell in cells_in(self._sheet, self._bounds):
-            cell.font["underline"] = self._STYLES[value]
+        for area in self._areas:
+            for cell in cells_in(self._sheet, area):
+                cell.font["underline"] = self._STYLES[value]
 
 
 class ValidationApi(Com):
@@ -603,26 +604,34 @@ class ValidationApi(Com):
 
 
 class RangeApi(Com):
+    """``Range``; of a multi-area range only ``Font`` (each area) and ``Address`` are used."""
+
     MEMBERS = frozenset({"FormatConditions", "Font", "Address", "Validation"})
+
+    def __init__(self, sheet: Worksheet, bounds, areas=None):
+        self._sheet, self._bounds, self._areas = sheet, bounds, areas or [bounds]
+
+    def _one_area(self):
+        if len(self._areas) > 1:
+            raise NotImplementedError("the double answers this for a single-area range only")
 
     @property
     def Validation(self):  # noqa: N802
+        self._one_area()
         return ValidationApi(self._sheet, self._bounds)
-
-    def __init__(self, sheet: Worksheet, bounds):
-        self._sheet, self._bounds = sheet, bounds
 
     @property
     def FormatConditions(self):  # noqa: N802
+        self._one_area()
         return FormatConditionsApi(self._sheet, self._bounds)
 
     @property
     def Font(self):  # noqa: N802
-        return FontApi(self._sheet, self._bounds)
+        return FontApi(self._sheet, self._areas)
 
     @property
     def Address(self):  # noqa: N802
-        return address(self._bounds)
+        return ",".join(address(a) for a in self._areas)
 
 
 class FillFormatApi(Com):
@@ -1145,9 +1154,7 @@ class Range(base_classes.Range):
 
     @property
     def api(self):
-        if len(self.areas) > 1:
-            raise NotImplementedError("the double keeps multi-area ranges for addresses only")
-        return RangeApi(self.model, self.bounds)
+        return RangeApi(self.model, self.bounds, self.areas)
 
     @property
     def sheet(self):
@@ -1171,7 +1178,9 @@ class Range(base_classes.Range):
         return r2 - r1 + 1, c2 - c1 + 1
 
     def _cells(self):
-        return cells_in(self.model, self.bounds)
+        """Every cell of every area (formatting a multi-area range formats each area, as in Excel)."""
+        for area in self.areas:
+            yield from cells_in(self.model, area)
 
     @property
     def max_cells_per_write(self):
@@ -1253,9 +1262,8 @@ class Range(base_classes.Range):
 
     @property
     def number_format(self):
-        r1, c1, r2, c2 = self.bounds
         formats = {self.model.cells.get((r, c), Cell()).number_format
-                   for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)}
+                   for r1, c1, r2, c2 in self.areas for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)}
         return formats.pop() if len(formats) == 1 else None  # COM's Null for mixed formats
 
     @number_format.setter
@@ -1430,7 +1438,7 @@ class Font(base_classes.Font):
 
     @property
     def api(self):
-        return FontApi(self.rng.model, self.rng.bounds)
+        return FontApi(self.rng.model, self.rng.areas)
 
     def _get(self, key, default=None):
         values = {c.font.get(key, default) for c in self.rng._cells()}
