@@ -19,6 +19,15 @@ rendered before Excel is touched, so a bad value fails before anything in the
 workbook changes; ``tests/steps/test_live_contract.py`` checks that a button and
 its command write the same sheets.
 
+Why the sheets are written in place rather than made by the file writer in a
+temporary workbook and copied in (``Sheet.copy``): a click costs some 400-2,100
+Excel calls this way on the small demo (``benchmarks/live_calls.py``), while the
+copy would cost the temporary file (0.1-1.1 s there) and Excel opening it before
+any copy; and a rerun would have to delete the sheet it replaces, turning the
+planner's formulas that point into it into ``#REF!``, while the copies bring
+the temporary book's tables, names and chart references along, to be renamed
+and re-pointed.
+
 While writing, calculation is manual, screen updating and events off; all three
 are restored, with the planner's active sheet and selection, even when a write
 fails.
