@@ -256,8 +256,11 @@ def rectangles(keys: dict[tuple[int, int], Any]) -> list[tuple[Bounds, Any]]:
     """Cells with equal keys as few rectangles as a simple sweep finds: each column's runs of equal
     keys, then side-by-side runs that span the same rows joined. One Excel call per rectangle."""
     runs: dict[tuple[int, int, Any], list[int]] = {}  # (first row, last row, key) -> columns
-    for column in sorted({c for _, c in keys}):
-        rows = sorted(r for r, c in keys if c == column)
+    by_column: dict[int, list[int]] = {}
+    for r, c in keys:
+        by_column.setdefault(c, []).append(r)
+    for column in sorted(by_column):
+        rows = sorted(by_column[column])
         start = previous = rows[0]
         for row in rows[1:] + [None]:
             if row is not None and row == previous + 1 and keys[(row, column)] == keys[(start, column)]:

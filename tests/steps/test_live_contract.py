@@ -53,22 +53,22 @@ def run_both(path, book, buttons, monkeypatch) -> dict[str, tuple]:
     return found
 
 
+def contract(tmp_path_factory, source, buttons) -> dict[str, tuple]:
+    folder = tmp_path_factory.mktemp("contract")
+    path = shutil.copy(source, folder / "plan.xlsx")
+    book = book_from_file(shutil.copy(source, folder / "live.xlsx"))
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        return run_both(path, book, buttons, monkeypatch)
+
+
 @pytest.fixture(scope="module")
 def plan_month(tmp_path_factory, small_demo_file):
-    folder = tmp_path_factory.mktemp("contract")
-    path = shutil.copy(small_demo_file, folder / "plan.xlsx")
-    book = book_from_file(shutil.copy(small_demo_file, folder / "live.xlsx"))
-    with pytest.MonkeyPatch.context() as monkeypatch:
-        yield run_both(path, book, PLAN_MONTH_BUTTONS, monkeypatch)
+    return contract(tmp_path_factory, small_demo_file, PLAN_MONTH_BUTTONS)
 
 
 @pytest.fixture(scope="module")
 def month_end(tmp_path_factory, released_file):
-    folder = tmp_path_factory.mktemp("contract_month_end")
-    path = shutil.copy(released_file, folder / "plan.xlsx")
-    book = book_from_file(shutil.copy(released_file, folder / "live.xlsx"))
-    with pytest.MonkeyPatch.context() as monkeypatch:
-        yield run_both(path, book, MONTH_END_BUTTONS, monkeypatch)
+    return contract(tmp_path_factory, released_file, MONTH_END_BUTTONS)
 
 
 def assert_same(found, control_id):

@@ -365,6 +365,18 @@ class ApplicationApi(Com):
         self._excel.print_communication = bool(value)
 
 
+def pane(what: str, index: int) -> property:
+    """One number of a sheet's window pane (``split`` or ``scroll``: rows, columns)."""
+    def get(self):
+        return getattr(self._sheet, what)[index]
+
+    def put(self, value):
+        pair = list(getattr(self._sheet, what))
+        pair[index] = int(value)
+        setattr(self._sheet, what, tuple(pair))
+    return property(get, put)
+
+
 class WindowApi(Com):
     """``Window``: frozen panes of the sheet the window shows (the workbook's active sheet)."""
 
@@ -392,37 +404,10 @@ class WindowApi(Com):
             raise RuntimeError("FreezePanes with no split freezes at the active cell; set SplitRow first")
         sheet.frozen = (sheet.scroll[0] + rows, sheet.scroll[1] + columns)
 
-    @property
-    def SplitRow(self):  # noqa: N802
-        return self._sheet.split[0]
-
-    @SplitRow.setter
-    def SplitRow(self, value):  # noqa: N802
-        self._sheet.split = (int(value), self._sheet.split[1])
-
-    @property
-    def SplitColumn(self):  # noqa: N802
-        return self._sheet.split[1]
-
-    @SplitColumn.setter
-    def SplitColumn(self, value):  # noqa: N802
-        self._sheet.split = (self._sheet.split[0], int(value))
-
-    @property
-    def ScrollRow(self):  # noqa: N802
-        return self._sheet.scroll[0]
-
-    @ScrollRow.setter
-    def ScrollRow(self, value):  # noqa: N802
-        self._sheet.scroll = (int(value), self._sheet.scroll[1])
-
-    @property
-    def ScrollColumn(self):  # noqa: N802
-        return self._sheet.scroll[1]
-
-    @ScrollColumn.setter
-    def ScrollColumn(self, value):  # noqa: N802
-        self._sheet.scroll = (self._sheet.scroll[0], int(value))
+    SplitRow = pane("split", 0)
+    SplitColumn = pane("split", 1)
+    ScrollRow = pane("scroll", 0)
+    ScrollColumn = pane("scroll", 1)
 
 
 class WorkbookApi(Com):
@@ -855,6 +840,11 @@ class Engine:
         return [[clean(c) for c in row] for row in data]
 
 
+def switch(name: str) -> property:
+    """An on/off setting of Excel's (``App.screen_updating``...), kept on the Excel model."""
+    return property(lambda self: getattr(self.excel, name), lambda self, value: setattr(self.excel, name, bool(value)))
+
+
 class Apps(base_classes.Apps):
     def keys(self):
         return [excel.pid for excel in Excel.running]
@@ -893,29 +883,9 @@ class App(base_classes.App):
         Excel.running.remove(self.excel)
         Excel.running.insert(0, self.excel)
 
-    @property
-    def screen_updating(self):
-        return self.excel.screen_updating
-
-    @screen_updating.setter
-    def screen_updating(self, value):
-        self.excel.screen_updating = bool(value)
-
-    @property
-    def display_alerts(self):
-        return self.excel.display_alerts
-
-    @display_alerts.setter
-    def display_alerts(self, value):
-        self.excel.display_alerts = bool(value)
-
-    @property
-    def enable_events(self):
-        return self.excel.enable_events
-
-    @enable_events.setter
-    def enable_events(self, value):
-        self.excel.enable_events = bool(value)
+    screen_updating = switch("screen_updating")
+    display_alerts = switch("display_alerts")
+    enable_events = switch("enable_events")
 
     @property
     def calculation(self):
