@@ -8,7 +8,7 @@ import pytest
 import xlwings as xw
 
 from salesxl import ribbon
-from salesxl.workbook.sheets import PROBLEMS
+from salesxl.workbook.contract.base import PROBLEMS
 
 from salesxl.steps import COMPUTING, WRITING
 from salesxl.workbook import escape

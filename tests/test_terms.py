@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from salesxl import terms
 from salesxl.core import dashboard, payout, structure, targets
-from salesxl.workbook import sheets
+from salesxl.workbook.contract.target import PRODUCTS
 
 
 def test_roles_tiers_and_factors_in_the_planners_order():
@@ -28,5 +28,5 @@ def test_core_reports_and_contract_use_the_one_vocabulary():
     assert payout.TIER_LABEL == {"none": "未达基础 below base", "base": "基础 base", "challenge": "挑战 challenge",
                                  "sprint": "冲刺 sprint"}
     assert payout.ROLE_ZH["profit"] == "利润型"
-    roles = next(c for c in sheets.PRODUCTS.columns if c.key == "role")
+    roles = next(c for c in PRODUCTS.columns if c.key == "role")
     assert roles.choices is terms.ROLES

@@ -7,7 +7,7 @@ is optional. A block whose step has not run yet is left out, and a note names th
 step to run, so a workbook that has only run ``target`` still gets a dashboard.
 
 Input frames are the read-back tables of the output sheets, keyed like the
-schemas in :data:`salesxl.workbook.sheets.DASHBOARD_READBACK` (``None`` when the
+schemas in :data:`salesxl.workbook.contract.dashboard.DASHBOARD_READBACK` (``None`` when the
 sheet is absent), plus History and Products (last year's same month by role and
 region, which no output sheet holds) and the month's calendar (the time line of
 the expense burn).

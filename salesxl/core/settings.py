@@ -3,7 +3,7 @@
 The reader builds one :class:`Settings` from the ``设置 Settings`` sheet, filling every setting the sheet
 leaves out with its default, so the core reads ``settings.rounding_unit`` and never defaults a setting
 again. The contract declares the same settings (their labels, types, bounds and notes) in
-:data:`salesxl.workbook.sheets.SETTINGS`; ``tests/core/test_settings.py`` checks that the two name the same
+:data:`salesxl.workbook.contract.SETTINGS`; ``tests/core/test_settings.py`` checks that the two name the same
 settings in the same order with the same defaults. A step that plans another month than the sheet's
 works on ``dataclasses.replace(settings, plan_month=month)``.
 """

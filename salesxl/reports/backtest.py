@@ -14,7 +14,8 @@ from __future__ import annotations
 from ..core.backtest import BASE_BAND, Backtest
 from ..core.settings import Settings
 from ..workbook.backend import OutChart, OutColumn, OutTable, SheetOutput
-from ..workbook.sheets import BACKTEST, BACKTEST_LOSSES, HISTORY_METHODS
+from ..workbook.contract.backtest import BACKTEST, BACKTEST_LOSSES
+from ..workbook.contract.target import HISTORY_METHODS
 
 SUMMARY_COLUMNS = (
     OutColumn("months", "回放月数", "Months replayed", "integer"),

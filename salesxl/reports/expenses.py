@@ -20,8 +20,8 @@ from ..core.expense_review import ExpenseLedger
 from ..core.settings import Settings
 from ..terms import Choice
 from ..workbook.backend import OutColumn, OutTable, SheetOutput
-from ..workbook.sheets import (BUDGET_HOLDERS, EXPENSE_BUDGET, EXPENSE_LEDGER, EXPENSE_METHODS, REQUEST_LEVELS,
-                               REQUEST_STATUS)
+from ..workbook.contract.expenses import (BUDGET_HOLDERS, EXPENSE_BUDGET, EXPENSE_LEDGER, EXPENSE_METHODS,
+                                          REQUEST_LEVELS, REQUEST_STATUS)
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from ..core.payout import TIER_LABEL
 from ..core.performance import Performance
 from ..workbook.backend import OutChart, OutColumn, OutTable, SheetOutput
 from ..terms import ROLE_LABEL as ROLE_CELL, ROLES, TIERS, Choice
-from ..workbook.sheets import PERFORMANCE, RULE_KINDS, RULE_MODES
+from ..workbook.contract.close import PERFORMANCE, RULE_KINDS, RULE_MODES
 
 CHART_TABLE = "sx_performance_chart"
 REP_TABLE = "sx_performance_reps"

@@ -15,7 +15,7 @@ from ..core.settings import Settings
 from ..core.structure import Structure
 from ..core.targets import FACTOR_LABELS, MonthTarget
 from ..workbook.backend import OutColumn, OutTable, SheetOutput
-from ..workbook.sheets import HISTORY_METHODS, MONTH_TARGET, REGION_SPLITS, TARGET_STRUCTURE
+from ..workbook.contract.target import HISTORY_METHODS, MONTH_TARGET, REGION_SPLITS, TARGET_STRUCTURE
 
 SUMMARY_COLUMNS = (
     OutColumn("month", "计划月份", "Plan month", "month"),

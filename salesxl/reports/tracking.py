@@ -13,7 +13,7 @@ from ..core.calendar import WEEKDAYS_ZH
 from ..core.tracking import MonthProgress
 from ..workbook.backend import Link, OutChart, OutColumn, OutTable, SheetOutput
 from ..terms import ROLE_LABEL
-from ..workbook.sheets import PROGRESS
+from ..workbook.contract.tracking import PROGRESS
 
 
 

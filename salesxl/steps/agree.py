@@ -24,7 +24,7 @@ from ..reports.agreement import DECISION_LABEL, agreed_sheet, feedback_sheet, hi
 from ..reports.versions import read_versions, versions_with_run
 from ..workbook.backend import WorkbookBackend
 from ..workbook.reader import Inputs, find_sheet
-from ..workbook.sheets import FEEDBACK
+from ..workbook.contract.agree import FEEDBACK
 from . import Progress, StepResult, quiet, run_step
 from .breakdown import BREAKDOWN_SHEETS, release, settings_rows, spill_release
 

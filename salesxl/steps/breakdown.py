@@ -27,7 +27,9 @@ from ..workbook.backend import WorkbookBackend
 from ..workbook.overflow import SummedView, spill_oversized, workbook_path
 from ..workbook.reader import Inputs, read_inputs
 from ..terms import normalise_label
-from ..workbook.sheets import DAILY_TARGETS, ISSUED_AGREED_TARGETS, OUTLET_TARGETS, SETTINGS
+from ..workbook.contract import SETTINGS
+from ..workbook.contract.agree import ISSUED_AGREED_TARGETS
+from ..workbook.contract.breakdown import DAILY_TARGETS, OUTLET_TARGETS
 from . import Progress, StepResult, quiet, run_step
 from .target import planned_month
 

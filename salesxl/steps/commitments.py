@@ -25,7 +25,10 @@ from ..workbook.backend import WorkbookBackend
 from ..workbook.reader import Inputs, locate, read_inputs
 from ..terms import ROLE_LABEL
 from ..workbook.schema import Column
-from ..workbook.sheets import INCENTIVE_RULES, ISSUED_AGREED_TARGETS, ISSUED_EXPENSE_BUDGET, ISSUED_SHEETS
+from ..workbook.contract.agree import ISSUED_AGREED_TARGETS
+from ..workbook.contract.breakdown import ISSUED_SHEETS
+from ..workbook.contract.close import INCENTIVE_RULES
+from ..workbook.contract.expenses import ISSUED_EXPENSE_BUDGET
 from . import Progress, StepResult, quiet, run_step
 
 TIER_ROWS = (("base", "基础 Base", "tier_base"), ("challenge", "挑战 Challenge", "tier_challenge"),

@@ -16,7 +16,7 @@ from ..problems import Problem
 from ..reports.dashboard import dashboard_sheet
 from ..workbook.backend import WorkbookBackend
 from ..workbook.reader import Inputs, find_sheet, read_inputs
-from ..workbook.sheets import DASHBOARD_READBACK
+from ..workbook.contract.dashboard import DASHBOARD_READBACK
 from . import Progress, StepResult, quiet, run_step
 
 DASHBOARD_INPUTS = ("settings", "calendar", "history", "products")

@@ -20,7 +20,9 @@ from ..workbook.backend import WorkbookBackend
 from ..workbook.reader import Inputs, read_inputs
 from ..terms import normalise_label
 from ..workbook.schema import SheetSchema
-from ..workbook.sheets import ISSUED_EXPENSE_BUDGET, ISSUED_REP_TARGETS, SETTINGS
+from ..workbook.contract import SETTINGS
+from ..workbook.contract.breakdown import ISSUED_REP_TARGETS
+from ..workbook.contract.expenses import ISSUED_EXPENSE_BUDGET
 from . import Progress, StepResult, quiet, run_step
 
 BUDGET_SHEETS = ["settings", "regions", "reps", "outlets", "expense_policy"]

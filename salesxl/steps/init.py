@@ -21,7 +21,8 @@ from ..workbook import style
 from ..workbook.backend import InputSheet, WorkbookBackend
 from ..workbook.inputsheet import region_list
 from ..workbook.reader import find_sheet, find_table
-from ..workbook.sheets import INPUT_SHEETS, OUTPUT_SHEETS, REGIONS
+from ..workbook.contract import INPUT_SHEETS, OUTPUT_SHEETS
+from ..workbook.contract.target import REGIONS
 from . import READING, WRITING, Progress, StepResult, quiet
 
 ADDED_BY_INIT = tuple(s for s in INPUT_SHEETS if s.key not in {o.key for o in OUTPUT_SHEETS})

@@ -20,7 +20,9 @@ from ..reports.tracking import progress_sheet
 from ..workbook.backend import WorkbookBackend
 from ..workbook.reader import Inputs, find_sheet, read_inputs
 from ..terms import normalise_label
-from ..workbook.sheets import ISSUED_EXPENSE_BUDGET, ISSUED_SHEETS, setting
+from ..workbook.contract import setting
+from ..workbook.contract.breakdown import ISSUED_SHEETS
+from ..workbook.contract.expenses import ISSUED_EXPENSE_BUDGET
 
 PLAN_MONTH = setting("plan_month")
 from . import Progress, StepResult, quiet, run_step

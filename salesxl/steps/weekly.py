@@ -16,7 +16,7 @@ from ..problems import has_errors
 from ..reports.weekly import Notes, read_notes, weekly_sheet
 from ..workbook.backend import WorkbookBackend
 from ..workbook.reader import Inputs
-from ..workbook.sheets import WEEKLY_REVIEW
+from ..workbook.contract.tracking import WEEKLY_REVIEW
 from . import Progress, StepResult, quiet, run_step
 from .track import TRACK_INPUTS, read_issued
 

@@ -22,7 +22,8 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 from .backend import InputSheet
 from .render import excel_value
 from .schema import TYPE_LABEL, Column, SheetSchema
-from .sheets import SETTINGS, SETTINGS_SHEET
+from .contract import SETTINGS
+from .contract.base import SETTINGS_SHEET
 
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="375623")

@@ -26,7 +26,8 @@ from .cells import BLANK, parse_cell
 from .render import TOTAL_LABEL
 from ..terms import normalise_label
 from .schema import Column, SheetLayout, SheetSchema
-from .sheets import INPUT_SHEETS, SETTINGS, SETTINGS_SHEET
+from .contract import INPUT_SHEETS, SETTINGS
+from .contract.base import SETTINGS_SHEET
 
 HEADER_SEARCH_ROWS = 20
 REPEATED = frozenset(("text", "choice", "month", "date", "bool"))

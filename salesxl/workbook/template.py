@@ -23,7 +23,9 @@ from .filebook import save_atomically
 from .inputsheet import HEADER_FILL, HEADER_FONT, column_notes, draw_input_sheet, region_list
 from .inputsheet import settings_frame  # noqa: F401  (benchmarks/generate.py takes it from here)
 from .schema import TYPE_LABEL, SheetSchema
-from .sheets import GUIDE, INPUT_SHEETS, OUTPUT_SHEETS, REGIONS, SETTINGS
+from .contract import INPUT_SHEETS, OUTPUT_SHEETS, SETTINGS
+from .contract.base import GUIDE
+from .contract.target import REGIONS
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "workbook_templates"
 DEFAULT_TEMPLATE = TEMPLATES / "salesxl_template.xlsx"

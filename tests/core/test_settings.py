@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from salesxl.core.settings import DEFAULT_CURRENCY, Settings
-from salesxl.workbook.sheets import SETTINGS
+from salesxl.workbook.contract import SETTINGS
 
 
 def test_the_dataclass_declares_every_setting_in_order_with_its_default():

@@ -19,7 +19,8 @@ from salesxl.workbook.filebook import FileWorkbook
 from salesxl.workbook.reader import read_inputs
 from salesxl.workbook.render import TOTAL_LABEL
 from salesxl.reports.versions import read_versions
-from salesxl.workbook.sheets import DAILY_TARGETS, ISSUED_SHEETS, OUTLET_TARGETS, REP_TARGETS, VERSIONS
+from salesxl.workbook.contract.base import VERSIONS
+from salesxl.workbook.contract.breakdown import DAILY_TARGETS, ISSUED_SHEETS, OUTLET_TARGETS, REP_TARGETS
 
 from ..conftest import digest, edit
 

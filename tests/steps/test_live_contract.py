@@ -20,7 +20,7 @@ from salesxl.problems import render
 from salesxl.steps.agree import fill_demo_feedback
 from salesxl.workbook.filebook import FileWorkbook
 from salesxl.workbook.livebook import LiveWorkbook
-from salesxl.workbook.sheets import PROBLEMS
+from salesxl.workbook.contract.base import PROBLEMS
 
 from ..workbook.describe import describe_file, describe_live, differences, unstamped
 from ..workbook.fake_xlwings import book_from_file, excel_of

@@ -12,7 +12,7 @@ import pytest
 
 from salesxl.workbook.filebook import FileWorkbook
 from salesxl.workbook.reader import read_inputs
-from salesxl.workbook.sheets import INPUT_SHEETS, SETTINGS
+from salesxl.workbook.contract import INPUT_SHEETS, SETTINGS
 from salesxl.workbook.template import DEFAULT_TEMPLATE, WRITTEN_BY_SALESXL, build_workbook
 
 TEMPLATE_SHEETS = [s for s in INPUT_SHEETS if s.key not in WRITTEN_BY_SALESXL]
