@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import shutil
 import sys
+from io import BytesIO
 import tempfile
 import time
 from collections import Counter
@@ -29,16 +30,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+import openpyxl  # noqa: E402
 import xlwings as xw  # noqa: E402
 
 from salesxl import ribbon  # noqa: E402
 from salesxl.demo import DemoSize, demo_workbook_data  # noqa: E402
 from salesxl.steps.agree import fill_demo_feedback  # noqa: E402
 from salesxl.workbook import livebook  # noqa: E402
-from salesxl.workbook.filebook import FileWorkbook  # noqa: E402
 from salesxl.workbook.livebook import LiveWorkbook  # noqa: E402
 from salesxl.workbook.splice import write_outputs  # noqa: E402
-from salesxl.workbook.template import build_workbook, save_new_workbook  # noqa: E402
+from salesxl.workbook.template import save_new_workbook  # noqa: E402
 from tests.workbook import fake_xlwings as fake  # noqa: E402
 
 BUTTONS = ["target", "backtest", "breakdown", "issueDraft", "agree", "commitments", "expenses", "expenseReview",
@@ -48,7 +49,7 @@ COUNTS: Counter = Counter()
 
 def counted(cls) -> None:
     """Count every call into one of the double's engine (or COM) classes."""
-    kind = "com" if issubclass(cls, fake.Com) else "free"
+    kind = "com" if issubclass(cls, fake.com.Com) else "free"
     for name, attr in list(vars(cls).items()):
         if name.startswith("_") and name not in ("__call__",):
             continue
@@ -70,11 +71,12 @@ def counted(cls) -> None:
 
 
 def main() -> None:
-    for cls in vars(fake).values():
-        if isinstance(cls, type) and cls.__module__ == fake.__name__ and cls not in (fake.Engine,) and (
-                issubclass(cls, fake.Com) and cls is not fake.Com
-                or any(b.__module__ == "xlwings.base_classes" for b in cls.__mro__[1:])):
-            counted(cls)
+    for module in (fake.engine, fake.com):
+        for cls in vars(module).values():
+            if isinstance(cls, type) and cls.__module__ == module.__name__ and cls is not fake.Engine and (
+                    issubclass(cls, fake.com.Com) and cls is not fake.com.Com
+                    or any(b.__module__ == "xlwings.base_classes" for b in cls.__mro__[1:])):
+                counted(cls)
     folder = Path(tempfile.mkdtemp())
     path = save_new_workbook(folder / "plan.xlsx", *demo_workbook_data(seed=7, size=DemoSize(8, 40, 12, 3)))
     book = fake.book_from_file(shutil.copy(path, folder / "live.xlsx"))
@@ -86,19 +88,14 @@ def main() -> None:
         plans = livebook.plans(outputs, set())
         COUNTS.clear()
         original(self, outputs)
-        blank = FileWorkbook(folder / "blank.xlsx") if (folder / "blank.xlsx").exists() else None
         start = time.perf_counter()
         write_outputs(blank_bytes, outputs)
         written.setdefault("rows", []).append((len(outputs), sum(p.cells for p in plans),
                                                 sum(len(p.charts) for p in plans), COUNTS["free"], COUNTS["com"],
                                                 time.perf_counter() - start))
-        del blank
-    from io import BytesIO
     buffer = BytesIO()
-    build_workbook(schemas=()).save(buffer) if False else None
-    import openpyxl
     openpyxl.Workbook().save(buffer)
-    blank_bytes = buffer.getvalue()
+    blank_bytes = buffer.getvalue()  # the temporary workbook the other way would write the sheets into
     LiveWorkbook.write_sheets = measured
     print(f"{'button':<14}{'sheets':>7}{'cells':>9}{'charts':>7}{'free calls':>12}{'COM calls':>11}"
           f"{'file write':>12}")

@@ -1,6 +1,6 @@
 """The xlwings double cannot invent a call: its engine has only members xlwings' Windows engine has.
 
-The double (``fake_xlwings``) is an xlwings *engine*: tests hold xlwings' own ``Book``, ``Sheet``,
+The double (``fake_xlwings``, its engine in ``fake_xlwings/engine.py``) is an xlwings *engine*: tests hold xlwings' own ``Book``, ``Sheet``,
 ``Range``..., which call the engine. Here every public member of each engine class is looked up
 in the installed xlwings' Windows engine (``xlwings/_xlwindows.py``, read as source: it imports
 pywin32) or, where the Windows engine inherits it, in ``xlwings.base_classes`` with a body that
@@ -114,8 +114,8 @@ def fake_described(attr) -> tuple:
     return "method", params
 
 
-ENGINE = [cls for cls in vars(fake).values()
-          if isinstance(cls, type) and cls.__module__ == fake.__name__
+ENGINE = [cls for cls in vars(fake.engine).values()
+          if isinstance(cls, type) and cls.__module__ == fake.engine.__name__
           and (cls is fake.Engine or any(b.__module__ == base_classes.__name__ for b in cls.__mro__[1:]))]
 
 

@@ -236,19 +236,19 @@ def test_a_bad_value_fails_before_excel_is_touched(workbook):
 
 def test_large_sheets_are_written_in_chunks(workbook, monkeypatch):
     """xlwings chunks a long write itself (above 100,000 cells in Excel); here its budget is 70 cells."""
-    monkeypatch.setattr(fake_xlwings.Range, "max_cells_per_write", property(lambda self: 70))
+    monkeypatch.setattr(fake_xlwings.engine.Range, "max_cells_per_write", property(lambda self: 70))
     frame = pd.DataFrame({f"c{i}": range(25) for i in range(7)})
     output = SheetOutput(MONTH_TARGET, tables=[OutTable(frame, [OutColumn(f"c{i}", "列", f"C{i}", "integer")
                                                                 for i in range(7)])])
     book = book_from_file(workbook)
     writes = []
-    store = fake_xlwings.Range.raw_value.fset
+    store = fake_xlwings.engine.Range.raw_value.fset
 
     def counting(self, data):
         writes.append(len(data) if isinstance(data, list) else 1)
         store(self, data)
 
-    monkeypatch.setattr(fake_xlwings.Range, "raw_value", fake_xlwings.Range.raw_value.setter(counting))
+    monkeypatch.setattr(fake_xlwings.engine.Range, "raw_value", fake_xlwings.engine.Range.raw_value.setter(counting))
     LiveWorkbook(book).write_sheets([output])
     # Title, blank row, header and 25 rows = 28 rows of 7 columns: 10 + 10 + 8 (then one cell: the marker).
     assert writes[:3] == [10, 10, 8]
