@@ -4,7 +4,7 @@
 double. It sits where xlwings' Windows engine (``xlwings/_xlwindows.py``) sits: the objects a
 test holds are xlwings' own ``Book``, ``Sheet``, ``Range``... (``xlwings.main``), wrapping the
 engine objects defined here. So xlwings validates every argument and converts every value as it
-does in Excel, and a call xlwings does not have cannot be made at all. The engine classes here
+does in Excel, and a call xlwings does not have cannot be made at all. The engine classes (engine.py)
 implement only what salesxl uses, and ``tests/workbook/test_fake_xlwings.py`` checks, by reading
 the installed xlwings, that each of their members is one the Windows engine implements, with the
 same parameters: the double cannot invent a method Excel would not answer.
