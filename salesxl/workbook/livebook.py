@@ -40,6 +40,7 @@ through COM reads it like typing, which would turn ``2026-02`` into a date,
 from __future__ import annotations
 
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Callable, Iterator, Sequence
 
 from ..problems import ProblemsFound
@@ -58,6 +59,12 @@ class LiveWorkbook:
     def __init__(self, book, progress: Callable[[str], None] | None = None):
         self.book = book
         self.progress = progress or (lambda message: None)
+
+    @property
+    def path(self) -> Path | None:
+        """Where Excel saved the open book (its full name is a path), or None for a book never saved."""
+        full = getattr(self.book, "fullname", None)
+        return Path(full) if full and ("/" in full or "\\" in full) else None
 
     def sheet_names(self) -> list[str]:
         return [sheet.name for sheet in self.book.sheets]
