@@ -35,7 +35,7 @@ import xlwings as xw  # noqa: E402
 
 from salesxl import ribbon  # noqa: E402
 from salesxl.demo import DemoSize, demo_workbook_data  # noqa: E402
-from salesxl.steps.agree import fill_demo_feedback  # noqa: E402
+from salesxl.demo import fill_demo_feedback  # noqa: E402
 from salesxl.workbook import livebook  # noqa: E402
 from salesxl.workbook.livebook import LiveWorkbook  # noqa: E402
 from salesxl.workbook.splice import write_outputs  # noqa: E402

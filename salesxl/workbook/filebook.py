@@ -30,7 +30,7 @@ from typing import Sequence
 from lxml import etree
 
 from ..problems import Problem, ProblemsFound
-from .backend import InputSheet, RawSheet, SheetOutput
+from .backend import AppendedRows, InputSheet, RawSheet, SheetOutput
 from .package import Package, PackageError
 from .splice import add_sheets, write_outputs
 from .xlsxread import WorkbookValues
@@ -136,9 +136,9 @@ class FileWorkbook:
             raise cannot_read(self.path, exc, name) from exc
         return sheet
 
-    def write_sheets(self, outputs: Sequence[SheetOutput]) -> None:
-        self.write(lambda current: write_outputs(current, outputs))
-        replaced = {output.sheet.name.casefold() for output in outputs}
+    def write_sheets(self, outputs: Sequence[SheetOutput], appended: Sequence[AppendedRows] = ()) -> None:
+        self.write(lambda current: write_outputs(current, outputs, appended))
+        replaced = {output.sheet.name.casefold() for output in outputs} | {b.sheet.casefold() for b in appended}
         self._sheets = {name: sheet for name, sheet in self._sheets.items() if name.casefold() not in replaced}
 
     def add_sheets(self, sheets: Sequence[InputSheet], names: dict[str, str]) -> None:

@@ -10,7 +10,7 @@ with :func:`draw_input_sheet`, so an added sheet is the template's sheet.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Mapping
 
 import pandas as pd
 from openpyxl.comments import Comment
@@ -56,7 +56,7 @@ def draw_input_sheet(ws, sheet: InputSheet, taken: set[str] = frozenset()) -> No
         name, n = f"tbl_{schema.key}_{n}", n + 1
     if isinstance(taken, set):
         taken.add(name)
-    write_input_sheet(ws, schema, frame, name)
+    write_input_sheet(ws, schema, frame, table_name=name)
 
 
 def settings_frame(values: dict[str, Any]) -> pd.DataFrame:
@@ -68,7 +68,13 @@ def settings_frame(values: dict[str, Any]) -> pd.DataFrame:
     })
 
 
-def write_input_sheet(ws, schema: SheetSchema, frame: pd.DataFrame, table_name: str) -> None:
+def write_input_sheet(ws, schema: SheetSchema, frame: pd.DataFrame, lists: Mapping[str, str] | None = None,
+                      rows: int = TEMPLATE_ROWS, table_name: str | None = None) -> None:
+    """The sheet as an Excel Table under bilingual headers with notes, formats and drop-downs on ``rows`` rows.
+
+    ``lists`` gives some columns a drop-down of their own (column key -> list formula), as a rep's file
+    limits the outlets to the rep's own. The table is ``table_name`` (default ``tbl_<key>``).
+    """
     columns = schema.columns
     for j, column in enumerate(columns, start=1):
         cell = ws.cell(row=1, column=j, value=column.label)
@@ -84,11 +90,12 @@ def write_input_sheet(ws, schema: SheetSchema, frame: pd.DataFrame, table_name: 
             if formats[i - 2][j - 1]:
                 cell.number_format = formats[i - 2][j - 1]
     last_row = max(len(frame) + 1, 2)
-    table = Table(displayName=table_name, ref=f"A1:{get_column_letter(len(columns))}{last_row}")
+    table = Table(displayName=table_name or f"tbl_{schema.key}",
+                  ref=f"A1:{get_column_letter(len(columns))}{last_row}")
     table.tableStyleInfo = INPUT_STYLE
     ws.add_table(table)
     ws.freeze_panes = "A2"
-    add_validations(ws, schema, max(last_row, TEMPLATE_ROWS + 1))
+    add_validations(ws, schema, max(last_row, rows + 1), lists or {})
 
 
 def row_formats(schema: SheetSchema, frame: pd.DataFrame) -> list[list[str | None]]:
@@ -123,10 +130,12 @@ def column_notes(column: Column) -> str:
     return " · ".join(x for x in (choices, note) if x)
 
 
-def add_validations(ws, schema: SheetSchema, last_row: int) -> None:
+def add_validations(ws, schema: SheetSchema, last_row: int, lists: Mapping[str, str]) -> None:
     for j, column in enumerate(schema.columns, start=1):
         letter = get_column_letter(j)
-        if column.type == "choice":
+        if column.key in lists:
+            formula = lists[column.key]
+        elif column.type == "choice":
             formula = '"' + ",".join(c.label for c in column.choices) + '"'
         elif column.type == "bool":
             formula = '"是,否"'

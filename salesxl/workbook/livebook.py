@@ -41,12 +41,15 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterator, Sequence
+from typing import Any, Callable, Iterator, Sequence
+
+from openpyxl.utils import column_index_from_string
 
 from ..problems import ProblemsFound
-from .backend import OWNER_MARKER, InputSheet, RawSheet, SheetOutput, not_owned
+from .backend import OWNER_MARKER, AppendedRows, InputSheet, RawSheet, SheetOutput, not_owned
 from .liveplan import input_plan, plans
 from .livewrite import COM, Com, add_validations, define_names, write_plan
+from .render import excel_value
 
 
 class LiveWorkbook:
@@ -78,7 +81,7 @@ class LiveWorkbook:
         return RawSheet(sheet.name, rows, merged_areas(sheet, last.row, last.column),
                         percent_cells=percent_cells(sheet, rows))
 
-    def write_sheets(self, outputs: Sequence[SheetOutput]) -> None:
+    def write_sheets(self, outputs: Sequence[SheetOutput], appended: Sequence[AppendedRows] = ()) -> None:
         existing = {s.name.casefold(): s for s in self.book.sheets}
         clashes = [not_owned(sheet.name) for o in outputs
                    if (sheet := existing.get(o.sheet.name.casefold())) is not None and owner(sheet) != o.sheet.key]
@@ -97,6 +100,8 @@ class LiveWorkbook:
                 mark(sheet, output.sheet.key)
                 if hidden:
                     sheet.visible = False
+            for block in appended:
+                append_rows(self.book.sheets[block.sheet], block)
 
 
     def add_sheets(self, sheets: Sequence[InputSheet], names: dict[str, str]) -> None:
@@ -116,6 +121,27 @@ class LiveWorkbook:
             define_names(self.book, names)
             for sheet, plan in zip(added, rendered):
                 add_validations(sheet, plan.validations)
+
+
+def append_rows(sheet, block: AppendedRows) -> None:
+    """Add a block of rows below a planner's table: one call per column, then the table grows to take them
+    (``Table.resize``, free xlwings). Text keeps Excel's text prefix, as in the output sheets."""
+    for letter, (values, number_format) in block.columns.items():
+        column = column_index_from_string(letter)
+        cells = sheet.range((block.first_row, column), (block.first_row + len(values) - 1, column))
+        if number_format:
+            cells.number_format = number_format
+        cells.value = [[typed(value)] for value in values]
+    for table in sheet.tables:
+        area = table.range
+        if area.row == block.header_row and area.last_cell.row < block.last_row:
+            table.resize(sheet.range((area.row, area.column), (block.last_row, area.last_cell.column)))
+
+
+def typed(value: Any) -> Any:
+    """A value as typed into Excel through COM: text behind the text prefix, so it stays text."""
+    value = excel_value(value)
+    return "'" + value if isinstance(value, str) and value else value
 
 
 def owner(sheet) -> str | None:

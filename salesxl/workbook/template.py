@@ -21,7 +21,8 @@ from openpyxl.workbook.defined_name import DefinedName
 from .backend import InputSheet
 from .filebook import save_atomically
 from .inputsheet import HEADER_FILL, HEADER_FONT, column_notes, draw_input_sheet, region_list
-from .inputsheet import settings_frame  # noqa: F401  (benchmarks/generate.py takes it from here)
+from .inputsheet import cell_value, settings_frame, write_input_sheet  # noqa: F401  (benchmarks/generate.py,
+# steps/collect.py and workbook/repbook.py take them from here)
 from .schema import TYPE_LABEL, SheetSchema
 from .contract import INPUT_SHEETS, OUTPUT_SHEETS, SETTINGS
 from .contract.base import GUIDE

@@ -11,13 +11,14 @@ page setup, page breaks, hidden state) and the descriptions must be equal.
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 import pytest
 import xlwings as xw
 
 from salesxl import ribbon
 from salesxl.problems import render
-from salesxl.steps.agree import fill_demo_feedback
+from salesxl.demo import fill_demo_feedback
 from salesxl.workbook.filebook import FileWorkbook
 from salesxl.workbook.livebook import LiveWorkbook
 from salesxl.workbook.contract.base import PROBLEMS
@@ -26,10 +27,32 @@ from ..workbook.describe import describe_file, describe_live, differences, unsta
 from ..workbook.fake_xlwings import book_from_file, excel_of
 
 PLAN_MONTH_BUTTONS = ["check", "target", "backtest", "breakdown", "issueDraft", "agree", "commitments", "expenses",
-                      "expenseReview", "track", "weekly", "followups", "dashboard", "help"]
+                      "expenseReview", "issueFiles", "collect", "track", "weekly", "followups", "dashboard", "help"]
 MONTH_END_BUTTONS = ["close", "dashboard"]
-BEFORE = {"agree": fill_demo_feedback}
-"""What the demo does between buttons (the reps' answers to the draft), done on both sides."""
+FILE_REP_FILES, FILE_RETURNED = "file rep files", "file returned"
+FILE_OPTIONS = {"issueFiles": lambda path: {"outdir": Path(path).parent / FILE_REP_FILES},
+                "collect": lambda path: {"files": [Path(path).parent / FILE_RETURNED]}}
+"""A command's folders, typed on the command line (the ribbon's are beside the workbook)."""
+
+
+def reps_answer(path, book) -> None:
+    """The reps' answers to the draft and the manager's decisions (the demo's), typed on both sides."""
+    assert fill_demo_feedback(FileWorkbook(path)).ok and fill_demo_feedback(LiveWorkbook(book)).ok
+
+
+def reps_send_back(path, book) -> None:
+    """The reps return their files unchanged: on each side, the issued files go into the folder collect reads."""
+    beside = (lambda folder: ribbon.beside_workbook(book, folder))
+    folders = [(Path(path).parent / FILE_REP_FILES, Path(path).parent / FILE_RETURNED),
+               (beside(ribbon.REP_FILES_FOLDER), beside(ribbon.RETURNED_FOLDER))]
+    for issued, returned in folders:
+        returned.mkdir(exist_ok=True)
+        for file in issued.glob("*.xlsx"):
+            shutil.copy(file, returned / file.name)
+
+
+BEFORE = {"agree": reps_answer, "collect": reps_send_back}
+"""What happens between buttons, done on both sides: the reps' answers to the draft, the files they send back."""
 
 
 def run_both(path, book, buttons, monkeypatch) -> dict[str, tuple]:
@@ -38,9 +61,9 @@ def run_both(path, book, buttons, monkeypatch) -> dict[str, tuple]:
     found = {}
     for control_id in buttons:
         if control_id in BEFORE:
-            assert BEFORE[control_id](FileWorkbook(path)).ok and BEFORE[control_id](LiveWorkbook(book)).ok
+            BEFORE[control_id](path, book)
         button = ribbon.BUTTONS[control_id]
-        result = button.step(FileWorkbook(path))
+        result = button.step(FileWorkbook(path), **FILE_OPTIONS.get(control_id, lambda path: {})(path))
         assert result.ok, [render(p) for p in result.problems]
         alerts = len(excel_of(book).alerts)
         ribbon.dispatch(control_id)
@@ -56,7 +79,7 @@ def run_both(path, book, buttons, monkeypatch) -> dict[str, tuple]:
 def contract(tmp_path_factory, source, buttons) -> dict[str, tuple]:
     folder = tmp_path_factory.mktemp("contract")
     path = shutil.copy(source, folder / "plan.xlsx")
-    book = book_from_file(shutil.copy(source, folder / "live.xlsx"))
+    book = book_from_file(shutil.copy(source, folder / "live.xlsx"), saved=True)  # its folders beside it
     with pytest.MonkeyPatch.context() as monkeypatch:
         return run_both(path, book, buttons, monkeypatch)
 

@@ -320,12 +320,19 @@ def live_chart(chart: "fake.ChartObject", sheet: "fake.Worksheet") -> tuple:
             place(sheet.column_widths, chart.left, chart.top, chart.width, chart.height), tuple(series))
 
 
-STAMP = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d")
+STAMPS = [(re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d"), "<time>"),
+          (re.compile(r"master=[0-9a-f]{12}"), "master=<id>"), (re.compile(r"folder=[^;]*"), "folder=<folder>")]
 
 
 def unstamped(d: SheetDescription) -> SheetDescription:
-    """The description with clock times to the second (a Versions row, an agreement round) masked: two runs
-    of a step a second apart stamp different seconds. Run lines (to the minute) come from the pinned
-    ``SOURCE_DATE_EPOCH`` and stay compared."""
-    values = {k: STAMP.sub("<time>", v) if isinstance(v, str) else v for k, v in d.values.items()}
-    return replace(d, values=values)
+    """The description with what differs between two runs by nature masked: clock times to the second (a
+    Versions row, an agreement round: two runs a second apart stamp different seconds), a master's random ID
+    and the folder its reps' files went to (a Versions row of an issue). Run lines (to the minute) come from
+    the pinned ``SOURCE_DATE_EPOCH`` and stay compared."""
+    def masked(value):
+        if not isinstance(value, str):
+            return value
+        for pattern, mask in STAMPS:
+            value = pattern.sub(mask, value)
+        return value
+    return replace(d, values={k: masked(v) for k, v in d.values.items()})

@@ -37,14 +37,12 @@ Where Excel surprises, the double does too:
 
 from __future__ import annotations
 
-import datetime as dt
-
 import xlwings
 
 from . import com, engine  # noqa: F401  (tests reach the engine's and COM doubles' classes through these)
 from .engine import App, Book, Engine
 from .model import (DEFAULT_WIDTH, ROW_POINTS, Cell, ChartObject, Condition, DefinedName, Excel,  # noqa: F401
-                    ExcelError, ListObject, Workbook, Worksheet, column_points, formula_at)
+                    ExcelError, ListObject, Workbook, Worksheet, column_points, formula_at, workbook_from_file)
 
 # ==== Making workbooks =============================================================================
 
@@ -102,40 +100,7 @@ def book_from_file(path, excel: Excel | None = None, saved: bool = False) -> xlw
 
     ``saved``: the book knows its place on disk (``fullname``); otherwise it is like a new ``Book1``.
     """
-    import openpyxl
-
-    source = openpyxl.load_workbook(path, data_only=True)
-    book = new_book(str(path).rsplit("/", 1)[-1], excel, fullname=str(path) if saved else "")
-    workbook = model(book)
-    for ws in source.worksheets:
-        sheet = Worksheet(workbook, ws.title)
-        workbook.sheets.append(sheet)
-        sheet.visible = ws.sheet_state == "visible"
-        for row in ws.iter_rows():
-            for c in row:
-                cell = sheet.cell(c.row, c.column)
-                cell.styled, cell.number_format = True, c.number_format
-                if c.data_type == "e":
-                    cell.value = ExcelError(c.value)
-                elif isinstance(c.value, bool) or c.value is None or isinstance(c.value, (str, dt.datetime)):
-                    cell.value = c.value
-                elif isinstance(c.value, (int, float)):
-                    cell.value = float(c.value)
-                elif isinstance(c.value, dt.date):
-                    cell.value = dt.datetime(c.value.year, c.value.month, c.value.day)
-                else:
-                    cell.value = c.value
-        for m in ws.merged_cells.ranges:
-            sheet.merged.append((m.min_row, m.min_col, m.max_row, m.max_col))
-        for defined in ws.defined_names.values():  # sheet-level names, such as salesxl's ownership marker
-            workbook.names.append(DefinedName(workbook, defined.name, "=" + defined.attr_text, sheet,
-                                              visible=not defined.hidden))
-        for table in ws.tables.values():
-            from openpyxl.utils import range_boundaries
-            c1, r1, c2, r2 = range_boundaries(table.ref)
-            style = table.tableStyleInfo.name if table.tableStyleInfo is not None else "TableStyleMedium2"
-            sheet.tables.append(ListObject(sheet, table.displayName, (r1, c1, r2, c2), style))
-    for name, defined in source.defined_names.items():
-        workbook.names.append(DefinedName(workbook, name, "=" + defined.attr_text, None))
-    workbook.active = workbook.sheet(source.active.title)
-    return book
+    excel = excel or Excel()
+    book = workbook_from_file(path, excel, str(path) if saved else "")
+    excel.books.insert(0, book)
+    return xlwings.Book(impl=Book(book))

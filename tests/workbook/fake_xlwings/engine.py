@@ -18,7 +18,8 @@ from .com import (ApplicationApi, ChartApi, FontApi, FormatConditionApi, ListObj
                   RangeApi, SeriesApi, WorkbookApi, WorksheetApi)
 from .model import (CALCULATION, CELL_ERRORS, DATE_TEXT, ERROR_CODES, NUMBER_TEXT, ROW_POINTS, Cell, ChartObject,
                     Condition, DefinedName, Excel, ExcelError, ListObject, ListValidation, Series, Workbook,
-                    Worksheet, address, cells_in, overlaps, parse_address, quote, relative_formula)
+                    Worksheet, address, cells_in, overlaps, parse_address, quote, relative_formula,
+                    workbook_from_file)
 
 # ==== The engine: what xlwings' main classes call (mirrors xlwings/_xlwindows.py) =====================
 
@@ -119,7 +120,7 @@ class App(base_classes.App):
 
     @property
     def books(self):
-        raise NotImplementedError("salesxl works on the calling book only")
+        return Books(self.excel, self)
 
     @property
     def hwnd(self):
@@ -141,6 +142,40 @@ class App(base_classes.App):
     def alert(self, prompt, title, buttons, mode, callback):
         self.excel.alerts.append({"prompt": prompt, "title": title, "buttons": buttons, "mode": mode})
         return "ok"
+
+
+class Books(base_classes.Books):
+    """The workbooks open in one Excel; ``open`` reads a file as Excel opens it."""
+
+    def __init__(self, excel: Excel, app: "App"):
+        self.excel, self.app = excel, app
+
+    @property
+    def active(self):
+        return Book(self.excel.active_book)
+
+    def __call__(self, name_or_index):
+        if isinstance(name_or_index, int):
+            return Book(self.excel.books[name_or_index - 1])
+        found = next((b for b in self.excel.books if b.name.casefold() == str(name_or_index).casefold()), None)
+        if found is None:
+            raise KeyError(name_or_index)
+        return Book(found)
+
+    def __len__(self):
+        return len(self.excel.books)
+
+    def __iter__(self):
+        for book in list(self.excel.books):
+            yield Book(book)
+
+    def open(self, fullname, update_links=None, read_only=None, format=None, password=None, write_res_password=None,
+             ignore_read_only_recommended=None, origin=None, delimiter=None, editable=None, notify=None,
+             converter=None, add_to_mru=None, local=None, corrupt_load=None):
+        book = workbook_from_file(fullname, self.excel, str(fullname))
+        self.excel.books.insert(0, book)
+        self.excel.log.append(("open", book.name))
+        return Book(book)
 
 
 class Book(base_classes.Book):
@@ -175,6 +210,19 @@ class Book(base_classes.Book):
         books = self.model.app.books
         books.remove(self.model)
         books.insert(0, self.model)
+
+    def close(self):
+        """Closed without saving (xlwings' ``Book.close``)."""
+        self.model.app.books.remove(self.model)
+        self.model.app.log.append(("close", self.model.name))
+
+    def to_pdf(self, path, quality):
+        """Excel's PDF export, recorded: each visible sheet's name and paper size (``PageSetup.PaperSize``)."""
+        from pathlib import Path
+
+        pages = [f"{s.name}|{s.page['PaperSize']}" for s in self.model.sheets if s.visible]
+        Path(path).write_bytes("\n".join(pages).encode())
+        self.model.app.log.append(("to_pdf", Path(path).name))
 
 
 class Sheets(base_classes.Sheets):
@@ -910,6 +958,13 @@ class Table(base_classes.Table):
     @table_style.setter
     def table_style(self, value):
         self.model.style = value
+
+    def resize(self, range):  # noqa: A002 — xlwings' own parameter name
+        """``ListObject.Resize``: the table keeps its header row and first column."""
+        bounds = range.impl.bounds
+        if bounds[:2] != self.model.bounds[:2]:
+            raise ValueError("a table keeps its header row and first column when resized")
+        self.model.bounds = bounds
 
     @property
     def show_table_style_row_stripes(self):

@@ -235,6 +235,7 @@ class Excel:
         self.status_bar: str | bool = False
         self.status_history: list[str | bool] = []
         self.alerts: list[dict] = []
+        self.log: list[tuple[str, str]] = []  # books opened, exported to PDF, closed (by file name)
         self.calls = 0  # value reads and writes, to check "one call per sheet"
         Excel.running.insert(0, self)
 
@@ -310,3 +311,49 @@ def cells_in(sheet: Worksheet, bounds):
 def cells_in_keys(sheet: Worksheet, bounds):
     r1, c1, r2, c2 = bounds
     return [k for k in sheet.cells if r1 <= k[0] <= r2 and c1 <= k[1] <= c2]
+
+
+def workbook_from_file(path, excel: "Excel", fullname: str = "") -> Workbook:
+    """What Excel holds after opening ``path`` (not yet among ``excel``'s books): values as Excel stores
+    them, merged areas, formats, names, tables, hidden sheets, paper size and orientation."""
+    import datetime as dt
+
+    import openpyxl
+    from openpyxl.utils import range_boundaries
+
+    source = openpyxl.load_workbook(path, data_only=True)
+    workbook = Workbook(excel, str(path).replace("\\", "/").rsplit("/", 1)[-1], fullname)
+    for ws in source.worksheets:
+        sheet = Worksheet(workbook, ws.title)
+        workbook.sheets.append(sheet)
+        sheet.visible = ws.sheet_state == "visible"
+        if ws.page_setup.paperSize:
+            sheet.page["PaperSize"] = int(ws.page_setup.paperSize)
+        sheet.page["Orientation"] = 2 if ws.page_setup.orientation == "landscape" else 1
+        for row in ws.iter_rows():
+            for c in row:
+                cell = sheet.cell(c.row, c.column)
+                cell.styled, cell.number_format = True, c.number_format
+                if c.data_type == "e":
+                    cell.value = ExcelError(c.value)
+                elif isinstance(c.value, bool) or c.value is None or isinstance(c.value, (str, dt.datetime)):
+                    cell.value = c.value
+                elif isinstance(c.value, (int, float)):
+                    cell.value = float(c.value)
+                elif isinstance(c.value, dt.date):
+                    cell.value = dt.datetime(c.value.year, c.value.month, c.value.day)
+                else:
+                    cell.value = c.value
+        for m in ws.merged_cells.ranges:
+            sheet.merged.append((m.min_row, m.min_col, m.max_row, m.max_col))
+        for defined in ws.defined_names.values():  # sheet-level names, such as salesxl's ownership marker
+            workbook.names.append(DefinedName(workbook, defined.name, "=" + defined.attr_text, sheet,
+                                              visible=not defined.hidden))
+        for table in ws.tables.values():
+            c1, r1, c2, r2 = range_boundaries(table.ref)
+            style = table.tableStyleInfo.name if table.tableStyleInfo is not None else "TableStyleMedium2"
+            sheet.tables.append(ListObject(sheet, table.displayName, (r1, c1, r2, c2), style))
+    for name, defined in source.defined_names.items():
+        workbook.names.append(DefinedName(workbook, name, "=" + defined.attr_text, None))
+    workbook.active = workbook.sheet(source.active.title)
+    return workbook
