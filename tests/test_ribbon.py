@@ -117,10 +117,12 @@ def test_an_unexpected_failure_gives_the_status_bar_back(workbook, press, monkey
 def test_a_step_shows_its_progress_with_counts_and_lands_on_its_main_sheet(workbook, press):
     book = press(workbook, "target")
     shown = excel_of(book).status_history
-    # Each sheet read with its rows, then computing, then each sheet written with its cells.
+    # Each sheet read with its rows, then computing from what was read, then each sheet written with its cells.
     assert any(str(m).startswith("salesxl 月度目标 Target: 读取 Reading 设置 Settings: ") and " 行 rows" in str(m)
                for m in shown)
-    assert f"salesxl 月度目标 Target: {COMPUTING} · Esc 取消 cancel" in shown
+    # The small demo's 7 plan sheets: 49 settings rows + 180 budget + 8 factors + 3,999 history + 12 products
+    # + 4 role mix + 5 regions = 4,257 rows.
+    assert f"salesxl 月度目标 Target: {COMPUTING}: 7 张表 sheets, 4,257 行 rows · Esc 取消 cancel" in shown
     writes = [m for m in shown if "写入 Writing " in str(m)]
     assert writes[0].startswith("salesxl 月度目标 Target: 写入 Writing 1/") and "月度目标 Month Target" in writes[0]
     assert all("Esc" not in m for m in writes)  # once writing has begun, it runs to its end
