@@ -176,14 +176,20 @@ def show(book, live: LiveWorkbook, button: Button, result: StepResult) -> None:
     """Status bar, message box, and the Problems sheet when the step looked at the inputs."""
     app = book.app
     names = live.sheet_names()
+    listed = False
     if button.reads_inputs and (result.problems or PROBLEMS.name in names):
-        live.write_sheets([problems_sheet(result.problems, names, button.label)])
+        try:
+            live.write_sheets([problems_sheet(result.problems, names, button.label)])
+            listed = True
+        except ProblemsFound:  # a protected workbook takes no Problems sheet either: the message box says why
+            pass
     if not result.ok:
-        book.sheets[PROBLEMS.name].activate()
+        if listed:
+            book.sheets[PROBLEMS.name].activate()
     else:
         land(book, result.written)
     app.status_bar = f"salesxl {button.label}: {headline(result)}"
-    app.alert(message(result), title=f"salesxl · {button.label}", mode="info" if result.ok else "critical")
+    app.alert(message(result, listed), title=f"salesxl · {button.label}", mode="info" if result.ok else "critical")
 
 
 def land(book, written: list[str]) -> None:
@@ -202,8 +208,9 @@ def headline(result: StepResult) -> str:
     return "完成 Done" + extra
 
 
-def message(result: StepResult) -> str:
-    """The message box text: the outcome, then the problems (errors first) as far as they fit."""
+def message(result: StepResult, listed: bool = True) -> str:
+    """The message box text: the outcome, then the problems (errors first) as far as they fit, and where the rest
+    are when they are ``listed`` on the Problems sheet."""
     lines = [headline(result)]
     if result.summary:
         lines.append(result.summary)
@@ -218,6 +225,6 @@ def message(result: StepResult) -> str:
         shown += 1
     if shown < len(ordered):
         lines.append(f"… 另有 {len(ordered) - shown} 条 {len(ordered) - shown} more")
-    if ordered:
+    if ordered and listed:
         lines.append(f"全部问题见“{PROBLEMS.name}”表 All problems are on the sheet '{PROBLEMS.name}'.")
     return "\n".join(lines)

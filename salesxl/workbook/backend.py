@@ -42,6 +42,14 @@ def not_owned(name: str) -> Problem:
                    "it and run again")
 
 
+def structure_protected() -> Problem:
+    """The workbook's structure is protected: no sheet can be added, replaced, hidden or shown; nothing is written."""
+    return Problem(None, None, None, "workbook-protected",
+                   "工作簿结构受保护（审阅→保护工作簿），salesxl无法添加或替换工作表；请取消保护后重试",
+                   "the workbook's structure is protected (Review > Protect Workbook), so salesxl "
+                   "cannot add or replace sheets; unprotect it and run again")
+
+
 class GridRows(Sequence):
     """A sheet's rows kept as the grid of values the scanner found (:mod:`salesxl.workbook.sheetscan`).
 

@@ -46,7 +46,7 @@ from typing import Any, Callable, Iterator, Sequence
 from openpyxl.utils import column_index_from_string
 
 from ..problems import ProblemsFound
-from .backend import OWNER_MARKER, AppendedRows, InputSheet, RawSheet, SheetOutput, not_owned
+from .backend import OWNER_MARKER, AppendedRows, InputSheet, RawSheet, SheetOutput, not_owned, structure_protected
 from .liveplan import input_plan, plans
 from .livewrite import COM, Com, add_validations, define_names, write_plan
 from .render import excel_value
@@ -82,6 +82,7 @@ class LiveWorkbook:
                         percent_cells=percent_cells(sheet, rows))
 
     def write_sheets(self, outputs: Sequence[SheetOutput], appended: Sequence[AppendedRows] = ()) -> None:
+        refuse_if_protected(self.book)
         existing = {s.name.casefold(): s for s in self.book.sheets}
         clashes = [not_owned(sheet.name) for o in outputs
                    if (sheet := existing.get(o.sheet.name.casefold())) is not None and owner(sheet) != o.sheet.key]
@@ -105,6 +106,7 @@ class LiveWorkbook:
 
 
     def add_sheets(self, sheets: Sequence[InputSheet], names: dict[str, str]) -> None:
+        refuse_if_protected(self.book)
         existing = {s.name.casefold() for s in self.book.sheets}
         clashes = [sheet.name for sheet in sheets if sheet.name.casefold() in existing]
         if clashes:
@@ -121,6 +123,14 @@ class LiveWorkbook:
             define_names(self.book, names)
             for sheet, plan in zip(added, rendered):
                 add_validations(sheet, plan.validations)
+
+
+def refuse_if_protected(book) -> None:
+    """Stop before anything changes when the workbook's structure is protected, as the file backend does:
+    Excel would refuse the first sheet added, hidden or shown, half way through a write.
+    (``Workbook.ProtectStructure`` is COM's; on macOS Excel itself refuses, with its own message.)"""
+    if COM and book.api.ProtectStructure:
+        raise ProblemsFound([structure_protected()])
 
 
 def append_rows(sheet, block: AppendedRows) -> None:

@@ -53,7 +53,7 @@ from openpyxl.workbook.defined_name import DefinedName
 
 from ..problems import Problem, ProblemsFound
 from .appendrows import draw_rows, grow_dimension, grow_table, put_rows
-from .backend import OWNER_MARKER, AppendedRows, InputSheet, SheetOutput, not_owned
+from .backend import OWNER_MARKER, AppendedRows, InputSheet, SheetOutput, not_owned, structure_protected
 from .inputsheet import draw_input_sheet
 from .package import (CONTENT_TYPES_NS, RELATIONSHIPS_NS, Package, PackageError, Relationship, local_name,
                       main_part, parse_xml, relationships, rels_name, relative, xml_bytes)
@@ -199,10 +199,7 @@ class Splice:
     def refuse_if_protected(self) -> None:
         protection = self.child("workbookProtection")
         if protection is not None and protection.get("lockStructure", "0").lower() in ("1", "true"):
-            raise ProblemsFound([Problem(None, None, None, "workbook-protected",
-                                         "工作簿结构受保护（审阅→保护工作簿），salesxl无法添加或替换工作表；请取消保护后重试",
-                                         "the workbook's structure is protected (Review > Protect Workbook), so salesxl "
-                                         "cannot add or replace sheets; unprotect it and run again")])
+            raise ProblemsFound([structure_protected()])
 
     def plan(self, outputs: Sequence[SheetOutput]) -> list[tuple[SheetOutput, etree._Element | None]]:
         """Pair each output with the sheet it replaces (or None); refuse sheets salesxl does not own."""

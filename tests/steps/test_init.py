@@ -178,3 +178,24 @@ def test_the_ribbon_adds_the_same_sheets_in_excel(tmp_path, monkeypatch):
     assert book.sheets.active.name == ADDED[0]
     ribbon.dispatch("init")  # pressed again: nothing to add
     assert NOTHING_TO_ADD in excel_of(book).alerts[-1]["prompt"]
+
+
+@pytest.mark.parametrize("control_id", ["init", "target"])
+def test_a_button_on_a_protected_workbook_says_why_and_changes_nothing(tmp_path, monkeypatch, small_demo_file,
+                                                                        control_id):
+    """Review > Protect Workbook in Excel: the button stops before its first sheet, as the command does on the file
+    (Excel would refuse the sheet half way), and the message box says why; no Problems sheet can be added either."""
+    from ..workbook.fake_xlwings import state
+
+    path = tmp_path / "book.xlsx"
+    book = openpyxl.Workbook() if control_id == "init" else openpyxl.load_workbook(small_demo_file)
+    book.security.lockStructure = True
+    book.save(path)
+    live = book_from_file(path)
+    before = state(live)
+    monkeypatch.setattr(xw.Book, "caller", classmethod(lambda cls: live))
+    ribbon.dispatch(control_id)
+    alert = excel_of(live).alerts[-1]
+    assert alert["mode"] == "critical" and "structure is protected" in alert["prompt"].replace("\n", " ")
+    assert "All problems are on the sheet" not in alert["prompt"]
+    assert state(live) == before

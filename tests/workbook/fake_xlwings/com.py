@@ -90,10 +90,14 @@ class WindowApi(Com):
 
 
 class WorkbookApi(Com):
-    MEMBERS = frozenset({"Windows"})
+    MEMBERS = frozenset({"Windows", "ProtectStructure"})
 
     def __init__(self, book: Workbook):
         self._book = book
+
+    @property
+    def ProtectStructure(self):  # noqa: N802 — read-only in COM: Workbook.Protect sets it
+        return self._book.protect_structure
 
     def Windows(self, index):  # noqa: N802
         if index != 1:

@@ -244,6 +244,7 @@ class Sheets(base_classes.Sheets):
             yield Sheet(sheet)
 
     def add(self, before=None, after=None, name=None):
+        self.book.change_structure()
         sheets = self.book.sheets
         if before is not None:
             index = sheets.index(before.model)
@@ -276,6 +277,7 @@ class Sheet(base_classes.Sheet):
 
     @name.setter
     def name(self, value):
+        self.model.book.change_structure()
         self.model.name = value
 
     @property
@@ -331,6 +333,7 @@ class Sheet(base_classes.Sheet):
     def delete(self):
         """As Excel does: formulas elsewhere that point into this sheet become ``#REF!``."""
         book, model = self.model.book, self.model
+        book.change_structure()
         index = book.sheets.index(model)
         book.sheets.remove(model)
         book.names = [n for n in book.names if n.sheet is not model]
@@ -368,6 +371,8 @@ class Sheet(base_classes.Sheet):
     @visible.setter
     def visible(self, value):
         model = self.model
+        if bool(value) != model.visible:
+            model.book.change_structure()
         if not value and model.book.active is model:
             shown = [s for s in model.book.sheets if s.visible and s is not model]
             if not shown:

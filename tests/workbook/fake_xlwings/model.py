@@ -203,6 +203,12 @@ class Workbook:
         self.names: list[DefinedName] = []
         self.conditions: list[Condition] = []  # in priority order, first is 1
         self.active: Worksheet | None = None
+        self.protect_structure = False  # Review > Protect Workbook
+
+    def change_structure(self) -> None:
+        """Adding, deleting, renaming, hiding or showing a sheet: refused while the structure is protected."""
+        if self.protect_structure:
+            raise RuntimeError("Workbook is protected and cannot be changed.")
 
     def sheet(self, key) -> Worksheet:
         if isinstance(key, int):
@@ -323,6 +329,7 @@ def workbook_from_file(path, excel: "Excel", fullname: str = "") -> Workbook:
 
     source = openpyxl.load_workbook(path, data_only=True)
     workbook = Workbook(excel, str(path).replace("\\", "/").rsplit("/", 1)[-1], fullname)
+    workbook.protect_structure = bool(source.security is not None and source.security.lockStructure)
     for ws in source.worksheets:
         sheet = Worksheet(workbook, ws.title)
         workbook.sheets.append(sheet)
