@@ -157,7 +157,7 @@ class LiveWorkbook:
         block = sheet.range((1, 1), (last.row, last.column))
         rows = [list(r) for r in block.options(ndim=2, err_to_str=True).value]
         return RawSheet(sheet.name, rows, merged_areas(sheet, last.row, last.column),
-                        percent_cells=percent_cells(sheet, rows))
+                        percent_cells=percent_cells(sheet, rows), owner=owner(sheet))
 
     def write_sheets(self, outputs: Sequence[SheetOutput]) -> None:
         existing = {s.name.casefold(): s for s in self.book.sheets}

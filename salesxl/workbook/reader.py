@@ -227,7 +227,8 @@ def find_table(schema: SheetSchema, raw: RawSheet) -> tuple[SheetLayout, dict[in
     layout = SheetLayout(schema.key, raw.name)
     problems: list[Problem] = []
     # An issued sheet may hold several tables; each issued schema finds its own header anywhere.
-    header_row, matched, duplicates = find_header(schema, raw.rows, None if schema.issued else HEADER_SEARCH_ROWS)
+    header_row, matched, duplicates = find_header(schema, raw.rows, None if schema.issued else HEADER_SEARCH_ROWS,
+                                                  owned=raw.owner is not None)
     layout.header_row = header_row
     for j, column in matched.items():
         layout.columns[column.key] = (get_column_letter(j + 1), str(raw.rows[header_row - 1][j]).strip())
@@ -387,27 +388,52 @@ def each_cell(column: Column, values: list, date1904: bool, percent: list[bool] 
     return parsed, issues, blanks
 
 
-def find_header(schema: SheetSchema, rows: list[list[Any]], search: int | None):
-    """The row (1-based) among the first ``search`` rows (all if None) that names the most declared columns."""
+def find_header(schema: SheetSchema, rows: Sequence[list[Any]], search: int | None, owned: bool = False):
+    """The row (1-based) that names the most declared columns, among the first ``search`` rows; with
+    ``search`` None, among the rows of the whole sheet where a table of salesxl's layout can start
+    (``owned``: the sheet is salesxl's, so that layout is known), or among every row.
+
+    Each candidate costs a lookup per cell, never a pass over the sheet's rows per column or spelling.
+    """
     best_row, best = 1, ({}, [])
-    for r, row in enumerate(rows[:search], start=1):
+    for r in header_candidates(rows, search, owned):
+        row = rows[r]
         if not row or not isinstance(row[0], str):
             continue  # a header row starts with a label
         matched, duplicates = match_headers(schema, row)
         if len(matched) > len(best[0]):
-            best_row, best = r, (matched, duplicates)
+            best_row, best = r + 1, (matched, duplicates)
     return best_row, best[0], best[1]
+
+
+def header_candidates(rows: Sequence[list[Any]], search: int | None, owned: bool) -> Iterable[int]:
+    """Rows (0-based) that may hold a table's header.
+
+    salesxl lays out its sheets (:func:`salesxl.workbook.render.render_sheet`) as a title block whose rows
+    fill only column A, then each table: a heading in column A, the header, the rows, the totals, a blank
+    row. So on a sheet salesxl owns, a header follows a row with nothing beyond column A (or is row 1):
+    a handful of rows on a sheet of a hundred thousand.
+    """
+    if search is not None:
+        return range(min(search, len(rows)))
+    if not owned or len(rows) < 2:
+        return range(len(rows))
+    if isinstance(rows, GridRows) and rows.grid.ndim == 2:
+        beyond_a = np.not_equal(rows.grid[:-1, 1:], None).any(axis=1)
+    else:
+        beyond_a = np.array([any(v is not None for v in row[1:]) for row in rows[:-1]], dtype=bool)
+    return [0] + (np.flatnonzero(~beyond_a) + 1).tolist()
 
 
 def match_headers(schema: SheetSchema, row: list[Any]):
     matched: dict[int, Column] = {}
     duplicates: list[tuple[int, Column]] = []
     seen: set[str] = set()
+    labels = schema.labels
     for j, value in enumerate(row):
         if value is None:
             continue
-        label = normalise_label(value)
-        column = next((c for c in schema.columns if label in c.spellings()), None)
+        column = labels.get(normalise_label(value))
         if column is None:
             continue
         if column.key in seen:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 from typing import Any, Literal
 
 ColumnType = Literal["text", "integer", "decimal", "percent", "date", "month", "bool", "choice", "any"]
@@ -42,6 +43,12 @@ def normalise_label(text: Any) -> str:
     return re.sub(r"[\s_\-\.·:：()（）]+", "", text)
 
 
+@lru_cache(maxsize=None)
+def spelling_set(*texts: str) -> frozenset[str]:
+    """The folded spellings of a declaration's names, folded once per declaration (not per cell read)."""
+    return frozenset(normalise_label(s) for s in texts)
+
+
 @dataclass(frozen=True)
 class Choice:
     """One allowed value of a choice column: canonical key plus its labels."""
@@ -54,8 +61,8 @@ class Choice:
     def label(self) -> str:
         return f"{self.zh} {self.key}"
 
-    def spellings(self) -> set[str]:
-        return {normalise_label(s) for s in (self.key, self.zh, self.en, self.label, f"{self.zh} {self.en}")}
+    def spellings(self) -> frozenset[str]:
+        return spelling_set(self.key, self.zh, self.en, self.label, f"{self.zh} {self.en}")
 
 
 @dataclass(frozen=True)
@@ -101,8 +108,8 @@ class Column:
     def must_fill(self) -> bool:
         return self.required if self.not_blank is None else self.not_blank
 
-    def spellings(self) -> set[str]:
-        return {normalise_label(s) for s in (self.key, self.zh, self.en, self.label, f"{self.en} {self.zh}")}
+    def spellings(self) -> frozenset[str]:
+        return spelling_set(self.key, self.zh, self.en, self.label, f"{self.en} {self.zh}")
 
     def choice_for(self, value: Any) -> Choice | None:
         wanted = normalise_label(value)
@@ -146,8 +153,18 @@ class SheetSchema:
                 return c
         raise KeyError(f"{self.key} has no column {key!r}")
 
-    def spellings(self) -> set[str]:
-        return {normalise_label(s) for s in (self.key, self.zh, self.en, self.name)}
+    def spellings(self) -> frozenset[str]:
+        return spelling_set(self.key, self.zh, self.en, self.name)
+
+    @cached_property
+    def labels(self) -> dict[str, Column]:
+        """Every folded spelling of a column's header -> the column (the first declared, where two share one):
+        built once per schema, so a header row is matched with one lookup per cell."""
+        found: dict[str, Column] = {}
+        for column in self.columns:
+            for spelling in column.spellings():
+                found.setdefault(spelling, column)
+        return found
 
 
 @dataclass(frozen=True)
