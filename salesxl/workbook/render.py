@@ -115,6 +115,7 @@ def render_sheet(ws: Worksheet, output: SheetOutput, table_names: set[str],
         row += 1
     row += 1
     widths: dict[int, float] = {}
+    folded = {t.casefold() for t in table_names}
     first_header = None
     placed: dict[str, tuple[int, OutTable]] = {}
     chart_space: tuple[int, int] | None = None  # (first, last) row of the space left for placed charts
@@ -133,7 +134,7 @@ def render_sheet(ws: Worksheet, output: SheetOutput, table_names: set[str],
         first_header = first_header or row
         if table.name:
             placed[table.name] = (row, table)
-        row = render_table(ws, row, table, unique_name(table, output, index, table_names), widths, currency,
+        row = render_table(ws, row, table, unique_name(table, output, index, table_names, folded), widths, currency,
                            streamed)
         row += 1
     for column, width in widths.items():
@@ -180,12 +181,15 @@ def set_page(ws: Worksheet, page: PageSetup, total_width: float, first_header: i
     ws.oddFooter.center.text = style.PAGE_FOOTER
 
 
-def unique_name(table: OutTable, output: SheetOutput, index: int, taken: set[str]) -> str:
+def unique_name(table: OutTable, output: SheetOutput, index: int, taken: set[str], folded: set[str]) -> str:
+    """The table's name, or the first ``name_2``, ``name_3``... no other table has (``folded``: the names in
+    ``taken`` without case, kept beside it so that a sheet of hundreds of tables is not folded for each)."""
     name = table.name or f"sx_{output.sheet.key}_{index}"
     base, n = name, 2
-    while name.casefold() in {t.casefold() for t in taken}:
+    while name.casefold() in folded:
         name, n = f"{base}_{n}", n + 1
     taken.add(name)
+    folded.add(name.casefold())
     return name
 
 

@@ -102,6 +102,7 @@ class Splice:
         self.rels = parse_xml(package.read(self.rels_part)) if self.rels_part in package else \
             etree.Element(f"{{{RELATIONSHIPS_NS}}}Relationships", nsmap={None: RELATIONSHIPS_NS})
         self.types = parse_xml(package.read("[Content_Types].xml"))
+        self._overrides: dict[str, list[etree._Element]] | None = None
 
     # -- the whole write ---------------------------------------------------------------------------
 
@@ -278,18 +279,28 @@ class Splice:
     def write_relationships(self) -> None:
         self.package.write(self.rels_part, xml_bytes(self.rels))
 
+    def overrides(self) -> dict[str, list[etree._Element]]:
+        """The content-type overrides by part name without case (``/xl/tables/table3.xml``), in document order:
+        looked up, not searched, when a run writes hundreds of table parts (a weekly review, commitments)."""
+        if self._overrides is None:
+            self._overrides = {}
+            for override in self.types:
+                if local_name(override) == "Override":
+                    self._overrides.setdefault(override.get("PartName", "").casefold(), []).append(override)
+        return self._overrides
+
     def set_type(self, part: str, content_type: str) -> None:
-        for override in self.types:
-            if local_name(override) == "Override" and override.get("PartName", "").casefold() == f"/{part}".casefold():
-                override.set("ContentType", content_type)
-                return
-        etree.SubElement(self.types, f"{{{CONTENT_TYPES_NS}}}Override", PartName=f"/{part}", ContentType=content_type)
+        found = self.overrides().get(f"/{part}".casefold())
+        if found:
+            found[0].set("ContentType", content_type)
+            return
+        override = etree.SubElement(self.types, f"{{{CONTENT_TYPES_NS}}}Override", PartName=f"/{part}",
+                                    ContentType=content_type)
+        self.overrides()[f"/{part}".casefold()] = [override]
 
     def content_type(self, part: str) -> str | None:
-        for override in self.types:
-            if local_name(override) == "Override" and override.get("PartName", "").casefold() == f"/{part}".casefold():
-                return override.get("ContentType")
-        return None
+        found = self.overrides().get(f"/{part}".casefold())
+        return found[0].get("ContentType") if found else None
 
     def drop_orphans(self, before: set[str]) -> None:
         """Remove the parts that only a replaced sheet used (its old tables, drawing and charts).
@@ -305,17 +316,21 @@ class Splice:
     def forget_orphan_types(self) -> None:
         for part in self.orphans:
             if part not in self.package:
-                for override in list(self.types):
-                    if local_name(override) == "Override" and \
-                            override.get("PartName", "").casefold() == f"/{part}".casefold():
-                        self.types.remove(override)
+                for override in self.overrides().pop(f"/{part}".casefold(), []):
+                    self.types.remove(override)
 
     def free_name(self, folder: str, stem: str) -> str:
         """The first ``folder/stemN.xml`` not in the package."""
+        return next(self.free_names(folder, stem))
+
+    def free_names(self, folder: str, stem: str) -> Iterator[str]:
+        """The first free ``folder/stemN.xml``, then (once it is written) the next free one, and so on:
+        the names :meth:`free_name` gives one after another, without trying every taken name each time."""
         n = 1
-        while f"{folder}/{stem}{n}.xml" in self.package:
-            n += 1
-        return f"{folder}/{stem}{n}.xml"
+        while True:
+            while f"{folder}/{stem}{n}.xml" in self.package:
+                n += 1
+            yield f"{folder}/{stem}{n}.xml"
 
     def forget_calc_chain_cells(self, sheet_ids: set[int]) -> None:
         """Excel's calculation chain must not list cells of a sheet being replaced; drop just those."""
@@ -378,12 +393,15 @@ class Splice:
     def write_tables(self, scratch: "Scratch", source: str, part: str) -> None:
         rels = etree.Element(f"{{{RELATIONSHIPS_NS}}}Relationships", nsmap={None: RELATIONSHIPS_NS})
         folder = posixpath.join(posixpath.dirname(self.part), "tables")
+        last_id = max(self.table_ids(), default=0)  # each table takes the next id after every table's id
+        free = self.free_names(folder, "table")
         for rel in relationships(scratch.package, source):
             if not rel.type.endswith("/table"):
                 continue
             table = parse_xml(scratch.package.read(rel.target))
-            table.set("id", str(max(self.table_ids(), default=0) + 1))
-            target = self.free_name(folder, "table")
+            last_id += 1
+            table.set("id", str(last_id))
+            target = next(free)
             self.package.write(target, xml_bytes(table))
             self.set_type(target, TABLE_TYPE)
             etree.SubElement(rels, f"{{{RELATIONSHIPS_NS}}}Relationship", Id=rel.id, Type=TABLE_REL,
