@@ -9,7 +9,7 @@ against: the planner is told to run the breakdown first.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Iterable
 
 import pandas as pd
 
@@ -63,13 +63,15 @@ def track(book: WorkbookBackend, progress: Progress = quiet, as_of: Any = None) 
     return run_step(book, TRACK_INPUTS, plan, progress)
 
 
-def read_issued(book: WorkbookBackend, inputs: Inputs) -> tuple[Inputs, list[Problem]]:
-    """The targets as the breakdown issued them; their layouts join ``inputs`` so core problems can be located.
+def read_issued(book: WorkbookBackend, inputs: Inputs, only: Iterable[str] | None = None
+                ) -> tuple[Inputs, list[Problem]]:
+    """The targets as the breakdown issued them (the tables ``only`` names, or all); their layouts join
+    ``inputs`` so core problems can be located.
 
     A missing issued sheet or column means the breakdown has not run (or ran with an older salesxl): the
     problem says to run it first.
     """
-    issued, problems = read_inputs(book, schemas=ISSUED_SHEETS)
+    issued, problems = read_inputs(book, schemas=ISSUED_SHEETS, only=only)
     inputs.layouts.update(issued.layouts)
     told, out = set(), []
     for p in problems:
