@@ -20,7 +20,7 @@ import datetime as dt
 import math
 import re
 from dataclasses import dataclass
-from itertools import chain
+from itertools import chain, islice
 from typing import Any, Iterator, Sequence
 
 import numpy as np
@@ -63,13 +63,14 @@ class NotStreamable(Exception):
     """A value openpyxl would style by itself; the table is rendered whole instead."""
 
 
-def can_stream(frame: pd.DataFrame, columns: Sequence[OutColumn]) -> bool:
-    """Whether every value of ``frame`` can be written as raw XML with its column's one style."""
+def can_stream(frame: pd.DataFrame, columns: Sequence[OutColumn], skip: int = 0) -> bool:
+    """Whether every value of ``frame`` (after its first ``skip`` rows) can be written as raw XML with its
+    column's one style."""
     for column in columns:
         values = frame[column.key]
         if values.dtype != object:
             continue
-        for value in values:
+        for value in islice(values, skip, None):
             if isinstance(value, Link):
                 return False
             if isinstance(value, (dt.date, dt.datetime, dt.time, dt.timedelta, pd.Period)) \
