@@ -107,9 +107,8 @@ def split_by_phase(phases: list[tuple[float, str]], seconds: float) -> dict[str,
 
     split = {"reading": 0.0, "computing": 0.0, "writing": 0.0}
     for (begun, message), ended in zip(phases, [t for t, _ in phases[1:]] + [seconds]):
-        kind = ("reading" if message == READING else "writing" if message == WRITING
-                else "pdf" if message == "pdf" else "computing")
-        split[kind] = split.get(kind, 0.0) + ended - begun
+        kind = "reading" if message == READING else "writing" if message == WRITING else "computing"
+        split[kind] += ended - begun
     return {kind: round(spent, 2) for kind, spent in split.items()}
 
 

@@ -195,7 +195,3 @@ def test_the_step_table_gives_seconds_against_the_baseline_and_flags_a_step_over
     assert track.split()[2:4] == ["6.50", "3.25"] and track.endswith("over")
     assert pdf.split()[2:4] == ["32.00", "16.00"] and not pdf.endswith("over")
 
-
-def test_the_pdf_export_is_its_own_part_of_the_split():
-    phases = [(0.0, READING), (1.0, COMPUTING), (1.5, WRITING), (2.0, "pdf")]
-    assert split_by_phase(phases, 5.0) == {"reading": 1.0, "computing": 0.5, "writing": 0.5, "pdf": 3.0}
