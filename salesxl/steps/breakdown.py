@@ -13,23 +13,22 @@ passes them as ``agreed``).
 from __future__ import annotations
 
 import datetime as dt
-from typing import Iterable
 
 import pandas as pd
 
-from ..core.breakdown import break_down, option
+from ..core.breakdown import break_down
 from ..core.plan import PLAN_SHEETS, draft_plan
 from ..core.versions import input_fingerprint
 from ..problems import Problem, has_errors
 from ..reports.breakdown import breakdown_sheets
 from ..reports.versions import versions_with_run
 from ..workbook.backend import WorkbookBackend
-from ..workbook.overflow import SummedView, spill_oversized, workbook_path
+from ..workbook.overflow import SummedView, spill_oversized
 from ..workbook.reader import Inputs, read_inputs
-from ..workbook.schema import normalise_label
-from ..workbook.sheets import DAILY_TARGETS, ISSUED_AGREED_TARGETS, OUTLET_TARGETS, SETTINGS
+from ..workbook.contract.agree import ISSUED_AGREED_TARGETS
+from ..workbook.contract.breakdown import DAILY_TARGETS, OUTLET_TARGETS
 from . import Progress, StepResult, quiet, run_step
-from .target import parse_month
+from .target import planned_month
 
 STEP_NAME = "breakdown 正式下达"
 RELEASE_PARAMETERS = ("rep_method", "sku_method", "outlet_method", "outlet_history_weight", "history_window_months",
@@ -53,10 +52,10 @@ def breakdown(book: WorkbookBackend, progress: Progress = quiet, month: pd.Perio
     """
 
     def plan(inputs: Inputs):
-        settings = dict(inputs.settings)
-        if month is not None:
-            settings["plan_month"] = month if isinstance(month, pd.Period) else parse_month(month)
-        inputs.settings = settings
+        # the title block shows the month released, so the override is the run's settings
+        inputs.settings, problems = planned_month(inputs.settings, month)
+        if problems:
+            return [], problems, ""
         chosen, problems = (agreed, []) if agreed is not None else agreed_on_sheet(book, inputs)
         if has_errors(problems):
             return [], problems, ""
@@ -75,7 +74,7 @@ def release_version(book: WorkbookBackend, inputs: Inputs, result, agreed: pd.Da
                     now: dt.datetime | None = None):
     """The Versions sheet with this release's row: its settings, an input fingerprint and the total."""
     settings = inputs.settings
-    parameters = {key: option(settings, key) for key in RELEASE_PARAMETERS}
+    parameters = {key: getattr(settings, key) for key in RELEASE_PARAMETERS}
     parameters["agreed"] = 0 if agreed is None else len(agreed)
     tables = {key: inputs.tables[key] for key in BREAKDOWN_SHEETS if key != "settings"}
     if agreed is not None:
@@ -97,7 +96,7 @@ RELEASE_SUMMED_VIEWS = {
 
 def spill_release(book: WorkbookBackend, sheets: list) -> tuple[list, list[Problem]]:
     """The release sheets with any table too long for a sheet moved to Parquet beside the workbook."""
-    return spill_oversized(sheets, workbook_path(book), RELEASE_SUMMED_VIEWS)
+    return spill_oversized(sheets, book.path, RELEASE_SUMMED_VIEWS)
 
 
 def release(inputs: Inputs, agreed: pd.DataFrame | None, progress: Progress = quiet):
@@ -108,11 +107,10 @@ def release(inputs: Inputs, agreed: pd.DataFrame | None, progress: Progress = qu
     progress("拆分到业务员、网点、产品和工作日 Splitting to reps, outlets, products and days")
     result, found = break_down(month_target.total, structure.regions, structure.skus, inputs.tables,
                                inputs.settings, agreed)
-    problems = problems + settings_rows(found, inputs)
+    problems = problems + found
     if result is None or has_errors(problems):
         return None, [], problems, ""
-    unit = float(inputs.settings.get("rounding_unit") or 1.0)
-    sheets = breakdown_sheets(result, unit, str(inputs.settings.get("currency") or "CNY"))
+    sheets = breakdown_sheets(result, float(inputs.settings.rounding_unit), str(inputs.settings.currency))
     summary = (f"{result.month} 月度目标 month target {result.total:,.2f}: {len(result.reps)} 名业务员 reps, "
                f"{len(result.outlets)} 个网点 outlets, {result.calendar['working'].sum()} 个工作日 working days")
     return result, sheets, problems, summary
@@ -130,25 +128,8 @@ def agreed_on_sheet(book: WorkbookBackend, inputs: Inputs) -> tuple[pd.DataFrame
     inputs.layouts["agreement"] = read.layouts["agreed_targets"]
     if has_errors(problems) or not len(frame):
         return None, problems
-    month = pd.Period(inputs.settings["plan_month"], freq="M")
+    month = pd.Period(inputs.settings.plan_month, freq="M")
     mine = frame[[m is not None and pd.Period(m, freq="M") == month for m in frame["month"]]]
     if not len(mine):
         return None, problems
     return mine[["rep_id", "agreed"]].rename(columns={"agreed": "target"}), problems
-
-
-def settings_rows(problems: Iterable[Problem], inputs: Inputs) -> list[Problem]:
-    """Point problems about a setting (column = the setting's key) at its value cell on Settings."""
-    frame = inputs.tables.get("settings")
-    rows = {}
-    if frame is not None and len(frame):
-        by_label = {normalise_label(k): row for row, k in frame["key"].items() if k is not None}
-        for s in SETTINGS:
-            spellings = {normalise_label(x) for x in (s.key, s.zh, s.en, s.label)}
-            rows[s.key] = next((by_label[x] for x in spellings if x in by_label), None)
-    located = []
-    for p in problems:
-        if p.sheet == "settings" and p.column in rows:
-            p = p.at(row=None if rows[p.column] is None else int(rows[p.column]), column="value")
-        located.append(p)
-    return located

@@ -11,11 +11,13 @@ What a schema *is* lives here; how a sheet is checked against it lives in
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import cached_property
 from typing import Any, Literal
+
+import pandas as pd
+
+from ..terms import Choice, normalise_label, spelling_set
 
 ColumnType = Literal["text", "integer", "decimal", "percent", "date", "month", "bool", "choice", "any"]
 
@@ -30,39 +32,6 @@ TYPE_LABEL = {
     "choice": "选项 choice",
     "any": "任意 any",
 }
-
-
-def normalise_label(text: Any) -> str:
-    """Fold a header or sheet name so that spelling variants compare equal.
-
-    Full-width letters and digits become half-width (NFKC), case is folded, and
-    spaces, underscores, hyphens and dots are dropped: ``"Ｒｅｐ ID"``,
-    ``"rep_id"`` and ``"REP-ID"`` all become ``"repid"``.
-    """
-    text = unicodedata.normalize("NFKC", str(text)).casefold()
-    return re.sub(r"[\s_\-\.·:：()（）]+", "", text)
-
-
-@lru_cache(maxsize=None)
-def spelling_set(*texts: str) -> frozenset[str]:
-    """The folded spellings of a declaration's names, folded once per declaration (not per cell read)."""
-    return frozenset(normalise_label(s) for s in texts)
-
-
-@dataclass(frozen=True)
-class Choice:
-    """One allowed value of a choice column: canonical key plus its labels."""
-
-    key: str
-    zh: str
-    en: str
-
-    @property
-    def label(self) -> str:
-        return f"{self.zh} {self.key}"
-
-    def spellings(self) -> frozenset[str]:
-        return spelling_set(self.key, self.zh, self.en, self.label, f"{self.zh} {self.en}")
 
 
 @dataclass(frozen=True)
@@ -110,6 +79,12 @@ class Column:
 
     def spellings(self) -> frozenset[str]:
         return spelling_set(self.key, self.zh, self.en, self.label, f"{self.en} {self.zh}")
+
+    @property
+    def dtype(self) -> str:
+        """The pandas dtype the column's values are read into."""
+        return {"decimal": "float64", "percent": "float64", "integer": "Int64", "date": "datetime64[ns]",
+                "month": "period[M]", "bool": "boolean"}.get(self.type, "object")
 
     def choice_for(self, value: Any) -> Choice | None:
         wanted = normalise_label(value)
@@ -166,6 +141,32 @@ class SheetSchema:
                 found.setdefault(spelling, column)
         return found
 
+    def match_headers(self, row: list[Any]) -> tuple[dict[int, Column], list[tuple[int, Column]]]:
+        """Which cells of a header row name which columns (by any spelling), and the columns named twice:
+        ``({position: column}, [(position, column) named again]})``. Sheets, Parquet and CSV headers alike."""
+        matched: dict[int, Column] = {}
+        duplicates: list[tuple[int, Column]] = []
+        seen: set[str] = set()
+        labels = self.labels
+        for j, value in enumerate(row):
+            if value is None:
+                continue
+            column = labels.get(normalise_label(value))
+            if column is None:
+                continue
+            if column.key in seen:
+                duplicates.append((j, column))
+                continue
+            seen.add(column.key)
+            matched[j] = column
+        return matched, duplicates
+
+    def empty_frame(self) -> pd.DataFrame:
+        """The sheet read with no rows: every column, typed, indexed by Excel row."""
+        frame = pd.DataFrame({c.key: pd.Series([], dtype=c.dtype) for c in self.columns})
+        frame.index.name = "excel_row"
+        return frame
+
 
 @dataclass(frozen=True)
 class Setting:
@@ -190,6 +191,10 @@ class Setting:
     @property
     def label(self) -> str:
         return f"{self.zh} {self.en}"
+
+    def spellings(self) -> frozenset[str]:
+        """The ways the Settings sheet's key cell may name this setting (compared folded)."""
+        return spelling_set(self.key, self.zh, self.en, self.label)
 
     def as_column(self) -> Column:
         """The setting seen as a column, so cells are parsed by one function."""

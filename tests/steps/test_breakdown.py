@@ -19,7 +19,8 @@ from salesxl.workbook.filebook import FileWorkbook
 from salesxl.workbook.reader import read_inputs
 from salesxl.workbook.render import TOTAL_LABEL
 from salesxl.reports.versions import read_versions
-from salesxl.workbook.sheets import DAILY_TARGETS, ISSUED_SHEETS, OUTLET_TARGETS, REP_TARGETS, VERSIONS
+from salesxl.workbook.contract.base import VERSIONS
+from salesxl.workbook.contract.breakdown import DAILY_TARGETS, ISSUED_SHEETS, OUTLET_TARGETS, REP_TARGETS
 
 from ..conftest import digest, edit
 
@@ -59,7 +60,7 @@ def test_every_issued_total_reconciles_to_the_month_target(released):
     reps, rep_skus = issued["rep_targets"], issued["rep_sku_targets"]
     outlets, core_skus, days = issued["outlet_targets"], issued["core_outlet_sku_targets"], issued["daily_targets"]
     assert reps["target"].sum() == total
-    assert (reps["month"] == inputs.settings["plan_month"]).all()
+    assert (reps["month"] == inputs.settings.plan_month).all()
     # Regions: each region's reps add up to the structure's region target (the demo holds no region).
     by_region = reps.groupby("region")["target"].sum()
     assert by_region.to_dict() == structure.regions.set_index("region")["target"].to_dict()
@@ -151,6 +152,18 @@ def test_tiers_out_of_order_point_at_the_settings_value(workbook):
     assert [(p.cell, p.header, p.code) for p in result.problems if p.severity == "error"] == [
         (f"设置 Settings!B{row}", "值 Value", "tiers-out-of-order")]
     assert digest(workbook) == before
+
+
+def test_a_setting_left_off_the_sheet_is_pointed_at_by_the_key_column(workbook):
+    """Sprint's row renamed away: sprint takes its default 1.2, below a challenge of 1.3; the problem names the
+    Settings sheet's key column (where the row belongs), not a row."""
+    book = openpyxl.load_workbook(workbook)
+    rows = {r[0].value: r[0].row for r in book["设置 Settings"].iter_rows(min_row=2)}
+    edit(workbook, {f"设置 Settings!A{rows['冲刺倍数 Sprint multiplier']}": "旧参数 old",
+                    f"设置 Settings!B{rows['挑战倍数 Challenge multiplier']}": 1.3})
+    result = breakdown(FileWorkbook(workbook))
+    assert [(p.sheet, p.row, p.column, p.header, p.code) for p in result.problems if p.severity == "error"] == [
+        ("设置 Settings", None, "key", "参数 Key", "tiers-out-of-order")]
 
 
 def test_every_working_day_overridden_off_is_a_clear_error(workbook):

@@ -13,7 +13,7 @@ from salesxl.workbook import reader, schema
 from salesxl.workbook.backend import OutColumn, OutTable, SheetOutput
 from salesxl.workbook.filebook import FileWorkbook
 from salesxl.workbook.reader import read_inputs
-from salesxl.workbook.sheets import ISSUED_CORE_OUTLET_SKU_TARGETS, ISSUED_OUTLET_TARGETS, OUTLET_TARGETS
+from salesxl.workbook.contract.breakdown import ISSUED_CORE_OUTLET_SKU_TARGETS, ISSUED_OUTLET_TARGETS, OUTLET_TARGETS
 
 SCHEMAS = (ISSUED_OUTLET_TARGETS, ISSUED_CORE_OUTLET_SKU_TARGETS)
 
