@@ -33,6 +33,9 @@ from .schema import Column, SheetLayout, SheetSchema
 
 SETTING_KEYS = frozenset(s.key for s in SETTINGS)
 HEADER_SEARCH_ROWS = 20
+LAYOUT_STARTS = ("layout starts",)
+"""Where, on a sheet salesxl owns, the reader keeps the rows its tables can start at (``RawSheet.parsed``), so
+that the several tables read from one sheet find them once."""
 REPEATED = frozenset(("text", "choice", "month", "date", "bool"))
 """Column types whose values repeat down a long sheet (IDs, regions, months, yes/no) and whose reading
 depends on the value alone (not on a percentage format): each distinct value is parsed once per sheet."""
@@ -153,16 +156,15 @@ def parse_table(schema: SheetSchema, raw: RawSheet) -> tuple[pd.DataFrame, Sheet
 
     # The cells are checked a column at a time (a long History sheet is a million cells); the problems
     # are then put in the order a planner reads them: row by row, left to right.
-    body = raw.rows[header_row:]
+    if schema.issued:  # an issued sheet's first table ends at a blank row or its totals row; other blocks follow
+        body = raw.rows[header_row:header_row + table_length(raw, header_row, matched)]
+        keep = np.arange(len(body))
+    else:
+        body = raw.rows[header_row:]
     cells = columns_of(body, matched)
     uncached = uncached_rows(raw, header_row, len(body), matched)
-    blank = row_is_blank(cells, uncached, len(body))
-    if schema.issued:  # an issued sheet's first table ends at a blank row or its totals row; other blocks follow
-        first = [row[0] if row else None for row in body]
-        end = next((i for i in range(len(body)) if blank[i] or first[i] == TOTAL_LABEL), len(body))
-        keep = np.arange(end)
-    else:
-        keep = np.flatnonzero(~blank)  # blank rows between data are harmless
+    if not schema.issued:
+        keep = np.flatnonzero(~row_is_blank(cells, uncached, len(body)))  # blank rows between data are harmless
     index = (keep + header_row + 1).tolist()
     found: list[tuple[tuple, Problem]] = []  # (row, part of the row, column position, ...) -> problem
 
@@ -218,8 +220,14 @@ def find_table(schema: SheetSchema, raw: RawSheet) -> tuple[SheetLayout, dict[in
     layout = SheetLayout(schema.key, raw.name)
     problems: list[Problem] = []
     # An issued sheet may hold several tables; each issued schema finds its own header anywhere.
-    header_row, matched, duplicates = find_header(schema, raw.rows, None if schema.issued else HEADER_SEARCH_ROWS,
-                                                  owned=raw.owner is not None)
+    search = None if schema.issued else HEADER_SEARCH_ROWS
+    if search is None and raw.owner is not None:  # where salesxl's layout can start a table: found once per sheet
+        starts = raw.parsed.get(LAYOUT_STARTS)
+        if starts is None:
+            starts = raw.parsed[LAYOUT_STARTS] = header_candidates(raw.rows, None, owned=True)
+        header_row, matched, duplicates = find_header(schema, raw.rows, search, candidates=starts)
+    else:
+        header_row, matched, duplicates = find_header(schema, raw.rows, search)
     layout.header_row = header_row
     for j, column in matched.items():
         layout.columns[column.key] = (get_column_letter(j + 1), str(raw.rows[header_row - 1][j]).strip())
@@ -283,6 +291,48 @@ def columns_of(body: Sequence[list], matched: dict) -> dict[int, list]:
     if all(len(row) >= width for row in body):
         return {j: [row[j] for row in body] for j in matched}
     return {j: [row[j] if j < len(row) else None for row in body] for j in matched}
+
+
+def table_length(raw: RawSheet, header_row: int, matched: dict) -> int:
+    """How many rows below its header (row ``header_row``) an issued table runs: up to its totals row
+    (column A says so) or the first row whose matched cells are all empty or spaces with no uncalculated
+    formula among them. Only the table's own rows are looked at, not the blocks below it on the sheet."""
+    rows, uncached = raw.rows, raw.uncached
+    if isinstance(rows, GridRows) and rows.grid.ndim == 2:
+        return grid_table_length(rows.grid, header_row, matched, uncached)
+    for r in range(header_row, len(rows)):
+        row = rows[r]
+        if row and row[0] == TOTAL_LABEL:
+            return r - header_row
+        if all(is_blank_cell(row[j] if j < len(row) else None) and (r + 1, j + 1) not in uncached for j in matched):
+            return r - header_row
+    return len(rows) - header_row
+
+
+def grid_table_length(grid: np.ndarray, header_row: int, matched: dict, uncached: set) -> int:
+    """:func:`table_length` on the scanner's grid, a block of rows at a time, a column at a time: a cell
+    is looked at only while its row may still be blank."""
+    height, width = grid.shape
+    formulas = np.array(sorted({r - 1 for r, c in uncached if c - 1 in matched}), dtype=np.int64)
+    for start in range(header_row, height, 8192):
+        block = grid[start:start + 8192]
+        ends = np.equal(block[:, 0], TOTAL_LABEL) if width else np.zeros(len(block), dtype=bool)
+        blank = np.ones(len(block), dtype=bool)
+        blank[formulas[(formulas >= start) & (formulas < start + len(block))] - start] = False
+        for j in (j for j in matched if j < width):  # a column past the widest row is empty
+            column = block[:, j]
+            filled = np.flatnonzero(blank & ~np.equal(column, None))
+            spaces = np.fromiter((v.__class__ is str and not v.strip() for v in column[filled].tolist()), bool,
+                                 len(filled))
+            blank[filled[~spaces]] = False
+        stops = np.flatnonzero(blank | ends)
+        if len(stops):
+            return start + int(stops[0]) - header_row
+    return height - header_row
+
+
+def is_blank_cell(value: Any) -> bool:
+    return value is None or (value.__class__ is str and not value.strip())
 
 
 def row_is_blank(cells: dict[int, list], uncached: dict[int, np.ndarray], height: int) -> np.ndarray:
@@ -379,15 +429,17 @@ def each_cell(column: Column, values: list, date1904: bool, percent: list[bool] 
     return parsed, issues, blanks
 
 
-def find_header(schema: SheetSchema, rows: Sequence[list[Any]], search: int | None, owned: bool = False):
+def find_header(schema: SheetSchema, rows: Sequence[list[Any]], search: int | None, owned: bool = False,
+                candidates: Iterable[int] | None = None):
     """The row (1-based) that names the most declared columns, among the first ``search`` rows; with
     ``search`` None, among the rows of the whole sheet where a table of salesxl's layout can start
-    (``owned``: the sheet is salesxl's, so that layout is known), or among every row.
+    (``owned``: the sheet is salesxl's, so that layout is known), or among every row; or among the rows
+    ``candidates`` (0-based) already found so.
 
     Each candidate costs a lookup per cell, never a pass over the sheet's rows per column or spelling.
     """
     best_row, best = 1, ({}, [])
-    for r in header_candidates(rows, search, owned):
+    for r in candidates if candidates is not None else header_candidates(rows, search, owned):
         row = rows[r]
         if not row or not isinstance(row[0], str):
             continue  # a header row starts with a label
@@ -410,7 +462,7 @@ def header_candidates(rows: Sequence[list[Any]], search: int | None, owned: bool
     if not owned or len(rows) < 2:
         return range(len(rows))
     if isinstance(rows, GridRows) and rows.grid.ndim == 2:
-        beyond_a = np.not_equal(rows.grid[:-1, 1:], None).any(axis=1)
+        beyond_a = pd.notna(rows.grid[:-1, 1:]).any(axis=1)  # a value is never NaN; were it, one row more is tried
     else:
         beyond_a = np.array([any(v is not None for v in row[1:]) for row in rows[:-1]], dtype=bool)
     return [0] + (np.flatnonzero(~beyond_a) + 1).tolist()
