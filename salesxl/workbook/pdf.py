@@ -14,6 +14,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import tempfile
+import time
 from pathlib import Path
 from typing import Sequence
 
@@ -32,7 +33,11 @@ def find_soffice() -> str | None:
 
 
 def export_pdfs(outputs: Sequence[tuple[str, SheetOutput]], directory: Path, timeout: float = 300) -> list[Path]:
-    """Write ``directory/<stem>.pdf`` for each ``(stem, sheet)``; raise ProblemsFound without LibreOffice."""
+    """Write ``directory/<stem>.pdf`` for each ``(stem, sheet)``; raise ProblemsFound without LibreOffice.
+
+    Each sheet is rendered into a workbook of its own, and the workbooks are converted by one
+    LibreOffice run per core (:data:`CONVERTERS`), each taking its share as soon as it is rendered.
+    """
     soffice = find_soffice()
     if soffice is None:
         raise ProblemsFound([Problem(None, None, None, "no-libreoffice",
@@ -40,20 +45,65 @@ def export_pdfs(outputs: Sequence[tuple[str, SheetOutput]], directory: Path, tim
                                      "LibreOffice (soffice) was not found, so no PDF was written; install LibreOffice "
                                      "or print the sheet from Excel", "warning")])
     directory.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="salesxl-pdf-") as temp:
-        sources = []
-        for stem, output in outputs:
-            book = openpyxl.Workbook()
-            render_sheet(book.active, output, set())
-            book.active.title = output.sheet.name[:31]
-            source = Path(temp) / f"{stem}.xlsx"
-            book.save(source)
-            sources.append(source)
-        profile = Path(temp) / "profile"
-        subprocess.run([soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
-                        "--outdir", str(directory), *map(str, sources)],
-                       check=True, capture_output=True, timeout=timeout)
+    # LibreOffice may still be closing its profile when the run returns: what it leaves is not salesxl's to fail on.
+    with tempfile.TemporaryDirectory(prefix="salesxl-pdf-", ignore_cleanup_errors=True) as temp:
+        runs = []
+        for share in shares(list(outputs), CONVERTERS):
+            sources = []
+            for stem, output in share:
+                book = openpyxl.Workbook()
+                render_sheet(book.active, output, set())
+                book.active.title = output.sheet.name[:31]
+                source = Path(temp) / f"{stem}.xlsx"
+                book.save(source)
+                sources.append(source)
+            runs.append(start_conversion(soffice, sources, directory, Path(temp) / f"profile{len(runs)}"))
+        finish_conversions(runs, timeout)
     return [directory / f"{stem}.pdf" for stem, _ in outputs]
+
+
+CONVERTERS = 2
+"""LibreOffice runs converting at the same time, each with its own profile: laying out and exporting the
+pages is nearly all of an export's time, and one run uses one core (200 reps' pages: about 50 s of
+LibreOffice's time on this machine's cores)."""
+
+
+def shares(items: list, count: int) -> list[list]:
+    """``items`` cut into at most ``count`` consecutive shares of nearly equal length (none empty)."""
+    size, extra = divmod(len(items), count)
+    cut, found = 0, []
+    for k in range(count):
+        length = size + (k < extra)
+        if length:
+            found.append(items[cut:cut + length])
+        cut += length
+    return found
+
+
+def start_conversion(soffice: str, sources: Sequence[Path], directory: Path, profile: Path) -> subprocess.Popen:
+    """A headless LibreOffice converting ``sources`` to PDF into ``directory``, started, not waited for."""
+    command = [soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
+               "--outdir", str(directory), *map(str, sources)]
+    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+def finish_conversions(runs: Sequence[subprocess.Popen], timeout: float) -> None:
+    """Wait for every run, as ``subprocess.run(check=True, timeout=...)`` would: a run that fails or outlasts
+    ``timeout`` (counted from now) raises, and the others are stopped."""
+    deadline = time.monotonic() + timeout
+    try:
+        for run in runs:
+            try:
+                out, err = run.communicate(timeout=max(0.0, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                raise subprocess.TimeoutExpired(run.args, timeout)
+            if run.returncode:
+                raise subprocess.CalledProcessError(run.returncode, run.args, out, err)
+    finally:
+        for run in runs:
+            if run.poll() is None:
+                run.kill()
+                run.communicate()
 
 
 # ---- Rendering a workbook's own sheets as a person would see them (the dashboard's check and docs images) ----
@@ -112,7 +162,7 @@ def with_only_sheet(blob: bytes, sheet: str, lighten: bool = True) -> bytes:
 
 
 def sheets_to_pdf(workbook: Path, sheets: Sequence[str], directory: Path, timeout: float = 600) -> dict[str, Path]:
-    """One PDF per sheet of ``workbook``, as LibreOffice prints it, all in one LibreOffice run.
+    """One PDF per sheet of ``workbook``, as LibreOffice prints it (one LibreOffice run per core).
 
     ``{sheet name: directory/<n>.pdf}``; raises ProblemsFound without LibreOffice.
     """
@@ -122,16 +172,16 @@ def sheets_to_pdf(workbook: Path, sheets: Sequence[str], directory: Path, timeou
                                      "LibreOffice (soffice) was not found, so no PDF was written", "warning")])
     directory.mkdir(parents=True, exist_ok=True)
     blob = Path(workbook).read_bytes()
-    with tempfile.TemporaryDirectory(prefix="salesxl-render-") as temp:
-        sources = []
-        for n, sheet in enumerate(sheets, start=1):
-            source = Path(temp) / f"sheet{n:02d}.xlsx"
-            source.write_bytes(with_only_sheet(blob, sheet))
-            sources.append(source)
-        profile = Path(temp) / "profile"
-        subprocess.run([soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
-                        "--outdir", str(directory), *map(str, sources)],
-                       check=True, capture_output=True, timeout=timeout)
+    with tempfile.TemporaryDirectory(prefix="salesxl-render-", ignore_cleanup_errors=True) as temp:
+        runs = []
+        for share in shares(list(enumerate(sheets, start=1)), CONVERTERS):
+            sources = []
+            for n, sheet in share:
+                source = Path(temp) / f"sheet{n:02d}.xlsx"
+                source.write_bytes(with_only_sheet(blob, sheet))
+                sources.append(source)
+            runs.append(start_conversion(soffice, sources, directory, Path(temp) / f"profile{len(runs)}"))
+        finish_conversions(runs, timeout)
     return {sheet: directory / f"sheet{n:02d}.pdf" for n, sheet in enumerate(sheets, start=1)}
 
 
