@@ -209,11 +209,14 @@ def child(args) -> None:
 # ---- the run ----
 
 def in_child(what: str, workbook: Path, code: Path | None = None) -> dict:
+    """Measure ``what`` in a fresh process; a step that fails is reported as failed (the run goes on)."""
     command = [sys.executable, "-m", "benchmarks.run", "--measure-step", what, "--workbook", str(workbook)]
     command += ["--code", str(code)] if code else []
     done = subprocess.run(command, capture_output=True, text=True, cwd=Path(__file__).resolve().parents[1])
     if done.returncode:
-        raise SystemExit(f"{what} failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
+        lines = (done.stdout + done.stderr).strip().splitlines()
+        print(f"{what} failed:\n" + "\n".join(lines[-15:]), file=sys.stderr)
+        return {"step": what, "failed": lines[-1] if lines else f"exit {done.returncode}"}
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
@@ -236,38 +239,38 @@ def run_steps(size: str, seed: int, names: list[str], out: Path, code: Path | No
     work = out / f"steps-{size}-{seed}"
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
-    results = []
+    results: list[dict] = []
     end_inputs = inputs_workbook(size, seed, "month-end", out)
     print("measuring the baseline ...", file=sys.stderr)
-    baseline = in_child("baseline", end_inputs)
+    summary = {"size": size, "seed": seed, "baseline": in_child("baseline", end_inputs), "steps": results,
+               "machine": machine(), "load": load_average(), "code": str(code) if code else None}
+
+    def chain(state: Path, steps: list[str], timed: list[str], label: str) -> None:
+        for name in steps[:max(steps.index(n) for n in timed) + 1]:  # each step before the last asked leaves its state
+            if name == "commitments-pdf" and name not in timed:
+                continue  # it leaves the state commitments leaves, plus PDFs no later step reads
+            print(f"{'measuring' if name in timed else 'preparing'} {name} ...", file=sys.stderr)
+            result = in_child(name if name in timed else f"prep:{name}", state, code)
+            if name in timed:
+                results.append({**result, "state": label})
+                summary["load"] = load_average()
+                if json_path:  # written as it goes: a run cut short keeps what it measured
+                    json_path.parent.mkdir(parents=True, exist_ok=True)
+                    json_path.write_text(json.dumps(summary, indent=2, ensure_ascii=False))
+
     timed_mid = [n for n in names if n in MID_MONTH]
     if timed_mid:
         state = work / "mid-month.xlsx"
         shutil.copyfile(inputs_workbook(size, seed, "mid-month", out), state)
-        last = max(MID_MONTH.index(n) for n in timed_mid)
-        for name in MID_MONTH[:last + 1]:  # every step up to the last one asked for leaves its state
-            if name == "commitments-pdf" and name not in timed_mid:
-                continue  # it leaves the state commitments leaves, plus PDFs no later step reads
-            print(f"{'measuring' if name in timed_mid else 'preparing'} {name} ...", file=sys.stderr)
-            result = in_child(name if name in timed_mid else f"prep:{name}", state, code)
-            if name in timed_mid:
-                results.append({**result, "state": "mid-month"})
+        chain(state, MID_MONTH, timed_mid, "mid-month")
     timed_end = [n for n in names if n in MONTH_END]
     if timed_end:
         state = work / "month-end.xlsx"
         shutil.copyfile(end_inputs, state)
         print(f"preparing the month end ({', '.join(MONTH_END_PREP)}) ...", file=sys.stderr)
         in_child("prep:" + ",".join(MONTH_END_PREP), state, code)
-        for name in MONTH_END[:max(MONTH_END.index(n) for n in timed_end) + 1]:
-            print(f"{'measuring' if name in timed_end else 'preparing'} {name} ...", file=sys.stderr)
-            result = in_child(name if name in timed_end else f"prep:{name}", state, code)
-            if name in timed_end:
-                results.append({**result, "state": "month-end"})
-    summary = {"size": size, "seed": seed, "baseline": baseline, "steps": results, "machine": machine(),
-               "load": load_average(), "code": str(code) if code else None}
-    if json_path:
-        json_path.parent.mkdir(parents=True, exist_ok=True)
-        json_path.write_text(json.dumps(summary, indent=2, ensure_ascii=False))
+        chain(state, MONTH_END, timed_end, "month-end")
+    summary["machine"] = machine()
     return summary
 
 
@@ -290,6 +293,9 @@ def format_steps(summary: dict) -> str:
              f"{'step':16} {'state':9} {'seconds':>8} {'× base':>7} {'cpu s':>6} {'reading':>8} {'computing':>9} "
              f"{'writing':>8} {'pdf':>6} {'rows read':>10} {'rows written':>12} {'peak MB':>8}"]
     for r in summary["steps"]:
+        if "failed" in r:
+            lines.append(f"{r['step']:16} {r['state']:9} failed: {r['failed'][:90]}")
+            continue
         split = r["split"]
         over = " over" if limit and r["seconds"] - split.get("pdf", 0.0) > limit else ""
         lines.append(f"{r['step']:16} {r['state']:9} {r['seconds']:8.2f} {r['seconds'] / base:7.2f} "

@@ -187,11 +187,13 @@ def test_the_step_table_gives_seconds_against_the_baseline_and_flags_a_step_over
                 "split": {"reading": 1.0, "computing": seconds - 1.5 - pdf, "writing": 0.5, "pdf": pdf}}
 
     summary = {"size": "medium", "seed": 1, "baseline": {"seconds": 2.0, "rows_read": 5000},
-               "steps": [step("track", 6.5, pdf=1.0), step("commitments-pdf", 32.0, pdf=30.0)],
+               "steps": [step("track", 6.5, pdf=1.0), step("commitments-pdf", 32.0, pdf=30.0),
+                         {"step": "weekly", "state": "mid-month", "failed": "TypeError: expected MultiCellRange"}],
                "machine": {"nproc": 2, "cpu": "cpu", "ram_gb": 8, "python": "3.11", "versions": {}}, "load": [0.5]}
     lines = format_steps(summary).splitlines()
     track = next(line for line in lines if line.startswith("track"))
     pdf = next(line for line in lines if line.startswith("commitments-pdf"))
     assert track.split()[2:4] == ["6.50", "3.25"] and track.endswith("over")
     assert pdf.split()[2:4] == ["32.00", "16.00"] and not pdf.endswith("over")
+    assert "weekly           mid-month failed: TypeError: expected MultiCellRange" in lines  # the run went on
 
