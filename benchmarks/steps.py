@@ -41,7 +41,7 @@ class Step:
 
 def step_table() -> dict[str, Step]:
     """The steps a planner clicks, by the name the CLI gives them (and the demo's stand-ins for typing)."""
-    from salesxl import steps
+    from salesxl import demo, steps
     from salesxl.steps import agree
     from salesxl.steps import expenses as expense_steps
     from salesxl.steps.backtest import backtest
@@ -62,8 +62,8 @@ def step_table() -> dict[str, Step]:
     table = [
         Step("check", steps.check), Step("target", target), Step("backtest", backtest),
         Step("breakdown", breakdown), Step("issue-draft", agree.issue_draft),
-        Step("answer-draft", agree.fill_demo_feedback), Step("agree", agree.agree),
-        Step("agree-signed", agree.agree_signed_demo), Step("commitments", commitments),
+        Step("answer-draft", demo.fill_demo_feedback), Step("agree", agree.agree),
+        Step("agree-signed", demo.agree_signed_demo), Step("commitments", commitments),
         Step("commitments-pdf", with_pdfs), Step("expenses", expense_steps.expenses),
         Step("expenses-review", expense_steps.expenses_review), Step("track", track), Step("weekly", weekly),
         Step("followups", followups), Step("close", close), Step("dashboard", dashboard),

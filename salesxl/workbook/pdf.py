@@ -2,7 +2,7 @@
 
 Each :class:`SheetOutput` is rendered into a workbook of its own in a temporary
 folder (the file backend's rendering, page setup included) and all of them are
-converted in one LibreOffice run, so a page per rep becomes a PDF per rep.
+converted by one LibreOffice run per core, so a page per rep becomes a PDF per rep.
 
 A whole workbook's own sheets can be printed the same way (:func:`sheets_to_pdf`): one copy of
 the file per sheet, with only that sheet visible, so each PDF holds exactly that sheet's pages
@@ -11,12 +11,14 @@ as a planner printing it would get them (the dashboard's one-page check, the REA
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Sequence
 
 import openpyxl
 
@@ -26,39 +28,110 @@ from .package import Package, main_part, parse_xml, relationships, xml_bytes
 from .render import render_sheet
 
 SOFFICE_NAMES = ("soffice", "libreoffice")
+MAC_SOFFICE = Path("LibreOffice.app/Contents/MacOS/soffice")
+"""Inside an Applications folder (``/Applications``, or ``~/Applications`` for one user)."""
+WINDOWS_APP_PATH = r"SOFTWARE\Microsoft\Windows\CurrentVersion\App Paths\soffice.exe"
 
 
-def find_soffice() -> str | None:
-    return next((p for p in (shutil.which(n) for n in SOFFICE_NAMES) if p), None)
+def find_soffice(platform: str = sys.platform, environ: dict | None = None, home: Path | None = None,
+                 registry: Callable[[], list[str]] | None = None, root: Path = Path("/")) -> str | None:
+    """LibreOffice's ``soffice``: on PATH, else where its installers put it.
 
-
-def export_pdfs(outputs: Sequence[tuple[str, SheetOutput]], directory: Path, timeout: float = 300) -> list[Path]:
-    """Write ``directory/<stem>.pdf`` for each ``(stem, sheet)``; raise ProblemsFound without LibreOffice.
-
-    Each sheet is rendered into a workbook of its own, and the workbooks are converted by one
-    LibreOffice run per core (:data:`CONVERTERS`), each taking its share as soon as it is rendered.
+    The Windows installer does not add LibreOffice to PATH: it registers
+    ``soffice.exe`` under App Paths (``HKLM``/``HKCU\\...\\App Paths\\soffice.exe``)
+    and installs into ``%ProgramFiles%\\LibreOffice\\program``. On macOS it is
+    ``/Applications/LibreOffice.app`` (or the same under ``~/Applications``).
     """
-    soffice = find_soffice()
-    if soffice is None:
-        raise ProblemsFound([Problem(None, None, None, "no-libreoffice",
-                                     "没有找到 LibreOffice（soffice），无法导出 PDF；请安装 LibreOffice，或在 Excel 中打印该表",
-                                     "LibreOffice (soffice) was not found, so no PDF was written; install LibreOffice "
-                                     "or print the sheet from Excel", "warning")])
+    found = next((p for p in (shutil.which(n) for n in SOFFICE_NAMES) if p), None)
+    if found:
+        return found
+    environ = os.environ if environ is None else environ
+    if platform.startswith("win"):
+        candidates = [Path(p) for p in (registry or windows_app_paths)()]
+        for variable in ("ProgramFiles", "ProgramW6432", "ProgramFiles(x86)", "LOCALAPPDATA"):
+            if environ.get(variable):
+                base = Path(environ[variable]) / ("Programs" if variable == "LOCALAPPDATA" else "")
+                candidates.append(base / "LibreOffice" / "program" / "soffice.exe")
+    elif platform.startswith("darwin"):
+        candidates = [root / "Applications" / MAC_SOFFICE, (home or Path.home()) / "Applications" / MAC_SOFFICE]
+    else:
+        candidates = []
+    return next((str(p) for p in candidates if p.is_file()), None)
+
+
+def windows_app_paths() -> list[str]:
+    """``soffice.exe`` as registered under App Paths (machine, then user), where the Windows installer puts it."""
+    try:
+        import winreg
+    except ImportError:  # not Windows
+        return []
+    found = []
+    for root in (winreg.HKEY_LOCAL_MACHINE, winreg.HKEY_CURRENT_USER):
+        try:
+            with winreg.OpenKey(root, WINDOWS_APP_PATH) as key:
+                found.append(winreg.QueryValue(key, None))
+        except OSError:
+            continue
+    return found
+
+
+Converter = Callable[[list[Path], Path], None]
+"""Turns each workbook file into ``<directory>/<stem>.pdf``: LibreOffice (:func:`libreoffice_pdf`) or Excel."""
+
+
+def libreoffice_pdf(soffice: str, timeout: float = 300) -> Converter:
+    """The files shared among one LibreOffice run per core (:data:`CONVERTERS`), each with a private profile."""
+    def convert(sources: list[Path], directory: Path) -> None:
+        # LibreOffice may still be closing its profile when the run returns: what it leaves is not salesxl's to fail on.
+        with tempfile.TemporaryDirectory(prefix="salesxl-lo-", ignore_cleanup_errors=True) as profiles:
+            runs = [start_conversion(soffice, share, directory, Path(profiles) / f"profile{k}")
+                    for k, share in enumerate(shares(list(sources), CONVERTERS))]
+            finish_conversions(runs, timeout)
+    return convert
+
+
+def excel_pdf(app) -> Converter:
+    """Excel's own export (xlwings' free ``Book.to_pdf``) in the Excel ``app`` that runs the ribbon.
+
+    Each file is opened, exported with its own page setup (the file backend's
+    A4 pages) and closed unsaved, so the planner's workbook is not touched.
+    """
+    def convert(sources: list[Path], directory: Path) -> None:
+        for source in sources:
+            book = app.books.open(str(source))
+            try:
+                book.to_pdf(str(directory / f"{source.stem}.pdf"), show=False)
+            finally:
+                book.close()
+    return convert
+
+
+def export_pdfs(outputs: Sequence[tuple[str, SheetOutput]], directory: Path, timeout: float = 300,
+                converter: Converter | None = None) -> list[Path]:
+    """Write ``directory/<stem>.pdf`` for each ``(stem, sheet)``.
+
+    ``converter`` defaults to LibreOffice; without it (and no converter given)
+    this raises ProblemsFound, a warning the step passes on.
+    """
+    if converter is None:
+        soffice = find_soffice()
+        if soffice is None:
+            raise ProblemsFound([Problem(None, None, None, "no-libreoffice",
+                                         "没有找到 LibreOffice（soffice），无法导出 PDF；请安装 LibreOffice，或在 Excel 中打印该表",
+                                         "LibreOffice (soffice) was not found, so no PDF was written; install "
+                                         "LibreOffice or print the sheet from Excel", "warning")])
+        converter = libreoffice_pdf(soffice, timeout)
     directory.mkdir(parents=True, exist_ok=True)
-    # LibreOffice may still be closing its profile when the run returns: what it leaves is not salesxl's to fail on.
-    with tempfile.TemporaryDirectory(prefix="salesxl-pdf-", ignore_cleanup_errors=True) as temp:
-        runs = []
-        for share in shares(list(outputs), CONVERTERS):
-            sources = []
-            for stem, output in share:
-                book = openpyxl.Workbook()
-                render_sheet(book.active, output, set())
-                book.active.title = output.sheet.name[:31]
-                source = Path(temp) / f"{stem}.xlsx"
-                book.save(source)
-                sources.append(source)
-            runs.append(start_conversion(soffice, sources, directory, Path(temp) / f"profile{len(runs)}"))
-        finish_conversions(runs, timeout)
+    with tempfile.TemporaryDirectory(prefix="salesxl-pdf-") as temp:
+        sources = []
+        for stem, output in outputs:
+            book = openpyxl.Workbook()
+            render_sheet(book.active, output, set())
+            book.active.title = output.sheet.name[:31]
+            source = Path(temp) / f"{stem}.xlsx"
+            book.save(source)
+            sources.append(source)
+        converter(sources, directory)
     return [directory / f"{stem}.pdf" for stem, _ in outputs]
 
 

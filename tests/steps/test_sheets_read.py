@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from salesxl.demo import fill_demo_feedback
 from salesxl.problems import render
 from salesxl.steps import agree as agree_steps
 from salesxl.steps import expenses as expense_steps
@@ -38,7 +39,7 @@ STEPS = [  # (step, what it is given to read)
     ("backtest", backtest, {SETTINGS, "年度预算 Budget", "参考因素 Factors", HISTORY, REGIONS}),
     ("breakdown", breakdown, RELEASE | {"版本 Versions"}),  # the version log it appends to
     ("issue-draft", agree_steps.issue_draft, RELEASE),  # the draft is the release of the draft plan
-    ("answer-draft", agree_steps.fill_demo_feedback, {SETTINGS, "反馈 Feedback"}),
+    ("answer-draft", fill_demo_feedback, {SETTINGS, "反馈 Feedback"}),
     # the first round: no Agreed Targets or Agreement History yet to carry signatures and rounds over from
     ("agree", agree_steps.agree, RELEASE | {"反馈 Feedback", "版本 Versions"}),
     ("commitments", commitments, {SETTINGS, REPS, PRODUCTS, OUTLETS, "激励规则 Incentive Rules", REP_TARGETS,
