@@ -1,14 +1,17 @@
-"""PDF export runs one LibreOffice per core, each on its share of the workbooks (issue 22). No LibreOffice here:
-the runs are stood in for by small commands, so what is tested is the sharing and the waiting."""
+"""PDF export runs one LibreOffice per core, each on its share of the workbooks, the first converting while the
+next share is made (issue 22). No LibreOffice here: the converter is stood in for, so what is tested is the
+sharing, the overlap and the waiting."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
+import threading
+from pathlib import Path
 
 import pytest
 
-from salesxl.workbook.pdf import finish_conversions, shares
+from salesxl.workbook.pdf import convert_in_shares, shares
 
 
 def test_shares_are_consecutive_nearly_equal_and_never_empty():
@@ -19,19 +22,45 @@ def test_shares_are_consecutive_nearly_equal_and_never_empty():
     assert shares([], 2) == []
 
 
-def command(code: str) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+def test_the_first_share_converts_while_the_second_is_made_and_the_last_on_the_calling_thread(tmp_path):
+    """5 files in 2 runs: [a b c] on a thread of its own, started before d is made; [d e] on the caller's thread.
+    Were the shares converted only once all were made, making d would wait for a conversion that never starts."""
+    first_started = threading.Event()
+    made, converted = [], []
+
+    def source_of(stem: str) -> Path:
+        if stem == "d":
+            assert first_started.wait(timeout=30), "the first share was not converting while the second was made"
+        made.append(stem)
+        return tmp_path / f"{stem}.xlsx"
+
+    def converter(sources: list[Path], directory: Path) -> None:
+        if sources[0].stem == "a":
+            first_started.set()
+        converted.append(([s.stem for s in sources], directory, threading.current_thread() is threading.main_thread()))
+
+    convert_in_shares(list("abcde"), source_of, converter, 2, tmp_path / "pdf")
+    assert made == list("abcde")
+    assert sorted(converted) == [(["a", "b", "c"], tmp_path / "pdf", False), (["d", "e"], tmp_path / "pdf", True)]
 
 
-def test_every_run_is_waited_for_and_a_failed_one_raises_as_subprocess_run_would():
-    finish_conversions([command("pass"), command("pass")], timeout=60)
+def test_one_run_converts_everything_on_the_calling_thread(tmp_path):
+    """Excel's export: one call with every file, on the thread that drives Excel."""
+    calls = []
+    convert_in_shares(list("abc"), lambda s: tmp_path / s, lambda sources, d: calls.append(
+        (sources, threading.current_thread() is threading.main_thread())), 1, tmp_path)
+    assert calls == [([tmp_path / "a", tmp_path / "b", tmp_path / "c"], True)]
+
+
+def test_a_failed_run_raises_as_subprocess_run_would_once_the_other_has_finished(tmp_path):
+    finished = []
+
+    def converter(sources: list[Path], directory: Path) -> None:
+        code = "import sys; sys.exit(3)" if sources[0].name == "a" else "import time; time.sleep(0.5)"
+        subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, timeout=60)
+        finished.append(sources[0].name)
+
     with pytest.raises(subprocess.CalledProcessError) as failed:
-        finish_conversions([command("pass"), command("import sys; sys.exit(3)")], timeout=60)
+        convert_in_shares(list("ab"), lambda s: tmp_path / s, converter, 2, tmp_path)
     assert failed.value.returncode == 3
-
-
-def test_a_run_past_the_timeout_is_stopped_and_raises():
-    slow = command("import time; time.sleep(30)")
-    with pytest.raises(subprocess.TimeoutExpired):
-        finish_conversions([command("pass"), slow], timeout=0.5)
-    assert slow.poll() is not None  # stopped, not left running
+    assert finished == ["b"]
