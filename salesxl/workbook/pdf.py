@@ -80,14 +80,22 @@ Converter = Callable[[list[Path], Path], None]
 
 
 def libreoffice_pdf(soffice: str, timeout: float = 300) -> Converter:
-    """All the files in one LibreOffice run, with a private profile (so runs can convert side by side)."""
+    """All the files in one LibreOffice run, with a private profile (so runs can convert side by side).
+
+    The run may take ``timeout`` seconds and :data:`SECONDS_PER_FILE` more for each file it converts."""
     def convert(sources: list[Path], directory: Path) -> None:
         # LibreOffice may still be closing its profile when the run returns: what it leaves is not salesxl's to fail on.
         with tempfile.TemporaryDirectory(prefix="salesxl-lo-", ignore_cleanup_errors=True) as profile:
             subprocess.run([soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
                             "--outdir", str(directory), *map(str, sources)],
-                           check=True, capture_output=True, timeout=timeout)
+                           check=True, capture_output=True, timeout=timeout + SECONDS_PER_FILE * len(sources))
     return convert
+
+
+SECONDS_PER_FILE = 5
+"""How much longer a LibreOffice run may take for each file it converts: a rep's few pages take about a quarter of
+a second of a core; a busy machine stretches that many times. A fixed limit failed the export of 1,000 reps'
+commitments (500 files a run) on a loaded machine."""
 
 
 def excel_pdf(app) -> Converter:

@@ -64,3 +64,18 @@ def test_a_failed_run_raises_as_subprocess_run_would_once_the_other_has_finished
         convert_in_shares(list("ab"), lambda s: tmp_path / s, converter, 2, tmp_path)
     assert failed.value.returncode == 3
     assert finished == ["b"]
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="the stand-in soffice is a script run by its #! line")
+def test_a_libreoffice_run_may_take_longer_for_each_file_it_converts(tmp_path):
+    """A stand-in soffice taking 1.5 s: with a 1 s limit and 5 s more per file, converting one file is not
+    stopped (6.5 s allowed); a run of no files is (1 s)."""
+    from salesxl.workbook.pdf import SECONDS_PER_FILE, libreoffice_pdf
+
+    soffice = tmp_path / "soffice"
+    soffice.write_text(f"#!{sys.executable}\nimport time\ntime.sleep(1.5)\n")
+    soffice.chmod(0o755)
+    assert SECONDS_PER_FILE == 5
+    libreoffice_pdf(str(soffice), timeout=1)([tmp_path / "a.xlsx"], tmp_path)
+    with pytest.raises(subprocess.TimeoutExpired):
+        libreoffice_pdf(str(soffice), timeout=1)([], tmp_path)
