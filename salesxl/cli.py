@@ -52,15 +52,23 @@ app = typer.Typer(
 )
 console = Console(stderr=True)
 out = Console()
-state = {"debug": False}
+state = {"debug": False, "force": False}
 
 DEFAULT_DEMO = Path("salesxl_demo.xlsx")
 DEFAULT_MONTH_END_DEMO = Path("salesxl_demo_month_end.xlsx")
 
 
 @app.callback()
-def main(debug: bool = typer.Option(False, "--debug", help="Show the Python traceback on unexpected errors.")):
+def main(debug: bool = typer.Option(False, "--debug", help="Show the Python traceback on unexpected errors."),
+         force: bool = typer.Option(False, "--force", help="Write even a workbook saved as read-only recommended "
+                                                           "or with a password to modify.")):
     state["debug"] = debug
+    state["force"] = force
+
+
+def open_workbook(path: Path) -> FileWorkbook:
+    """The workbook file a command works on (``--force`` lets it write a read-only-recommended one)."""
+    return FileWorkbook(path, force=state["force"])
 
 
 def print_problems(result: steps.StepResult, limit: int = 200) -> None:
@@ -173,7 +181,7 @@ def target(workbook: Path = typer.Argument(..., help="The workbook to plan in.")
            month: Optional[str] = typer.Option(None, "--month", callback=plan_month_option, metavar="YYYY-MM",
                                                help="Plan this month instead of the Settings sheet's plan month.")):
     """月度目标 Month target: the month's draft target from four factors, and its structure by role, SKU and region."""
-    report(run(lambda progress: target_step(FileWorkbook(workbook), progress, month=month)))
+    report(run(lambda progress: target_step(open_workbook(workbook), progress, month=month)))
 
 
 
@@ -181,7 +189,7 @@ def target(workbook: Path = typer.Argument(..., help="The workbook to plan in.")
 @app.command()
 def check(workbook: Path = typer.Argument(..., help="The workbook to check.")):
     """检查 Check inputs: list every problem with sheet, row and column."""
-    result = run(lambda progress: steps.check(FileWorkbook(workbook), progress))
+    result = run(lambda progress: steps.check(open_workbook(workbook), progress))
     report(result)
     out.print("输入无误 Inputs are fine." if not result.problems else "输入可用 Inputs usable (see notes above).")
 
@@ -189,7 +197,7 @@ def check(workbook: Path = typer.Argument(..., help="The workbook to check.")):
 @app.command()
 def expenses(workbook: Path = typer.Argument(..., help="The workbook, with Rep Targets from the breakdown.")):
     """费用预算 Expenses: budget each expense category headquarters → region → rep, issued with the targets."""
-    report(run(lambda progress: expense_steps.expenses(FileWorkbook(workbook), progress)))
+    report(run(lambda progress: expense_steps.expenses(open_workbook(workbook), progress)))
 
 
 @app.command("expenses-review")
@@ -199,7 +207,7 @@ def expenses_review(
                                                  help="Date the time elapsed is measured to (default: the log's "
                                                       "latest date in the month).")):
     """费用审核 Expense review: check requests, approvals and verification; write the Expense Ledger."""
-    report(run(lambda progress: expense_steps.expenses_review(FileWorkbook(workbook), progress, as_of=as_of)))
+    report(run(lambda progress: expense_steps.expenses_review(open_workbook(workbook), progress, as_of=as_of)))
 
 
 def loss_option(value: Optional[str]):
@@ -219,7 +227,7 @@ def backtest(workbook: Path = typer.Argument(..., help="The workbook whose histo
                                                      "or base_hit (share of reps reaching base closest to "
                                                      "70%-90%).")):
     """回测 Backtest: replay the month target over past months, score it, and suggest weights (never applied)."""
-    report(run(lambda progress: backtest_step(FileWorkbook(workbook), progress, months=months, loss=loss)))
+    report(run(lambda progress: backtest_step(open_workbook(workbook), progress, months=months, loss=loss)))
 
 
 
@@ -229,7 +237,7 @@ def close_command(workbook: Path = typer.Argument(..., help="The workbook to clo
                                                       help="Close this month instead of the Settings sheet's "
                                                            "plan month.")):
     """月末考核 Close: attainment, tier, reward, penalty and rank per rep on the Performance sheet."""
-    report(run(lambda progress: close_step(FileWorkbook(workbook), progress, month=month)))
+    report(run(lambda progress: close_step(open_workbook(workbook), progress, month=month)))
 
 
 
@@ -291,7 +299,7 @@ def breakdown(workbook: Path = typer.Argument(..., help="The workbook whose mont
               month: Optional[str] = typer.Option(None, "--month", callback=plan_month_option, metavar="YYYY-MM",
                                                   help="Release this month instead of the Settings sheet's plan month.")):
     """正式下达 Breakdown: split the month's target to every rep, outlet, product and working day, with tiers."""
-    report(run(lambda progress: breakdown_step(FileWorkbook(workbook), progress, month=month)))
+    report(run(lambda progress: breakdown_step(open_workbook(workbook), progress, month=month)))
 
 
 # ---- Tracking (step 6) ----
@@ -303,7 +311,7 @@ AS_OF_HELP = "The day to report as of (YYYY-MM-DD), its sales included; default:
 def track(workbook: Path = typer.Argument(..., help="The workbook with issued targets, daily logs and actuals."),
           as_of: Optional[dt.datetime] = typer.Option(None, "--as-of", formats=["%Y-%m-%d"], help=AS_OF_HELP)):
     """进度跟踪 Track: month-to-date actual vs target, pace, forecasts and flags, with a burn-up chart."""
-    report(run(lambda progress: track_step(FileWorkbook(workbook), progress, as_of=as_of)))
+    report(run(lambda progress: track_step(open_workbook(workbook), progress, as_of=as_of)))
 
 
 @app.command()
@@ -312,7 +320,7 @@ def weekly(workbook: Path = typer.Argument(..., help="The workbook with issued t
                                               help="Week of the plan month (Monday to Sunday); default: the "
                                                    "week of the last day with data.")):
     """周例会 Weekly: one block per rep for week N, keeping the reps' reports and the manager's comments."""
-    report(run(lambda progress: weekly_step(FileWorkbook(workbook), progress, week=week)))
+    report(run(lambda progress: weekly_step(open_workbook(workbook), progress, week=week)))
 
 
 @app.command()
@@ -320,7 +328,7 @@ def followups(workbook: Path = typer.Argument(..., help="The workbook with the C
               as_of: Optional[dt.datetime] = typer.Option(None, "--as-of", formats=["%Y-%m-%d"],
                                                           help=AS_OF_HELP)):
     """跟进计划 Follow-ups: per rep, what is overdue, due today and this week; the 21-day rule; key projects."""
-    report(run(lambda progress: followups_step(FileWorkbook(workbook), progress, as_of=as_of)))
+    report(run(lambda progress: followups_step(open_workbook(workbook), progress, as_of=as_of)))
 
 
 # Step 3, issue and agree (salesxl/steps/agree.py) ------------------------------------------------------
@@ -328,14 +336,14 @@ def followups(workbook: Path = typer.Argument(..., help="The workbook with the C
 @app.command("issue-draft")
 def issue_draft(workbook: Path = typer.Argument(..., help="The workbook whose draft rep targets to send down.")):
     """下发草案 Issue draft: write the Feedback sheet (one row per active rep), keeping what was typed there."""
-    report(run(lambda progress: agree_steps.issue_draft(FileWorkbook(workbook), progress)))
+    report(run(lambda progress: agree_steps.issue_draft(open_workbook(workbook), progress)))
 
 
 @app.command()
 def agree(workbook: Path = typer.Argument(..., help="The workbook whose feedback to apply."),
           by: Optional[str] = typer.Option(None, "--by", help="Who agrees (default: your login name).")):
     """确认目标 Agree: apply the manager's decisions, rebalance to the month target, record the round, release again."""
-    report(run(lambda progress: agree_steps.agree(FileWorkbook(workbook), progress, by=by)))
+    report(run(lambda progress: agree_steps.agree(open_workbook(workbook), progress, by=by)))
 
 
 @app.command("commitments")
@@ -343,7 +351,7 @@ def commitments(workbook: Path = typer.Argument(..., help="The workbook whose ag
                 pdf: Optional[Path] = typer.Option(None, "--pdf", metavar="DIR",
                                                    help="Also export one PDF per rep into DIR (LibreOffice).")):
     """军令状 Commitments: one printable A4 page per rep (page breaks on one sheet); --pdf exports each page."""
-    report(run(lambda progress: commitments_step(FileWorkbook(workbook), progress, pdf_dir=pdf)))
+    report(run(lambda progress: commitments_step(open_workbook(workbook), progress, pdf_dir=pdf)))
 
 
 # 总览 Dashboard (salesxl/steps/dashboard.py) -------------------------------------------------------------
@@ -351,7 +359,7 @@ def commitments(workbook: Path = typer.Argument(..., help="The workbook whose ag
 @app.command()
 def dashboard(workbook: Path = typer.Argument(..., help="The workbook whose month to show on one page.")):
     """总览 Dashboard: the month on one A4 landscape page — build-up, structure, progress, reps, expenses, flags."""
-    report(run(lambda progress: dashboard_step(FileWorkbook(workbook), progress)))
+    report(run(lambda progress: dashboard_step(open_workbook(workbook), progress)))
 
 
 # The steps `salesxl demo` runs, in the planner's order.
