@@ -22,7 +22,7 @@ from openpyxl.utils import get_column_letter
 from ..core.settings import Settings
 from ..problems import Problem
 from .backend import GridRows, RawSheet, WorkbookBackend
-from .cells import BLANK, parse_cell
+from .cells import BLANK, LARGEST, parse_cell
 from .render import TOTAL_LABEL
 from ..terms import normalise_label
 from .schema import Column, SheetLayout, SheetSchema
@@ -330,7 +330,7 @@ def parse_column(column: Column, values: list, date1904: bool, percent: list[boo
 
 def number_column(column: Column, values: list, date1904: bool):
     numbers = np.array(values, dtype=np.float64)
-    special = np.isnan(numbers) | (np.abs(numbers) > 2**53)
+    special = np.isnan(numbers) | ~(np.abs(numbers) <= LARGEST)
     if column.type == "integer":
         special |= np.abs(numbers - np.round(numbers)) > 1e-9
     if column.type == "percent":
