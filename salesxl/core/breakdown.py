@@ -139,7 +139,7 @@ def break_down(total: float, region_targets: pd.DataFrame, sku_targets: pd.DataF
     reps, found = rep_level(regions, tables["reps"], tables["outlets"], history, month, settings,
                             notes["reps"], tables["regions"])
     problems += found
-    if agreed is not None and len(agreed):
+    if agreed is not None and len(agreed) and len(reps):
         reps, regions, skus, total, found = apply_agreed(reps, regions, skus, agreed, tables["products"],
                                                          unit, notes["reps"])
         problems += found
@@ -259,6 +259,10 @@ def rep_level(regions: pd.DataFrame, reps_sheet: pd.DataFrame, outlets: pd.DataF
     reps["manual_share"] = pd.to_numeric(reps.get("manual_share"), errors="coerce") if "manual_share" in reps \
         else np.nan
     reps["manual_target"] = hold_column(reps_sheet)
+    if not reps["active"].any():
+        return pd.DataFrame(columns=REP_COLUMNS), [problem(
+            "reps", None, "active", "no-active-rep", "业务员表中没有在岗业务员，目标无人承接；请至少将一名业务员设为在岗",
+            "no active rep on 业务员 Reps, so nobody can carry the target; mark at least one rep active")]
     for row in reps.index[~reps["active"] & reps["manual_target"].notna()]:
         problems.append(problem("reps", int(row), "manual_target", "hold-on-inactive-rep",
                                 "业务员不在岗，手工目标已忽略", "the rep is not active; the manual target is ignored",
@@ -320,9 +324,11 @@ def rep_level(regions: pd.DataFrame, reps_sheet: pd.DataFrame, outlets: pd.DataF
     inactive = reps.loc[~reps["active"], "rep_id"]
     if len(inactive):
         notes.append(f"不在岗业务员不分配目标 inactive reps get nothing: {', '.join(inactive)}")
-    columns = ["month", "rep_id", "name", "region", "target", "history", "history_share", "last_year", "growth",
+    return active[REP_COLUMNS].sort_values(["region", "rep_id"], kind="stable"), problems
+
+
+REP_COLUMNS = ["month", "rep_id", "name", "region", "target", "history", "history_share", "last_year", "growth",
                "share", "new", "held", "agreed", "manual_share"]
-    return active[columns].sort_values(["region", "rep_id"], kind="stable"), problems
 
 
 def rep_weights(active: pd.DataFrame, method: str, new_rep_share: float) -> tuple[pd.Series, list[Problem]]:

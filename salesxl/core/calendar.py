@@ -36,7 +36,7 @@ def month_calendar(month: pd.Period, country: str, overrides: pd.DataFrame | Non
     try:
         country_days = holidays.country_holidays(country, years=month.year)
     except NotImplementedError:
-        return pd.DataFrame(), [problem("settings", None, "value", "unknown-country",
+        return pd.DataFrame(), [problem("settings", None, "country", "unknown-country",
                                         f"不认识的日历国家“{country}”，请用两位国家代码，如 CN",
                                         f"unknown calendar country '{country}'; use a two-letter code such as CN")]
     days = pd.date_range(month.start_time, month.end_time.normalize(), freq="D")

@@ -537,6 +537,9 @@ def check_manager_cycles(reps: pd.DataFrame, layout: SheetLayout) -> list[Proble
     return sorted(problems, key=lambda p: p.row)
 
 
+SETTING_KEYS = frozenset(s.key for s in SETTINGS)
+
+
 def setting_rows(frame: pd.DataFrame) -> dict[str, int]:
     """Setting key -> the Excel row of the Settings sheet it is on (settings not on the sheet are left out)."""
     by_label = {}
@@ -602,13 +605,21 @@ def read_settings(frame: pd.DataFrame, layout: SheetLayout) -> tuple[Settings, l
 
 
 def locate(problems: Iterable[Problem], inputs: Inputs) -> list[Problem]:
-    """Give core problems (sheet and column keys) the names and letters a planner sees."""
+    """Give core problems (sheet and column keys) the names and letters a planner sees.
+
+    A problem with a setting names it by its key (``settings``, ``country``): it points at that
+    setting's value cell, on the row the Settings sheet gives it.
+    """
     located = []
+    rows = None
     for p in problems:
         layout = inputs.layouts.get(p.sheet or "")
         if layout is None:
             located.append(p)
             continue
+        if p.sheet == "settings" and p.column in SETTING_KEYS and "settings" in inputs.tables:
+            rows = setting_rows(inputs.tables["settings"]) if rows is None else rows
+            p = p.at(row=rows.get(p.column, p.row), column="value")
         letter, header = layout.columns.get(p.column or "", (None, None))
         located.append(p.at(sheet=layout.sheet_name, letter=p.letter or letter, header=p.header or header))
     return located

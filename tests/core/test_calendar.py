@@ -59,7 +59,7 @@ def test_a_month_with_every_day_off_is_an_error():
 
 def test_unknown_country_points_at_settings():
     _, problems = month_calendar(FEB_2026, "XX")
-    assert [(p.sheet, p.column, p.code) for p in problems] == [("settings", "value", "unknown-country")]
+    assert [(p.sheet, p.column, p.code) for p in problems] == [("settings", "country", "unknown-country")]
 
 
 def test_two_reps_in_february_2026_split_in_cents():

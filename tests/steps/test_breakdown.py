@@ -172,6 +172,31 @@ def test_every_working_day_overridden_off_is_a_clear_error(workbook):
     assert digest(workbook) == before
 
 
+def test_every_rep_inactive_is_a_located_error_not_a_crash(workbook):
+    """It crashed with ``TypeError … rtruediv … dtype 'str'`` in ``rep_level`` (issue 21)."""
+    reps = openpyxl.load_workbook(workbook, read_only=True)["业务员 Reps"]
+    rows = reps.max_row
+    edit(workbook, {f"业务员 Reps!E{row}": "否" for row in range(2, rows + 1)})
+    before = digest(workbook)
+    result = breakdown(FileWorkbook(workbook))
+    errors = [(p.cell, p.header, p.code) for p in result.problems if p.severity == "error"]
+    assert errors == [("业务员 Reps!E", "在岗 Active", "no-active-rep")]
+    assert "no active rep on 业务员 Reps" in result.problems[0].message_en
+    assert digest(workbook) == before
+
+
+def test_an_unknown_calendar_country_points_at_its_settings_row(workbook):
+    """The place was ``设置 Settings!B`` without a row (issue 21)."""
+    settings = openpyxl.load_workbook(workbook, read_only=True)["设置 Settings"]
+    row = next(r for r in range(1, settings.max_row + 1) if settings.cell(r, 1).value == "日历国家 Calendar country")
+    edit(workbook, {f"设置 Settings!B{row}": "XX"})
+    before = digest(workbook)
+    result = breakdown(FileWorkbook(workbook))
+    assert [(p.cell, p.header, p.code) for p in result.problems if p.severity == "error"] == [
+        (f"设置 Settings!B{row}", "值 Value", "unknown-country")]
+    assert digest(workbook) == before
+
+
 def test_cli_breakdown(workbook):
     result = runner.invoke(app, ["breakdown", str(workbook)])
     assert result.exit_code == 0, result.output
