@@ -54,6 +54,7 @@ from ..problems import Problem, has_errors, problem
 from .allocation import allocate_groups
 from .calendar import month_calendar, split_reps_by_workdays, weekday_pattern
 from .fitting import FitReport, fit_margins, round_to_margins
+from .formulas import SHARE_SLACK, scaled_message
 from .settings import Settings
 from .spreading import Where, as_units, spread, to_units
 
@@ -349,6 +350,15 @@ def rep_weights(active: pd.DataFrame, method: str, new_rep_share: float) -> tupl
     problems = []
     manual = active["manual_share"].notna() & unheld
     over = (fixed_sum > 1 + 1e-9) & manual.groupby(active["region"]).transform("any")
+    leftover = over & (fixed_sum <= 1 + SHARE_SLACK + 1e-9)  # a rounding leftover: scaled to 100 %
+    for region, rows in active.index[leftover & manual].groupby(active.loc[leftover & manual, "region"]).items():
+        total = float(fixed_sum[rows[-1]])
+        problems.append(problem("reps", int(rows[-1]), "manual_share", "shares-scaled",
+                                *scaled_message(f"区域“{region}”的手工份额与新人份额",
+                                                f"the manual and new-rep shares in region '{region}'", total), "notice"))
+    fixed = fixed.where(~leftover, fixed / fixed_sum)
+    fixed_sum = fixed_sum.where(~leftover, 1.0)
+    over &= ~leftover
     for row in active.index[over & manual]:
         region = active.at[row, "region"]
         problems.append(problem("reps", int(row), "manual_share", "shares-exceed-whole",

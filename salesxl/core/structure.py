@@ -29,7 +29,8 @@ import pandas as pd
 from ..problems import Problem, has_errors, problem
 from ..terms import ROLES
 from .allocation import AllocationError, allocate
-from .formulas import WEIGHT_TOLERANCE, region_weight, shares, sku_shares_in_role, with_manual_shares
+from .formulas import (WEIGHT_TOLERANCE, region_weight, scaled_message, shares, sku_shares_in_role,
+                       with_manual_shares, within_slack)
 from .history import in_window, monthly_sales, sales_by
 from .settings import Settings
 from .targets import MonthTarget
@@ -112,7 +113,13 @@ def role_targets(total: float, role_mix: pd.DataFrame, products: pd.DataFrame, u
                                 "the RoleMix sheet is empty; give each role's share of the amount"))
         return pd.DataFrame(columns=ROLE_COLUMNS), problems
     share_sum = float(mix["share"].sum())
-    if abs(share_sum - 1) > WEIGHT_TOLERANCE:
+    if abs(share_sum - 1) > WEIGHT_TOLERANCE and within_slack(share_sum):
+        first, last = int(mix.index[0]), int(mix.index[-1])
+        mix = mix.assign(share=mix["share"] / share_sum)
+        problems.append(problem("role_mix", last, "share", "shares-scaled",
+                                *scaled_message("各角色占比", "the role shares", share_sum, f"{first}–{last}"),
+                                "notice"))
+    elif abs(share_sum - 1) > WEIGHT_TOLERANCE:
         first, last = int(mix.index[0]), int(mix.index[-1])
         problems.append(problem("role_mix", last, "share", "shares-not-100",
                                 f"各角色占比之和为 {share_sum:.2%}，应为 100%（第{first}–{last}行）",
@@ -152,7 +159,14 @@ def sku_targets(roles: pd.DataFrame, products: pd.DataFrame, sales: pd.Series, r
         manual = (skus["manual_share"] if "manual_share" in skus else pd.Series(np.nan, index=skus.index))
         manual = [None if pd.isna(m) else float(m) for m in manual]
         fixed = sum(m for m in manual if m is not None)
-        if fixed > 1 + WEIGHT_TOLERANCE:
+        everyone = len(manual) > 0 and all(m is not None for m in manual)
+        if (fixed > 1 + WEIGHT_TOLERANCE or everyone) and abs(fixed - 1) > WEIGHT_TOLERANCE and within_slack(fixed):
+            row = int(skus.index[[m is not None for m in manual]][-1])
+            manual = [None if m is None else m / fixed for m in manual]
+            problems.append(problem("products", row, "manual_share", "shares-scaled",
+                                    *scaled_message(f"“{ROLE_LABELS.get(role, role)}”角色的手工份额",
+                                                    f"the manual shares in the role '{role}'", fixed), "notice"))
+        elif fixed > 1 + WEIGHT_TOLERANCE:
             row = int(skus.index[[m is not None for m in manual]][-1])
             problems.append(problem("products", row, "manual_share", "manual-shares-over-100",
                                     f"“{ROLE_LABELS.get(role, role)}”角色的手工份额之和为 {fixed:.0%}，超过 100%",
@@ -268,7 +282,12 @@ def region_targets(month_target: MonthTarget, regions: pd.DataFrame, sales: pd.S
     manual = [None if pd.isna(m) else float(m) for m in manual_col]
     fixed = sum(m for m in manual if m is not None)
     manual_rows = [int(row) for row, m in zip(regions.index, manual) if m is not None]
-    if fixed > 1 + WEIGHT_TOLERANCE:
+    everyone = len(manual_rows) == len(regions)
+    if (fixed > 1 + WEIGHT_TOLERANCE or everyone) and abs(fixed - 1) > WEIGHT_TOLERANCE and within_slack(fixed):
+        manual = [None if m is None else m / fixed for m in manual]
+        problems.append(problem("regions", manual_rows[-1], "manual_share", "shares-scaled",
+                                *scaled_message("各区域手工份额", "the regions' manual shares", fixed), "notice"))
+    elif fixed > 1 + WEIGHT_TOLERANCE:
         problems.append(problem("regions", manual_rows[-1], "manual_share", "manual-shares-over-100",
                                 f"各区域手工份额之和为 {fixed:.0%}，超过 100%",
                                 f"the regions' manual shares sum to {fixed:.0%}, above 100%"))

@@ -20,7 +20,7 @@ import pandas as pd
 from ..problems import Problem, has_errors, problem
 from ..terms import FACTOR_KEYS, FACTORS
 from .allocation import to_unit
-from .formulas import WEIGHT_TOLERANCE, FourFactors, four_factors
+from .formulas import WEIGHT_TOLERANCE, FourFactors, four_factors, scaled_message, within_slack
 from .history import monthly_sales, same_month_actuals
 from .settings import Settings
 
@@ -193,7 +193,12 @@ def factor_inputs(factors: pd.DataFrame):
                                 "the Factors sheet is empty; give the four factors and their weights"))
     elif not has_errors(problems):
         total = sum(weights.values())
-        if abs(total - 1) > WEIGHT_TOLERANCE:
+        if abs(total - 1) > WEIGHT_TOLERANCE and within_slack(total):
+            weights = {key: weight / total for key, weight in weights.items()}
+            first, last = int(factors.index[0]), int(factors.index[-1])
+            problems.append(problem("factors", last, "weight", "shares-scaled",
+                                    *scaled_message("四项权重", "the four weights", total, f"{first}–{last}"), "notice"))
+        elif abs(total - 1) > WEIGHT_TOLERANCE:
             last = int(factors.index[-1])
             problems.append(problem("factors", last, "weight", "weights-not-100",
                                     f"四项权重之和为 {total:.2%}，应为 100%（第{int(factors.index[0])}–{last}行）",

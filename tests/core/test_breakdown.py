@@ -184,6 +184,19 @@ def test_manual_shares_above_100_percent_are_located():
         (5, "manual_share", "shares-exceed-whole"), (7, "manual_share", "shares-exceed-whole")]
 
 
+def test_rep_manual_shares_a_rounding_leftover_over_100_percent_are_scaled():
+    """S: D 60.05 % + F 40 % = 100.05 %: scaled by 100 ÷ 100.05, D 5,000 × 60.05 ÷ 100.05 = 3,000.9995 -> 3,001,
+    F 1,999.0005 -> 1,999; a notice at the region's last manual share (F, row 7)."""
+    def shares(reps):
+        reps.loc[5, "manual_share"] = 0.6005
+    result, problems = run(company(reps=shares))
+    assert [(p.row, p.column, p.code, p.severity) for p in problems if p.code == "shares-scaled"] == [
+        (7, "manual_share", "shares-scaled", "notice")]
+    assert errors(problems) == []
+    targets = result.reps.set_index("rep_id")["target"]
+    assert (targets["D"], targets["F"]) == (3_001, 1_999)
+
+
 def test_region_with_a_target_and_no_active_rep():
     def nobody_in_s(reps):
         reps.loc[reps.region == "S", "active"] = False

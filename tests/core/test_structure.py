@@ -146,6 +146,42 @@ def test_role_shares_not_summing_to_100_percent_are_located():
     assert "90.00%" in problems[0].message_en
 
 
+def test_role_shares_within_a_tenth_of_a_point_are_scaled_with_a_notice():
+    """60 % + 39.95 % = 99.95 %: flagship 100,000 × 60 ÷ 99.95 = 60,030.02 -> 60,030 and volume
+    100,000 × 39.95 ÷ 99.95 = 39,969.98 -> 39,970, with a notice at the last row (issue 21)."""
+    structure, problems = target_structure(month_target(), products(), role_mix(0.6, 0.3995), regions(), history(),
+                                           SETTINGS)
+    assert [(p.sheet, p.row, p.column, p.code, p.severity) for p in problems] == [
+        ("role_mix", 3, "share", "shares-scaled", "notice")]
+    assert "99.95%" in problems[0].message_en
+    roles = structure.roles.set_index("role")
+    assert list(roles["target"]) == [60_030, 39_970]
+    assert list(roles["share"]) == pytest.approx([0.6 / 0.9995, 0.3995 / 0.9995])
+
+
+def test_manual_shares_a_rounding_leftover_over_100_percent_are_scaled():
+    """Volume's manual shares V1 30.05 % + V2 70 % = 100.05 %: scaled by 100 ÷ 100.05, V2 gets
+    40,000 × 70 ÷ 100.05 = 27,986.01 -> 27,986 and V1 12,013.99 -> 12,014."""
+    sheet = products(manual_v2=0.7)
+    sheet.loc[6, "manual_share"] = 0.3005
+    structure, problems = target_structure(month_target(), sheet, role_mix(), regions(), history(), SETTINGS)
+    assert [(p.sheet, p.row, p.column, p.code, p.severity) for p in problems] == [
+        ("products", 7, "manual_share", "shares-scaled", "notice")]
+    skus = structure.skus.set_index("sku")
+    assert (skus.loc["V1", "target"], skus.loc["V2", "target"]) == (12_014, 27_986)
+
+
+def test_region_manual_shares_a_rounding_leftover_under_100_percent_are_scaled():
+    """Every region has a manual share: 50 / 30 / 19.99 % = 99.99 %, scaled by 100 ÷ 99.99:
+    50,005.00 / 30,003.00 / 19,992.00 of 100,000."""
+    sheet = regions(manual_west=0.1999)
+    sheet.loc[2, "manual_share"], sheet.loc[3, "manual_share"] = 0.5, 0.3
+    structure, problems = target_structure(month_target(), products(), role_mix(), sheet, history(), SETTINGS)
+    assert [(p.sheet, p.row, p.column, p.code, p.severity) for p in problems] == [
+        ("regions", 4, "manual_share", "shares-scaled", "notice")]
+    assert list(structure.regions["target"]) == [50_005, 30_003, 19_992]
+
+
 def test_a_role_with_share_but_no_active_product_is_an_error():
     mix = frame([{"role": "flagship", "share": 0.6}, {"role": "volume", "share": 0.3}, {"role": "image", "share": 0.1}])
     _, problems = target_structure(month_target(), products(), mix, regions(), history(), SETTINGS)

@@ -89,6 +89,19 @@ def test_role_shares_not_summing_to_100_percent(workbook):
         ("产品结构 RoleMix!B5", "金额占比 Share of amount", "shares-not-100")]
 
 
+def test_role_shares_typed_as_25_35_25_14_99_are_scaled_and_said_on_screen(workbook):
+    """Planners type 25 / 35 / 25 / 14.99: 99.99 % is a rounding leftover, not an error (issue 21). The
+    target is written, the shares used are 100 % and the notice is on screen and at the last row."""
+    edit(workbook, {"产品结构 RoleMix!B2": 0.25, "产品结构 RoleMix!B3": 0.35, "产品结构 RoleMix!B4": 0.25,
+                    "产品结构 RoleMix!B5": 0.1499})
+    result = target(FileWorkbook(workbook), now=NOW)
+    assert result.ok
+    assert [(p.cell, p.code, p.severity) for p in result.problems] == [
+        ("产品结构 RoleMix!B5", "shares-scaled", "notice")]
+    output = runner.invoke(app, ["target", str(workbook)]).output
+    assert "产品结构 RoleMix!B5" in output and "99.99%" in output
+
+
 def test_zero_budget_for_the_month(workbook):
     # Budget rows run month by month, five regions each: December's first region (华东) is row 2 + 11 × 5 = 57.
     assert openpyxl.load_workbook(workbook)["年度预算 Budget"]["B57"].value == 12

@@ -11,6 +11,7 @@ from __future__ import annotations
 from ...terms import ROLES, Choice
 from ..schema import OutputSheetName, SheetSchema, Setting
 from .base import PERCENT, col, hold_column
+from .target import SHARES_NOTE_EN, SHARES_NOTE_ZH
 
 DAY_STATUS = (
     Choice("working", "工作日", "Working"),
@@ -71,7 +72,7 @@ REPS = SheetSchema(
         col("manager", "主管", "Manager", required=False, not_blank=False),
         col("active", "在岗", "Active", "bool", required=False, default=True),
         col("manual_share", "手工份额", "Manual share", "percent", required=False, not_blank=False,
-            minimum=0, maximum=1),
+            minimum=0, maximum=1, note_zh=SHARES_NOTE_ZH, note_en=SHARES_NOTE_EN),
         col("hire_date", "入职日期", "Hire date", "date", required=False, not_blank=False),
         hold_column(),
     ),

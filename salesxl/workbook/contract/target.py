@@ -58,6 +58,12 @@ SETTINGS = (
 )
 
 
+SHARES_NOTE_ZH = "取代按公式算出的份额；合计不超过100%（超出或全部填写时相差不到0.1个百分点，按比例调整为100%）"
+SHARES_NOTE_EN = ("replaces the share the formula gives; together at most 100% (within 0.1 percentage point of "
+                  "100%, they are scaled to 100%)")
+"""What a manual share column says about the 0.1-point rule (Regions, Reps)."""
+
+
 BUDGET = SheetSchema(
     key="budget", zh="年度预算", en="Budget",
     columns=(
@@ -93,7 +99,9 @@ FACTORS_SHEET = SheetSchema(
     columns=(
         col("factor", "因素", "Factor", "choice", choices=FACTORS),
         col("weight", "权重", "Weight", "percent", minimum=0, maximum=1,
-            note_zh="四项权重之和须为100%", note_en="the four weights must sum to 100%"),
+            note_zh="四项权重之和须为100%；相差不超过0.1个百分点（如 99.99%）时按比例调整为100%并提示",
+            note_en="the four weights must sum to 100%; within 0.1 percentage point (say 99.99%) they are scaled "
+                    "to 100%, with a notice"),
         col("growth_rate", "增长率", "Growth rate", "percent", required=False, not_blank=False,
             minimum=-1, note_zh="行业与标杆的年增长率", note_en="annual growth for industry and benchmark"),
         col("source", "数据来源", "Source", required=False, not_blank=False),
@@ -118,7 +126,9 @@ PRODUCTS = SheetSchema(
         col("unit_cost", "单位成本", "Unit cost", "decimal", required=False, not_blank=False, minimum=0),
         col("active", "在售", "Active", "bool", required=False, default=True),
         col("manual_share", "手工份额", "Manual share", "percent", required=False, not_blank=False,
-            minimum=0, maximum=1, note_zh="新品在角色内的份额", note_en="a new SKU's share within its role"),
+            minimum=0, maximum=1, note_zh="新品在角色内的份额；同一角色的手工份额合计不超过100%（超出不到0.1个百分点时按比例调整）",
+            note_en="a new SKU's share within its role; a role's manual shares make at most 100% (over by less "
+                    "than 0.1 percentage point, they are scaled down)"),
         hold_column(),
     ),
     unique=(("sku",),),
@@ -131,7 +141,9 @@ ROLE_MIX = SheetSchema(
     columns=(
         col("role", "产品角色", "Role", "choice", choices=ROLES),
         col("share", "金额占比", "Share of amount", "percent", minimum=0, maximum=1,
-            note_zh="各角色占比之和须为100%", note_en="role shares must sum to 100%"),
+            note_zh="各角色占比之和须为100%；相差不超过0.1个百分点（如 25/35/25/14.99）时按比例调整为100%并提示",
+            note_en="role shares must sum to 100%; within 0.1 percentage point (say 25/35/25/14.99) they are "
+                    "scaled to 100%, with a notice"),
     ),
     unique=(("role",),),
     purpose_zh="按产品角色的金额结构比例。", purpose_en="Share of the target amount by product role.",
@@ -146,7 +158,7 @@ REGIONS = SheetSchema(
         col("market_capacity", "市场容量", "Market capacity", "decimal", required=False, not_blank=False,
             minimum=0, note_zh="区域年度市场容量（金额）", note_en="the region's annual market size (amount)"),
         col("manual_share", "手工份额", "Manual share", "percent", required=False, not_blank=False,
-            minimum=0, maximum=1),
+            minimum=0, maximum=1, note_zh=SHARES_NOTE_ZH, note_en=SHARES_NOTE_EN),
         hold_column(),
     ),
     unique=(("region",),),
