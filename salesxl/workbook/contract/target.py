@@ -11,13 +11,15 @@ from ..schema import OutputSheetName, SheetSchema, Setting
 from .base import MONTH, PERCENT, SETTINGS_SHEET, col, hold_column
 
 REGION_SPLITS = (
-    Choice("formula", "权重公式", "Weight formula"),
-    Choice("budget", "区域预算", "Regional budget"),
+    Choice("formula", "权重公式", "Weight formula", "α×历史份额+(1−α)×潜力份额",
+           "α × history share + (1 − α) × potential share"),
+    Choice("budget", "区域预算", "Regional budget", "按区域预算算出的各区域月度目标",
+           "each region's own month target from a regional budget"),
 )
 
 HISTORY_METHODS = (
-    Choice("trend", "趋势", "Trend"),
-    Choice("average", "加权平均", "Weighted average"),
+    Choice("trend", "趋势", "Trend", "去年同期×(1+加权同比增长)", "last year × (1 + weighted YoY growth)"),
+    Choice("average", "加权平均", "Weighted average", "近三年同期的加权平均", "weighted mean of the last three years"),
 )
 
 
@@ -32,9 +34,7 @@ SETTINGS = (
             note_zh="拆分结果取整到此单位，如 1 或 0.01", note_en="splits are rounded to this unit, e.g. 1 or 0.01",
             number_format="0.00"),
     Setting("history_method", "历史同期算法", "History method", "choice", default="trend",
-            choices=HISTORY_METHODS,
-            note_zh="trend 趋势：去年同期×(1+同比增长)；average 加权平均",
-            note_en="trend: last year × (1 + YoY growth); average: weighted mean"),
+            choices=HISTORY_METHODS, note_zh="历史同期因素H的算法", note_en="how the same-month history factor H is formed"),
     Setting("year_weight_1", "去年权重", "Weight of last year", "decimal", default=0.5, minimum=0),
     Setting("year_weight_2", "前年权重", "Weight of 2 years ago", "decimal", default=0.3, minimum=0),
     Setting("year_weight_3", "大前年权重", "Weight of 3 years ago", "decimal", default=0.2, minimum=0),
@@ -47,9 +47,7 @@ SETTINGS = (
             minimum=0, maximum=1, number_format=PERCENT,
             note_zh="角色内无历史的新品平分此比例", note_en="share of a role shared equally by its new SKUs"),
     Setting("region_split", "区域拆分依据", "Region split", "choice", default="formula", choices=REGION_SPLITS,
-            note_zh="formula 公式：α×历史份额+(1−α)×潜力份额；budget 预算：按区域预算算出的各区域月度目标",
-            note_en="formula: α × history share + (1 − α) × potential share; budget: each region's own "
-                    "month target from a regional budget"),
+            note_zh="月度目标如何分到各区域", note_en="how the month target is split over the regions"),
     Setting("history_source", "历史数据文件", "History file", "text", default="",
             note_zh="留空：读取“历史销售 History”表；否则填CSV或Parquet文件或文件夹的路径（相对于工作簿所在文件夹），"
                     "列与History表相同，此时不读History表",
