@@ -191,7 +191,17 @@ def check(workbook: Path = typer.Argument(..., help="The workbook to check.")):
     """检查 Check inputs: list every problem with sheet, row and column."""
     result = run(lambda progress: steps.check(open_workbook(workbook), progress))
     report(result)
-    out.print("输入无误 Inputs are fine." if not result.problems else "输入可用 Inputs usable (see notes above).")
+    out.print(verdict(result))
+
+
+def verdict(result: steps.StepResult) -> str:
+    """What ``check`` concludes when nothing stops a step: fine, or usable with so many warnings and notices."""
+    if not result.problems:
+        return "输入无误 Inputs are fine."
+    counts = {s: sum(p.severity == s for p in result.problems) for s in ("warning", "notice")}
+    zh = "，".join(f"{n} 条{'警告' if s == 'warning' else '提示'}" for s, n in counts.items() if n)
+    en = ", ".join(f"{n} {s}{'s' if n > 1 else ''}" for s, n in counts.items() if n)
+    return f"输入可用：{zh}，见问题表 Inputs usable: {en}, listed in the Problems table."
 
 
 @app.command()

@@ -15,7 +15,9 @@ to the whole at the rounding unit:
    ``new_rep_share`` of the region's average rep share unless the Reps sheet gives
    a manual share; inactive reps get nothing; a manual target is a hold.
    A rep's history share uses the rep's average month while present, so a rep
-   hired five months ago is not measured against a twelve-month year.
+   hired five months ago is not measured against a twelve-month year. A rep with
+   no sales in the window but sales before it is not new: "no recent sales", their
+   average month is taken over the longer history (from the first sale on).
 3. **Rep × SKU.** The rep × SKU history matrix, with a small prior in every cell
    (``fit_prior`` times what independence would give it, so new reps and new SKUs
    get a share), is fitted to the rep targets and the SKU targets
@@ -83,7 +85,7 @@ class Breakdown:
         skus: ``sku``, ``role``, ``structure``, ``target``, ``held``, ``reps_total``.
         reps: one row per active rep: ``month``, ``rep_id``, ``name``, ``region``, ``target``,
             ``base``, ``challenge``, ``sprint``, ``history``, ``history_share``, ``last_year``,
-            ``growth``, ``share``, ``new``, ``held``, ``agreed``.
+            ``growth``, ``share``, ``new``, ``dormant`` (no recent sales), ``held``, ``agreed``.
         rep_skus: ``rep_id``, ``name``, ``region``, ``sku``, ``role``, ``sku_target``, ``history``,
             ``share_of_rep`` (cells with a target).
         outlets: ``outlet_id``, ``name``, ``rep_id``, ``region``, ``rep_region``, ``core``,
@@ -115,17 +117,35 @@ class Breakdown:
     notes: dict[str, list[str]] = field(default_factory=dict)
 
 
-def break_down(total: float, region_targets: pd.DataFrame, sku_targets: pd.DataFrame,
-               tables: dict[str, pd.DataFrame], settings: Settings,
-               agreed: pd.DataFrame | None = None) -> tuple[Breakdown | None, list[Problem]]:
-    """Split the month's ``total`` down to reps, SKUs, outlets and days.
+@dataclass
+class Levels:
+    """The release down to reps and outlets: everything that can refuse the input. The fits (rep × SKU, core
+    outlet × SKU), the days and the tiers follow from it without a problem of their own, so ``check`` stops here.
 
-    ``region_targets`` has ``region`` and ``target`` (summing to ``total``),
-    ``sku_targets`` has ``sku``, ``role`` and ``target`` (the same); ``tables`` holds the
-    input sheets ``reps``, ``outlets``, ``products``, ``regions``, ``history`` and
-    (optionally) ``calendar``, indexed by Excel row; ``agreed`` optionally has ``rep_id``
-    and ``target``. Returns None with the problems when something stops the split.
+    Attributes:
+        month, total: the plan month and its total (the agreed total when agreed targets were given).
+        regions, skus, reps, outlets: as in :class:`Breakdown` (without tiers and totals of parts yet).
+        calendar: the month's days (:func:`salesxl.core.calendar.month_calendar`).
+        history: the History sheet with ``sales_month``.
+        notes: lines for the planner by sheet.
     """
+
+    month: pd.Period
+    total: float
+    regions: pd.DataFrame
+    skus: pd.DataFrame
+    reps: pd.DataFrame
+    outlets: pd.DataFrame
+    calendar: pd.DataFrame
+    history: pd.DataFrame
+    notes: dict[str, list[str]]
+
+
+def release_levels(total: float, region_targets: pd.DataFrame, sku_targets: pd.DataFrame,
+                   tables: dict[str, pd.DataFrame], settings: Settings,
+                   agreed: pd.DataFrame | None = None) -> tuple[Levels | None, list[Problem]]:
+    """The month's ``total`` down to regions, SKUs, reps and outlets, with the calendar; None with the
+    problems when something stops the release. Arguments as :func:`break_down`'s."""
     month = pd.Period(settings.plan_month, freq="M")
     unit = float(settings.rounding_unit)
     history = with_sales_month(tables["history"])
@@ -148,12 +168,32 @@ def break_down(total: float, region_targets: pd.DataFrame, sku_targets: pd.DataF
     problems += found
     if has_errors(problems):
         return None, problems
-
-    rep_skus, rep_sku_fit = rep_sku_level(reps, skus, history, month, settings)
     outlets, found = outlet_level(reps, tables["outlets"], history, month, settings, notes["outlets"])
     problems += found
     if has_errors(problems):
         return None, problems
+    return Levels(month, total, regions, skus, reps, outlets, calendar, history, notes), problems
+
+
+def break_down(total: float, region_targets: pd.DataFrame, sku_targets: pd.DataFrame,
+               tables: dict[str, pd.DataFrame], settings: Settings,
+               agreed: pd.DataFrame | None = None) -> tuple[Breakdown | None, list[Problem]]:
+    """Split the month's ``total`` down to reps, SKUs, outlets and days.
+
+    ``region_targets`` has ``region`` and ``target`` (summing to ``total``),
+    ``sku_targets`` has ``sku``, ``role`` and ``target`` (the same); ``tables`` holds the
+    input sheets ``reps``, ``outlets``, ``products``, ``regions``, ``history`` and
+    (optionally) ``calendar``, indexed by Excel row; ``agreed`` optionally has ``rep_id``
+    and ``target``. Returns None with the problems when something stops the split
+    (all of them found by :func:`release_levels`).
+    """
+    levels, problems = release_levels(total, region_targets, sku_targets, tables, settings, agreed)
+    if levels is None:
+        return None, problems
+    month, unit, history, notes = levels.month, float(settings.rounding_unit), levels.history, levels.notes
+    regions, skus, reps, outlets, calendar = levels.regions, levels.skus, levels.reps, levels.outlets, levels.calendar
+
+    rep_skus, rep_sku_fit = rep_sku_level(reps, skus, history, month, settings)
     outlet_skus, outlet_sku_fit = core_outlet_sku_level(outlets, rep_skus, history, month, settings)
     for fit, zh, en in ((rep_sku_fit, "业务员×产品", "rep × SKU"), (outlet_sku_fit, "核心店×产品", "core outlet × SKU")):
         if not fit.converged:
@@ -175,7 +215,7 @@ def break_down(total: float, region_targets: pd.DataFrame, sku_targets: pd.DataF
     reps = add_tiers(reps, settings, unit)
     regions["reps_total"] = regions["region"].map(reps.groupby("region")["target"].sum()).fillna(0.0)
     skus["reps_total"] = skus["sku"].map(rep_skus.groupby("sku")["sku_target"].sum()).fillna(0.0)
-    result = Breakdown(month, total, regions, skus, reps, rep_skus, outlets, outlet_skus, days, company,
+    result = Breakdown(month, levels.total, regions, skus, reps, rep_skus, outlets, outlet_skus, days, company,
                        rep_sku_fit, outlet_sku_fit, pattern, notes)
     return result, problems
 
@@ -287,7 +327,18 @@ def rep_level(regions: pd.DataFrame, reps_sheet: pd.DataFrame, outlets: pd.DataF
     months_present = (window_end - present_from + 1).clip(lower=0, upper=window_months).fillna(0)
     with np.errstate(divide="ignore", invalid="ignore"):
         reps["monthly_rate"] = np.where(months_present > 0, reps["history"] / months_present, 0.0)
-    reps["new"] = (reps["history"] <= 0) | (months_present < int(settings.new_rep_months))
+    # No sales in the window but sales before it: not a new rep, but one without recent sales, measured by
+    # the longer history — every month from the later of the hire date and the first sale up to the plan month.
+    before = history[history["sales_month"] < month - window_months].dropna(subset=["rep_id"])
+    earlier = reps["rep_id"].map(before.groupby("rep_id")["amount"].sum()).fillna(0.0)
+    first_ever = reps["rep_id"].map(month_number(before.groupby("rep_id")["sales_month"].min())).astype("float64")
+    recently_hired = hired.notna() & (window_end - hired + 1 < int(settings.new_rep_months))
+    reps["dormant"] = (reps["history"] <= 0) & (earlier > 0) & ~recently_hired
+    long_months = (window_end - np.fmax(hired.to_numpy(dtype="float64"), first_ever.to_numpy()) + 1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        long_rate = np.where(long_months > 0, earlier / long_months, 0.0)
+    reps["monthly_rate"] = reps["monthly_rate"].where(~reps["dormant"], long_rate)
+    reps["new"] = ~reps["dormant"] & ((reps["history"] <= 0) | (months_present < int(settings.new_rep_months)))
 
     reference = sales_by(history[history["sales_month"] == month - int(settings.reference_offset)],
                          ["rep_id"])
@@ -322,6 +373,10 @@ def rep_level(regions: pd.DataFrame, reps_sheet: pd.DataFrame, outlets: pd.DataF
     if len(new) and method in ("history", "reference"):
         notes.append(f"新人按起始份额 new reps at the starting share "
                      f"({float(settings.new_rep_share):.0%} of the region's average): {', '.join(new)}")
+    dormant = active.loc[active["dormant"] & ~active["held"] & active["manual_share"].isna(), "rep_id"]
+    if len(dormant) and method == "history":
+        notes.append(f"近期无销售（历史窗口内没有销售，但此前有），按更长历史计份额 no recent sales (none in the "
+                     f"history window, some before it), shared by the longer history: {', '.join(dormant)}")
     inactive = reps.loc[~reps["active"], "rep_id"]
     if len(inactive):
         notes.append(f"不在岗业务员不分配目标 inactive reps get nothing: {', '.join(inactive)}")
@@ -329,7 +384,7 @@ def rep_level(regions: pd.DataFrame, reps_sheet: pd.DataFrame, outlets: pd.DataF
 
 
 REP_COLUMNS = ["month", "rep_id", "name", "region", "target", "history", "history_share", "last_year", "growth",
-               "share", "new", "held", "agreed", "manual_share"]
+               "share", "new", "dormant", "held", "agreed", "manual_share"]
 
 
 def rep_weights(active: pd.DataFrame, method: str, new_rep_share: float) -> tuple[pd.Series, list[Problem]]:

@@ -7,7 +7,8 @@
   role's sales over the history window (last 12 months by default). A SKU with
   a manual share keeps it; new SKUs (no sales in the window) share the
   new-product reserve equally — all of the role when no SKU in it has sales.
-  Quantity is amount ÷ unit price; with unit costs, the gross margin follows.
+  Quantity is amount ÷ unit price to one decimal, a guide (the amount is the target); with unit costs, the
+  gross margin follows.
 * **Regions.** weight = α × history share + (1 − α) × potential share, where
   potential is market capacity − last-12-months sales (floored at 0). A
   manual share overrides a region's weight and the others share the rest.
@@ -43,6 +44,11 @@ BASIS_LABELS = {
     "new": "新品平分 new, equal split",
     "none": "无 none",
 }
+
+QTY_DECIMALS = 1
+"""A SKU's target quantity is a guide, amount ÷ unit price to one decimal: the amount is the target. Whole units
+would show 0 for most SKUs of a long range (65.54 at a unit price of 182.91 is 0.4, not 0), and making amounts
+whole multiples of prices would change the amounts the rest of the release adds up."""
 
 ROLE_COLUMNS = ["role", "label", "share", "target", "skus", "gross_margin", "margin_rate"]
 SKU_COLUMNS = ["sku", "name", "role", "label", "last_12m", "share_in_role", "basis", "target", "unit_price", "qty",
@@ -206,7 +212,7 @@ def sku_targets(roles: pd.DataFrame, products: pd.DataFrame, sales: pd.Series, r
         return pd.DataFrame(columns=SKU_COLUMNS), problems
     skus = pd.concat(frames)
     price = skus["unit_price"].where(skus["unit_price"] > 0)
-    skus["qty"] = (skus["target"] / price).round(0)
+    skus["qty"] = (skus["target"] / price).round(QTY_DECIMALS)
     skus["gross_margin"] = skus["target"] * (1 - skus["unit_cost"] / price)
     skus["margin_rate"] = (1 - skus["unit_cost"] / price).where(skus["target"] > 0)
     return skus[SKU_COLUMNS], problems

@@ -17,7 +17,7 @@ from typing import Iterable
 
 import pandas as pd
 
-from ..core.breakdown import break_down
+from ..core.breakdown import Levels, break_down, release_levels
 from ..core.plan import PLAN_SHEETS, draft_plan
 from ..core.versions import input_fingerprint
 from ..problems import Problem, has_errors
@@ -30,7 +30,7 @@ from ..terms import normalise_label
 from ..workbook.contract import SETTINGS
 from ..workbook.contract.agree import ISSUED_AGREED_TARGETS
 from ..workbook.contract.breakdown import DAILY_TARGETS, OUTLET_TARGETS
-from . import Progress, StepResult, quiet, run_step
+from .run import Progress, StepResult, quiet, run_step
 from .target import planned_month
 
 STEP_NAME = "breakdown 正式下达"
@@ -73,6 +73,26 @@ def breakdown(book: WorkbookBackend, progress: Progress = quiet, month: pd.Perio
     return run_step(book, BREAKDOWN_SHEETS, plan, progress)
 
 
+def validate(book: WorkbookBackend, inputs: Inputs) -> list[Problem]:
+    """What the breakdown would refuse on these inputs: the agreed targets on the sheet, the draft plan and every
+    level of the release down to the outlets (:func:`~salesxl.core.breakdown.release_levels`), without the fits."""
+    agreed, problems = agreed_on_sheet(book, inputs)
+    if has_errors(problems):
+        return problems
+    _, found = levels_of(inputs, agreed)
+    return problems + found
+
+
+def levels_of(inputs: Inputs, agreed: pd.DataFrame | None) -> tuple[Levels | None, list[Problem]]:
+    """The draft plan released down to reps and outlets (with ``agreed`` rep targets when given)."""
+    month_target, structure, problems = draft_plan(inputs.tables, inputs.settings)
+    if has_errors(problems):
+        return None, problems
+    levels, found = release_levels(month_target.total, structure.regions, structure.skus, inputs.tables,
+                                   inputs.settings, agreed)
+    return levels, problems + settings_rows(found, inputs)
+
+
 def release_version(book: WorkbookBackend, inputs: Inputs, result, agreed: pd.DataFrame | None,
                     now: dt.datetime | None = None):
     """The Versions sheet with this release's row: its settings, an input fingerprint and the total."""
@@ -84,8 +104,6 @@ def release_version(book: WorkbookBackend, inputs: Inputs, result, agreed: pd.Da
         tables["agreed"] = agreed
     return versions_with_run(book, STEP_NAME, result.month, parameters, input_fingerprint(tables, settings),
                              result.total, now)
-
-    return run_step(book, BREAKDOWN_SHEETS, plan, progress)
 
 
 RELEASE_SUMMED_VIEWS = {

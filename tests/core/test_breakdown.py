@@ -137,6 +137,27 @@ def test_short_history_is_measured_per_month_present():
     assert {k: v for k, v in targets(result).items() if k in "AH"} == {"A": 3000, "H": 6000}
 
 
+def test_a_rep_with_sales_before_the_window_only_is_not_new_but_without_recent_sales():
+    """H sold 200 a month from 2023-03 to 2025-02 and nothing in the window (2025-03 .. 2026-02): not a new
+    rep (issue 21: Maine and DC were labelled 新人), but "no recent sales", sharing by the longer history:
+    4,800 over the 36 months from the first sale to 2026-02 = 133.33 a month against A's 100, so of 9,000
+    H gets 9,000 × 133.33 / 233.33 = 5,142.86 -> 5,143 and A 3,857.14 -> 3,857."""
+    def only_a_and_h(reps):
+        reps.loc[reps.rep_id.isin(list("BCG")), "active"] = False
+        reps.loc[9] = ["H", "rep H", "N", None, True, np.nan, pd.Timestamp("2020-01-01"), np.nan]
+    tables = company(reps=only_a_and_h)
+    tables["history"] = pd.concat([tables["history"], history_frame(
+        monthly("H", "N", 200, pd.period_range("2023-03", "2025-02", freq="M"), outlet="OH1"))])
+    tables["outlets"].loc[9] = ["OH1", "h1", "H", "N", False, np.nan, False, np.nan]
+    result, problems = run(tables, regions=pd.DataFrame({"region": ["N", "S"], "target": [9_000.0, 6_000.0]}))
+    assert errors(problems) == []
+    assert {k: v for k, v in targets(result).items() if k in "AH"} == {"A": 3857, "H": 5143}
+    reps = result.reps.set_index("rep_id")
+    assert (reps.at["H", "new"], reps.at["H", "dormant"]) == (False, True)
+    assert (reps.at["A", "new"], reps.at["A", "dormant"]) == (False, False)
+    assert any("no recent sales" in n and "H" in n for n in result.notes["reps"])
+
+
 @pytest.mark.parametrize("method, expected", [
     # Equal: 10,000 − 1,000 held over A, B, C: 3,000 each.
     ("equal", {"A": 3000, "B": 3000, "C": 3000}),

@@ -81,7 +81,7 @@ def test_roles_and_skus_by_hand():
     Flagship: F3 is new (no sales in the window) and takes the 5 % reserve = 3,000; F1 and F2 share the
     other 95 % by sales 30,000 : 10,000 -> 71.25 % = 42,750 and 23.75 % = 14,250. X9 is inactive.
     Volume: V2 has a manual 25 % = 10,000; V1 takes the other 75 % = 30,000.
-    Quantities: 42,750 / 1,000 = 42.75 -> 43; 14,250 / 500 = 28.5 -> 28 (half to even); 3,000 / 1,500 = 2;
+    Quantities, a guide to one decimal: 42,750 / 1,000 = 42.75 -> 42.8; 14,250 / 500 = 28.5; 3,000 / 1,500 = 2;
     30,000 / 50 = 600; 10,000 / 40 = 250.
     Margins: F1 42,750 × (1 − 600/1,000) = 17,100; F2 14,250 × 0.2 = 2,850; F3 3,000 × 0.4 = 1,200
     -> flagship 21,150 on 60,000 = 35.25 %; V1 30,000 × 0.4 = 12,000; V2 10,000 × 0.5 = 5,000 -> 17,000 = 42.5 %.
@@ -96,7 +96,7 @@ def test_roles_and_skus_by_hand():
     assert list(skus.index) == ["F1", "F2", "F3", "V1", "V2"]
     assert list(skus["target"]) == [42_750, 14_250, 3_000, 30_000, 10_000]
     assert list(skus["share_in_role"]) == pytest.approx([0.7125, 0.2375, 0.05, 0.75, 0.25])
-    assert list(skus["qty"]) == [43, 28, 2, 600, 250]
+    assert list(skus["qty"]) == [42.8, 28.5, 2, 600, 250]
     assert list(skus["gross_margin"]) == pytest.approx([17_100, 2_850, 1_200, 12_000, 5_000])
     assert [b.split()[-1] for b in skus["basis"]] == ["sales", "sales", "reserve", "sales", "share"]
     assert structure.has_costs
@@ -282,3 +282,17 @@ def test_every_split_adds_up_exactly_and_repeats(total, flagship, unit):
     again, _ = run()
     pd.testing.assert_frame_equal(again.skus, structure.skus)
     pd.testing.assert_frame_equal(again.regions, structure.regions)
+
+
+def test_a_small_amount_has_a_quantity_not_zero():
+    """Superstore's SKUs got quantity 0 for amounts above 0 (65.54 at a unit price of 182.91): the quantity is
+    a guide with one decimal, 65.54 / 182.91 = 0.358 -> 0.4, never 0 for an amount of a tenth of a unit or more
+    (issue 21)."""
+    sheet = products()
+    sheet.loc[2, "unit_price"] = 182.91  # F1
+    structure, _ = target_structure(month_target(total=109.24), sheet, role_mix(), regions(), history(),
+                                    replace(SETTINGS, rounding_unit=0.01))
+    skus = structure.skus.set_index("sku")
+    # flagship 60 % of 109.24 = 65.54; F1's share 71.25 % -> 46.70 at 182.91 = 0.255 -> 0.3
+    assert skus.loc["F1", "target"] == pytest.approx(46.70)
+    assert skus.loc["F1", "qty"] == 0.3

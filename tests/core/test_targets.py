@@ -129,7 +129,11 @@ def test_no_history_moves_the_weights_to_the_budget():
     """No December in 2023–2025: H, I and C are unavailable; B takes all 100 %, target = 300,000."""
     only_november = history({}).iloc[-1:]
     target, problems = monthly_target(budget(), only_november, factors(), SETTINGS)
-    assert problems == [] and target.total == 300_000
+    assert target.total == 300_000
+    # said on screen too, not only in the sheet's note (issue 21), at the history factor's weight
+    assert [(p.sheet, p.row, p.column, p.code, p.severity) for p in problems] == [
+        ("factors", 3, "weight", "weights-to-budget", "notice")]
+    assert "60%" in problems[0].message_en
     by = target.factors.set_index("factor")
     assert list(by["weight"]) == [1.0, 0.0, 0.0, 0.0]
     assert list(by["weight_set"]) == [0.40, 0.30, 0.15, 0.15]
@@ -207,7 +211,8 @@ def test_regional_budget_is_computed_per_region_then_summed():
                    {"year": 2026, "month": 11, "region": "South", "amount": 5.0}])
     regions = frame([{"region": "North"}, {"region": "South"}])
     target, problems = monthly_target(sheet, history(), factors(), SETTINGS, regions=regions)
-    assert problems == []
+    assert [(p.code, p.severity) for p in problems] == [("weights-to-budget", "notice")]
+    assert problems[0].message_en.startswith("region 'South': ")
     assert target.level == "region" and target.total == 385_795
     assert list(target.regions["region"]) == ["North", "South"]
     assert list(target.regions["target"]) == [285_795, 100_000]

@@ -15,7 +15,7 @@ from ..core import test_targets as t
 def test_company_month_target_sheet():
     """The running example (trend): 285,795 against last year's 250,000 is +14.318 %; against B 95.265 %."""
     target, _ = monthly_target(t.budget(), t.history(), t.factors(), t.SETTINGS)
-    sheet = month_target_sheet(target, {"rounding_unit": 1.0, "currency": "CNY"})
+    sheet = month_target_sheet(target, t.SETTINGS)
     assert [table.heading for table in sheet.tables] == [
         "月度目标 Month target", "四因素参考表（表1） The four factors (Table 1)",
         "近三年同期 The same month in the last three years"]
@@ -25,7 +25,9 @@ def test_company_month_target_sheet():
     assert summary["vs_budget"] == pytest.approx(285_795 / 300_000)
     factors = sheet.tables[1].frame
     assert list(factors["scope"]) == ["公司 Company"] * 4
-    assert list(factors["base_year"]) == ["2026", "2025", "2025", "2025"]
+    # a year is a number shown without a thousands separator, not text (issue 21)
+    assert list(factors["base_year"]) == [2026, 2025, 2025, 2025]
+    assert next(c for c in sheet.tables[1].columns if c.key == "base_year").kind == "year"
     assert "trend" in sheet.subtitle and sheet.notes == []
 
 
@@ -33,7 +35,7 @@ def test_regional_month_target_sheet_adds_up_the_regions():
     sheet_budget = t.frame([{"year": 2026, "month": 12, "region": "North", "amount": 300_000.0},
                             {"year": 2026, "month": 12, "region": "South", "amount": 100_000.0}])
     target, _ = monthly_target(sheet_budget, t.history(), t.factors(), t.SETTINGS)
-    sheet = month_target_sheet(target, {"rounding_unit": 1.0})
+    sheet = month_target_sheet(target, t.SETTINGS)
     factors = sheet.tables[1].frame.set_index("label")
     # B: 300,000 + 100,000; South has no history, so its 60 % moved to B: the weight used differs by region.
     assert factors.loc["年度预算 Annual budget", "value"] == 400_000
@@ -41,6 +43,10 @@ def test_regional_month_target_sheet_adds_up_the_regions():
     assert factors.loc["行业增长 Industry growth", "value"] == 270_000
     assert [table.name for table in sheet.tables][-2:] == ["sx_target_regions", "sx_target_region_factors"]
     assert "by region" in sheet.notes[0] and sheet.notes[1].startswith("South: ")
+    # five regions' 100 % of weights do not add up to 500 %: the regions' table totals the contributions only
+    region_factors = sheet.tables[-1]
+    assert [c.key for c in region_factors.columns if c.total] == ["contribution"]
+    assert [c.key for c in sheet.tables[1].columns if c.total] == ["weight_set", "weight", "contribution"]
 
 
 def test_structure_sheet_shows_margins_only_with_costs():
@@ -53,3 +59,22 @@ def test_structure_sheet_shows_margins_only_with_costs():
     sheet = structure_sheet(s.month_target(), structure, s.SETTINGS)
     assert "gross_margin" not in [c.key for c in sheet.tables[0].columns]
     assert "α = 70%" in sheet.subtitle
+
+
+def test_wrapped_headers_get_a_row_tall_enough(tmp_path):
+    """"较去年同期增长 Growth vs last year" wraps in its column: the header row is as tall as its lines
+    (LibreOffice and Excel leave a row written without a height at one line, and the text spilled above)."""
+    from openpyxl import Workbook
+
+    from salesxl.workbook.render import render_sheet
+
+    target, _ = monthly_target(t.budget(), t.history(), t.factors(), t.SETTINGS)
+    ws = Workbook().active
+    render_sheet(ws, month_target_sheet(target, t.SETTINGS), set())
+    header = next(r for r in range(1, 20) if ws.cell(r, 1).value == "计划月份 Plan month")
+    widths = {c: ws.column_dimensions[chr(64 + c)].width for c in range(1, 7)}
+    growth = next(c for c in range(1, 7) if ws.cell(header, c).value == "较去年同期增长 Growth vs last year")
+    # 7 Chinese characters (14 units) + space + 19 letters = 34 units in a column at most 24 + padding wide
+    assert widths[growth] < 34
+    assert ws.row_dimensions[header].height >= 2 * 15
+    assert ws.row_dimensions[header + 1].height is None  # data rows keep Excel's own height

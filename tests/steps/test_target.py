@@ -44,7 +44,8 @@ def test_target_writes_month_target_structure_and_a_version(workbook):
     assert [r[0] for r in skus] == list(structure.skus["sku"])
     region_split = table_rows(book["任务结构 Target Structure"], "区域结构 By region")
     assert sum(r[-1] for r in region_split) == expected.total
-    assert book["任务结构 Target Structure"]["A6"].value == "产品结构 By product role"
+    # title, run line, subtitle, two notes (the region weight, the quantity guide), a blank row
+    assert book["任务结构 Target Structure"]["A7"].value == "产品结构 By product role"
 
     versions = [list(r) for r in book["版本 Versions"].iter_rows(min_row=6, values_only=True) if r[0]]
     assert versions == [["2026-11-30 17:05:00", "target 月度目标", dt.datetime(2026, 12, 1),
