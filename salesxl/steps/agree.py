@@ -26,7 +26,7 @@ from ..workbook.backend import WorkbookBackend
 from ..workbook.reader import Inputs, find_sheet
 from ..workbook.contract.agree import FEEDBACK
 from .run import Progress, StepResult, quiet, run_step
-from .breakdown import BREAKDOWN_SHEETS, levels_of, release, settings_rows, spill_release
+from .breakdown import BREAKDOWN_SHEETS, levels_of, release, spill_release
 
 AGREE_SHEETS = BREAKDOWN_SHEETS + ("feedback",)
 STEP_NAME = "agree 确认目标"
@@ -67,7 +67,7 @@ def validate(book: WorkbookBackend, inputs: Inputs) -> list[Problem]:
     month = pd.Period(inputs.settings.plan_month, freq="M")
     agreement, found = agree_targets(drafts_table(levels.reps, inputs), inputs.tables["feedback"],
                                      inputs.tables["reps"], month, inputs.settings)
-    problems = problems + settings_rows(found, inputs)
+    problems = problems + found
     if agreement is None or has_errors(problems):
         return problems
     _, found = levels_of(inputs, agreement.table[["rep_id", "agreed"]].rename(columns={"agreed": "target"}))
@@ -116,7 +116,7 @@ def agree(book: WorkbookBackend, progress: Progress = quiet, by: str | None = No
         progress("应用主管决定并再平衡 Applying decisions and rebalancing")
         agreement, found = agree_targets(drafts, inputs.tables["feedback"], inputs.tables["reps"], month,
                                          inputs.settings)
-        problems = problems + settings_rows(found, inputs)
+        problems = problems + found
         if agreement is None or has_errors(problems):
             return [], problems, ""
         agreed = agreement.table[["rep_id", "agreed"]].rename(columns={"agreed": "target"})

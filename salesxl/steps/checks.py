@@ -22,7 +22,15 @@ from ..workbook.contract.breakdown import ISSUED_REP_TARGETS
 from ..workbook.contract.expenses import ISSUED_EXPENSE_BUDGET
 from ..workbook.reader import Inputs, find_sheet, locate, read_inputs
 from ..workbook.schema import SheetSchema
-from . import agree, backtest, breakdown, close, commitments, expenses, followups, target, track
+from .agree import AGREE_SHEETS, validate as validate_agree, validate_issue
+from .backtest import BACKTEST_SHEETS, validate as validate_backtest
+from .breakdown import BREAKDOWN_SHEETS, validate as validate_breakdown
+from .close import INPUTS as CLOSE_SHEETS, validate as validate_close
+from .commitments import COMMITMENT_SHEETS, validate as validate_commitments
+from .expenses import BUDGET_SHEETS, REVIEW_SHEETS, validate as validate_expenses, validate_review
+from .followups import FOLLOWUP_INPUTS, validate as validate_followups
+from .target import PLAN_SHEETS, validate as validate_target
+from .track import TRACK_INPUTS, validate as validate_track, validate_weekly
 from .run import READING, Progress, StepResult, quiet
 
 Readiness = Callable[[WorkbookBackend, Inputs], str | None]
@@ -68,21 +76,19 @@ def issued(sheet: SheetSchema, step: str) -> Readiness:
 ISSUED = issued(ISSUED_REP_TARGETS, "breakdown")
 
 STEP_CHECKS: tuple[StepCheck, ...] = (
-    StepCheck("月度目标 target", target.PLAN_SHEETS, target.validate),
-    StepCheck("回测 backtest", backtest.BACKTEST_SHEETS, backtest.validate),
-    StepCheck("正式下达 breakdown", breakdown.BREAKDOWN_SHEETS, breakdown.validate),
-    StepCheck("下发草案 issue-draft", agree.AGREE_SHEETS, agree.validate_issue, (filled("feedback"),)),
-    StepCheck("确认目标 agree", agree.AGREE_SHEETS, agree.validate, (filled("feedback"),)),
-    StepCheck("军令状 commitments", commitments.COMMITMENT_SHEETS, commitments.validate, (ISSUED,)),
-    StepCheck("费用预算 expenses", tuple(expenses.BUDGET_SHEETS), expenses.validate,
-              (filled("expense_policy"), ISSUED)),
-    StepCheck("费用审核 expenses-review", tuple(expenses.REVIEW_SHEETS), expenses.validate_review,
+    StepCheck("月度目标 target", PLAN_SHEETS, validate_target),
+    StepCheck("回测 backtest", BACKTEST_SHEETS, validate_backtest),
+    StepCheck("正式下达 breakdown", BREAKDOWN_SHEETS, validate_breakdown),
+    StepCheck("下发草案 issue-draft", AGREE_SHEETS, validate_issue, (filled("feedback"),)),
+    StepCheck("确认目标 agree", AGREE_SHEETS, validate_agree, (filled("feedback"),)),
+    StepCheck("军令状 commitments", COMMITMENT_SHEETS, validate_commitments, (ISSUED,)),
+    StepCheck("费用预算 expenses", tuple(BUDGET_SHEETS), validate_expenses, (filled("expense_policy"), ISSUED)),
+    StepCheck("费用审核 expenses-review", tuple(REVIEW_SHEETS), validate_review,
               (filled("expense_requests"), issued(ISSUED_EXPENSE_BUDGET, "expenses"))),
-    StepCheck("进度跟踪 track", track.TRACK_INPUTS, track.validate, (filled("actuals", "daily_log"), ISSUED)),
-    StepCheck("周例会 weekly", track.TRACK_INPUTS, track.validate_weekly, (filled("actuals", "daily_log"), ISSUED)),
-    StepCheck("跟进计划 followups", followups.FOLLOWUP_INPUTS, followups.validate, (filled("customers"),)),
-    StepCheck("月末考核 close", close.INPUTS, close.validate,
-              (filled("actuals"), filled("incentive_rules"), ISSUED)),
+    StepCheck("进度跟踪 track", TRACK_INPUTS, validate_track, (filled("actuals", "daily_log"), ISSUED)),
+    StepCheck("周例会 weekly", TRACK_INPUTS, validate_weekly, (filled("actuals", "daily_log"), ISSUED)),
+    StepCheck("跟进计划 followups", FOLLOWUP_INPUTS, validate_followups, (filled("customers"),)),
+    StepCheck("月末考核 close", CLOSE_SHEETS, validate_close, (filled("actuals"), filled("incentive_rules"), ISSUED)),
 )
 """Every step with input it can refuse, in the planner's order. The dashboard refuses nothing."""
 
