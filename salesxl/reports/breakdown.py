@@ -92,12 +92,13 @@ def rep_sheet(result: Breakdown, unit: float, currency: str) -> SheetOutput:
     notes = [fit_note("业务员×产品", "rep × SKU", result.rep_sku_fit)] + result.notes.get("reps", [])
     return SheetOutput(REP_TARGETS, subtitle(result, unit, currency), notes, [
         OutTable(reps, rep_columns, heading="业务员月目标与三档目标 Rep month targets and tiers"),
-        OutTable(rep_skus, rep_sku_columns, heading="业务员×产品目标 Rep × SKU targets（每名业务员另起一页 "
-                 "each rep on pages of their own）", page_group="rep_id"),
         OutTable(regions, [OutColumn("region", "区域", "Region")] + check,
                  heading="区域核对 Regions: issued vs the sum of their reps"),
         OutTable(skus, [OutColumn("sku", "产品编码", "SKU"), OutColumn("role", "产品角色", "Role")] + check,
                  heading="产品核对 SKUs: issued vs the sum over reps"),
+        # last: its header repeats atop every page from its first, each rep's pages starting with it
+        OutTable(rep_skus, rep_sku_columns, heading="业务员×产品目标 Rep × SKU targets（每名业务员另起一页 "
+                 "each rep on pages of their own）", page_group="rep_id"),
     ])
 
 

@@ -179,7 +179,9 @@ class OutTable:
         page_break: a printed page starts at this table (its heading), as between the
             reps of a commitment sheet.
         page_group: a column key: a printed page starts wherever its value changes (each rep's rows of a
-            long rep × SKU table on pages of their own).
+            long rep × SKU table on pages of their own), and the table's header row is the sheet's print
+            title, so each group's pages start with it. Put such a table last on its sheet: Excel and
+            LibreOffice repeat a title row on the pages from where it stands, not on the pages above.
         space_above: blank rows left above the table (its heading): room for charts placed by
             :attr:`OutChart.cells` (a dashboard's grid of charts above the data they draw).
     """

@@ -119,6 +119,7 @@ def render_sheet(ws: Worksheet, output: SheetOutput, table_names: set[str],
     placed: dict[str, tuple[int, OutTable]] = {}
     chart_space: tuple[int, int] | None = None  # (first, last) row of the space left for placed charts
     headers: list[tuple[int, list[str]]] = []  # each table's header row and labels
+    grouped_header = None  # the header row of a table printed in page groups
     width_above = 1  # the widest table above that space: a one-page print covers it
     for index, table in enumerate(output.tables, start=1):
         if table.page_break and row > 1:
@@ -133,6 +134,8 @@ def render_sheet(ws: Worksheet, output: SheetOutput, table_names: set[str],
             row += 1
         first_header = first_header or row
         headers.append((row, [c.label for c in table.columns]))
+        if table.page_group is not None:
+            grouped_header = row
         if table.name:
             placed[table.name] = (row, table)
         row = render_table(ws, row, table, unique_name(table, output, index, table_names), widths, currency,
@@ -156,6 +159,8 @@ def render_sheet(ws: Worksheet, output: SheetOutput, table_names: set[str],
         define_tier_names(ws, output)
     total_width = sum(style.column_width(w) for w in widths.values())
     set_page(ws, page, total_width, first_header, len(output.tables))
+    if grouped_header is not None:  # each group's pages start with the table's header: the rep atop their rows
+        ws.print_title_rows = f"{grouped_header}:{grouped_header}"
     if page.one_page and chart_space is not None:
         right = max([width_above] + [c.cells[3] for c in output.charts if c.cells])
         ws.print_area = f"A1:{get_column_letter(right)}{chart_space[1]}"

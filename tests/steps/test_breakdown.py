@@ -124,6 +124,10 @@ def test_the_rep_by_sku_table_prints_one_rep_per_page_group(released):
     assert len(starts) == len({rep for _, rep in body}) - 1 > 0
     breaks = {b.id for b in ws.row_breaks.brk}
     assert {start - 1 for start in starts} <= breaks  # a break after the row before each new rep
+    # each rep's pages start with the table's header (Rep ID, Name...): it is the print title, and the table is
+    # the sheet's last, so no other table's pages are headed by it
+    assert ws.print_title_rows == f"${header}:${header}"
+    assert rows[len(body) + header][0] == TOTAL_LABEL and all(r[0] is None for r in rows[len(body) + header + 1:])
 
 
 def test_the_release_is_logged_on_versions(released):

@@ -138,7 +138,7 @@ ISSUED_REP_SKU_TARGETS = SheetSchema(
         col("sku_target", "产品目标", "SKU target", "decimal", minimum=0),
     ),
     unique=(("rep_id", "sku"),),
-    purpose_zh="业务员×产品目标（同一工作表的第二张表）。", purpose_en="Rep × SKU targets (second table on the sheet).",
+    purpose_zh="业务员×产品目标（同一工作表的最后一张表）。", purpose_en="Rep × SKU targets (the last table on the sheet).",
 )
 
 ISSUED_OUTLET_TARGETS = SheetSchema(
