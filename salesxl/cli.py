@@ -42,7 +42,7 @@ app = typer.Typer(
 )
 console = Console(stderr=True)
 out = Console()
-state = {"debug": False}
+state = {"debug": False, "force": False}
 
 DEFAULT_DEMO = Path("salesxl_demo.xlsx")
 DEFAULT_MONTH_END_DEMO = Path("salesxl_demo_month_end.xlsx")
@@ -60,8 +60,16 @@ as of the last day) but the Collection Log: the demo sends no files to the reps.
 
 
 @app.callback()
-def main(debug: bool = typer.Option(False, "--debug", help="Show the Python traceback on unexpected errors.")):
+def main(debug: bool = typer.Option(False, "--debug", help="Show the Python traceback on unexpected errors."),
+         force: bool = typer.Option(False, "--force", help="Write even a workbook saved as read-only recommended "
+                                                           "or with a password to modify.")):
     state["debug"] = debug
+    state["force"] = force
+
+
+def open_workbook(path: Path) -> FileWorkbook:
+    """The workbook file a command works on (``--force`` lets it write a read-only-recommended one)."""
+    return FileWorkbook(path, force=state["force"])
 
 
 def print_problems(result: StepResult, limit: int = 200) -> None:
@@ -192,7 +200,7 @@ ReviewAsOf = as_of_option("Date the time elapsed is measured to (default: the lo
 def target(workbook: Path = typer.Argument(..., help="The workbook to plan in."),
            month: PlanMonth = None):
     """月度目标 Month target: the month's draft target from four factors, and its structure by role, SKU and region."""
-    report(run(lambda progress: api.target(FileWorkbook(workbook), progress, month=month)))
+    report(run(lambda progress: api.target(open_workbook(workbook), progress, month=month)))
 
 
 
@@ -200,15 +208,25 @@ def target(workbook: Path = typer.Argument(..., help="The workbook to plan in.")
 @app.command()
 def check(workbook: Path = typer.Argument(..., help="The workbook to check.")):
     """检查 Check inputs: list every problem with sheet, row and column."""
-    result = run(lambda progress: api.check(FileWorkbook(workbook), progress))
+    result = run(lambda progress: api.check(open_workbook(workbook), progress))
     report(result)
-    out.print("输入无误 Inputs are fine." if not result.problems else "输入可用 Inputs usable (see notes above).")
+    out.print(verdict(result))
+
+
+def verdict(result: StepResult) -> str:
+    """What ``check`` concludes when nothing stops a step: fine, or usable with so many warnings and notices."""
+    if not result.problems:
+        return "输入无误 Inputs are fine."
+    counts = {s: sum(p.severity == s for p in result.problems) for s in ("warning", "notice")}
+    zh = "，".join(f"{n} 条{'警告' if s == 'warning' else '提示'}" for s, n in counts.items() if n)
+    en = ", ".join(f"{n} {s}{'s' if n > 1 else ''}" for s, n in counts.items() if n)
+    return f"输入可用：{zh}，见问题表 Inputs usable: {en}, listed in the Problems table."
 
 
 @app.command()
 def expenses(workbook: Path = typer.Argument(..., help="The workbook, with Rep Targets from the breakdown.")):
     """费用预算 Expenses: budget each expense category headquarters → region → rep, issued with the targets."""
-    report(run(lambda progress: api.expenses(FileWorkbook(workbook), progress)))
+    report(run(lambda progress: api.expenses(open_workbook(workbook), progress)))
 
 
 @app.command("expenses-review")
@@ -216,7 +234,7 @@ def expenses_review(
         workbook: Path = typer.Argument(..., help="The workbook, with the Expense Budget and the Expense Requests."),
         as_of: ReviewAsOf = None):
     """费用审核 Expense review: check requests, approvals and verification; write the Expense Ledger."""
-    report(run(lambda progress: api.expenses_review(FileWorkbook(workbook), progress, as_of=as_of)))
+    report(run(lambda progress: api.expenses_review(open_workbook(workbook), progress, as_of=as_of)))
 
 
 def loss_option(value: Optional[str]):
@@ -236,7 +254,7 @@ def backtest(workbook: Path = typer.Argument(..., help="The workbook whose histo
                                                      "or base_hit (share of reps reaching base closest to "
                                                      "70%-90%).")):
     """回测 Backtest: replay the month target over past months, score it, and suggest weights (never applied)."""
-    report(run(lambda progress: api.backtest(FileWorkbook(workbook), progress, months=months, loss=loss)))
+    report(run(lambda progress: api.backtest(open_workbook(workbook), progress, months=months, loss=loss)))
 
 
 
@@ -244,7 +262,7 @@ def backtest(workbook: Path = typer.Argument(..., help="The workbook whose histo
 def close_command(workbook: Path = typer.Argument(..., help="The workbook to close the month in."),
                   month: CloseMonth = None):
     """月末考核 Close: attainment, tier, reward, penalty and rank per rep on the Performance sheet."""
-    report(run(lambda progress: api.close(FileWorkbook(workbook), progress, month=month)))
+    report(run(lambda progress: api.close(open_workbook(workbook), progress, month=month)))
 
 
 
@@ -323,7 +341,7 @@ def info():
 def breakdown(workbook: Path = typer.Argument(..., help="The workbook whose month target to release."),
               month: ReleaseMonth = None):
     """正式下达 Breakdown: split the month's target to every rep, outlet, product and working day, with tiers."""
-    report(run(lambda progress: api.breakdown(FileWorkbook(workbook), progress, month=month)))
+    report(run(lambda progress: api.breakdown(open_workbook(workbook), progress, month=month)))
 
 
 # ---- Out to every rep and back (salesxl/steps/issue_files.py, salesxl/steps/collect.py) ----
@@ -332,7 +350,7 @@ def breakdown(workbook: Path = typer.Argument(..., help="The workbook whose mont
 def issue_files_command(workbook: Path = typer.Argument(..., help="The master workbook, with the month released."),
                         outdir: Path = typer.Argument(..., help="Folder for the reps' files (made if missing).")):
     """下发到业务员 Issue to reps: one workbook per active rep, named like 2026-02_R001_张伟.xlsx."""
-    report(run(lambda progress: api.issue_files(FileWorkbook(workbook), progress, outdir=outdir)))
+    report(run(lambda progress: api.issue_files(open_workbook(workbook), progress, outdir=outdir)))
 
 
 @app.command("collect")
@@ -342,7 +360,7 @@ def collect_command(workbook: Path = typer.Argument(..., help="The master workbo
                                                   help="Collect the clean files and list the refused ones, instead "
                                                        "of changing nothing when any file is refused.")):
     """收回 Collect: merge returned rep files into the master; rows already there are skipped, conflicts listed."""
-    report(run(lambda progress: api.collect(FileWorkbook(workbook), progress, files=files, skip_bad=skip_bad)))
+    report(run(lambda progress: api.collect(open_workbook(workbook), progress, files=files, skip_bad=skip_bad)))
 
 
 # ---- Tracking (step 6) ----
@@ -351,7 +369,7 @@ def collect_command(workbook: Path = typer.Argument(..., help="The master workbo
 def track(workbook: Path = typer.Argument(..., help="The workbook with issued targets, daily logs and actuals."),
           as_of: AsOf = None):
     """进度跟踪 Track: month-to-date actual vs target, pace, forecasts and flags, with a burn-up chart."""
-    report(run(lambda progress: api.track(FileWorkbook(workbook), progress, as_of=as_of)))
+    report(run(lambda progress: api.track(open_workbook(workbook), progress, as_of=as_of)))
 
 
 @app.command()
@@ -360,14 +378,14 @@ def weekly(workbook: Path = typer.Argument(..., help="The workbook with issued t
                                               help="Week of the plan month (Monday to Sunday); default: the "
                                                    "week of the last day with data.")):
     """周例会 Weekly: one block per rep for week N, keeping the reps' reports and the manager's comments."""
-    report(run(lambda progress: api.weekly(FileWorkbook(workbook), progress, week=week)))
+    report(run(lambda progress: api.weekly(open_workbook(workbook), progress, week=week)))
 
 
 @app.command()
 def followups(workbook: Path = typer.Argument(..., help="The workbook with the Customers and Touches sheets."),
               as_of: AsOf = None):
     """跟进计划 Follow-ups: per rep, what is overdue, due today and this week; the 21-day rule; key projects."""
-    report(run(lambda progress: api.followups(FileWorkbook(workbook), progress, as_of=as_of)))
+    report(run(lambda progress: api.followups(open_workbook(workbook), progress, as_of=as_of)))
 
 
 # Step 3, issue and agree (salesxl/steps/agree.py) ------------------------------------------------------
@@ -375,14 +393,14 @@ def followups(workbook: Path = typer.Argument(..., help="The workbook with the C
 @app.command("issue-draft")
 def issue_draft(workbook: Path = typer.Argument(..., help="The workbook whose draft rep targets to send down.")):
     """下发草案 Issue draft: write the Feedback sheet (one row per active rep), keeping what was typed there."""
-    report(run(lambda progress: api.issue_draft(FileWorkbook(workbook), progress)))
+    report(run(lambda progress: api.issue_draft(open_workbook(workbook), progress)))
 
 
 @app.command()
 def agree(workbook: Path = typer.Argument(..., help="The workbook whose feedback to apply."),
           by: Optional[str] = typer.Option(None, "--by", help="Who agrees (default: your login name).")):
     """确认目标 Agree: apply the manager's decisions, rebalance to the month target, record the round, release again."""
-    report(run(lambda progress: api.agree(FileWorkbook(workbook), progress, by=by)))
+    report(run(lambda progress: api.agree(open_workbook(workbook), progress, by=by)))
 
 
 @app.command("commitments")
@@ -390,7 +408,7 @@ def commitments(workbook: Path = typer.Argument(..., help="The workbook whose ag
                 pdf: Optional[Path] = typer.Option(None, "--pdf", metavar="DIR",
                                                    help="Also export one PDF per rep into DIR (LibreOffice).")):
     """军令状 Commitments: one printable A4 page per rep (page breaks on one sheet); --pdf exports each page."""
-    report(run(lambda progress: api.commitments(FileWorkbook(workbook), progress, pdf_dir=pdf)))
+    report(run(lambda progress: api.commitments(open_workbook(workbook), progress, pdf_dir=pdf)))
 
 
 # 总览 Dashboard (salesxl/steps/dashboard.py) -------------------------------------------------------------
@@ -398,7 +416,7 @@ def commitments(workbook: Path = typer.Argument(..., help="The workbook whose ag
 @app.command()
 def dashboard(workbook: Path = typer.Argument(..., help="The workbook whose month to show on one page.")):
     """总览 Dashboard: the month on one A4 landscape page — build-up, structure, progress, reps, expenses, flags."""
-    report(run(lambda progress: api.dashboard(FileWorkbook(workbook), progress)))
+    report(run(lambda progress: api.dashboard(open_workbook(workbook), progress)))
 
 
 if __name__ == "__main__":

@@ -33,11 +33,16 @@ def spelling_set(*texts: str) -> frozenset[str]:
 
 @dataclass(frozen=True)
 class Choice:
-    """One allowed value of a choice column: canonical key plus its labels."""
+    """One allowed value of a choice column: canonical key plus its labels.
+
+    ``note_zh``/``note_en`` say what the value means where a note lists it (the Settings sheet).
+    """
 
     key: str
     zh: str
     en: str
+    note_zh: str = ""
+    note_en: str = ""
 
     @property
     def label(self) -> str:

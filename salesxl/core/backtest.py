@@ -131,9 +131,13 @@ class Replayed:
 
 
 def backtest(budget: pd.DataFrame, history: pd.DataFrame, factors: pd.DataFrame, settings: Settings,
-             regions: pd.DataFrame | None = None, months: int = 24, loss: str = "mape"
+             regions: pd.DataFrame | None = None, months: int = 24, loss: str = "mape", search: bool = True
              ) -> tuple[Backtest, list[Problem]]:
-    """Replay the month target for the ``months`` months before ``settings.plan_month`` and search weights."""
+    """Replay the month target for the ``months`` months before ``settings.plan_month`` and search weights.
+
+    ``search=False`` stops before the weight search, with every problem the backtest can find (what
+    ``check`` runs): the search itself finds none.
+    """
     plan = pd.Period(settings.plan_month, freq="M")
     unit = float(settings.rounding_unit)
     empty = no_backtest(plan, loss, months)
@@ -192,6 +196,8 @@ def backtest(budget: pd.DataFrame, history: pd.DataFrame, factors: pd.DataFrame,
             "按基础目标达成面评分需要业务员的历史销售，但回测月份中没有可用的业务员数据",
             "the base-hit loss needs sales by rep, but no replayed month has reps with sales before and in it")]
 
+    if not search:
+        return empty, problems
     grid = weight_grid(available)
     grid_targets = targets_on_grid(grid, [r.values for r in replayed], unit)
     core_targets = np.array([[r.target for r in replayed]])

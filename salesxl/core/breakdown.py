@@ -15,7 +15,9 @@ to the whole at the rounding unit:
    ``new_rep_share`` of the region's average rep share unless the Reps sheet gives
    a manual share; inactive reps get nothing; a manual target is a hold.
    A rep's history share uses the rep's average month while present, so a rep
-   hired five months ago is not measured against a twelve-month year.
+   hired five months ago is not measured against a twelve-month year. A rep with
+   no sales in the window but sales before it is not new: "no recent sales", their
+   average month is taken over the longer history (from the first sale on).
 3. **Rep × SKU.** The rep × SKU history matrix, with a small prior in every cell
    (``fit_prior`` times what independence would give it, so new reps and new SKUs
    get a share), is fitted to the rep targets and the SKU targets
@@ -58,6 +60,7 @@ from ..problems import Problem, has_errors, problem
 from .allocation import allocate_groups
 from .calendar import month_calendar, split_reps_by_workdays, weekday_pattern
 from .fitting import FitReport, fit_margins, round_to_margins
+from .formulas import SHARE_SLACK, scaled_message
 from .settings import Settings
 from .spreading import Where, as_units, spread, to_units
 
@@ -86,7 +89,7 @@ class Breakdown:
         skus: ``sku``, ``role``, ``structure``, ``target``, ``held``, ``reps_total``.
         reps: one row per active rep: ``month``, ``rep_id``, ``name``, ``region``, ``target``,
             ``base``, ``challenge``, ``sprint``, ``history``, ``history_share``, ``last_year``,
-            ``growth``, ``share``, ``new``, ``held``, ``agreed``.
+            ``growth``, ``share``, ``new``, ``dormant`` (no recent sales), ``held``, ``agreed``.
         rep_skus: ``rep_id``, ``name``, ``region``, ``sku``, ``role``, ``sku_target``, ``history``,
             ``share_of_rep`` (cells with a target).
         outlets: ``outlet_id``, ``name``, ``rep_id``, ``region``, ``rep_region``, ``core``,
@@ -118,17 +121,35 @@ class Breakdown:
     notes: dict[str, list[str]] = field(default_factory=dict)
 
 
-def break_down(total: float, region_targets: pd.DataFrame, sku_targets: pd.DataFrame,
-               tables: dict[str, pd.DataFrame], settings: Settings,
-               agreed: pd.DataFrame | None = None) -> tuple[Breakdown | None, list[Problem]]:
-    """Split the month's ``total`` down to reps, SKUs, outlets and days.
+@dataclass
+class Levels:
+    """The release down to reps and outlets: everything that can refuse the input. The fits (rep × SKU, core
+    outlet × SKU), the days and the tiers follow from it without a problem of their own, so ``check`` stops here.
 
-    ``region_targets`` has ``region`` and ``target`` (summing to ``total``),
-    ``sku_targets`` has ``sku``, ``role`` and ``target`` (the same); ``tables`` holds the
-    input sheets ``reps``, ``outlets``, ``products``, ``regions``, ``history`` and
-    (optionally) ``calendar``, indexed by Excel row; ``agreed`` optionally has ``rep_id``
-    and ``target``. Returns None with the problems when something stops the split.
+    Attributes:
+        month, total: the plan month and its total (the agreed total when agreed targets were given).
+        regions, skus, reps, outlets: as in :class:`Breakdown` (without tiers and totals of parts yet).
+        calendar: the month's days (:func:`salesxl.core.calendar.month_calendar`).
+        history: the History sheet with ``sales_month``.
+        notes: lines for the planner by sheet.
     """
+
+    month: pd.Period
+    total: float
+    regions: pd.DataFrame
+    skus: pd.DataFrame
+    reps: pd.DataFrame
+    outlets: pd.DataFrame
+    calendar: pd.DataFrame
+    history: pd.DataFrame
+    notes: dict[str, list[str]]
+
+
+def release_levels(total: float, region_targets: pd.DataFrame, sku_targets: pd.DataFrame,
+                   tables: dict[str, pd.DataFrame], settings: Settings,
+                   agreed: pd.DataFrame | None = None) -> tuple[Levels | None, list[Problem]]:
+    """The month's ``total`` down to regions, SKUs, reps and outlets, with the calendar; None with the
+    problems when something stops the release. Arguments as :func:`break_down`'s."""
     month = pd.Period(settings.plan_month, freq="M")
     unit = float(settings.rounding_unit)
     history = with_sales_month(tables["history"])
@@ -143,7 +164,7 @@ def break_down(total: float, region_targets: pd.DataFrame, sku_targets: pd.DataF
     reps, found = rep_level(regions, tables["reps"], tables["outlets"], history, month, settings,
                             notes["reps"], tables["regions"])
     problems += found
-    if agreed is not None and len(agreed):
+    if agreed is not None and len(agreed) and len(reps):
         reps, regions, skus, total, found = apply_agreed(reps, regions, skus, agreed, tables["products"],
                                                          unit, notes["reps"])
         problems += found
@@ -151,12 +172,32 @@ def break_down(total: float, region_targets: pd.DataFrame, sku_targets: pd.DataF
     problems += found
     if has_errors(problems):
         return None, problems
-
-    rep_skus, rep_sku_fit = rep_sku_level(reps, skus, history, month, settings)
     outlets, found = outlet_level(reps, tables["outlets"], history, month, settings, notes["outlets"])
     problems += found
     if has_errors(problems):
         return None, problems
+    return Levels(month, total, regions, skus, reps, outlets, calendar, history, notes), problems
+
+
+def break_down(total: float, region_targets: pd.DataFrame, sku_targets: pd.DataFrame,
+               tables: dict[str, pd.DataFrame], settings: Settings,
+               agreed: pd.DataFrame | None = None) -> tuple[Breakdown | None, list[Problem]]:
+    """Split the month's ``total`` down to reps, SKUs, outlets and days.
+
+    ``region_targets`` has ``region`` and ``target`` (summing to ``total``),
+    ``sku_targets`` has ``sku``, ``role`` and ``target`` (the same); ``tables`` holds the
+    input sheets ``reps``, ``outlets``, ``products``, ``regions``, ``history`` and
+    (optionally) ``calendar``, indexed by Excel row; ``agreed`` optionally has ``rep_id``
+    and ``target``. Returns None with the problems when something stops the split
+    (all of them found by :func:`release_levels`).
+    """
+    levels, problems = release_levels(total, region_targets, sku_targets, tables, settings, agreed)
+    if levels is None:
+        return None, problems
+    month, unit, history, notes = levels.month, float(settings.rounding_unit), levels.history, levels.notes
+    regions, skus, reps, outlets, calendar = levels.regions, levels.skus, levels.reps, levels.outlets, levels.calendar
+
+    rep_skus, rep_sku_fit = rep_sku_level(reps, skus, history, month, settings)
     outlet_skus, outlet_sku_fit = core_outlet_sku_level(outlets, rep_skus, history, month, settings)
     for fit, zh, en in ((rep_sku_fit, "业务员×产品", "rep × SKU"), (outlet_sku_fit, "核心店×产品", "core outlet × SKU")):
         if not fit.converged:
@@ -178,7 +219,7 @@ def break_down(total: float, region_targets: pd.DataFrame, sku_targets: pd.DataF
     reps = add_tiers(reps, settings, unit)
     regions["reps_total"] = regions["region"].map(reps.groupby("region")["target"].sum()).fillna(0.0)
     skus["reps_total"] = skus["sku"].map(rep_skus.groupby("sku")["sku_target"].sum()).fillna(0.0)
-    result = Breakdown(month, total, regions, skus, reps, rep_skus, outlets, outlet_skus, days, company,
+    result = Breakdown(month, levels.total, regions, skus, reps, rep_skus, outlets, outlet_skus, days, company,
                        rep_sku_fit, outlet_sku_fit, pattern, notes)
     return result, problems
 
@@ -263,6 +304,10 @@ def rep_level(regions: pd.DataFrame, reps_sheet: pd.DataFrame, outlets: pd.DataF
     reps["manual_share"] = pd.to_numeric(reps.get("manual_share"), errors="coerce") if "manual_share" in reps \
         else np.nan
     reps["manual_target"] = hold_column(reps_sheet)
+    if not reps["active"].any():
+        return pd.DataFrame(columns=REP_COLUMNS), [problem(
+            "reps", None, "active", "no-active-rep", "业务员表中没有在岗业务员，目标无人承接；请至少将一名业务员设为在岗",
+            "no active rep on 业务员 Reps, so nobody can carry the target; mark at least one rep active")]
     for row in reps.index[~reps["active"] & reps["manual_target"].notna()]:
         problems.append(problem("reps", int(row), "manual_target", "hold-on-inactive-rep",
                                 "业务员不在岗，手工目标已忽略", "the rep is not active; the manual target is ignored",
@@ -286,7 +331,18 @@ def rep_level(regions: pd.DataFrame, reps_sheet: pd.DataFrame, outlets: pd.DataF
     months_present = (window_end - present_from + 1).clip(lower=0, upper=window_months).fillna(0)
     with np.errstate(divide="ignore", invalid="ignore"):
         reps["monthly_rate"] = np.where(months_present > 0, reps["history"] / months_present, 0.0)
-    reps["new"] = (reps["history"] <= 0) | (months_present < int(settings.new_rep_months))
+    # No sales in the window but sales before it: not a new rep, but one without recent sales, measured by
+    # the longer history — every month from the later of the hire date and the first sale up to the plan month.
+    before = history[history["sales_month"] < month - window_months].dropna(subset=["rep_id"])
+    earlier = reps["rep_id"].map(before.groupby("rep_id")["amount"].sum()).fillna(0.0)
+    first_ever = reps["rep_id"].map(month_number(before.groupby("rep_id")["sales_month"].min())).astype("float64")
+    recently_hired = hired.notna() & (window_end - hired + 1 < int(settings.new_rep_months))
+    reps["dormant"] = (reps["history"] <= 0) & (earlier > 0) & ~recently_hired
+    long_months = (window_end - np.fmax(hired.to_numpy(dtype="float64"), first_ever.to_numpy()) + 1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        long_rate = np.where(long_months > 0, earlier / long_months, 0.0)
+    reps["monthly_rate"] = reps["monthly_rate"].where(~reps["dormant"], long_rate)
+    reps["new"] = ~reps["dormant"] & ((reps["history"] <= 0) | (months_present < int(settings.new_rep_months)))
 
     reference = sales_by(history[history["sales_month"] == month - int(settings.reference_offset)],
                          ["rep_id"])
@@ -321,12 +377,18 @@ def rep_level(regions: pd.DataFrame, reps_sheet: pd.DataFrame, outlets: pd.DataF
     if len(new) and method in ("history", "reference"):
         notes.append(f"新人按起始份额 new reps at the starting share "
                      f"({float(settings.new_rep_share):.0%} of the region's average): {', '.join(new)}")
+    dormant = active.loc[active["dormant"] & ~active["held"] & active["manual_share"].isna(), "rep_id"]
+    if len(dormant) and method == "history":
+        notes.append(f"近期无销售（历史窗口内没有销售，但此前有），按更长历史计份额 no recent sales (none in the "
+                     f"history window, some before it), shared by the longer history: {', '.join(dormant)}")
     inactive = reps.loc[~reps["active"], "rep_id"]
     if len(inactive):
         notes.append(f"不在岗业务员不分配目标 inactive reps get nothing: {', '.join(inactive)}")
-    columns = ["month", "rep_id", "name", "region", "target", "history", "history_share", "last_year", "growth",
-               "share", "new", "held", "agreed", "manual_share"]
-    return active[columns].sort_values(["region", "rep_id"], kind="stable"), problems
+    return active[REP_COLUMNS].sort_values(["region", "rep_id"], kind="stable"), problems
+
+
+REP_COLUMNS = ["month", "rep_id", "name", "region", "target", "history", "history_share", "last_year", "growth",
+               "share", "new", "dormant", "held", "agreed", "manual_share"]
 
 
 def rep_weights(active: pd.DataFrame, method: str, new_rep_share: float) -> tuple[pd.Series, list[Problem]]:
@@ -347,6 +409,15 @@ def rep_weights(active: pd.DataFrame, method: str, new_rep_share: float) -> tupl
     problems = []
     manual = active["manual_share"].notna() & unheld
     over = (fixed_sum > 1 + 1e-9) & manual.groupby(active["region"]).transform("any")
+    leftover = over & (fixed_sum <= 1 + SHARE_SLACK + 1e-9)  # a rounding leftover: scaled to 100 %
+    for region, rows in active.index[leftover & manual].groupby(active.loc[leftover & manual, "region"]).items():
+        total = float(fixed_sum[rows[-1]])
+        problems.append(problem("reps", int(rows[-1]), "manual_share", "shares-scaled",
+                                *scaled_message(f"区域“{region}”的手工份额与新人份额",
+                                                f"the manual and new-rep shares in region '{region}'", total), "notice"))
+    fixed = fixed.where(~leftover, fixed / fixed_sum)
+    fixed_sum = fixed_sum.where(~leftover, 1.0)
+    over &= ~leftover
     for row in active.index[over & manual]:
         region = active.at[row, "region"]
         problems.append(problem("reps", int(row), "manual_share", "shares-exceed-whole",

@@ -13,6 +13,10 @@ each of the 16 working days and nothing to the other days.
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
+import re
+
 import holidays
 import numpy as np
 import pandas as pd
@@ -28,7 +32,8 @@ def month_calendar(month: pd.Period, country: str, overrides: pd.DataFrame | Non
                    ) -> tuple[pd.DataFrame, list[Problem]]:
     """Every day of ``month`` with whether it is worked and its weight.
 
-    Columns: ``date``, ``weekday`` (1 = Monday), ``holiday`` (name or empty),
+    Columns: ``date``, ``weekday`` (1 = Monday), ``holiday`` (the holiday's or the make-up workday's
+    name in Chinese and English, or empty), ``kind`` (``working``, ``make-up``, ``holiday``, ``weekend``),
     ``working``, ``weight`` (1 for a working day, 0 otherwise, unless the
     Calendar sheet says otherwise), ``source`` (``calendar`` or ``override``).
     ``overrides`` has the Calendar sheet's columns ``date``, ``status``, ``weight``.
@@ -36,15 +41,17 @@ def month_calendar(month: pd.Period, country: str, overrides: pd.DataFrame | Non
     try:
         country_days = holidays.country_holidays(country, years=month.year)
     except NotImplementedError:
-        return pd.DataFrame(), [problem("settings", None, "value", "unknown-country",
+        return pd.DataFrame(), [problem("settings", None, "country", "unknown-country",
                                         f"不认识的日历国家“{country}”，请用两位国家代码，如 CN",
                                         f"unknown calendar country '{country}'; use a two-letter code such as CN")]
     days = pd.date_range(month.start_time, month.end_time.normalize(), freq="D")
     working = np.array([country_days.is_working_day(d.date()) for d in days])
+    names, make_up = day_names(country, month.year)
     frame = pd.DataFrame({
         "date": days,
         "weekday": days.day_of_week + 1,
-        "holiday": [country_days.get(d.date(), "") for d in days],
+        "holiday": [names.get(d.date(), make_up.get(d.date(), "")) for d in days],
+        "kind": [kind(d.date(), w, names, make_up) for d, w in zip(days, working)],
         "working": working,
         "weight": working.astype("float64"),
         "source": "calendar",
@@ -57,6 +64,65 @@ def month_calendar(month: pd.Period, country: str, overrides: pd.DataFrame | Non
                                 f"{month} 没有工作日（或权重全为0），无法拆分到天",
                                 f"{month} has no working days (or all weights are 0); nothing to split over"))
     return frame, problems
+
+
+SUBSTITUTED = re.compile(r"substituted from (\d{2})/(\d{2})/(\d{4})")
+"""How ``holidays`` names a day off whose working day moved to a weekend (its ``en_US`` names)."""
+
+
+@functools.lru_cache(maxsize=64)
+def day_names(country: str, year: int) -> tuple[dict[dt.date, str], dict[dt.date, str]]:
+    """The year's holidays and its make-up workdays 调休上班, named in Chinese and English where the country
+    calendar has both (China), else in its own names.
+
+    A day off given for a make-up workday (Friday 20 February 2026, worked on Saturday the 14th) is named after
+    the holiday it extends (the nearest one: the Spring Festival), and so is the make-up workday.
+    """
+    years = [year - 1, year, year + 1]  # a make-up day may fall in the year before its holiday
+    default = holidays.country_holidays(country, years=years)
+    languages = set(getattr(default, "supported_languages", ()) or ())
+    english = holidays.country_holidays(country, years=years, language="en_US") if "en_US" in languages else default
+    chinese = holidays.country_holidays(country, years=years, language="zh_CN") if "zh_CN" in languages else None
+    moved = {}  # day off -> the weekend day worked for it
+    for day, name in english.items():
+        found = SUBSTITUTED.search(name)
+        if found:
+            month_, day_, year_ = map(int, found.groups())
+            moved[day] = dt.date(year_, month_, day_)
+    proper = sorted(day for day in english if day not in moved)
+
+    def festival(day: dt.date) -> tuple[str, str]:
+        nearest = min(proper, key=lambda d: abs((d - day).days)) if proper else None
+        if nearest is None:
+            return "", ""
+        return (chinese.get(nearest, "") if chinese is not None else ""), english.get(nearest, "")
+
+    names: dict[dt.date, str] = {}
+    make_up: dict[dt.date, str] = {}
+    for day in english:
+        if day.year != year and moved.get(day, day).year != year:
+            continue
+        if day in moved:
+            zh, en = festival(day)
+            worked = moved[day]
+            names[day] = (f"{zh}调休休息（{worked:%m-%d} 上班） {en} day off (worked on {worked:%m-%d})"
+                          if chinese is not None else english[day])
+            make_up[worked] = (f"调休上班（补{zh} {day:%m-%d} 休息） make-up workday for {en} (day off {day:%m-%d})")
+        elif chinese is not None:
+            names[day] = f"{chinese.get(day, '')} {english[day]}".strip()
+        else:
+            names[day] = default[day]
+    for day in getattr(default, "weekend_workdays", ()):
+        if day.year == year and day not in make_up:
+            make_up[day] = "调休上班 make-up workday"
+    return names, make_up
+
+
+def kind(day: dt.date, working: bool, names: dict, make_up: dict) -> str:
+    """``working``, ``make-up`` (a weekend day worked for a holiday), ``holiday`` or ``weekend``."""
+    if working:
+        return "make-up" if day in make_up else "working"
+    return "holiday" if day in names else "weekend"
 
 
 def apply_overrides(frame: pd.DataFrame, overrides: pd.DataFrame) -> pd.DataFrame:

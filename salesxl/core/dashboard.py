@@ -15,6 +15,7 @@ the expense burn).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -56,7 +57,9 @@ class Dashboard:
         expenses: days of the month: ``date``, ``budget_to_date`` (the budget spread over working days),
             ``approved`` and ``verified`` (cumulative, blank after the last day with data), and ``budget``.
         flags: ``flag``, ``count`` (None when its step has not run), ``where`` (the sheet or the step to run).
-        notes: one line per block left out, naming the step to run.
+        notes: one line per block left out, naming the step to run, and what the rep chart leaves out.
+        tiers: with more than :data:`CHART_REPS` reps, how many reached each tier (``tier``, ``count``).
+        attainment_cap: where the rep chart's axis stops when one rep is far above the rest (None: Excel's).
     """
 
     month: pd.Period | None
@@ -69,6 +72,15 @@ class Dashboard:
     expenses: pd.DataFrame | None = None
     flags: pd.DataFrame = field(default_factory=pd.DataFrame)
     notes: list[str] = field(default_factory=list)
+    tiers: pd.DataFrame | None = None
+    attainment_cap: float | None = None
+
+
+CHART_REPS = 30
+"""Up to this many reps the attainment chart shows every one; above it, the best and worst :data:`EDGE_REPS`
+and a histogram of the reps by tier."""
+EDGE_REPS = 10
+TIER_NAMES = ("未达基础 Below base", "基础 Base", "挑战 Challenge", "冲刺 Sprint")
 
 
 def dashboard(sheets: dict[str, pd.DataFrame | None], history: pd.DataFrame | None,
@@ -104,17 +116,34 @@ def dashboard(sheets: dict[str, pd.DataFrame | None], history: pd.DataFrame | No
 
     company = sheets.get("dash_progress_company")
     closed = sheets.get("dash_performance_totals")
-    if company is None and closed is not None:  # the month closed without tracking: the close's company row
-        company = closed[closed["region"] == COMPANY]
     burnup = sheets.get("dash_burnup")
     progress = cumulative_by_working_day(burnup) if burnup is not None else None
     as_of = last_actual_day(burnup) if burnup is not None else None
+    closed_company = closed[closed["region"] == COMPANY] if closed is not None else None
+    if closed_company is not None and len(closed_company):
+        # The month is closed: the key figures are the Performance sheet's, as of the month's end.
+        company = closed_company.drop(columns=["pace"], errors="ignore")
+        as_of = month.end_time.normalize() if month is not None else as_of
     if progress is None:
         notes.append(missing_note("track", "进度（累计目标与实际）", "progress (cumulative target vs actual)"))
 
     reps = ranked_reps(sheets.get("dash_performance"), sheets.get("dash_progress_reps"))
+    tiers = cap = None
     if reps is None:
         notes.append(missing_note("track", "业务员达成率排行", "reps ranked by attainment"))
+    else:
+        cap = attainment_cap(reps)
+        if cap is not None:
+            above = reps[reps["attainment"] > cap]
+            shown = "、".join(f"{r.rep} {r.attainment:.0%}" for r in above.itertuples())
+            notes.append(f"达成率坐标轴截至 {cap:.0%}，超出者：{shown}。 The attainment axis stops at {cap:.0%}; "
+                         f"above it: {shown.replace('、', ', ')}.")
+        if len(reps) > CHART_REPS:
+            tiers = tier_histogram(reps)
+            notes.append(f"{len(reps)} 名业务员：排行图只显示前 {EDGE_REPS} 名和后 {EDGE_REPS} 名，各档人数见直方图。 "
+                         f"{len(reps)} reps: the ranking shows the top {EDGE_REPS} and the bottom {EDGE_REPS}; the "
+                         "histogram counts the reps in each tier.")
+            reps = pd.concat([reps.head(EDGE_REPS), reps.tail(EDGE_REPS)]).reset_index(drop=True)
 
     expenses = None
     budget_lines = sheets.get("expense_budget")
@@ -132,7 +161,7 @@ def dashboard(sheets: dict[str, pd.DataFrame | None], history: pd.DataFrame | No
         "pace": value(company, "pace"), "as_of": as_of,
     }])
     return Dashboard(month, key_figures, build_up, roles, regions, progress, reps, expenses,
-                     flag_counts(sheets), notes)
+                     flag_counts(sheets), notes, tiers, cap)
 
 
 def value(frame: pd.DataFrame | None, column: str):
@@ -226,6 +255,27 @@ def ranked_reps(performance: pd.DataFrame | None, progress: pd.DataFrame | None)
     else:
         return None
     return frame.sort_values("attainment", ascending=False, na_position="last", kind="stable").reset_index(drop=True)
+
+
+def tier_histogram(reps: pd.DataFrame) -> pd.DataFrame:
+    """How many reps reached each tier (each against their own lines; exactly on a line counts)."""
+    reached = pd.Series(0, index=reps.index)
+    for level, line in enumerate(("base", "challenge", "sprint"), start=1):
+        reached = reached.where(~(reps["attainment"] >= reps[line] - 1e-9), level)
+    counts = reached.value_counts().reindex(range(len(TIER_NAMES)), fill_value=0)
+    return pd.DataFrame({"tier": list(TIER_NAMES), "count": counts.to_numpy(dtype="int64")})
+
+
+def attainment_cap(reps: pd.DataFrame) -> float | None:
+    """Where the attainment axis stops when a few reps are far above the rest (one at 450 % would flatten
+    everyone else): 15 % above the higher of the highest sprint line and the 90th percentile, rounded up to
+    ten points; None when no rep is above that."""
+    attained = reps["attainment"].dropna()
+    if attained.empty:
+        return None
+    top_line = reps["sprint"].max() if reps["sprint"].notna().any() else 1.2
+    cap = math.ceil(max(float(top_line), float(attained.quantile(0.9))) * 1.15 * 10 - 1e-9) / 10
+    return cap if attained.max() > cap else None
 
 
 def expense_burn(budget: float, log: pd.DataFrame, calendar: pd.DataFrame, month: pd.Period,

@@ -40,6 +40,24 @@ from .settings import DEFAULT
 METHODS = ("trend", "average")
 DEFAULT_YEAR_WEIGHTS = (DEFAULT.year_weight_1, DEFAULT.year_weight_2, DEFAULT.year_weight_3)
 WEIGHT_TOLERANCE = 1e-9
+SHARE_SLACK = 0.001
+"""0.1 percentage point. Shares that must make 100 % (the Factors weights, the RoleMix shares, manual shares)
+and sum this close to it are a rounding leftover (25 / 35 / 25 / 14.99 %): they are scaled to 100 %, with a
+notice saying so. Further off, they are an error."""
+
+
+def within_slack(total: float) -> bool:
+    """``total`` is 100 % give or take :data:`SHARE_SLACK` (a sum that is exactly 100 % is too)."""
+    return abs(total - 1) <= SHARE_SLACK + WEIGHT_TOLERANCE
+
+
+def scaled_message(what_zh: str, what_en: str, total: float, rows: str = "") -> tuple[str, str]:
+    """The notice for shares scaled to 100 %: what summed to what, and the factor applied."""
+    where_zh, where_en = (f"（第{rows}行）", f" (rows {rows})") if rows else ("", "")
+    return (f"{what_zh}之和为 {total:.2%}，与 100% 相差不超过 0.1 个百分点，已按比例调整为 100%"
+            f"（各乘以 100 ÷ {total * 100:.2f}）{where_zh}",
+            f"{what_en} sum to {total:.2%}, within 0.1 percentage point of 100%: each was scaled by "
+            f"100 ÷ {total * 100:.2f} to make 100%{where_en}")
 
 
 def is_missing(value) -> bool:

@@ -102,17 +102,7 @@ class Performance:
 
 def close_month(books: MonthEnd, settings: Settings, month: pd.Period) -> tuple[Performance | None, list[Problem]]:
     """Close ``month``: settle every rep under their rules and total by region, role and core outlet."""
-    problems = check_targets(books.rep_targets, month)
-    actuals, found = month_actuals(books.actuals, month, set(books.rep_targets["rep_id"].astype(str)))
-    problems += found
-    regions = set(books.rep_targets["region"].dropna().astype(str))
-    if books.regions is not None:
-        regions |= set(books.regions["region"].dropna().astype(str))
-    rep_ids = set(books.rep_targets["rep_id"].astype(str))
-    if books.reps is not None:
-        rep_ids |= set(books.reps["rep_id"].dropna().astype(str))
-    plans, found = read_rules(books.rules, regions, rep_ids)
-    problems += found
+    actuals, plans, problems = month_end_inputs(books, month)
     if any(p.severity == "error" for p in problems):
         return None, problems
 
@@ -143,6 +133,22 @@ def close_month(books: MonthEnd, settings: Settings, month: pd.Period) -> tuple[
         notes=notes,
     )
     return performance, problems
+
+
+def month_end_inputs(books: MonthEnd, month: pd.Period) -> tuple[pd.DataFrame, dict, list[Problem]]:
+    """What closing ``month`` can refuse: the issued targets, the month's actual sales and the rules; returns
+    the month's actuals, each rule set and the problems (``check`` runs this alone)."""
+    problems = check_targets(books.rep_targets, month)
+    actuals, found = month_actuals(books.actuals, month, set(books.rep_targets["rep_id"].astype(str)))
+    problems += found
+    regions = set(books.rep_targets["region"].dropna().astype(str))
+    if books.regions is not None:
+        regions |= set(books.regions["region"].dropna().astype(str))
+    rep_ids = set(books.rep_targets["rep_id"].astype(str))
+    if books.reps is not None:
+        rep_ids |= set(books.reps["rep_id"].dropna().astype(str))
+    plans, found = read_rules(books.rules, regions, rep_ids)
+    return actuals, plans, problems + found
 
 
 def check_targets(rep_targets: pd.DataFrame, month: pd.Period) -> list[Problem]:

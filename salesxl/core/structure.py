@@ -7,7 +7,8 @@
   role's sales over the history window (last 12 months by default). A SKU with
   a manual share keeps it; new SKUs (no sales in the window) share the
   new-product reserve equally — all of the role when no SKU in it has sales.
-  Quantity is amount ÷ unit price; with unit costs, the gross margin follows.
+  Quantity is amount ÷ unit price to one decimal, a guide (the amount is the target); with unit costs, the
+  gross margin follows.
 * **Regions.** weight = α × history share + (1 − α) × potential share, where
   potential is market capacity − last-12-months sales (floored at 0). A
   manual share overrides a region's weight and the others share the rest.
@@ -29,7 +30,8 @@ import pandas as pd
 from ..problems import Problem, has_errors, problem
 from ..terms import ROLES
 from .allocation import AllocationError, allocate
-from .formulas import WEIGHT_TOLERANCE, region_weight, shares, sku_shares_in_role, with_manual_shares
+from .formulas import (WEIGHT_TOLERANCE, region_weight, scaled_message, shares, sku_shares_in_role,
+                       with_manual_shares, within_slack)
 from .history import in_window, monthly_sales, sales_by
 from .settings import Settings
 from .targets import MonthTarget
@@ -42,6 +44,11 @@ BASIS_LABELS = {
     "new": "新品平分 new, equal split",
     "none": "无 none",
 }
+
+QTY_DECIMALS = 1
+"""A SKU's target quantity is a guide, amount ÷ unit price to one decimal: the amount is the target. Whole units
+would show 0 for most SKUs of a long range (65.54 at a unit price of 182.91 is 0.4, not 0), and making amounts
+whole multiples of prices would change the amounts the rest of the release adds up."""
 
 ROLE_COLUMNS = ["role", "label", "share", "target", "skus", "gross_margin", "margin_rate"]
 SKU_COLUMNS = ["sku", "name", "role", "label", "last_12m", "share_in_role", "basis", "target", "unit_price", "qty",
@@ -112,7 +119,13 @@ def role_targets(total: float, role_mix: pd.DataFrame, products: pd.DataFrame, u
                                 "the RoleMix sheet is empty; give each role's share of the amount"))
         return pd.DataFrame(columns=ROLE_COLUMNS), problems
     share_sum = float(mix["share"].sum())
-    if abs(share_sum - 1) > WEIGHT_TOLERANCE:
+    if abs(share_sum - 1) > WEIGHT_TOLERANCE and within_slack(share_sum):
+        first, last = int(mix.index[0]), int(mix.index[-1])
+        mix = mix.assign(share=mix["share"] / share_sum)
+        problems.append(problem("role_mix", last, "share", "shares-scaled",
+                                *scaled_message("各角色占比", "the role shares", share_sum, f"{first}–{last}"),
+                                "notice"))
+    elif abs(share_sum - 1) > WEIGHT_TOLERANCE:
         first, last = int(mix.index[0]), int(mix.index[-1])
         problems.append(problem("role_mix", last, "share", "shares-not-100",
                                 f"各角色占比之和为 {share_sum:.2%}，应为 100%（第{first}–{last}行）",
@@ -152,7 +165,14 @@ def sku_targets(roles: pd.DataFrame, products: pd.DataFrame, sales: pd.Series, r
         manual = (skus["manual_share"] if "manual_share" in skus else pd.Series(np.nan, index=skus.index))
         manual = [None if pd.isna(m) else float(m) for m in manual]
         fixed = sum(m for m in manual if m is not None)
-        if fixed > 1 + WEIGHT_TOLERANCE:
+        everyone = len(manual) > 0 and all(m is not None for m in manual)
+        if (fixed > 1 + WEIGHT_TOLERANCE or everyone) and abs(fixed - 1) > WEIGHT_TOLERANCE and within_slack(fixed):
+            row = int(skus.index[[m is not None for m in manual]][-1])
+            manual = [None if m is None else m / fixed for m in manual]
+            problems.append(problem("products", row, "manual_share", "shares-scaled",
+                                    *scaled_message(f"“{ROLE_LABELS.get(role, role)}”角色的手工份额",
+                                                    f"the manual shares in the role '{role}'", fixed), "notice"))
+        elif fixed > 1 + WEIGHT_TOLERANCE:
             row = int(skus.index[[m is not None for m in manual]][-1])
             problems.append(problem("products", row, "manual_share", "manual-shares-over-100",
                                     f"“{ROLE_LABELS.get(role, role)}”角色的手工份额之和为 {fixed:.0%}，超过 100%",
@@ -192,7 +212,7 @@ def sku_targets(roles: pd.DataFrame, products: pd.DataFrame, sales: pd.Series, r
         return pd.DataFrame(columns=SKU_COLUMNS), problems
     skus = pd.concat(frames)
     price = skus["unit_price"].where(skus["unit_price"] > 0)
-    skus["qty"] = (skus["target"] / price).round(0)
+    skus["qty"] = (skus["target"] / price).round(QTY_DECIMALS)
     skus["gross_margin"] = skus["target"] * (1 - skus["unit_cost"] / price)
     skus["margin_rate"] = (1 - skus["unit_cost"] / price).where(skus["target"] > 0)
     return skus[SKU_COLUMNS], problems
@@ -268,7 +288,12 @@ def region_targets(month_target: MonthTarget, regions: pd.DataFrame, sales: pd.S
     manual = [None if pd.isna(m) else float(m) for m in manual_col]
     fixed = sum(m for m in manual if m is not None)
     manual_rows = [int(row) for row, m in zip(regions.index, manual) if m is not None]
-    if fixed > 1 + WEIGHT_TOLERANCE:
+    everyone = len(manual_rows) == len(regions)
+    if (fixed > 1 + WEIGHT_TOLERANCE or everyone) and abs(fixed - 1) > WEIGHT_TOLERANCE and within_slack(fixed):
+        manual = [None if m is None else m / fixed for m in manual]
+        problems.append(problem("regions", manual_rows[-1], "manual_share", "shares-scaled",
+                                *scaled_message("各区域手工份额", "the regions' manual shares", fixed), "notice"))
+    elif fixed > 1 + WEIGHT_TOLERANCE:
         problems.append(problem("regions", manual_rows[-1], "manual_share", "manual-shares-over-100",
                                 f"各区域手工份额之和为 {fixed:.0%}，超过 100%",
                                 f"the regions' manual shares sum to {fixed:.0%}, above 100%"))

@@ -20,7 +20,7 @@ import pandas as pd
 from ..problems import Problem, has_errors, problem
 from ..terms import FACTOR_KEYS, FACTORS
 from .allocation import to_unit
-from .formulas import WEIGHT_TOLERANCE, FourFactors, four_factors
+from .formulas import WEIGHT_TOLERANCE, FourFactors, four_factors, scaled_message, within_slack
 from .history import monthly_sales, same_month_actuals
 from .settings import Settings
 
@@ -103,6 +103,8 @@ def monthly_target(budget: pd.DataFrame, history: pd.DataFrame, factors: pd.Data
                               *(weights.get(k, 0.0) for k in FACTOR_KEYS), method, year_weights, labels,
                               "" if scope == COMPANY else scope)
         problems += [issue_problem(i, row, factors) for i in result.issues]
+        if result.base is None and not result.issues:
+            problems += weights_moved(result, factors, scope)
         results.append((scope, amount, row, result))
     problems = list(dict.fromkeys(problems))  # the same growth-rate issue would repeat per region
     if has_errors(problems):
@@ -193,7 +195,12 @@ def factor_inputs(factors: pd.DataFrame):
                                 "the Factors sheet is empty; give the four factors and their weights"))
     elif not has_errors(problems):
         total = sum(weights.values())
-        if abs(total - 1) > WEIGHT_TOLERANCE:
+        if abs(total - 1) > WEIGHT_TOLERANCE and within_slack(total):
+            weights = {key: weight / total for key, weight in weights.items()}
+            first, last = int(factors.index[0]), int(factors.index[-1])
+            problems.append(problem("factors", last, "weight", "shares-scaled",
+                                    *scaled_message("四项权重", "the four weights", total, f"{first}–{last}"), "notice"))
+        elif abs(total - 1) > WEIGHT_TOLERANCE:
             last = int(factors.index[-1])
             problems.append(problem("factors", last, "weight", "weights-not-100",
                                     f"四项权重之和为 {total:.2%}，应为 100%（第{int(factors.index[0])}–{last}行）",
@@ -239,6 +246,19 @@ def budget_scopes(budget: pd.DataFrame, month: pd.Period, regions: pd.DataFrame 
                                         f"the budget is by region, but the region '{region}' has no budget row "
                                         f"for {month}"))
     return scopes, problems
+
+
+def weights_moved(result: FourFactors, factors: pd.DataFrame, scope: str) -> list[Problem]:
+    """No same-month sales in three years: the sheet's note, said on screen too, at the history weight."""
+    moved = sum(result.weights_set[k] for k in ("history", "industry", "benchmark"))
+    if moved <= 0:
+        return []
+    rows = factors.index[factors["factor"] == "history"] if len(factors) else factors.index
+    where_zh, where_en = ("" if scope == COMPANY else f"区域“{scope}”：", "" if scope == COMPANY else f"region '{scope}': ")
+    return [problem("factors", int(rows[0]) if len(rows) else None, "weight", "weights-to-budget",
+                   f"{where_zh}历史销售中过去三年没有计划月份的同期销售，历史、行业、标杆三项权重（{moved:.0%}）移至年度预算",
+                   f"{where_en}the History has no sales in the same month of the last three years: the weights of "
+                   f"history, industry and benchmark ({moved:.0%}) move to the budget", "notice")]
 
 
 def issue_problem(issue, budget_row: int | None, factors: pd.DataFrame) -> Problem:

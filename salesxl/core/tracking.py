@@ -151,7 +151,8 @@ class MonthProgress:
         company: one row, the whole team.
         reps, regions, roles, core_outlets, core_outlet_skus: one row each.
         burnup: every day of the month with target, actual and forecast, daily and cumulative.
-        flags: one row per thing that needs attention (``flag``, ``rep_id``, ``subject``, ``detail``, ``row``).
+        flags: one row per rep (or the company) and kind that needs attention, the most money at stake first
+            (``flag``, ``rep_id``, ``count``, ``at_stake``, ``subject``: the worst items, ``detail``, ``row``).
     """
 
     clock: MonthClock
@@ -195,7 +196,8 @@ def track(issued: Mapping[str, pd.DataFrame], actuals: pd.DataFrame, daily_log: 
     roles = role_progress(issued["rep_sku_targets"], sales, company, clock)
     core, core_skus = core_outlet_progress(issued, sales, daily_log, reps_frame, clock, settings)
     burnup = burnup_days(issued["daily_targets"], sales, calendar, clock, company)
-    flags = collect_flags(reps_frame, core, daily_log, issued["rep_sku_targets"], sales, company, clock, settings)
+    flags = collect_flags(reps_frame, core, daily_log, issued["rep_sku_targets"], sales, company, clock, settings,
+                          issued["outlet_targets"])
     reps_frame["flag"] = reps_frame["rep_id"].map(
         flags.groupby("rep_id")["flag"].agg(lambda f: "、".join(dict.fromkeys(f)))).astype(object).fillna("")
     return MonthProgress(clock, company, reps_frame, regions, roles, core, core_skus, burnup, flags), problems
@@ -433,42 +435,93 @@ FLAG_LABELS = {
 }
 
 
-def collect_flags(reps, core, daily_log, rep_sku_targets, sales, company, clock, settings) -> pd.DataFrame:
-    """Everything that needs a word, most urgent kind first; ``row`` is a Daily Log row where there is one."""
-    rows: list[dict] = []
+def collect_flags(reps, core, daily_log, rep_sku_targets, sales, company, clock, settings,
+                  outlet_targets: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Everything that needs a word: one row per rep (or the company) and kind, the money at stake first.
 
-    def add(kind, rep_id, subject, zh, en, row=None):
-        rows.append({"code": kind, "flag": FLAG_LABELS[kind], "rep_id": rep_id, "subject": subject,
-                     "detail": f"{zh} / {en}", "row": row})
+    Each item (a rep behind pace, a SKU lagging, an outlet not visited…) carries the money it puts at stake:
+    the shortfall to date of the rep or outlet, the flagship sales a rep's own pace would have made, the
+    spending beyond what the sales justify. Items are then summed per rep and kind
+    (:func:`one_row_per_rep_and_kind`); ``row`` is a Daily Log row where there is one.
+    """
+    items: list[dict] = []
+
+    def add(kind, rep_id, subject, zh, en, at_stake, row=None):
+        items.append({"code": kind, "rep_id": rep_id, "subject": subject, "detail": f"{zh} / {en}", "row": row,
+                      "at_stake": max(0.0, float(at_stake)) if pd.notna(at_stake) else 0.0})
 
     threshold = settings.pace_threshold
     for r in reps[reps["pace"] < threshold].sort_values("pace").itertuples():
         need_zh = f"；每日需完成 {r.need_base:,.0f}" if pd.notna(r.need_base) else "；本月已无剩余工作日"
         need_en = f"; needs {r.need_base:,.0f} per working day" if pd.notna(r.need_base) else "; no working days left"
         add("behind-pace", r.rep_id, "", f"进度比 {r.pace:.1%}，低于 {threshold:.0%}{need_zh}",
-            f"pace {r.pace:.1%} below {threshold:.0%}{need_en}")
+            f"pace {r.pace:.1%} below {threshold:.0%}{need_en}", r.target_to_date - r.actual)
 
-    for r in expense_ahead(reps, settings.expense_budget_margin,
-                           settings.expense_ratio_limit):
-        add("expense-ahead", r["rep_id"], "", r["zh"], r["en"])
+    for r in expense_ahead(reps, settings.expense_budget_margin, settings.expense_ratio_limit):
+        add("expense-ahead", r["rep_id"], "", r["zh"], r["en"], r["at_stake"])
 
-    rows += flagship_flags(reps, rep_sku_targets, sales, company, settings.mix_lag_threshold)
+    for r in flagship_flags(reps, rep_sku_targets, sales, company, settings.mix_lag_threshold):
+        add("flagship-lag", r["rep_id"], r["subject"], r["zh"], r["en"], r["at_stake"])
 
     for r in core[core["not_visited"]].sort_values(["rep_id", "outlet_id"]).itertuples():
-        since = "本月未拜访 not visited this month" if pd.isna(r.last_visit) else (
-            f"{int(r.days_since_visit)} 天未拜访（上次 {r.last_visit:%m-%d}）/ "
-            f"not visited for {int(r.days_since_visit)} days (last {r.last_visit:%m-%d})")
-        rows.append({"code": "outlet-not-visited", "flag": FLAG_LABELS["outlet-not-visited"], "rep_id": r.rep_id,
-                     "subject": r.outlet_id, "detail": since, "row": None})
+        since_zh, since_en = (("本月未拜访", "not visited this month") if pd.isna(r.last_visit) else
+                              (f"{int(r.days_since_visit)} 天未拜访（上次 {r.last_visit:%m-%d}）",
+                               f"not visited for {int(r.days_since_visit)} days (last {r.last_visit:%m-%d})"))
+        add("outlet-not-visited", r.rep_id, r.outlet_id, since_zh, since_en, r.target_to_date - r.actual)
 
+    short = outlet_shortfall(outlet_targets, reps, sales, clock)
     log = month_log(daily_log, clock.as_of)
     missed = log[flag_column(log, "planned") & ~flag_column(log, "visited")]
     for row, r in missed.sort_values(["rep_id", "date"]).iterrows():
-        add("visit-missed", r["rep_id"], r["outlet_id"] if pd.notna(r["outlet_id"]) else "",
-            f"{r['date']:%m-%d} 计划拜访未完成", f"{r['date']:%m-%d} planned visit not made", int(row))
-    frame = pd.DataFrame(rows, columns=["code", "flag", "rep_id", "subject", "detail", "row"])
+        outlet = r["outlet_id"] if pd.notna(r["outlet_id"]) else ""
+        add("visit-missed", r["rep_id"], outlet, f"{r['date']:%m-%d} 计划拜访未完成",
+            f"{r['date']:%m-%d} planned visit not made", short.get(outlet, 0.0), int(row))
+    frame = one_row_per_rep_and_kind(pd.DataFrame(items, columns=ITEM_COLUMNS))
+    frame["flag"] = frame["code"].map(FLAG_LABELS)
     frame["name"] = frame["rep_id"].map(reps.set_index("rep_id")["name"])
-    return frame
+    return frame[FLAG_COLUMNS]
+
+
+ITEM_COLUMNS = ["code", "rep_id", "subject", "detail", "row", "at_stake"]
+FLAG_COLUMNS = ["code", "flag", "rep_id", "name", "count", "at_stake", "subject", "detail", "row"]
+NAMED = 3
+"""How many of a row's items it names, the worst first."""
+
+
+def one_row_per_rep_and_kind(items: pd.DataFrame) -> pd.DataFrame:
+    """Items of one kind for one rep (``rep_id`` blank: the company) as one row: how many, the money at stake
+    summed, the worst :data:`NAMED` named (``S2、S3、S1 等 5 项 (5 in all)``), the worst one's detail and Daily
+    Log row. Rows are sorted by the money at stake, the kinds' order breaking ties."""
+    if items.empty:
+        return pd.DataFrame(columns=["code", "rep_id", "count", "at_stake", "subject", "detail", "row"])
+    order = {kind: i for i, kind in enumerate(FLAG_LABELS)}
+    items = items.assign(kind_order=items["code"].map(order), seq=range(len(items)))
+    items = items.sort_values(["at_stake", "seq"], ascending=[False, True], kind="stable")
+    rows = []
+    for (code, rep_id), group in items.groupby(["code", "rep_id"], sort=False):
+        subjects = [s for s in group["subject"] if s]
+        named = "、".join(subjects[:NAMED])
+        if len(subjects) > NAMED:
+            named += f" 等 {len(subjects)} 项 ({len(subjects)} in all)"
+        worst = group.iloc[0]
+        rows.append({"code": code, "rep_id": rep_id, "count": len(group), "at_stake": float(group["at_stake"].sum()),
+                     "subject": named, "detail": worst["detail"], "row": worst["row"],
+                     "kind_order": worst["kind_order"], "seq": worst["seq"]})
+    frame = pd.DataFrame(rows).sort_values(["at_stake", "kind_order", "seq"], ascending=[False, True, True],
+                                           kind="stable")
+    return frame.drop(columns=["kind_order", "seq"]).reset_index(drop=True)
+
+
+def outlet_shortfall(outlet_targets: pd.DataFrame | None, reps: pd.DataFrame, sales: pd.DataFrame,
+                     clock: MonthClock) -> dict[str, float]:
+    """Each outlet's target due by now (its rep's share of the month gone) minus what it sold."""
+    if outlet_targets is None or outlet_targets.empty:
+        return {}
+    due_share = ratio(reps["target_to_date"], reps["target"])
+    due_share.index = reps["rep_id"]
+    due = outlet_targets["outlet_target"] * outlet_targets["rep_id"].map(due_share).fillna(clock.time_elapsed)
+    sold = outlet_targets["outlet_id"].map(sales.groupby("outlet_id")["amount"].sum()).fillna(0.0)
+    return dict(zip(outlet_targets["outlet_id"], (due - sold).clip(lower=0.0)))
 
 
 def expense_ahead(reps: pd.DataFrame, margin: float, limit: float) -> list[dict]:
@@ -493,12 +546,14 @@ def expense_ahead(reps: pd.DataFrame, margin: float, limit: float) -> list[dict]
                     zh = f"费用 {r.expense:,.0f}，已用预算 {r.budget_used:.1%}，目标完成 {achieved:.1%}，超前超过 {margin:.0%}"
                     en = (f"expenses {r.expense:,.0f}: {r.budget_used:.1%} of budget spent, {achieved:.1%} of target "
                           f"achieved, more than {margin:.0%} ahead")
-                found.append({"rep_id": r.rep_id, "ahead": ahead, "zh": zh, "en": en})
+                at_stake = r.expense if math.isinf(r.budget_used) else r.expense - achieved * r.expense_budget
+                found.append({"rep_id": r.rep_id, "ahead": ahead, "zh": zh, "en": en, "at_stake": at_stake})
         elif not r.expense_ratio <= limit:
             shown = "—" if pd.isna(r.expense_ratio) else f"{r.expense_ratio:.1%}"
             found.append({"rep_id": r.rep_id, "ahead": math.inf if pd.isna(r.expense_ratio) else r.expense_ratio - limit,
                           "zh": f"费用 {r.expense:,.0f}，费用率 {shown}，上限 {limit:.0%}（无费用预算）",
-                          "en": f"expenses {r.expense:,.0f}, {shown} of sales, limit {limit:.0%} (no expense budget)"})
+                          "en": f"expenses {r.expense:,.0f}, {shown} of sales, limit {limit:.0%} (no expense budget)",
+                          "at_stake": r.expense - limit * max(r.actual, 0.0)})
     return sorted(found, key=lambda f: -f["ahead"])
 
 
@@ -510,7 +565,6 @@ def flagship_flags(reps, rep_sku_targets, sales, company, threshold) -> list[dic
     target structure needs the flagship share, not just the total.
     """
     rows = []
-    label = FLAG_LABELS["flagship-lag"]
     flagship = rep_sku_targets[rep_sku_targets["role"] == "flagship"]
     if flagship.empty:
         return rows
@@ -520,9 +574,9 @@ def flagship_flags(reps, rep_sku_targets, sales, company, threshold) -> list[dic
     for sku, target in flagship.groupby("sku")["sku_target"].sum().items():
         attained = sku_actual.get(sku, 0.0) / target if target else float("nan")
         if target and overall > 0 and attained < threshold * overall:
-            rows.append({"code": "flagship-lag", "flag": label, "rep_id": "", "subject": sku,
-                         "detail": f"完成率 {attained:.1%}，整体 {overall:.1%} / attainment {attained:.1%}, "
-                                   f"overall {overall:.1%}", "row": None})
+            rows.append({"rep_id": "", "subject": sku, "zh": f"{sku} 完成率 {attained:.1%}，整体 {overall:.1%}",
+                         "en": f"{sku} attainment {attained:.1%}, overall {overall:.1%}",
+                         "at_stake": target * overall - sku_actual.get(sku, 0.0)})
     rep_target = flagship.groupby("rep_id")["sku_target"].sum()
     rep_actual = flagship_sales.groupby("rep_id")["amount"].sum()
     for r in reps.itertuples():
@@ -531,9 +585,10 @@ def flagship_flags(reps, rep_sku_targets, sales, company, threshold) -> list[dic
             continue
         attained = rep_actual.get(r.rep_id, 0.0) / target
         if attained < threshold * r.attainment:
-            rows.append({"code": "flagship-lag", "flag": label, "rep_id": r.rep_id, "subject": "战斗机型 flagship",
-                         "detail": f"战斗机型完成率 {attained:.1%}，本人整体 {r.attainment:.1%} / "
-                                   f"flagship attainment {attained:.1%}, overall {r.attainment:.1%}", "row": None})
+            rows.append({"rep_id": r.rep_id, "subject": "战斗机型 flagship",
+                         "zh": f"战斗机型完成率 {attained:.1%}，本人整体 {r.attainment:.1%}",
+                         "en": f"flagship attainment {attained:.1%}, overall {r.attainment:.1%}",
+                         "at_stake": target * r.attainment - rep_actual.get(r.rep_id, 0.0)})
     return rows
 
 

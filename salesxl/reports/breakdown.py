@@ -48,9 +48,17 @@ def fit_note(what_zh: str, what_en: str, fit) -> str:
 
 # ---- 业务员目标 Rep Targets ----
 
+def rep_status(reps: pd.DataFrame) -> pd.Series:
+    """``新人 new rep`` (no history, or too little), ``近期无销售 no recent sales`` (none in the window, some
+    before it), or blank."""
+    dormant = reps["dormant"] if "dormant" in reps else pd.Series(False, index=reps.index)
+    return pd.Series(np.select([reps["new"].astype(bool), dormant.astype(bool)],
+                               ["新人 new rep", "近期无销售 no recent sales"], ""), index=reps.index)
+
+
 def rep_sheet(result: Breakdown, unit: float, currency: str) -> SheetOutput:
     R, RS = ISSUED_REP_TARGETS, ISSUED_REP_SKU_TARGETS
-    reps = result.reps
+    reps = result.reps.assign(status=rep_status(result.reps))
     rep_columns = [
         issued(R, "month", "month"), issued(R, "rep_id"), issued(R, "name"), issued(R, "region"),
         issued(R, "target", "amount", True), issued(R, "base", "amount", True),
@@ -60,7 +68,7 @@ def rep_sheet(result: Breakdown, unit: float, currency: str) -> SheetOutput:
         OutColumn("share", "目标份额", "Share of region", "percent", look="share"),
         OutColumn("last_year", "去年同月", "Last year", "amount", True),
         OutColumn("growth", "同比增长", "Growth vs last year", "percent"),
-        OutColumn("new", "新人", "New rep", "bool"),
+        OutColumn("status", "状态", "Status"),
         OutColumn("held", "手工锁定", "Held", "bool"),
         OutColumn("agreed", "已约定", "Agreed", "bool"),
     ]
@@ -84,11 +92,13 @@ def rep_sheet(result: Breakdown, unit: float, currency: str) -> SheetOutput:
     notes = [fit_note("业务员×产品", "rep × SKU", result.rep_sku_fit)] + result.notes.get("reps", [])
     return SheetOutput(REP_TARGETS, subtitle(result, unit, currency), notes, [
         OutTable(reps, rep_columns, heading="业务员月目标与三档目标 Rep month targets and tiers"),
-        OutTable(rep_skus, rep_sku_columns, heading="业务员×产品目标 Rep × SKU targets"),
         OutTable(regions, [OutColumn("region", "区域", "Region")] + check,
                  heading="区域核对 Regions: issued vs the sum of their reps"),
         OutTable(skus, [OutColumn("sku", "产品编码", "SKU"), OutColumn("role", "产品角色", "Role")] + check,
                  heading="产品核对 SKUs: issued vs the sum over reps"),
+        # last: its header repeats atop every page from its first, each rep's pages starting with it
+        OutTable(rep_skus, rep_sku_columns, heading="业务员×产品目标 Rep × SKU targets（每名业务员另起一页 "
+                 "each rep on pages of their own）", page_group="rep_id"),
     ])
 
 
@@ -152,18 +162,7 @@ def daily_sheet(result: Breakdown, unit: float, currency: str) -> SheetOutput:
         issued(D, "target_to_date", "amount"),
     ]
     calendar = result.calendar
-    company = calendar.assign(
-        weekday=weekday_label(calendar["weekday"]),
-        status=np.where(calendar["working"], "工作日 working", "休息日 off"),
-        source=calendar["source"].map({"calendar": "国家日历 country calendar", "override": "日历表 Calendar sheet"}),
-    )
-    company_columns = [
-        OutColumn("date", "日期", "Date", "date"), OutColumn("weekday", "星期", "Weekday"),
-        OutColumn("holiday", "节假日", "Holiday"), OutColumn("status", "状态", "Status"),
-        OutColumn("source", "依据", "Source"), OutColumn("weight", "权重", "Weight", "decimal"),
-        OutColumn("target", "公司日目标", "Company daily target", "amount", True),
-        OutColumn("cumulative", "公司累计", "Company to date", "amount"),
-    ]
+    company, company_columns = company_days(calendar)
     worked = int(calendar["working"].sum())
     notes = [f"工作日 {worked} 天 working days: {worked}; 日历国家与日历表覆盖见下表 / country calendar with the "
              "Calendar sheet's overrides, below"]
@@ -178,6 +177,31 @@ def daily_sheet(result: Breakdown, unit: float, currency: str) -> SheetOutput:
         OutTable(*calendar_grid(calendar), heading="公司日历 Company calendar (daily targets by week)"),
         OutTable(company, company_columns, heading="公司日目标 Company daily targets"),
     ])
+
+
+DAY_KINDS = {"working": "工作日 working", "make-up": "调休上班 make-up workday", "holiday": "节假日 holiday",
+             "weekend": "周末 weekend"}
+"""How the company calendar shows a day of the country calendar; a Calendar sheet override is working or off."""
+
+
+def company_days(calendar: pd.DataFrame) -> tuple[pd.DataFrame, list[OutColumn]]:
+    """Every day of the month: its status (a make-up workday is said so), the holiday it belongs to, the
+    company's target and target to date."""
+    overridden = calendar["source"] == "override"
+    status = calendar["kind"].map(DAY_KINDS).where(~overridden, np.where(calendar["working"], "工作日 working",
+                                                                          "休息日 off"))
+    company = calendar.assign(
+        weekday=weekday_label(calendar["weekday"]), status=status,
+        source=calendar["source"].map({"calendar": "国家日历 country calendar", "override": "日历表 Calendar sheet"}),
+    )
+    columns = [
+        OutColumn("date", "日期", "Date", "date"), OutColumn("weekday", "星期", "Weekday"),
+        OutColumn("status", "状态", "Status"), OutColumn("holiday", "节假日", "Holiday"),
+        OutColumn("source", "依据", "Source"), OutColumn("weight", "权重", "Weight", "decimal"),
+        OutColumn("target", "公司日目标", "Company daily target", "amount", True),
+        OutColumn("cumulative", "公司累计", "Company to date", "amount"),
+    ]
+    return company, columns
 
 
 def calendar_grid(calendar: pd.DataFrame) -> tuple[pd.DataFrame, list[OutColumn]]:

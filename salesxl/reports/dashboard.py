@@ -22,13 +22,19 @@ from ..workbook.backend import OutChart, OutColumn, OutTable, PageSetup, SheetOu
 from ..workbook.contract.dashboard import DASHBOARD
 
 GRID_COLUMNS, GRID_ROWS = 3, 2
+"""Two rows of three charts; a third row holds the reps-by-tier histogram when there are many reps."""
 CHART_ROWS = 15
 """A chart is 15 rows tall (about 8 cm) and 54 characters wide (about 10 cm)."""
 COLUMN_WIDTHS = {"A": 36.0, **{letter: 18.0 for letter in "BCDEFGH"}}
 CHART_COLUMNS = ((1, 2), (3, 5), (6, 8))
 """The columns each chart of a grid row covers: A–B, C–E, F–H, each 54 characters wide."""
-CHART_SPACE_ROWS = GRID_ROWS * (CHART_ROWS + 1) + 1
-"""Rows left blank for the chart grid: a blank row above each row of charts and one below."""
+
+
+def chart_space_rows(grid_rows: int = GRID_ROWS) -> int:
+    """Rows left blank for the chart grid: a blank row above each row of charts and one below."""
+    return grid_rows * (CHART_ROWS + 1) + 1
+
+
 
 KEY_COLUMNS = [
     OutColumn("month", "计划月份", "Month", "month"),
@@ -69,6 +75,10 @@ REP_COLUMNS = [
     OutColumn("challenge", "挑战线", "Challenge line", "percent"),
     OutColumn("sprint", "冲刺线", "Sprint line", "percent"),
 ]
+TIER_COLUMNS = [
+    OutColumn("tier", "档位", "Tier"),
+    OutColumn("count", "人数", "Reps", "integer"),
+]
 EXPENSE_COLUMNS = [
     OutColumn("date", "日期", "Date", "date"),
     OutColumn("budget_to_date", "按时间应用预算", "Budget by time", "amount"),
@@ -105,18 +115,22 @@ def dashboard_sheet(board: Dashboard, currency: str = "") -> SheetOutput:
          OutChart("line", "累计进度 Burn-up", "sx_dash_progress", "date",
                   ("cumulative_target", "cumulative_actual"), y_kind="integer")),
         (board.reps, REP_COLUMNS, "业务员达成率排行 Reps by attainment", "sx_dash_reps",
-         OutChart("column", "达成率 Attainment", "sx_dash_reps", "rep", ("attainment",),
-                  lines=("base", "challenge", "sprint"), y_kind="percent")),
+         OutChart("column", "达成率 Attainment" + ("（前10与后10 top and bottom 10）" if board.tiers is not None
+                                                   else ""), "sx_dash_reps", "rep", ("attainment",),
+                  lines=("base", "challenge", "sprint"), y_kind="percent", y_max=board.attainment_cap)),
         (board.expenses, EXPENSE_COLUMNS, "费用进度 Expense burn", "sx_dash_expenses",
          OutChart("line", "费用进度 Expense burn", "sx_dash_expenses", "date",
                   ("budget_to_date", "approved", "verified"), y_kind="integer")),
+        (board.tiers, TIER_COLUMNS, "各档人数 Reps by tier", "sx_dash_tiers",
+         OutChart("column", "各档人数 Reps by tier", "sx_dash_tiers", "tier", ("count",), y_kind="integer")),
     ]
+    space = chart_space_rows(GRID_ROWS + (board.tiers is not None))
     first_data = True
     for slot, (frame, columns, heading, name, chart) in enumerate(blocks):
         if frame is None:
             continue
         tables.append(OutTable(frame, columns, heading=heading, name=name,
-                               space_above=CHART_SPACE_ROWS if first_data else 0))
+                               space_above=space if first_data else 0))
         first_data = False
         charts.append(placed(chart, slot))
     if first_data:  # no chart at all: still print the key figures and flags on one page

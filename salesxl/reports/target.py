@@ -30,7 +30,7 @@ FACTOR_COLUMNS = (
     OutColumn("scope", "范围", "Scope"),
     OutColumn("label", "因素", "Factor"),
     OutColumn("base", "基数", "Base", "amount"),
-    OutColumn("base_year", "基数年份", "Base year"),
+    OutColumn("base_year", "基数年份", "Base year", "year"),
     OutColumn("growth_rate", "增长率", "Growth rate", "percent"),
     OutColumn("value", "因素值", "Factor value", "amount"),
     OutColumn("weight_set", "设定权重", "Weight set", "percent", total=True, look="share"),
@@ -40,6 +40,10 @@ FACTOR_COLUMNS = (
     OutColumn("source", "数据来源", "Source"),
 )
 """The same columns for the whole month and, with a regional budget, for each region: they line up."""
+
+REGION_FACTOR_COLUMNS = tuple(OutColumn(c.key, c.zh, c.en, c.kind, c.key == "contribution", c.look)
+                              for c in FACTOR_COLUMNS)
+"""The four factors of every region: each region's weights make 100 %, so only the contributions add up."""
 
 YEAR_COLUMNS = (
     OutColumn("scope", "范围", "Scope"),
@@ -93,7 +97,7 @@ def month_target_sheet(target: MonthTarget, settings: Settings) -> SheetOutput:
     if target.level == "region" and target.regions is not None:
         tables.append(OutTable(target.regions, REGION_COLUMNS, heading="分区域月度目标 Month target by region",
                                name="sx_target_regions"))
-        tables.append(OutTable(shown_factors(target.factors), FACTOR_COLUMNS,
+        tables.append(OutTable(shown_factors(target.factors), REGION_FACTOR_COLUMNS,
                                heading="分区域四因素明细 The four factors by region",
                                name="sx_target_region_factors"))
     return SheetOutput(MONTH_TARGET, subtitle, notes, tables)
@@ -125,9 +129,10 @@ def company_factors(target: MonthTarget) -> pd.DataFrame:
 
 
 def shown_factors(factors: pd.DataFrame) -> pd.DataFrame:
-    """The factor rows as shown: a year is a label (``2025``), not an amount (``2,025``)."""
+    """The factor rows as shown: a year is a whole number (``2025``, shown without a separator)."""
     shown = factors.copy()
-    shown["base_year"] = [None if pd.isna(y) else str(int(y)) for y in shown["base_year"]]
+    shown["base_year"] = pd.Series([None if pd.isna(y) else int(y) for y in shown["base_year"]], dtype=object,
+                                   index=shown.index)
     return shown
 
 
@@ -169,7 +174,7 @@ SKU_COLUMNS = (
     OutColumn("basis", "份额依据", "Share from"),
     OutColumn("target", "产品目标", "SKU target", "amount", total=True),
     OutColumn("unit_price", "单价", "Unit price", "amount"),
-    OutColumn("qty", "目标数量", "Target quantity", "integer", total=True),
+    OutColumn("qty", "参考数量", "Quantity (guide)", "quantity", total=True),
 )
 MARGIN_SKU_COLUMNS = (
     OutColumn("unit_cost", "单位成本", "Unit cost", "amount"),
@@ -190,6 +195,8 @@ def structure_sheet(target: MonthTarget, structure: Structure, settings: Setting
              "有手工份额的区域取手工份额，其余区域按权重分剩余部分。"
              " Region weight = α × history share + (1 − α) × potential share; potential = capacity − last 12 "
              "months' sales (not below 0); a manual share replaces the weight and the other regions share the rest.",
+             "参考数量 = 产品目标 ÷ 单价，保留一位小数，仅供参考：目标以金额为准。"
+             " Quantity (guide) = SKU target ÷ unit price, to one decimal: the amount is the target.",
              *structure.notes]
     role_columns = ROLE_COLUMNS + (MARGIN_ROLE_COLUMNS if structure.has_costs else ())
     region_columns = (STRUCTURE_REGION_COLUMNS + ((REGION_BUDGET_COLUMN,) if target.level == "region" else ())

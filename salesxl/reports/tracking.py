@@ -96,8 +96,11 @@ def progress_sheet(progress: MonthProgress, month: pd.Period, outlet_names: dict
             ], heading="逐日累计 Burn-up by day", name="progress_burnup"),
             OutTable(flag_frame(progress.flags, log_sheet), [
                 c("flag", "预警", "Flag"), c("rep_id", "业务员编号", "Rep ID"), c("name", "姓名", "Name"),
-                c("subject", "对象", "Subject"), c("detail", "说明", "Detail"), c("source", "来源", "Source"),
-            ], heading=f"需要关注 Needs attention（{len(progress.flags)}）", name="progress_flags",
+                c("count", "项数", "Items", "integer"), amount("at_stake", "涉及金额", "At stake", False),
+                c("subject", "对象（最严重的）", "Worst items"), c("detail", "说明", "Detail"),
+                c("source", "来源", "Source"),
+            ], heading=f"需要关注 Needs attention（{len(progress.flags)}）：每名业务员每类一行，按涉及金额排序 "
+                       "one row per rep and kind, the most money at stake first", name="progress_flags",
                 tone="alert" if len(progress.flags) else "normal"),
             OutTable(progress.reps, [c("rep_id", "业务员编号", "Rep ID"), c("name", "姓名", "Name"),
                                      c("region", "区域", "Region"), TARGET_TO_ACTUAL[0], *TIERS,
@@ -141,6 +144,8 @@ def burnup_frame(burnup: pd.DataFrame) -> pd.DataFrame:
 
 
 def flag_frame(flags: pd.DataFrame, log_sheet: str) -> pd.DataFrame:
-    """Flags with their source: a link to the Daily Log row a missed visit was planned on."""
+    """Flags with their source: a link to the Daily Log row a missed visit was planned on; a company-wide
+    row (no rep) says so."""
     source = [Link(f"{log_sheet}!A{int(r)}", log_sheet, f"A{int(r)}") if pd.notna(r) else "" for r in flags["row"]]
-    return flags.assign(source=source)
+    company = flags["rep_id"].fillna("") == ""
+    return flags.assign(source=source, name=flags["name"].where(~company, "公司 Company"))

@@ -44,6 +44,7 @@ import pyarrow.compute as pc
 from openpyxl.utils import get_column_letter
 
 from ..problems import Problem
+from ..workbook.cells import LARGEST
 from ..workbook.contract.target import HISTORY
 from ..workbook.schema import SheetLayout, SheetSchema
 
@@ -302,6 +303,10 @@ MISTAKES = {
     "bad_month": ("month", "not-a-month", "“{raw}”不是月份，请写成 2026-02", "'{raw}' is not a month; write it as 2026-02"),
     "bad_qty": ("qty", "not-a-number", "“{raw}”不是数字", "'{raw}' is not a number"),
     "bad_amount": ("amount", "not-a-number", "“{raw}”不是数字", "'{raw}' is not a number"),
+    "huge_qty": ("qty", "implausible-number", "{raw} 大得不合常理（超过 10 万亿），是否输入有误？",
+                 "{raw} is beyond any plausible figure (above 10 trillion); is this a typo?"),
+    "huge_amount": ("amount", "implausible-number", "{raw} 大得不合常理（超过 10 万亿），是否输入有误？",
+                    "{raw} is beyond any plausible figure (above 10 trillion); is this a typo?"),
     "blank_region": ("region", "empty-required", "必填项“区域 Region”为空", "the required cell 'Region' is empty"),
     "blank_amount": ("amount", "empty-required", "必填项“金额 Amount”为空", "the required cell 'Amount' is empty"),
     "no_when": ("date", "needs-one-of", "请至少填写一项：日期 Date / 月份 Month",
@@ -321,6 +326,8 @@ def typed_rows(index: int, file: HistoryFile, numbered: bool = False) -> str:
                 "NULL::VARCHAR" if key in TEXT_KEYS else "NULL::DOUBLE")
             if key not in TEXT_KEYS:
                 exprs[f"bad_{key}"] = "false"
+            if key in NUMBER_KEYS:
+                exprs[f"huge_{key}"] = "false"
             continue
         col = sql_name(header)
         text = f"NULLIF(trim(CAST({col} AS VARCHAR)), '')"
@@ -339,6 +346,8 @@ def typed_rows(index: int, file: HistoryFile, numbered: bool = False) -> str:
         if key not in TEXT_KEYS:
             value = exprs["month_given" if key == "month" else key]
             exprs[f"bad_{key}"] = "false" if typed else f"({text} IS NOT NULL AND {value} IS NULL)"
+            if key in NUMBER_KEYS:  # the sheet's bound (cells.LARGEST): beyond it, a typo
+                exprs[f"huge_{key}"] = f"({value} IS NOT NULL AND NOT (abs({value}) <= {LARGEST!r}))"
     exprs["blank_region"] = f"({exprs['raw_region']} IS NULL)"
     exprs["blank_amount"] = f"({exprs['raw_amount']} IS NULL)"
     exprs["no_when"] = f"({exprs['raw_date']} IS NULL AND {exprs['raw_month']} IS NULL)"

@@ -11,7 +11,7 @@ import sys
 from importlib.metadata import PackageNotFoundError, version
 
 from ..addin import config_path
-from . import Progress, StepResult, quiet
+from .run import Progress, StepResult, quiet
 
 
 def package_version(name: str) -> str:

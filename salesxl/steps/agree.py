@@ -19,14 +19,14 @@ import pandas as pd
 
 from ..core.agreement import agree_targets, blank, feedback_rows
 from ..core.versions import input_fingerprint
-from ..problems import has_errors, problem
+from ..problems import Problem, has_errors, problem
 from ..reports.agreement import DECISION_LABEL, agreed_sheet, feedback_sheet, history_sheet, read_agreed, read_history
 from ..reports.versions import read_versions, versions_with_run
 from ..workbook.backend import WorkbookBackend
 from ..workbook.reader import Inputs, find_sheet
 from ..workbook.contract.agree import FEEDBACK
-from . import Progress, StepResult, quiet, run_step
-from .breakdown import BREAKDOWN_SHEETS, release, spill_release
+from .run import Progress, StepResult, quiet, run_step
+from .breakdown import BREAKDOWN_SHEETS, levels_of, release, spill_release
 
 AGREE_SHEETS = BREAKDOWN_SHEETS + ("feedback",)
 STEP_NAME = "agree 确认目标"
@@ -37,10 +37,41 @@ def drafts_of(inputs: Inputs, progress: Progress):
     result, _, problems, _ = release(inputs, None, progress)
     if result is None:
         return None, problems
-    reps = result.reps[["rep_id", "name", "region", "target"]].rename(columns={"target": "draft"})
+    return drafts_table(result.reps, inputs), problems
+
+
+def drafts_table(released: pd.DataFrame, inputs: Inputs) -> pd.DataFrame:
+    reps = released[["rep_id", "name", "region", "target"]].rename(columns={"target": "draft"})
     managers = inputs.tables["reps"].set_index("rep_id")["manager"]
     reps["manager"] = reps["rep_id"].map(managers)
-    return reps.reset_index(drop=True), problems
+    return reps.reset_index(drop=True)
+
+
+def validate_issue(book: WorkbookBackend, inputs: Inputs) -> list[Problem]:
+    """What issuing the draft would refuse: the release of the draft plan, and the Feedback rows kept."""
+    levels, problems = levels_of(inputs, None)
+    if levels is None:
+        return problems
+    month = pd.Period(inputs.settings.plan_month, freq="M")
+    _, found = feedback_rows(drafts_table(levels.reps, inputs), inputs.tables["feedback"], inputs.tables["reps"],
+                             month)
+    return problems + found
+
+
+def validate(book: WorkbookBackend, inputs: Inputs) -> list[Problem]:
+    """What the agreement would refuse: the release of the draft plan, the manager's decisions on Feedback, and
+    the release of the agreed targets (down to the outlets, without the fits)."""
+    levels, problems = levels_of(inputs, None)
+    if levels is None:
+        return problems
+    month = pd.Period(inputs.settings.plan_month, freq="M")
+    agreement, found = agree_targets(drafts_table(levels.reps, inputs), inputs.tables["feedback"],
+                                     inputs.tables["reps"], month, inputs.settings)
+    problems = problems + found
+    if agreement is None or has_errors(problems):
+        return problems
+    _, found = levels_of(inputs, agreement.table[["rep_id", "agreed"]].rename(columns={"agreed": "target"}))
+    return problems + found
 
 
 def issue_draft(book: WorkbookBackend, progress: Progress = quiet) -> StepResult:

@@ -10,13 +10,24 @@ Factors sheet's weights are never changed.
 from __future__ import annotations
 
 from ..core.backtest import backtest as replay_and_search
+from ..problems import Problem
 from ..reports.backtest import backtest_sheet
 from ..workbook.backend import WorkbookBackend
 from ..workbook.reader import Inputs
-from . import Progress, StepResult, quiet, run_step
+from .run import Progress, StepResult, quiet, run_step
 
 BACKTEST_SHEETS = ("settings", "budget", "factors", "history", "regions")
 """The input sheets the backtest reads."""
+
+
+def validate(book: WorkbookBackend, inputs: Inputs) -> list[Problem]:
+    """What the backtest would refuse with the Settings sheet's months and loss: every month replayed,
+    without the weight search."""
+    settings = inputs.settings
+    _, problems = replay_and_search(inputs["budget"], inputs["history"], inputs["factors"], settings,
+                                    inputs["regions"], months=int(settings.backtest_months),
+                                    loss=settings.backtest_loss, search=False)
+    return problems
 
 
 def backtest(book: WorkbookBackend, progress: Progress = quiet, months: int | None = None,

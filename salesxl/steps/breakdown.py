@@ -16,7 +16,7 @@ import datetime as dt
 
 import pandas as pd
 
-from ..core.breakdown import break_down
+from ..core.breakdown import Levels, break_down, release_levels
 from ..core.plan import PLAN_SHEETS, draft_plan
 from ..core.versions import input_fingerprint
 from ..problems import Problem, has_errors
@@ -27,7 +27,7 @@ from ..workbook.overflow import SummedView, spill_oversized
 from ..workbook.reader import Inputs, read_inputs
 from ..workbook.contract.agree import ISSUED_AGREED_TARGETS
 from ..workbook.contract.breakdown import DAILY_TARGETS, OUTLET_TARGETS
-from . import Progress, StepResult, quiet, run_step
+from .run import Progress, StepResult, quiet, run_step
 from .target import planned_month
 
 STEP_NAME = "breakdown 正式下达"
@@ -68,6 +68,26 @@ def breakdown(book: WorkbookBackend, progress: Progress = quiet, month: pd.Perio
         return sheets, problems + spilled, summary
 
     return run_step(book, BREAKDOWN_SHEETS, plan, progress)
+
+
+def validate(book: WorkbookBackend, inputs: Inputs) -> list[Problem]:
+    """What the breakdown would refuse on these inputs: the agreed targets on the sheet, the draft plan and every
+    level of the release down to the outlets (:func:`~salesxl.core.breakdown.release_levels`), without the fits."""
+    agreed, problems = agreed_on_sheet(book, inputs)
+    if has_errors(problems):
+        return problems
+    _, found = levels_of(inputs, agreed)
+    return problems + found
+
+
+def levels_of(inputs: Inputs, agreed: pd.DataFrame | None) -> tuple[Levels | None, list[Problem]]:
+    """The draft plan released down to reps and outlets (with ``agreed`` rep targets when given)."""
+    month_target, structure, problems = draft_plan(inputs.tables, inputs.settings)
+    if has_errors(problems):
+        return None, problems
+    levels, found = release_levels(month_target.total, structure.regions, structure.skus, inputs.tables,
+                                   inputs.settings, agreed)
+    return levels, problems + found
 
 
 def release_version(book: WorkbookBackend, inputs: Inputs, result, agreed: pd.DataFrame | None,

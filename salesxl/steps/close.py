@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..core.performance import COMPANY, MonthEnd, close_month
-from ..problems import has_errors
+from ..core.performance import COMPANY, MonthEnd, close_month, month_end_inputs
+from ..problems import Problem, has_errors
 from ..reports.performance import performance_sheet
 from ..workbook.backend import WorkbookBackend
 from ..workbook.reader import Inputs, read_inputs
@@ -23,7 +23,7 @@ from ..workbook.contract.breakdown import (ISSUED_CORE_OUTLET_SKU_TARGETS, ISSUE
                                            ISSUED_REP_SKU_TARGETS, ISSUED_REP_TARGETS)
 from ..workbook.contract.close import AGREED_SIGNATURES
 from ..workbook.contract.expenses import EXPENSE_REQUESTS, ISSUED_EXPENSE_BUDGET
-from . import Progress, StepResult, quiet, run_step
+from .run import Progress, StepResult, quiet, run_step
 
 INPUTS = ("settings", "reps", "regions", "outlets", "products", "actuals", "incentive_rules", "calendar")
 ISSUED = (ISSUED_REP_TARGETS, ISSUED_REP_SKU_TARGETS, ISSUED_OUTLET_TARGETS, ISSUED_CORE_OUTLET_SKU_TARGETS,
@@ -37,30 +37,10 @@ def close(book: WorkbookBackend, progress: Progress = quiet, month: pd.Period | 
 
     def plan(inputs: Inputs):
         progress("读取已下达目标 Reading the issued targets")
-        issued, problems = read_inputs(book, schemas=ISSUED)
-        inputs.tables.update(issued.tables)
-        inputs.layouts.update(issued.layouts)
-        budget, requests = None, None
-        if inputs["incentive_rules"]["rule"].eq("expense").any():
-            expense_books, found = read_inputs(book, schemas=EXPENSE_BOOKS)
-            inputs.layouts.update(expense_books.layouts)
-            # No Expense Budget sheet: the expenses step has not run; the close says the condition was not checked.
-            if not any(p.code == "missing-sheet" for p in found):
-                budget = expense_books["expense_budget"]
-            problems += [p for p in found if p.code != "missing-sheet"]
-            requests = expense_books["expense_requests"]
-        if has_errors(problems):
+        books, problems = books_of(book, inputs)
+        if books is None:
             return [], problems, ""
         closing = month or inputs.settings.plan_month
-        signatures = inputs["agreed_signatures"]
-        books = MonthEnd(
-            rep_targets=inputs["rep_targets"], rep_sku_targets=inputs["rep_sku_targets"],
-            outlet_targets=inputs["outlet_targets"], core_outlet_sku_targets=inputs["core_outlet_sku_targets"],
-            actuals=inputs["actuals"], products=inputs["products"], rules=inputs["incentive_rules"],
-            outlets=inputs["outlets"], regions=inputs["regions"], reps=inputs["reps"],
-            signatures=signatures if len(signatures) else None, expense_budget=budget, expense_requests=requests,
-            calendar=inputs["calendar"],
-        )
         progress("月末考核 Closing the month")
         result, found = close_month(books, inputs.settings, closing)
         problems += found
@@ -74,3 +54,38 @@ def close(book: WorkbookBackend, progress: Progress = quiet, month: pd.Period | 
 
     return run_step(book, INPUTS, plan, progress)
 
+
+def validate(book: WorkbookBackend, inputs: Inputs) -> list[Problem]:
+    """What closing the plan month would refuse: the issued targets, the month's actual sales, the rules."""
+    books, problems = books_of(book, inputs)
+    if books is None:
+        return problems
+    return problems + month_end_inputs(books, inputs.settings.plan_month)[2]
+
+
+def books_of(book: WorkbookBackend, inputs: Inputs) -> tuple[MonthEnd | None, list[Problem]]:
+    """The month's books: the targets as issued (read back into ``inputs``), the actuals, the rules, and the
+    expense budget and requests when a rule checks expenses."""
+    issued, problems = read_inputs(book, schemas=ISSUED)
+    inputs.tables.update(issued.tables)
+    inputs.layouts.update(issued.layouts)
+    budget, requests = None, None
+    if inputs["incentive_rules"]["rule"].eq("expense").any():
+        expense_books, found = read_inputs(book, schemas=EXPENSE_BOOKS)
+        inputs.layouts.update(expense_books.layouts)
+        # No Expense Budget sheet: the expenses step has not run; the close says the condition was not checked.
+        if not any(p.code == "missing-sheet" for p in found):
+            budget = expense_books["expense_budget"]
+        problems += [p for p in found if p.code != "missing-sheet"]
+        requests = expense_books["expense_requests"]
+    if has_errors(problems):
+        return None, problems
+    signatures = inputs["agreed_signatures"]
+    return MonthEnd(
+        rep_targets=inputs["rep_targets"], rep_sku_targets=inputs["rep_sku_targets"],
+        outlet_targets=inputs["outlet_targets"], core_outlet_sku_targets=inputs["core_outlet_sku_targets"],
+        actuals=inputs["actuals"], products=inputs["products"], rules=inputs["incentive_rules"],
+        outlets=inputs["outlets"], regions=inputs["regions"], reps=inputs["reps"],
+        signatures=signatures if len(signatures) else None, expense_budget=budget, expense_requests=requests,
+        calendar=inputs["calendar"],
+    ), problems

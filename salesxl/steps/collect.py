@@ -35,7 +35,7 @@ from ..workbook.repbook import ReturnedFile, read_returned
 from ..workbook.contract.reps import COLLECTION_LOG_TABLES, FILE_KIND, LOG_CONFLICTS, LOG_FILES, LOG_REFUSALS
 from ..workbook.contract import schema as input_schema
 from ..workbook.template import cell_value
-from . import Progress, StepResult, quiet, run_step
+from .run import Progress, StepResult, quiet, run_step
 
 COLLECT_READS = ("settings", "reps", "products", "outlets", "customers", "daily_log", "actuals", "touches",
                  "feedback")

@@ -29,10 +29,11 @@ from ..workbook.contract.agree import ISSUED_AGREED_TARGETS
 from ..workbook.contract.breakdown import ISSUED_SHEETS
 from ..workbook.contract.close import INCENTIVE_RULES
 from ..workbook.contract.expenses import ISSUED_EXPENSE_BUDGET
-from . import Progress, StepResult, quiet, run_step
+from .run import Progress, StepResult, quiet, run_step
 
 TIER_ROWS = (("base", "基础 Base", "tier_base"), ("challenge", "挑战 Challenge", "tier_challenge"),
              ("sprint", "冲刺 Sprint", "tier_sprint"))
+COMMITMENT_SHEETS = ("settings", "reps", "products", "outlets", "incentive_rules")
 EXPENSE_BUDGET = replace(ISSUED_EXPENSE_BUDGET, required=False)
 """The expense step's budget, when it has run: each rep's page then shows the rep's budget."""
 
@@ -48,22 +49,14 @@ def commitments(book: WorkbookBackend, progress: Progress = quiet, pdf_dir: Path
     currency = [DEFAULT_CURRENCY]
 
     def plan(inputs: Inputs):
-        issued, problems = read_inputs(book, schemas=ISSUED_SHEETS + (ISSUED_AGREED_TARGETS, EXPENSE_BUDGET),
-                                       only=("rep_targets", "rep_sku_targets", "outlet_targets", "agreed_targets",
-                                             "expense_budget"))
-        if has_errors(problems):
-            return [], problems, ""
-        pages, found = build_pages(inputs, issued)
-        problems += locate(found, issued)
-        if not pages:
-            problems.append(problem(None, None, None, "no-reps", "下达表中没有业务员目标", "no rep targets were released"))
+        pages, problems = pages_of(book, inputs)
         if has_errors(problems):
             return [], problems, ""
         pages_written.extend(pages)
         currency[0] = str(inputs.settings.currency)
         return [commitments_sheet(pages, currency[0])], problems, f"{len(pages)} 份军令状 commitments ({pages[0].month})"
 
-    result = run_step(book, ("settings", "reps", "products", "outlets", "incentive_rules"), plan, progress)
+    result = run_step(book, COMMITMENT_SHEETS, plan, progress)
     if result.ok and pdf_dir is not None:
         from ..workbook.pdf import export_pdfs
         progress("导出 PDF Exporting PDFs")
@@ -75,6 +68,25 @@ def commitments(book: WorkbookBackend, progress: Progress = quiet, pdf_dir: Path
         else:
             result.summary += f"; PDF: {len(paths)} 个文件 files in {pdf_dir}"
     return result
+
+
+def validate(book: WorkbookBackend, inputs: Inputs) -> list[Problem]:
+    """What the commitments would refuse: the released targets as read back, and each rep's page."""
+    return pages_of(book, inputs)[1]
+
+
+def pages_of(book: WorkbookBackend, inputs: Inputs) -> tuple[list[Commitment], list[Problem]]:
+    """Each rep's page from the targets as released, with the problems found reading them back."""
+    issued, problems = read_inputs(book, schemas=ISSUED_SHEETS + (ISSUED_AGREED_TARGETS, EXPENSE_BUDGET),
+                                   only=("rep_targets", "rep_sku_targets", "outlet_targets", "agreed_targets",
+                                         "expense_budget"))
+    if has_errors(problems):
+        return [], problems
+    pages, found = build_pages(inputs, issued)
+    problems += locate(found, issued)
+    if not pages:
+        problems.append(problem(None, None, None, "no-reps", "下达表中没有业务员目标", "no rep targets were released"))
+    return pages, problems
 
 
 def build_pages(inputs: Inputs, issued: Inputs) -> tuple[list[Commitment], list[Problem]]:

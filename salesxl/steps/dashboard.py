@@ -17,7 +17,7 @@ from ..reports.dashboard import dashboard_sheet
 from ..workbook.backend import WorkbookBackend
 from ..workbook.reader import Inputs, find_sheet, read_inputs
 from ..workbook.contract.dashboard import DASHBOARD_READBACK
-from . import Progress, StepResult, quiet, run_step
+from .run import Progress, StepResult, quiet, run_step
 
 DASHBOARD_INPUTS = ("settings", "calendar", "history", "products")
 

@@ -21,7 +21,7 @@ from ..workbook.reader import Inputs, read_inputs
 from ..workbook.schema import SheetSchema
 from ..workbook.contract.breakdown import ISSUED_REP_TARGETS
 from ..workbook.contract.expenses import ISSUED_EXPENSE_BUDGET
-from . import Progress, StepResult, quiet, run_step
+from .run import Progress, StepResult, quiet, run_step
 
 BUDGET_SHEETS = ["settings", "regions", "reps", "outlets", "expense_policy"]
 REVIEW_SHEETS = ["settings", "regions", "reps", "outlets", "calendar", "expense_policy", "expense_requests"]
@@ -30,13 +30,8 @@ REVIEW_SHEETS = ["settings", "regions", "reps", "outlets", "calendar", "expense_
 def expenses(book: WorkbookBackend, progress: Progress = quiet) -> StepResult:
     """费用预算 Expenses: budget every category HQ → region → rep, check the ceiling, write the budget sheet."""
     def plan(inputs: Inputs):
-        problems = read_issued(book, inputs, ISSUED_REP_TARGETS)
-        if has_errors(problems):
-            return [], problems, ""
-        budget, found = expense_budget(inputs["expense_policy"], inputs["rep_targets"], inputs["outlets"],
-                                       inputs.settings)
-        problems += found
-        if budget is None:
+        budget, problems = budget_of(book, inputs)
+        if budget is None or has_errors(problems):
             return [], problems, ""
         ratio = budget.total / budget.total_target if budget.total_target > 0 else 0.0
         summary = (f"费用预算 Expense budget {inputs.settings.plan_month}: {budget.total:,.2f} "
@@ -46,20 +41,45 @@ def expenses(book: WorkbookBackend, progress: Progress = quiet) -> StepResult:
     return run_step(book, BUDGET_SHEETS, plan, progress)
 
 
+def validate(book: WorkbookBackend, inputs: Inputs) -> list[Problem]:
+    """What the expense budget would refuse: the policy against the issued Rep Targets, and the ceiling."""
+    return budget_of(book, inputs)[1]
+
+
+def budget_of(book: WorkbookBackend, inputs: Inputs):
+    """The expense budget from the policy and the issued Rep Targets, or None, with the problems."""
+    problems = read_issued(book, inputs, ISSUED_REP_TARGETS)
+    if has_errors(problems):
+        return None, problems
+    budget, found = expense_budget(inputs["expense_policy"], inputs["rep_targets"], inputs["outlets"],
+                                   inputs.settings)
+    return budget, problems + found
+
+
+def validate_review(book: WorkbookBackend, inputs: Inputs) -> list[Problem]:
+    """What the expense review would refuse: the request log against the budget as issued."""
+    return ledger_of(book, inputs, None)[1]
+
+
+def ledger_of(book: WorkbookBackend, inputs: Inputs, as_of):
+    """The expense ledger as of ``as_of`` (None: the log's latest date), or None, with the problems."""
+    problems = read_issued(book, inputs, ISSUED_EXPENSE_BUDGET)
+    if has_errors(problems):
+        return None, problems
+    ledger, found = review_requests(inputs["expense_requests"], inputs["expense_budget"], inputs["reps"],
+                                    inputs["regions"], inputs.settings, inputs["calendar"],
+                                    pd.Timestamp(as_of) if as_of is not None else None)
+    return ledger, problems + found
+
+
 def expenses_review(book: WorkbookBackend, progress: Progress = quiet, as_of=None) -> StepResult:
     """费用审核 Expense review: check the request log against the issued budget, write the ledger.
 
     ``as_of`` (a date) sets the time elapsed; by default it is the log's latest date in the month.
     """
     def plan(inputs: Inputs):
-        problems = read_issued(book, inputs, ISSUED_EXPENSE_BUDGET)
-        if has_errors(problems):
-            return [], problems, ""
-        ledger, found = review_requests(inputs["expense_requests"], inputs["expense_budget"], inputs["reps"],
-                                        inputs["regions"], inputs.settings, inputs["calendar"],
-                                        pd.Timestamp(as_of) if as_of is not None else None)
-        problems += found
-        if ledger is None:
+        ledger, problems = ledger_of(book, inputs, as_of)
+        if ledger is None or has_errors(problems):
             return [], problems, ""
         summary = (f"费用审核 Expense review: {len(ledger.log)} requests, {len(ledger.findings)} findings, "
                    f"as of {ledger.as_of:%Y-%m-%d}")

@@ -5,14 +5,32 @@ from __future__ import annotations
 from typing import Any
 
 from ..core.followup import Cadence, WorkDays, follow_up_plan
-from ..problems import has_errors
+from ..problems import Problem, has_errors
 from ..reports.followups import followup_sheet
 from ..workbook.backend import WorkbookBackend
 from ..workbook.reader import Inputs
-from . import Progress, StepResult, quiet, run_step
+from .run import Progress, StepResult, quiet, run_step
 from .track import as_of_date
 
 FOLLOWUP_INPUTS = ("settings", "calendar", "regions", "reps", "outlets", "daily_log", "customers", "touches")
+
+
+def validate(book: WorkbookBackend, inputs: Inputs) -> list[Problem]:
+    """What the follow-up plan would refuse (an unknown calendar country) and what it warns about (touches
+    before the first contact, owners who left) as of its default day."""
+    return plan_of(inputs, None)[1]
+
+
+def plan_of(inputs: Inputs, as_of: Any):
+    """The follow-up plan as of ``as_of`` (None: the default day), or None, with the problems."""
+    when, problems = as_of_date(as_of, inputs, inputs["touches"]["date"], inputs["daily_log"]["date"])
+    workdays = WorkDays(inputs.settings.country, inputs["calendar"])
+    problems += workdays.check(inputs.settings.plan_month)
+    if has_errors(problems):
+        return None, problems
+    result, found = follow_up_plan(inputs["customers"], inputs["touches"], inputs["reps"], workdays,
+                                   inputs.settings, when)
+    return (result, when), problems + found
 
 
 def followups(book: WorkbookBackend, progress: Progress = quiet, as_of: Any = None) -> StepResult:
@@ -22,14 +40,10 @@ def followups(book: WorkbookBackend, progress: Progress = quiet, as_of: Any = No
     within the month), the same day tracking defaults to.
     """
     def plan(inputs: Inputs):
-        when, problems = as_of_date(as_of, inputs, inputs["touches"]["date"], inputs["daily_log"]["date"])
-        workdays = WorkDays(inputs.settings.country, inputs["calendar"])
-        problems += workdays.check(inputs.settings.plan_month)
-        if has_errors(problems):
+        planned, problems = plan_of(inputs, as_of)
+        if planned is None:
             return [], problems, ""
-        result, found = follow_up_plan(inputs["customers"], inputs["touches"], inputs["reps"], workdays,
-                                       inputs.settings, when)
-        problems += found
+        result, when = planned
         tasks = result.tasks["bucket"].value_counts()
         summary = (f"截至 as of {when:%Y-%m-%d}: 逾期 overdue {tasks.get('overdue', 0)}, 今天 today "
                    f"{tasks.get('today', 0)}, 本周 this week {tasks.get('this-week', 0)}, "

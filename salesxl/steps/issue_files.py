@@ -35,7 +35,7 @@ from ..workbook.contract.reps import FILE_KIND
 from ..terms import ROLE_LABEL
 from ..workbook.contract.agree import ISSUED_AGREED_TARGETS
 from ..workbook.contract.breakdown import ISSUED_SHEETS
-from . import Progress, StepResult, quiet, run_step
+from .run import Progress, StepResult, quiet, run_step
 from .commitments import EXPENSE_BUDGET, build_pages
 
 ISSUE_READS = ("settings", "reps", "products", "outlets", "customers", "incentive_rules", "feedback")

@@ -24,7 +24,7 @@ from ..workbook.backend import WorkbookBackend
 from ..workbook.cells import BLANK, parse_cell
 from ..workbook.contract import setting
 from ..workbook.reader import Inputs
-from . import Progress, StepResult, quiet, run_step
+from .run import Progress, StepResult, quiet, run_step
 
 STEP_NAME = "target 月度目标"
 PLAN_MONTH = setting("plan_month").as_column()
@@ -47,6 +47,13 @@ def planned_month(settings: Settings, month: pd.Period | str | None) -> tuple[Se
         return settings, [problem(None, None, None, "not-a-month", f"“{month}”不是月份，请写成 2026-12",
                                   f"'{month}' is not a month; write it as 2026-12")]
     return dataclasses.replace(settings, plan_month=chosen), []
+
+
+def validate(book: WorkbookBackend, inputs: Inputs) -> list[Problem]:
+    """What the target would refuse (and the notices it gives) on these inputs: the draft plan's problems."""
+    _, _, problems = draft_plan({key: inputs.tables[key] for key in PLAN_SHEETS if key != "settings"},
+                                inputs.settings)
+    return problems
 
 
 def target(book: WorkbookBackend, progress: Progress = quiet, month: pd.Period | str | None = None,

@@ -14,7 +14,7 @@ from typing import Any, Iterable
 import pandas as pd
 
 from ..core.calendar import month_calendar
-from ..core.tracking import default_as_of, track as track_progress
+from ..core.tracking import check_as_of, check_issued_month, default_as_of, month_sales, track as track_progress
 from ..problems import Problem, has_errors
 from ..reports.tracking import progress_sheet
 from ..workbook.backend import WorkbookBackend
@@ -27,7 +27,7 @@ from ..workbook.contract.tracking import PROGRESS
 from ..workbook.overflow import SummedView, spill_oversized
 
 PLAN_MONTH = setting("plan_month")
-from . import Progress, StepResult, quiet, run_step
+from .run import Progress, StepResult, quiet, run_step
 
 TRACK_INPUTS = ("settings", "calendar", "regions", "reps", "outlets", "products", "actuals", "daily_log")
 PROGRESS_SUMMED_VIEWS = {
@@ -72,6 +72,39 @@ def track(book: WorkbookBackend, progress: Progress = quiet, as_of: Any = None) 
         return sheets, problems + spilled, summary
 
     return run_step(book, TRACK_INPUTS, plan, progress)
+
+
+def validate(book: WorkbookBackend, inputs: Inputs) -> list[Problem]:
+    """What tracking would refuse as of its default day: the issued targets (and the expense budget) as read
+    back, the calendar, targets issued for another month; and the sales it would not count."""
+    issued, problems = read_issued(book, inputs)
+    when, found = as_of_date(None, inputs, inputs["actuals"]["date"], inputs["daily_log"]["date"])
+    problems += found
+    _, found = month_calendar(inputs.settings.plan_month, inputs.settings.country, inputs["calendar"])
+    problems += found
+    if has_errors(problems):
+        return problems
+    _, found = read_expense_budget(book, inputs)
+    problems += found
+    if has_errors(problems):
+        return problems
+    month = inputs.settings.plan_month
+    problems += [at_plan_month(p, inputs) for p in check_issued_month(issued.tables["rep_targets"], month)
+                 + check_as_of(when, month)]
+    if has_errors(problems):
+        return problems
+    return problems + month_sales(inputs["actuals"], month, when, inputs["products"])[1]
+
+
+def validate_weekly(book: WorkbookBackend, inputs: Inputs) -> list[Problem]:
+    """What the weekly review would refuse for its default week: the issued targets, the calendar, targets
+    issued for another month."""
+    issued, problems = read_issued(book, inputs)
+    _, found = month_calendar(inputs.settings.plan_month, inputs.settings.country, inputs["calendar"])
+    problems += found
+    if has_errors(problems):
+        return problems
+    return problems + check_issued_month(issued.tables["rep_targets"], inputs.settings.plan_month)
 
 
 def read_issued(book: WorkbookBackend, inputs: Inputs, only: Iterable[str] | None = None

@@ -17,7 +17,7 @@ from ..reports.weekly import Notes, read_notes, weekly_sheet
 from ..workbook.backend import WorkbookBackend
 from ..workbook.reader import Inputs
 from ..workbook.contract.tracking import WEEKLY_REVIEW
-from . import Progress, StepResult, quiet, run_step
+from .run import Progress, StepResult, quiet, run_step
 from .track import TRACK_INPUTS, read_issued
 
 WEEKLY_ISSUED = ("rep_targets", "daily_targets")

@@ -143,7 +143,7 @@ class Link:
         return '=HYPERLINK("{}","{}")'.format(target.replace('"', '""'), self.text[:255].replace('"', '""'))
 
 
-Kind = Literal["text", "amount", "decimal", "integer", "percent", "date", "month", "bool", "note"]
+Kind = Literal["text", "amount", "decimal", "quantity", "integer", "year", "percent", "date", "month", "bool", "note"]
 """How a column is shown; ``note`` is free text a planner writes into (wrapped, wide)."""
 
 Look = Literal["tier", "share"]
@@ -190,6 +190,10 @@ class OutTable:
         tone: ``alert`` shows the table in red (e.g. customers not touched for 21 days).
         page_break: a printed page starts at this table (its heading), as between the
             reps of a commitment sheet.
+        page_group: a column key: a printed page starts wherever its value changes (each rep's rows of a
+            long rep × SKU table on pages of their own), and the table's header row is the sheet's print
+            title, so each group's pages start with it. Put such a table last on its sheet: Excel and
+            LibreOffice repeat a title row on the pages from where it stands, not on the pages above.
         space_above: blank rows left above the table (its heading): room for charts placed by
             :attr:`OutChart.cells` (a dashboard's grid of charts above the data they draw).
     """
@@ -201,6 +205,7 @@ class OutTable:
     tone: Tone = "normal"
     page_break: bool = False
     space_above: int = 0
+    page_group: str | None = None
 
 
 ChartKind = Literal["line", "column", "bar"]
@@ -225,6 +230,7 @@ class OutChart:
         cells: ``(first row, first column, last row, last column)`` the chart covers, 1-based, rows
             counted from the first row of the space left above a table (:attr:`OutTable.space_above`);
             the chart moves and sizes with its cells. None draws the chart beside its table.
+        y_max: where the value axis stops (values above run off the top); None lets Excel choose.
     """
 
     kind: ChartKind
@@ -238,6 +244,7 @@ class OutChart:
     stacked: bool = False
     hidden: tuple[str, ...] = ()
     cells: tuple[int, int, int, int] | None = None
+    y_max: float | None = None
 
 
 @dataclass(frozen=True)
@@ -246,8 +253,10 @@ class PageSetup:
 
     Attributes:
         paper: always A4.
-        orientation: ``auto`` prints landscape when the tables are too wide for portrait.
-        fit_width: fitted to the page width.
+        orientation: landscape by default (the house style); ``auto`` prints landscape only when the tables
+            are too wide for portrait.
+        fit_width: fitted to the page width (to several pages across when one would print it smaller than
+            the house style's smallest scale).
         title_rows: rows repeated on every printed page; None lets the house style choose
             (the title, and the header of a sheet's only table).
         freeze: freeze the panes below the first header (off for a document of pages, like
@@ -258,7 +267,7 @@ class PageSetup:
     """
 
     paper: Literal["A4"] = "A4"
-    orientation: Literal["portrait", "landscape", "auto"] = "auto"
+    orientation: Literal["portrait", "landscape", "auto"] = "landscape"
     fit_width: bool = True
     title_rows: int | None = None
     freeze: bool = True

@@ -259,9 +259,17 @@ def date_from_serial(serial: float, date1904: bool) -> pd.Timestamp | None:
     return pd.Timestamp(epoch + dt.timedelta(days=int(serial)))
 
 
+LARGEST = 1e13
+"""No number a planner types is above ten trillion (a whole country's sales in yuan are far below it):
+beyond it, a cell is a typo (``1E+300``, a pasted ID), asked about rather than computed with."""
+
+
 def check_bounds(column: Column, value: Any) -> Issue | None:
     if value is BLANK or not isinstance(value, (int, float)) or isinstance(value, bool):
         return None
+    if not abs(value) <= LARGEST:  # NaN and infinity too
+        return ("error", "implausible-number", f"{value:,.6g} 大得不合常理（超过 10 万亿），是否输入有误？",
+                f"{value:,.6g} is beyond any plausible figure (above 10 trillion); is this a typo?")
     shown = f"{value:.1%}" if column.type == "percent" else f"{value:,.10g}"
     if column.minimum is not None and value < column.minimum:
         low = f"{column.minimum:.0%}" if column.type == "percent" else f"{column.minimum:,g}"

@@ -14,7 +14,10 @@ starts again (leftover temporary files are cleared).
 
 A workbook open in Excel, WPS or LibreOffice is not written: they keep a lock
 file beside it (``~$plan.xlsx``, ``.~lock.plan.xlsx#``), and on Windows the file
-itself is locked.
+itself is locked. Nor is a file the planner made read-only (``chmod 444``, Windows'
+read-only attribute): replacing it would hand back a writable file. A workbook saved
+as *read-only recommended* or with a *password to modify* is written only when the
+planner says so (``force``, the command line's ``--force``).
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from __future__ import annotations
 import errno
 import os
 import re
+import stat
 import zipfile
 from io import BytesIO
 from pathlib import Path
@@ -98,8 +102,10 @@ def read_file(path: Path) -> bytes:
 class FileWorkbook:
     """A workbook file; implements :class:`salesxl.workbook.backend.WorkbookBackend`."""
 
-    def __init__(self, path: str | os.PathLike):
+    def __init__(self, path: str | os.PathLike, force: bool = False):
         self.path = Path(path)
+        self.force = force
+        """Write even a workbook saved as read-only recommended or with a password to modify."""
         check_openable(self.path)
         self._read: bytes | None = None
         self._values: WorkbookValues | None = None
@@ -137,7 +143,7 @@ class FileWorkbook:
         return sheet
 
     def write_sheets(self, outputs: Sequence[SheetOutput], appended: Sequence[AppendedRows] = ()) -> None:
-        self.write(lambda current: write_outputs(current, outputs, appended))
+        self.write(lambda current: write_outputs(current, outputs, appended, force=self.force))
         replaced = {output.sheet.name.casefold() for output in outputs} | {b.sheet.casefold() for b in appended}
         self._sheets = {name: sheet for name, sheet in self._sheets.items() if name.casefold() not in replaced}
 
@@ -147,6 +153,7 @@ class FileWorkbook:
     def write(self, change) -> None:
         """``change(current bytes) -> new bytes``, written all or nothing, unless the file is open or changed."""
         refuse_if_open(self.path)
+        refuse_if_read_only(self.path)
         current = read_file(self.path)
         if self._read is not None and current != self._read:
             raise file_problem(self.path, "changed-meanwhile", "工作簿在salesxl运行期间被修改过，未写入；请重新运行",
@@ -187,6 +194,14 @@ def refuse_if_open(path: Path) -> None:
     found = lock_files(path)
     if found:
         raise locked(path, found[0])
+
+
+def refuse_if_read_only(path: Path) -> None:
+    """A file without write permission (``chmod 444``; on Windows, the read-only attribute) is the
+    planner's "do not change this": the atomic replace would otherwise give back a writable file."""
+    if not path.stat().st_mode & stat.S_IWRITE:
+        raise file_problem(path, "read-only-file", "文件是只读的；请取消只读属性后再让salesxl写入",
+                           "the file is read-only; make it writable to let salesxl write")
 
 
 def backup_path(path: Path) -> Path:

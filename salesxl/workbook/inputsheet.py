@@ -64,7 +64,7 @@ def settings_frame(values: dict[str, Any]) -> pd.DataFrame:
     return pd.DataFrame({
         "key": [s.label for s in SETTINGS],
         "value": [values.get(s.key, s.default) for s in SETTINGS],
-        "note": [" / ".join(x for x in (s.note_zh, s.note_en) if x) or None for s in SETTINGS],
+        "note": [s.note or None for s in SETTINGS],
     })
 
 
@@ -96,6 +96,35 @@ def write_input_sheet(ws, schema: SheetSchema, frame: pd.DataFrame, lists: Mappi
     ws.add_table(table)
     ws.freeze_panes = "A2"
     add_validations(ws, schema, max(last_row, rows + 1), lists or {})
+    if schema.key == SETTINGS_SHEET.key:
+        add_setting_validations(ws, frame)
+    else:
+        format_empty_rows(ws, schema, len(frame) + 2, max(last_row, rows + 1))
+
+
+def format_empty_rows(ws, schema: SheetSchema, first: int, last: int) -> None:
+    """Percent columns are formatted as percentages down to the last prepared row, so Excel takes a typed
+    40 as 40 % (and shows it so), rather than 40 shown as 4000 % once formatted."""
+    for j, column in enumerate(schema.columns, start=1):
+        if column.type == "percent" and column.number_format:
+            for row in range(first, last + 1):
+                ws.cell(row=row, column=j).number_format = column.number_format
+
+
+def add_setting_validations(ws, frame: pd.DataFrame) -> None:
+    """Each choice (and yes/no) row of the Settings sheet gets its own drop-down on its value cell, listing
+    exactly the values the reader accepts for that setting."""
+    by_label = {s.label: s for s in SETTINGS}
+    for i, key in enumerate(frame["key"], start=2):
+        setting = by_label.get(key)
+        if setting is None or not (setting.choices or setting.type == "bool"):
+            continue
+        values = [c.label for c in setting.choices] if setting.choices else ["是", "否"]
+        dv = DataValidation(type="list", formula1='"' + ",".join(values) + '"', allow_blank=True,
+                            showErrorMessage=True, errorTitle="salesxl",
+                            error=f"请从列表中选择 Choose from the list: {setting.label}")
+        dv.add(f"B{i}")
+        ws.add_data_validation(dv)
 
 
 def row_formats(schema: SheetSchema, frame: pd.DataFrame) -> list[list[str | None]]:
@@ -125,9 +154,7 @@ def header_note(column: Column) -> str:
 
 
 def column_notes(column: Column) -> str:
-    choices = " / ".join(c.label for c in column.choices)
-    note = " / ".join(x for x in (column.note_zh, column.note_en) if x)
-    return " · ".join(x for x in (choices, note) if x)
+    return column.note
 
 
 def add_validations(ws, schema: SheetSchema, last_row: int, lists: Mapping[str, str]) -> None:

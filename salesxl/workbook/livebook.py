@@ -77,6 +77,8 @@ class LiveWorkbook:
         last = sheet.used_range.last_cell
         block = sheet.range((1, 1), (last.row, last.column))
         rows = [list(r) for r in block.options(ndim=2, err_to_str=True).value]
+        while rows and all(v is None for v in rows[-1]):  # formatted but empty rows below, as in the template's
+            rows.pop()                                      # percent columns: Excel counts them as used
         self.progress(f"读取 Reading {sheet.name}: {len(rows):,} 行 rows")
         return RawSheet(sheet.name, rows, merged_areas(sheet, last.row, last.column),
                         percent_cells=percent_cells(sheet, rows), owner=owner(sheet))

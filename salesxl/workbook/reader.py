@@ -23,7 +23,7 @@ from ..problems import Problem
 from ..sources.history_files import SettingCell, read_history_files, unknown_references
 from ..terms import normalise_label
 from .backend import RawSheet, WorkbookBackend
-from .cells import BLANK, parse_cell
+from .cells import BLANK, LARGEST, parse_cell
 from .contract import INPUT_SHEETS, SETTINGS
 from .contract.base import SETTINGS_SHEET
 from .overflow import spilled_table
@@ -251,7 +251,7 @@ def parse_column(column: Column, values: list, date1904: bool, percent: list[boo
 
 def number_column(column: Column, values: list, date1904: bool):
     numbers = np.array(values, dtype=np.float64)
-    special = np.isnan(numbers) | (np.abs(numbers) > 2**53)
+    special = np.isnan(numbers) | ~(np.abs(numbers) <= LARGEST)
     if column.type == "integer":
         special |= np.abs(numbers - np.round(numbers)) > 1e-9
     if column.type == "percent":

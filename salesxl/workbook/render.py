@@ -121,6 +121,8 @@ def render_sheet(ws: Worksheet, output: SheetOutput, table_names: set[str],
     first_header = None
     placed: dict[str, tuple[int, OutTable]] = {}
     chart_space: tuple[int, int] | None = None  # (first, last) row of the space left for placed charts
+    headers: list[tuple[int, list[str]]] = []  # each table's header row and labels
+    grouped_header = None  # the header row of a table printed in page groups
     width_above = 1  # the widest table above that space: a one-page print covers it
     for index, table in enumerate(output.tables, start=1):
         if table.page_break and row > 1:
@@ -134,6 +136,9 @@ def render_sheet(ws: Worksheet, output: SheetOutput, table_names: set[str],
             put(ws, row, 1, table.heading).font = style.ALERT_FONT if table.tone == "alert" else style.HEADING_FONT
             row += 1
         first_header = first_header or row
+        headers.append((row, [c.label for c in table.columns]))
+        if table.page_group is not None:
+            grouped_header = row
         if table.name:
             placed[table.name] = (row, table)
         row = render_table(ws, row, table, unique_name(table, output, index, table_names, folded), widths, currency,
@@ -143,6 +148,11 @@ def render_sheet(ws: Worksheet, output: SheetOutput, table_names: set[str],
         ws.column_dimensions[get_column_letter(column)].width = style.column_width(width)
     for letter, width in output.column_widths.items():
         ws.column_dimensions[letter].width = width
+    for header_row, labels in headers:
+        lines = style.header_lines(labels, [ws.column_dimensions[get_column_letter(j)].width
+                                            for j in range(1, len(labels) + 1)])
+        if lines > 1:  # a wrapped header: as tall as its lines, or it spills over the row above
+            ws.row_dimensions[header_row].height = lines * style.LINE_HEIGHT
     page = output.page or PageSetup()
     if first_header and page.freeze:
         ws.freeze_panes = ws.cell(row=first_header + 1, column=1)
@@ -152,6 +162,8 @@ def render_sheet(ws: Worksheet, output: SheetOutput, table_names: set[str],
         define_tier_names(ws, output)
     total_width = sum(style.column_width(w) for w in widths.values())
     set_page(ws, page, total_width, first_header, len(output.tables))
+    if grouped_header is not None:  # each group's pages start with the table's header: the rep atop their rows
+        ws.print_title_rows = f"{grouped_header}:{grouped_header}"
     if page.one_page and chart_space is not None:
         right = max([width_above] + [c.cells[3] for c in output.charts if c.cells])
         ws.print_area = f"A1:{get_column_letter(right)}{chart_space[1]}"
@@ -173,8 +185,11 @@ def set_page(ws: Worksheet, page: PageSetup, total_width: float, first_header: i
     ws.page_setup.orientation = style.orientation(total_width, page.orientation)
     if page.fit_width or page.one_page:
         ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-        ws.page_setup.fitToWidth = 1
+        across = 1 if page.one_page else style.pages_wide(total_width)
+        ws.page_setup.fitToWidth = across
         ws.page_setup.fitToHeight = 1 if page.one_page else 0
+        if across > 1:  # each page across shows whose row it is
+            ws.print_title_cols = style.TITLE_COLUMNS
     rows = style.title_rows(first_header, tables, page.title_rows)
     if rows:
         ws.print_title_rows = f"1:{rows}"
@@ -247,6 +262,8 @@ def render_table(ws: Worksheet, top: int, table: OutTable, name: str, widths: di
                 text = value.text if isinstance(value, Link) else style.shown_text(cell.value, column.kind, currency)
                 widths[j] = max(widths.get(j, 0), style.display_width(text))
     last = top + max(len(frame), 1)
+    if table.page_group is not None and len(frame) > 1:
+        add_group_breaks(ws, top + 1, table.frame[table.page_group])
     ref = f"A{top}:{get_column_letter(len(columns))}{last}"
     excel_table = Table(displayName=name, ref=ref)
     excel_table.tableStyleInfo = TABLE_STYLE
@@ -269,6 +286,19 @@ def render_table(ws: Worksheet, top: int, table: OutTable, name: str, widths: di
                 cell.number_format = formats[j - 1] or "General"
         return totals + 1
     return last + 1
+
+
+MAX_PAGE_BREAKS = 1000
+"""Excel keeps at most 1,026 manual page breaks on a sheet."""
+
+
+def add_group_breaks(ws: Worksheet, first: int, groups: pd.Series) -> None:
+    """A page break before each row (from ``first``) where the group changes, while Excel can hold them."""
+    values = groups.to_numpy()
+    changes = [first + i for i in range(1, len(values)) if values[i] != values[i - 1]]
+    if len(changes) + len(ws.row_breaks.brk) <= MAX_PAGE_BREAKS:
+        for row in changes:
+            ws.row_breaks.append(Break(id=row - 1))
 
 
 def add_looks(ws: Worksheet, columns: list[OutColumn], first: int, last: int) -> None:
@@ -329,6 +359,9 @@ def render_chart(ws: Worksheet, chart: OutChart, top: int, table: OutTable,
             drawn.legend.legendEntry.append(LegendEntry(idx=index, delete=True))
     drawn.x_axis.delete = False  # openpyxl hides axes unless told otherwise
     drawn.y_axis.delete = False
+    if chart.y_max is not None:  # one value far above the rest must not flatten the others
+        drawn.y_axis.scaling.min = 0
+        drawn.y_axis.scaling.max = chart.y_max
     if chart.lines or chart.cells:  # a chart in a grid is small: the legend goes under it
         drawn.legend.position = "b"
     if chart.cells:  # stretched over its cells, so it moves and sizes with them

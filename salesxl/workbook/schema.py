@@ -34,6 +34,26 @@ TYPE_LABEL = {
 }
 
 
+OFFERED_ZH = "可选 Values:"
+"""How a note introduces the values a choice cell accepts (always its last part)."""
+
+
+def offered(choices: tuple[Choice, ...]) -> str:
+    """``可选 Values: 趋势 trend（…）/ 加权平均 average（…）``: what a choice cell accepts, in the drop-down's
+    order and spelling, each with what it means when the choice says. Notes and drop-downs are generated
+    from the same :class:`~salesxl.terms.Choice` the reader accepts, so they cannot offer a value it refuses."""
+    def one(c: Choice) -> str:
+        meaning = " ".join(x for x in (c.note_zh, c.note_en) if x)
+        return f"{c.label}（{meaning}）" if meaning else c.label
+    return f"{OFFERED_ZH} " + " / ".join(one(c) for c in choices)
+
+
+def note_text(note_zh: str, note_en: str, choices: tuple[Choice, ...] = ()) -> str:
+    """A column's or a setting's note: what to type, then the values it offers."""
+    parts = [" / ".join(x for x in (note_zh, note_en) if x), offered(choices) if choices else ""]
+    return "；".join(x for x in parts if x)
+
+
 @dataclass(frozen=True)
 class Column:
     """One column of an input sheet.
@@ -93,6 +113,10 @@ class Column:
     def choice_for(self, value: Any) -> Choice | None:
         wanted = normalise_label(value)
         return next((c for c in self.choices if wanted in c.spellings()), None)
+
+    @property
+    def note(self) -> str:
+        return note_text(self.note_zh, self.note_en, self.choices)
 
 
 @dataclass(frozen=True)
@@ -198,6 +222,11 @@ class Setting:
     @property
     def label(self) -> str:
         return f"{self.zh} {self.en}"
+
+    @property
+    def note(self) -> str:
+        """What the Settings sheet's note column and the Guide say about this setting."""
+        return note_text(self.note_zh, self.note_en, self.choices)
 
     def spellings(self) -> frozenset[str]:
         """The ways the Settings sheet's key cell may name this setting (compared folded)."""

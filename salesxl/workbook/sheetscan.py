@@ -418,7 +418,7 @@ def cells_outside_rows(data: bytes, start: int, end: int) -> bool:
     row = ((padded[lt + 1] == ord("r")) & (padded[lt + 2] == ord("o")) & (padded[lt + 3] == ord("w"))
            & np.isin(padded[lt + 4], list(b" \t\r\n/>")))
     row_end = ((padded[lt + 1] == SLASH) & (padded[lt + 2] == ord("r")) & (padded[lt + 3] == ord("o"))
-               & (padded[lt + 4] == ord("w")))
+               & (padded[lt + 4] == ord("w")) & np.isin(padded[lt + 5], list(b" \t\r\n>")))  # not </rowBreaks>
     return not cells_in_rows(padded, lt, gt, row, row_end, cell_tags(padded, lt))
 
 

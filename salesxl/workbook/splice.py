@@ -94,10 +94,13 @@ FONT_ORDER = ("b", "i", "strike", "condense", "extend", "outline", "shadow", "u"
               "name", "family", "charset", "scheme")
 
 
-def write_outputs(blob: bytes, outputs: Sequence[SheetOutput], appended: Sequence[AppendedRows] = ()) -> bytes:
+def write_outputs(blob: bytes, outputs: Sequence[SheetOutput], appended: Sequence[AppendedRows] = (),
+                  force: bool = False) -> bytes:
     """The workbook ``blob`` with ``outputs`` written in and ``appended`` rows added; raises ProblemsFound
-    when it cannot be done safely."""
-    return safely(lambda: Splice(Package(blob)).run(outputs, appended))
+    when it cannot be done safely. ``force`` writes a workbook saved as read-only recommended or with a
+    password to modify.
+    """
+    return safely(lambda: Splice(Package(blob)).run(outputs, appended, force))
 
 
 def add_sheets(blob: bytes, sheets: Sequence[InputSheet], names: dict[str, str]) -> bytes:
@@ -133,7 +136,9 @@ class Splice:
 
     # -- the whole write ---------------------------------------------------------------------------
 
-    def run(self, outputs: Sequence[SheetOutput], appended: Sequence[AppendedRows] = ()) -> bytes:
+    def run(self, outputs: Sequence[SheetOutput], appended: Sequence[AppendedRows] = (), force: bool = False) -> bytes:
+        if not force:
+            self.refuse_if_shared_read_only()
         plan = self.plan(outputs)
         targets = self.append_targets(appended)
         before = reachable(self.package)
@@ -200,6 +205,25 @@ class Splice:
         self.write_relationships()
         self.package.write("[Content_Types].xml", xml_bytes(self.types))
         return self.package.to_bytes()
+
+    def refuse_if_shared_read_only(self) -> None:
+        """Excel's *read-only recommended* and *password to modify* (``<fileSharing>``) ask people not
+        to change the workbook; salesxl honours that unless told otherwise (``--force``)."""
+        sharing = self.child("fileSharing")
+        if sharing is None:
+            return
+        if any(sharing.get(a) for a in ("reservationPassword", "hashValue")):
+            raise ProblemsFound([Problem(None, None, None, "password-to-modify",
+                                         "工作簿设置了修改密码，salesxl未写入；请在Excel中去掉修改密码（另存为→工具→常规选项），"
+                                         "或用 --force 写入",
+                                         "the workbook has a password to modify, so salesxl did not write; remove it in "
+                                         "Excel (Save As > Tools > General Options) or run with --force")])
+        if sharing.get("readOnlyRecommended", "0").lower() in ("1", "true"):
+            raise ProblemsFound([Problem(None, None, None, "read-only-recommended",
+                                         "工作簿设置为“建议只读”，salesxl未写入；请在Excel中取消该选项（另存为→工具→常规选项），"
+                                         "或用 --force 写入",
+                                         "the workbook is saved as read-only recommended, so salesxl did not write; clear "
+                                         "it in Excel (Save As > Tools > General Options) or run with --force")])
 
     def refuse_if_protected(self) -> None:
         protection = self.child("workbookProtection")

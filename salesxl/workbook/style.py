@@ -112,7 +112,9 @@ CURRENCY_SYMBOLS = {"CNY": "¥", "RMB": "¥", "JPY": "¥", "USD": "$", "HKD": "H
 
 NUMBER_FORMATS: dict[str, str] = {
     "decimal": "#,##0.00",
+    "quantity": "#,##0.0",
     "integer": "#,##0",
+    "year": "0",
     "percent": "0.0%",
     "date": "yyyy-mm-dd",
     "month": "yyyy-mm",
@@ -156,6 +158,10 @@ def shown_text(value: Any, kind: Kind, currency: str | None = DEFAULT_CURRENCY) 
             return f"{symbol}{value:,.2f}" + ("" if symbol or not code else f" {code}")
         if kind == "integer":
             return f"{value:,.0f}"
+        if kind == "year":
+            return f"{value:.0f}"
+        if kind == "quantity":
+            return f"{value:,.1f}"
         if isinstance(value, float):
             return f"{value:,.2f}"
     if isinstance(value, (dt.date, dt.datetime)):
@@ -174,6 +180,30 @@ def display_width(text: str) -> int:
 MIN_WIDTH, MAX_WIDTH, PADDING = 8, 60, 2
 HEADER_WIDTH_CAP = 24
 """A long header wraps rather than widening its column past this."""
+LINE_HEIGHT = 16
+"""Points per line of a wrapped header (11-point text, Chinese included)."""
+
+
+def header_lines(labels: list[str], widths: list[float | None]) -> int:
+    """How many lines the tallest of these headers wraps to in columns this wide (Excel units).
+
+    Text breaks at spaces, so a line holds a little less than the width: a word that does not fit starts
+    the next line.
+    """
+    tallest = 1
+    for label, width in zip(labels, widths):
+        room = max((width or MIN_WIDTH) - 1, 1)
+        lines, used = 1, 0
+        for word in label.split(" "):
+            size = display_width(word)
+            if used and used + 1 + size > room:
+                lines, used = lines + 1, size
+            else:
+                used += size + (1 if used else 0)
+            while used > room:  # a word longer than the line breaks inside it
+                lines, used = lines + 1, used - room
+        tallest = max(tallest, lines)
+    return tallest
 NOTE_WIDTH = 40
 WIDTH_SAMPLE_ROWS = 200
 """Only the first rows are measured: a long table's column is as wide as its first rows need."""
@@ -247,7 +277,22 @@ PORTRAIT_WIDTH = 95
 """Total column width (Excel units) that still fits an A4 portrait page legibly; wider sheets print landscape."""
 PAGE_HEADER = "&A"
 """The page header: the sheet's name."""
+TITLE_COLUMNS = "A:B"
+"""Columns repeated on each page across when a sheet is wider than a page: who or what each row is."""
 PAGE_FOOTER = "第 &P / &N 页 Page &P of &N"
+
+
+LANDSCAPE_WIDTH = 135
+"""Column width (Excel units) an A4 landscape page holds at 100 % between its margins."""
+MIN_SCALE = 0.6
+"""No page prints smaller than this: a wider sheet takes more pages across instead of shrinking out of sight
+(the 40-column Performance sheet fitted to one page's width was unreadable)."""
+
+
+def pages_wide(total_width: float) -> int:
+    """How many landscape pages across a sheet this wide prints on: one, fitted to its width, unless that
+    would print it below :data:`MIN_SCALE`."""
+    return max(1, math.ceil(total_width / (LANDSCAPE_WIDTH / MIN_SCALE) - 1e-9))
 
 
 def orientation(total_width: float, asked: str = "auto") -> str:

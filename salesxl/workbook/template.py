@@ -105,7 +105,7 @@ def write_guide(ws, schemas: tuple[SheetSchema, ...]) -> None:
                 ws.cell(row=row, column=3, value=TYPE_LABEL[setting.type])
                 ws.cell(row=row, column=4, value="是" if setting.default is None else "否")
                 default = "" if setting.default is None else f"默认 default {setting.default}; "
-                ws.cell(row=row, column=5, value=default + " / ".join(x for x in (setting.note_zh, setting.note_en) if x))
+                ws.cell(row=row, column=5, value=default + setting.note)
     ws.freeze_panes = "A8"
 
 

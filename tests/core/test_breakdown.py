@@ -125,16 +125,35 @@ def test_short_history_is_measured_per_month_present():
 
     Per month present H sells twice what A does, so of 9,000 A gets 3,000 and H 6,000.
     """
-    def only_a_and_h(reps):
-        reps.loc[reps.rep_id.isin(list("BCG")), "active"] = False
-        reps.loc[9] = ["H", "rep H", "N", None, True, np.nan, pd.Timestamp("2025-09-01"), np.nan]
-    tables = company(reps=only_a_and_h)
-    tables["history"] = pd.concat([tables["history"], history_frame(
-        monthly("H", "N", 200, pd.period_range("2025-09", "2026-02", freq="M"), outlet="OH1"))])
-    tables["outlets"].loc[9] = ["OH1", "h1", "H", "N", False, np.nan, False, np.nan]
-    result, problems = run(tables, regions=pd.DataFrame({"region": ["N", "S"], "target": [9_000.0, 6_000.0]}))
+    result, problems = a_and_h(joined="2025-09-01", sold=pd.period_range("2025-09", "2026-02", freq="M"))
     assert errors(problems) == []
     assert {k: v for k, v in targets(result).items() if k in "AH"} == {"A": 3000, "H": 6000}
+
+
+def a_and_h(joined: str, sold: pd.PeriodIndex):
+    """The company with only A (100 a month) and a rep H in region N, who joined on ``joined`` and sold 200 in
+    each month of ``sold`` at outlet OH1; N's target 9,000."""
+    def only_a_and_h(reps):
+        reps.loc[reps.rep_id.isin(list("BCG")), "active"] = False
+        reps.loc[9] = ["H", "rep H", "N", None, True, np.nan, pd.Timestamp(joined), np.nan]
+    tables = company(reps=only_a_and_h)
+    tables["history"] = pd.concat([tables["history"], history_frame(monthly("H", "N", 200, sold, outlet="OH1"))])
+    tables["outlets"].loc[9] = ["OH1", "h1", "H", "N", False, np.nan, False, np.nan]
+    return run(tables, regions=pd.DataFrame({"region": ["N", "S"], "target": [9_000.0, 6_000.0]}))
+
+
+def test_a_rep_with_sales_before_the_window_only_is_not_new_but_without_recent_sales():
+    """H sold 200 a month from 2023-03 to 2025-02 and nothing in the window (2025-03 .. 2026-02): not a new
+    rep (issue 21: Maine and DC were labelled 新人), but "no recent sales", sharing by the longer history:
+    4,800 over the 36 months from the first sale to 2026-02 = 133.33 a month against A's 100, so of 9,000
+    H gets 9,000 × 133.33 / 233.33 = 5,142.86 -> 5,143 and A 3,857.14 -> 3,857."""
+    result, problems = a_and_h(joined="2020-01-01", sold=pd.period_range("2023-03", "2025-02", freq="M"))
+    assert errors(problems) == []
+    assert {k: v for k, v in targets(result).items() if k in "AH"} == {"A": 3857, "H": 5143}
+    reps = result.reps.set_index("rep_id")
+    assert (reps.at["H", "new"], reps.at["H", "dormant"]) == (False, True)
+    assert (reps.at["A", "new"], reps.at["A", "dormant"]) == (False, False)
+    assert any("no recent sales" in n and "H" in n for n in result.notes["reps"])
 
 
 @pytest.mark.parametrize("method, expected", [
@@ -182,6 +201,19 @@ def test_manual_shares_above_100_percent_are_located():
     _, problems = run(company(reps=shares))
     assert [(p.row, p.column, p.code) for p in errors(problems)] == [
         (5, "manual_share", "shares-exceed-whole"), (7, "manual_share", "shares-exceed-whole")]
+
+
+def test_rep_manual_shares_a_rounding_leftover_over_100_percent_are_scaled():
+    """S: D 60.05 % + F 40 % = 100.05 %: scaled by 100 ÷ 100.05, D 5,000 × 60.05 ÷ 100.05 = 3,000.9995 -> 3,001,
+    F 1,999.0005 -> 1,999; a notice at the region's last manual share (F, row 7)."""
+    def shares(reps):
+        reps.loc[5, "manual_share"] = 0.6005
+    result, problems = run(company(reps=shares))
+    assert [(p.row, p.column, p.code, p.severity) for p in problems if p.code == "shares-scaled"] == [
+        (7, "manual_share", "shares-scaled", "notice")]
+    assert errors(problems) == []
+    targets = result.reps.set_index("rep_id")["target"]
+    assert (targets["D"], targets["F"]) == (3_001, 1_999)
 
 
 def test_region_with_a_target_and_no_active_rep():

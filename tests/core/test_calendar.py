@@ -59,7 +59,7 @@ def test_a_month_with_every_day_off_is_an_error():
 
 def test_unknown_country_points_at_settings():
     _, problems = month_calendar(FEB_2026, "XX")
-    assert [(p.sheet, p.column, p.code) for p in problems] == [("settings", "value", "unknown-country")]
+    assert [(p.sheet, p.column, p.code) for p in problems] == [("settings", "country", "unknown-country")]
 
 
 def test_two_reps_in_february_2026_split_in_cents():
@@ -126,3 +126,26 @@ def test_no_daily_history_means_no_pattern():
     history = pd.DataFrame({"date": pd.to_datetime([None]), "month": [pd.Period("2026-02", "M")],
                             "amount": [100.0]})
     assert weekday_pattern(history, pd.Period("2026-03", "M"), 12, "CN") is None
+
+
+def test_make_up_workdays_and_holidays_are_named_in_chinese_and_english():
+    """February 2026 in China (issue 21): Saturday the 14th is worked to make up for Friday the 20th off, and
+    Saturday the 28th for Monday the 23rd, both days off of the Spring Festival (16th–19th). The 14th showed
+    only "工作日" with a blank holiday, and names were English only ("Day off (substituted from 02/14/2026)")."""
+    calendar, _ = month_calendar(FEB_2026, "CN")
+    day = calendar.set_index(calendar["date"].dt.day)
+    assert day.loc[14, "kind"] == "make-up" and day.loc[14, "working"]
+    assert day.loc[14, "holiday"] == "调休上班（补春节 02-20 休息） make-up workday for Chinese New Year (Spring Festival) (day off 02-20)"
+    assert day.loc[28, "holiday"] == "调休上班（补春节 02-23 休息） make-up workday for Chinese New Year (Spring Festival) (day off 02-23)"
+    assert day.loc[17, "holiday"] == "春节 Chinese New Year (Spring Festival)" and day.loc[17, "kind"] == "holiday"
+    assert day.loc[16, "holiday"] == "农历除夕 Chinese New Year's Eve"
+    assert day.loc[20, "holiday"] == "春节调休休息（02-14 上班） Chinese New Year (Spring Festival) day off (worked on 02-14)"
+    assert day.loc[20, "kind"] == "holiday" and not day.loc[20, "working"]
+    assert (day.loc[15, "kind"], day.loc[15, "holiday"]) == ("weekend", "")
+    assert (day.loc[2, "kind"], day.loc[2, "holiday"]) == ("working", "")
+
+
+def test_a_country_without_chinese_names_keeps_its_own():
+    calendar, _ = month_calendar(pd.Period("2026-07", "M"), "US")
+    day = calendar.set_index(calendar["date"].dt.day)
+    assert day.loc[3, "holiday"] == "Independence Day (observed)" and day.loc[3, "kind"] == "holiday"

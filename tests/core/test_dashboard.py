@@ -203,3 +203,51 @@ def test_a_month_target_sheet_without_its_figure_counts_as_not_run():
     sheets = {**target_only_sheets(), "dash_month_target": target_only_sheets()["dash_month_target"].iloc[:0]}
     board = dashboard(sheets, None, None, None)
     assert board.month is None and board.build_up is None and "salesxl target" in board.notes[0]
+
+
+def test_after_the_close_the_key_figures_are_the_closed_months():
+    """Tracking stopped on Dec 17 at 36 %; the month was then closed at 98 % (issue 21): the key figures are
+    the Performance sheet's company row, as of the month's end, not the last tracking day."""
+    burnup = pd.DataFrame({"date": pd.to_datetime(["2026-12-16", "2026-12-17"]), "working": [True, True],
+                           "cumulative_target": [500.0, 600.0], "cumulative_actual": [300.0, 396.0]})
+    totals = pd.DataFrame({"region": ["East", "全公司 Company"], "reps": [2, 3], "target": [700.0, 1100.0],
+                           "actual": [700.0, 1078.0], "attainment": [1.0, 0.98]})
+    sheets = {**target_only_sheets(), "dash_burnup": burnup, "dash_performance_totals": totals,
+              "dash_progress_company": pd.DataFrame({"scope": ["公司"], "target": [1100.0], "actual": [396.0],
+                                                     "attainment": [0.36], "pace": [0.62]})}
+    figures = dashboard(sheets, None, None, None).key_figures.iloc[0]
+    assert (figures["actual"], figures["attainment"]) == (1078.0, 0.98)
+    assert figures["as_of"] == pd.Timestamp("2026-12-31") and figures["pace"] is None
+
+
+def many_reps(n: int, top: float | None = None) -> pd.DataFrame:
+    """``n`` reps at 40 %, 42 %, … (2 points apart), lines 100 / 110 / 120 %; the last at ``top`` if given."""
+    attainment = [0.40 + 0.02 * i for i in range(n)]
+    if top is not None:
+        attainment[-1] = top
+    return pd.DataFrame({"rep": [f"R{i:02d}" for i in range(1, n + 1)], "attainment": attainment,
+                         "base": 1.0, "challenge": 1.1, "sprint": 1.2})
+
+
+def test_up_to_30_reps_the_chart_shows_them_all_above_that_the_top_and_bottom_10_and_a_histogram():
+    """31 reps at 40 %–100 %: the chart keeps the best 10 (100 %…82 %) and the worst 10 (58 %…40 %); the
+    tiers: below base 30 (40 %–98 %), base 1 (100 %)."""
+    board = dashboard({**target_only_sheets(), "dash_performance": many_reps(30)}, None, None, None)
+    assert len(board.reps) == 30 and board.tiers is None
+    board = dashboard({**target_only_sheets(), "dash_performance": many_reps(31)}, None, None, None)
+    assert len(board.reps) == 20
+    assert list(board.reps["attainment"].round(2)) == [round(1.0 - 0.02 * i, 2) for i in range(10)] + \
+        [round(0.58 - 0.02 * i, 2) for i in range(10)]
+    assert list(board.tiers["count"]) == [30, 1, 0, 0]
+    assert list(board.tiers["tier"]) == ["未达基础 Below base", "基础 Base", "挑战 Challenge", "冲刺 Sprint"]
+    assert any("31" in n and "10" in n for n in board.notes)
+
+
+def test_one_rep_far_above_the_rest_does_not_flatten_the_chart():
+    """Nine reps at 40 %–56 % and one at 450 %: the axis stops at 140 % (the sprint line 120 % × 1.15 = 138 %,
+    rounded up to 10 points) and a note names the rep off the top. Without an outlier the axis is Excel's."""
+    board = dashboard({**target_only_sheets(), "dash_performance": many_reps(10, top=4.5)}, None, None, None)
+    assert board.attainment_cap == pytest.approx(1.4)
+    assert any("R10" in n and "450" in n for n in board.notes)
+    board = dashboard({**target_only_sheets(), "dash_performance": many_reps(10, top=1.3)}, None, None, None)
+    assert board.attainment_cap is None

@@ -81,7 +81,7 @@ def test_roles_and_skus_by_hand():
     Flagship: F3 is new (no sales in the window) and takes the 5 % reserve = 3,000; F1 and F2 share the
     other 95 % by sales 30,000 : 10,000 -> 71.25 % = 42,750 and 23.75 % = 14,250. X9 is inactive.
     Volume: V2 has a manual 25 % = 10,000; V1 takes the other 75 % = 30,000.
-    Quantities: 42,750 / 1,000 = 42.75 -> 43; 14,250 / 500 = 28.5 -> 28 (half to even); 3,000 / 1,500 = 2;
+    Quantities, a guide to one decimal: 42,750 / 1,000 = 42.75 -> 42.8; 14,250 / 500 = 28.5; 3,000 / 1,500 = 2;
     30,000 / 50 = 600; 10,000 / 40 = 250.
     Margins: F1 42,750 × (1 − 600/1,000) = 17,100; F2 14,250 × 0.2 = 2,850; F3 3,000 × 0.4 = 1,200
     -> flagship 21,150 on 60,000 = 35.25 %; V1 30,000 × 0.4 = 12,000; V2 10,000 × 0.5 = 5,000 -> 17,000 = 42.5 %.
@@ -96,7 +96,7 @@ def test_roles_and_skus_by_hand():
     assert list(skus.index) == ["F1", "F2", "F3", "V1", "V2"]
     assert list(skus["target"]) == [42_750, 14_250, 3_000, 30_000, 10_000]
     assert list(skus["share_in_role"]) == pytest.approx([0.7125, 0.2375, 0.05, 0.75, 0.25])
-    assert list(skus["qty"]) == [43, 28, 2, 600, 250]
+    assert list(skus["qty"]) == [42.8, 28.5, 2, 600, 250]
     assert list(skus["gross_margin"]) == pytest.approx([17_100, 2_850, 1_200, 12_000, 5_000])
     assert [b.split()[-1] for b in skus["basis"]] == ["sales", "sales", "reserve", "sales", "share"]
     assert structure.has_costs
@@ -144,6 +144,42 @@ def test_role_shares_not_summing_to_100_percent_are_located():
     _, problems = target_structure(month_target(), products(), role_mix(0.6, 0.3), regions(), history(), SETTINGS)
     assert [(p.sheet, p.row, p.column, p.code) for p in problems] == [("role_mix", 3, "share", "shares-not-100")]
     assert "90.00%" in problems[0].message_en
+
+
+def test_role_shares_within_a_tenth_of_a_point_are_scaled_with_a_notice():
+    """60 % + 39.95 % = 99.95 %: flagship 100,000 × 60 ÷ 99.95 = 60,030.02 -> 60,030 and volume
+    100,000 × 39.95 ÷ 99.95 = 39,969.98 -> 39,970, with a notice at the last row (issue 21)."""
+    structure, problems = target_structure(month_target(), products(), role_mix(0.6, 0.3995), regions(), history(),
+                                           SETTINGS)
+    assert [(p.sheet, p.row, p.column, p.code, p.severity) for p in problems] == [
+        ("role_mix", 3, "share", "shares-scaled", "notice")]
+    assert "99.95%" in problems[0].message_en
+    roles = structure.roles.set_index("role")
+    assert list(roles["target"]) == [60_030, 39_970]
+    assert list(roles["share"]) == pytest.approx([0.6 / 0.9995, 0.3995 / 0.9995])
+
+
+def test_manual_shares_a_rounding_leftover_over_100_percent_are_scaled():
+    """Volume's manual shares V1 30.05 % + V2 70 % = 100.05 %: scaled by 100 ÷ 100.05, V2 gets
+    40,000 × 70 ÷ 100.05 = 27,986.01 -> 27,986 and V1 12,013.99 -> 12,014."""
+    sheet = products(manual_v2=0.7)
+    sheet.loc[6, "manual_share"] = 0.3005
+    structure, problems = target_structure(month_target(), sheet, role_mix(), regions(), history(), SETTINGS)
+    assert [(p.sheet, p.row, p.column, p.code, p.severity) for p in problems] == [
+        ("products", 7, "manual_share", "shares-scaled", "notice")]
+    skus = structure.skus.set_index("sku")
+    assert (skus.loc["V1", "target"], skus.loc["V2", "target"]) == (12_014, 27_986)
+
+
+def test_region_manual_shares_a_rounding_leftover_under_100_percent_are_scaled():
+    """Every region has a manual share: 50 / 30 / 19.99 % = 99.99 %, scaled by 100 ÷ 99.99:
+    50,005.00 / 30,003.00 / 19,992.00 of 100,000."""
+    sheet = regions(manual_west=0.1999)
+    sheet.loc[2, "manual_share"], sheet.loc[3, "manual_share"] = 0.5, 0.3
+    structure, problems = target_structure(month_target(), products(), role_mix(), sheet, history(), SETTINGS)
+    assert [(p.sheet, p.row, p.column, p.code, p.severity) for p in problems] == [
+        ("regions", 4, "manual_share", "shares-scaled", "notice")]
+    assert list(structure.regions["target"]) == [50_005, 30_003, 19_992]
 
 
 def test_a_role_with_share_but_no_active_product_is_an_error():
@@ -246,3 +282,17 @@ def test_every_split_adds_up_exactly_and_repeats(total, flagship, unit):
     again, _ = run()
     pd.testing.assert_frame_equal(again.skus, structure.skus)
     pd.testing.assert_frame_equal(again.regions, structure.regions)
+
+
+def test_a_small_amount_has_a_quantity_not_zero():
+    """Superstore's SKUs got quantity 0 for amounts above 0 (65.54 at a unit price of 182.91): the quantity is
+    a guide with one decimal, 65.54 / 182.91 = 0.358 -> 0.4, never 0 for an amount of a tenth of a unit or more
+    (issue 21)."""
+    sheet = products()
+    sheet.loc[2, "unit_price"] = 182.91  # F1
+    structure, _ = target_structure(month_target(total=109.24), sheet, role_mix(), regions(), history(),
+                                    replace(SETTINGS, rounding_unit=0.01))
+    skus = structure.skus.set_index("sku")
+    # flagship 60 % of 109.24 = 65.54; F1's share 71.25 % -> 46.70 at 182.91 = 0.255 -> 0.3
+    assert skus.loc["F1", "target"] == pytest.approx(46.70)
+    assert skus.loc["F1", "qty"] == 0.3

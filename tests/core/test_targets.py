@@ -129,7 +129,11 @@ def test_no_history_moves_the_weights_to_the_budget():
     """No December in 2023–2025: H, I and C are unavailable; B takes all 100 %, target = 300,000."""
     only_november = history({}).iloc[-1:]
     target, problems = monthly_target(budget(), only_november, factors(), SETTINGS)
-    assert problems == [] and target.total == 300_000
+    assert target.total == 300_000
+    # said on screen too, not only in the sheet's note (issue 21), at the history factor's weight
+    assert [(p.sheet, p.row, p.column, p.code, p.severity) for p in problems] == [
+        ("factors", 3, "weight", "weights-to-budget", "notice")]
+    assert "60%" in problems[0].message_en
     by = target.factors.set_index("factor")
     assert list(by["weight"]) == [1.0, 0.0, 0.0, 0.0]
     assert list(by["weight_set"]) == [0.40, 0.30, 0.15, 0.15]
@@ -165,6 +169,27 @@ def test_weights_not_summing_to_one_are_located_on_the_factors_sheet():
     assert "95.00%" in problems[0].message_en
 
 
+def test_weights_within_a_tenth_of_a_point_of_100_percent_are_scaled_with_a_notice():
+    """40 / 30 / 15 / 14.99 % sum to 99.99 %, a rounding leftover: each weight is scaled by 100 ÷ 99.99, so the
+    target is exactly the one the scaled weights give, and a notice at the last row says so (issue 21)."""
+    target, problems = monthly_target(budget(), history(), factors((0.40, 0.30, 0.15, 0.1499)), SETTINGS)
+    assert [(p.sheet, p.row, p.column, p.code, p.severity) for p in problems] == [
+        ("factors", 5, "weight", "shares-scaled", "notice")]
+    assert "99.99%" in problems[0].message_en and "100%" in problems[0].message_en
+    scaled = tuple(w / 0.9999 for w in (0.40, 0.30, 0.15, 0.1499))
+    same, found = monthly_target(budget(), history(), factors(scaled), SETTINGS)
+    assert found == [] and target.total == same.total
+    assert list(target.weights.values()) == pytest.approx(list(scaled))
+
+
+@pytest.mark.parametrize("last, code", [(0.1489, "weights-not-100"), (0.1510, "shares-scaled"),
+                                        (0.1511, "weights-not-100")])
+def test_the_tenth_of_a_point_is_the_edge(last, code):
+    """99.89 % is an error; 100.10 % is scaled; 100.11 % is an error."""
+    _, problems = monthly_target(budget(), history(), factors((0.40, 0.30, 0.15, last)), SETTINGS)
+    assert [p.code for p in problems] == [code]
+
+
 def test_a_negative_weight_is_located_at_its_row():
     target, problems = monthly_target(budget(), history(), factors((0.6, -0.05, 0.3, 0.15)), SETTINGS)
     assert [(p.sheet, p.row, p.column, p.code) for p in problems] == [("factors", 3, "weight", "negative-weight")]
@@ -186,7 +211,8 @@ def test_regional_budget_is_computed_per_region_then_summed():
                    {"year": 2026, "month": 11, "region": "South", "amount": 5.0}])
     regions = frame([{"region": "North"}, {"region": "South"}])
     target, problems = monthly_target(sheet, history(), factors(), SETTINGS, regions=regions)
-    assert problems == []
+    assert [(p.code, p.severity) for p in problems] == [("weights-to-budget", "notice")]
+    assert problems[0].message_en.startswith("region 'South': ")
     assert target.level == "region" and target.total == 385_795
     assert list(target.regions["region"]) == ["North", "South"]
     assert list(target.regions["target"]) == [285_795, 100_000]

@@ -191,20 +191,51 @@ def test_flags():
     """R1 and R2 are behind pace (0.80 and 0.51 < 0.90); R1 spent 600 on 8,800 sales (6.8 % > 6 %);
     R1's flagship attainment 2,000 ÷ 6,000 = 33 % is below 0.9 × 55 %; core outlet O3 was last visited
     on Feb 9, 8 days before the 17th (≥ 7); R2's planned visit to O3 on Feb 13 (Daily Log row 5) was missed.
+
+    One row per rep and kind, sorted by the money at stake (issue 21), as of the 17th (11 of 16 days gone):
+    R2 is 500 × 11 − 2,800 = 2,700 behind, and O3 (R2's only outlet, 8,000 × 11/16 = 5,500 due) the same 2,700;
+    R1 is 11,000 − 8,800 = 2,200 behind; R1's flagship at R1's 55 % would be 3,300, sold 2,000: 1,300;
+    R1's expenses 600 against 6 % × 8,800 = 528: 72. Ties keep the kinds' order.
     """
     progress, _ = run("02-17")
-    flags = [(f.code, f.rep_id, f.subject, f.row if pd.notna(f.row) else None) for f in progress.flags.itertuples()]
+    flags = [(f.code, f.rep_id, f.subject, f.count, f.at_stake, f.row if pd.notna(f.row) else None)
+             for f in progress.flags.itertuples()]
     assert flags == [
-        ("behind-pace", "R2", "", None), ("behind-pace", "R1", "", None),
-        ("expense-ahead", "R1", "", None),
-        ("flagship-lag", "R1", "战斗机型 flagship", None),
-        ("outlet-not-visited", "R2", "O3", None),
-        ("visit-missed", "R2", "O3", 5),
+        ("behind-pace", "R2", "", 1, pytest.approx(2700), None),
+        ("outlet-not-visited", "R2", "O3", 1, pytest.approx(2700), None),
+        ("visit-missed", "R2", "O3", 1, pytest.approx(2700), 5),
+        ("behind-pace", "R1", "", 1, pytest.approx(2200), None),
+        ("flagship-lag", "R1", "战斗机型 flagship", 1, pytest.approx(1300), None),
+        ("expense-ahead", "R1", "", 1, pytest.approx(72), None),
     ]
     core = progress.core_outlets.set_index("outlet_id")
     assert core.loc["O1", "days_since_visit"] == 5 and not core.loc["O1", "not_visited"]
     assert core.loc["O1", "target_to_date"] == pytest.approx(8000 * 11 / 16)
-    assert progress.reps.set_index("rep_id").loc["R1", "flag"] == "进度落后 Behind pace、费用超前 Expense ahead of sales、战斗机型落后 Flagship lagging"
+    assert progress.reps.set_index("rep_id").loc["R1", "flag"] == "进度落后 Behind pace、战斗机型落后 Flagship lagging、费用超前 Expense ahead of sales"
+
+
+def test_many_items_of_one_kind_are_one_row_naming_the_worst():
+    """401 of 530 flags were per-SKU "Flagship lagging" rows burying the reps behind pace (issue 21): items of
+    one kind for one rep (or the company) are one row, with their count, the money at stake summed and the
+    three worst named."""
+    from salesxl.core.tracking import one_row_per_rep_and_kind
+
+    items = pd.DataFrame([
+        {"code": "flagship-lag", "rep_id": "", "subject": f"S{i}", "detail": f"S{i} lags", "row": None,
+         "at_stake": money} for i, money in enumerate([100.0, 500.0, 300.0, 50.0, 10.0], start=1)
+    ] + [
+        {"code": "visit-missed", "rep_id": "R1", "subject": "O7", "detail": "02-03", "row": 7, "at_stake": 0.0},
+        {"code": "visit-missed", "rep_id": "R1", "subject": "O9", "detail": "02-05", "row": 9, "at_stake": 40.0},
+        {"code": "behind-pace", "rep_id": "R2", "subject": "", "detail": "pace 50%", "row": None, "at_stake": 700.0},
+    ])
+    flags = one_row_per_rep_and_kind(items)
+    rows = [(f.code, f.rep_id, f.count, f.at_stake, f.subject, f.detail, f.row if pd.notna(f.row) else None)
+            for f in flags.itertuples()]
+    assert rows == [
+        ("flagship-lag", "", 5, 960.0, "S2、S3、S1 等 5 项 (5 in all)", "S2 lags", None),
+        ("behind-pace", "R2", 1, 700.0, "", "pace 50%", None),
+        ("visit-missed", "R1", 2, 40.0, "O9、O7", "02-05", 9),
+    ]
 
 
 def test_threshold_from_settings():
@@ -352,20 +383,23 @@ def test_spending_within_the_margin_of_attainment_is_not_flagged():
     assert pd.isna(progress.reps.set_index("rep_id").loc["R2", "expense_budget"])
 
 
-def test_spending_more_than_the_margin_ahead_is_flagged_most_ahead_first():
+def test_spending_more_than_the_margin_ahead_is_flagged_most_money_first():
     """R1: 600 of 600 + 300 = 900 (two categories) is 66.7 % spent on 55 % achieved, 11.7 points ahead.
-    R2: 100 of 200 is 50 % spent on 35 %, 15 points ahead, so R2 comes first. The region's own line
-    (no rep) is nobody's budget."""
-    _, flags = expense_flags(budget(("rep", "华东", "R1", "差旅 travel", 600.0),
-                                    ("rep", "华东", "R1", "招待 entertainment", 300.0),
-                                    ("region", "华南", None, "差旅 travel", 5000.0),
-                                    ("rep", "华南", "R2", "差旅 travel", 200.0)))
+    R2: 100 of 200 is 50 % spent on 35 %, 15 points ahead. The region's own line (no rep) is nobody's budget.
+    At stake: R1 600 − 55 % × 900 = 105 spent beyond what its sales justify, R2 100 − 35 % × 200 = 30,
+    so R1 comes first (issue 21: flags are sorted by the money at stake)."""
+    progress, flags = expense_flags(budget(("rep", "华东", "R1", "差旅 travel", 600.0),
+                                           ("rep", "华东", "R1", "招待 entertainment", 300.0),
+                                           ("region", "华南", None, "差旅 travel", 5000.0),
+                                           ("rep", "华南", "R2", "差旅 travel", 200.0)))
     assert flags == [
-        ("R2", "费用 100，已用预算 50.0%，目标完成 35.0%，超前超过 10% / expenses 100: 50.0% of budget spent, "
-               "35.0% of target achieved, more than 10% ahead"),
         ("R1", "费用 600，已用预算 66.7%，目标完成 55.0%，超前超过 10% / expenses 600: 66.7% of budget spent, "
                "55.0% of target achieved, more than 10% ahead"),
+        ("R2", "费用 100，已用预算 50.0%，目标完成 35.0%，超前超过 10% / expenses 100: 50.0% of budget spent, "
+               "35.0% of target achieved, more than 10% ahead"),
     ]
+    ahead = progress.flags[progress.flags["code"] == "expense-ahead"]
+    assert list(ahead["at_stake"]) == [pytest.approx(105), pytest.approx(30)]
 
 
 def test_the_margin_is_a_setting_and_exactly_the_margin_is_not_ahead():

@@ -167,3 +167,26 @@ def test_a_figure_typed_over_on_an_output_sheet_is_a_warning_at_its_cell_and_the
                                                                "月度目标 Month target", "warning")
     notes = openpyxl.load_workbook(workbook)[SHEET]["A4"].value
     assert "salesxl target" in notes
+
+
+def test_many_reps_add_a_histogram_and_an_outlier_caps_the_axis(tmp_path):
+    """31 reps, one at 450 %: the ranking keeps 20 bars under an axis stopping at 140 %, and a seventh chart
+    (reps by tier) sits in a third row of the grid, still on the one printed page (issue 21)."""
+    from salesxl.core.dashboard import dashboard as gather
+    from salesxl.reports.dashboard import dashboard_sheet
+
+    from ..core.test_dashboard import many_reps, target_only_sheets
+
+    board = gather({**target_only_sheets(), "dash_performance": many_reps(31, top=4.5)}, None, None, None)
+    sheet = dashboard_sheet(board, "CNY")
+    by_table = {chart.table: chart for chart in sheet.charts}
+    assert by_table["sx_dash_reps"].y_max == pytest.approx(1.4) and len(board.reps) == 20
+    assert by_table["sx_dash_tiers"].cells[0] > by_table["sx_dash_reps"].cells[2]  # a row below
+    path = tmp_path / "board.xlsx"
+    shutil.copy(Path(__file__).resolve().parents[1] / "data" / "real" / "table_slicer.xlsx", path)
+    FileWorkbook(path).write_sheets([sheet])
+    charts = charts_of(path, SHEET)
+    maxima = [a.get("val") for c in charts for a in c.iter(f"{C}max")]
+    assert maxima == ["1.4"]
+    assert len(charts) == 7 - sum(b is None for b in (board.build_up, board.roles, board.regions, board.progress,
+                                                      board.expenses))

@@ -26,7 +26,9 @@ def test_company_month_target_sheet():
     assert summary["vs_budget"] == pytest.approx(285_795 / 300_000)
     factors = sheet.tables[1].frame
     assert list(factors["scope"]) == ["公司 Company"] * 4
-    assert list(factors["base_year"]) == ["2026", "2025", "2025", "2025"]
+    # a year is a number shown without a thousands separator, not text (issue 21)
+    assert list(factors["base_year"]) == [2026, 2025, 2025, 2025]
+    assert next(c for c in sheet.tables[1].columns if c.key == "base_year").kind == "year"
     assert "trend" in sheet.subtitle and sheet.notes == []
 
 
@@ -42,6 +44,10 @@ def test_regional_month_target_sheet_adds_up_the_regions():
     assert factors.loc["行业增长 Industry growth", "value"] == 270_000
     assert [table.name for table in sheet.tables][-2:] == ["sx_target_regions", "sx_target_region_factors"]
     assert "by region" in sheet.notes[0] and sheet.notes[1].startswith("South: ")
+    # five regions' 100 % of weights do not add up to 500 %: the regions' table totals the contributions only
+    region_factors = sheet.tables[-1]
+    assert [c.key for c in region_factors.columns if c.total] == ["contribution"]
+    assert [c.key for c in sheet.tables[1].columns if c.total] == ["weight_set", "weight", "contribution"]
 
 
 def test_structure_sheet_shows_margins_only_with_costs():
@@ -54,3 +60,22 @@ def test_structure_sheet_shows_margins_only_with_costs():
     sheet = structure_sheet(s.month_target(), structure, s.SETTINGS)
     assert "gross_margin" not in [c.key for c in sheet.tables[0].columns]
     assert "α = 70%" in sheet.subtitle
+
+
+def test_wrapped_headers_get_a_row_tall_enough(tmp_path):
+    """"较去年同期增长 Growth vs last year" wraps in its column: the header row is as tall as its lines
+    (LibreOffice and Excel leave a row written without a height at one line, and the text spilled above)."""
+    from openpyxl import Workbook
+
+    from salesxl.workbook.render import render_sheet
+
+    target, _ = monthly_target(t.budget(), t.history(), t.factors(), t.SETTINGS)
+    ws = Workbook().active
+    render_sheet(ws, month_target_sheet(target, t.SETTINGS), set())
+    header = next(r for r in range(1, 20) if ws.cell(r, 1).value == "计划月份 Plan month")
+    widths = {c: ws.column_dimensions[chr(64 + c)].width for c in range(1, 7)}
+    growth = next(c for c in range(1, 7) if ws.cell(header, c).value == "较去年同期增长 Growth vs last year")
+    # 7 Chinese characters (14 units) + space + 19 letters = 34 units in a column at most 24 + padding wide
+    assert widths[growth] < 34
+    assert ws.row_dimensions[header].height >= 2 * 15
+    assert ws.row_dimensions[header + 1].height is None  # data rows keep Excel's own height

@@ -168,6 +168,18 @@ def test_a_file_without_the_amount_column_is_an_error_at_its_header(tmp_path, sm
     assert (p.cell, p.column, p.code) == ("history.csv!1", "amount", "missing-column")
 
 
+def test_an_implausible_amount_in_a_file_is_an_error_at_its_cell(tmp_path, small_demo):
+    """1e300 (or 2e13) is a typo, as on the History sheet: located, and the target is refused (issue 21)."""
+    history = file_history(small_demo[1]["history"])
+    history.loc[history.index[1], "金额"] = 1e300
+    history.loc[history.index[3], "金额"] = -2e13
+    history.to_csv(tmp_path / "history.csv", index=False)
+    path = workbook_with(tmp_path, small_demo, source="history.csv", history=empty_history(small_demo))
+    problems = failed_target(path)
+    assert [(p.cell, p.header, p.code) for p in problems] == [
+        ("history.csv!H3", "金额", "implausible-number"), ("history.csv!H5", "金额", "implausible-number")]
+
+
 def test_text_in_an_amount_is_an_error_at_its_cell(tmp_path, small_demo):
     """Rows 2 and 4 of the CSV (data rows 1 and 3) hold text; the amount is column H (8th)."""
     history = file_history(small_demo[1]["history"])

@@ -101,10 +101,33 @@ def test_the_rep_sheet_shows_holds_new_reps_and_tiers(released):
     columns = rows[header]
     table = pd.DataFrame(rows[header + 1:header + 8], columns=columns).set_index("业务员编号 Rep ID")
     assert table.at["R007", "目标 Target"] == 40_000 and table.at["R007", "手工锁定 Held"] == "是"
-    assert table.at["R008", "新人 New rep"] == "是"
+    assert table.at["R008", "状态 Status"] == "新人 new rep"
     assert "R003" not in table.index  # inactive: no target
     total_row = rows[header + 8]
     assert total_row[0] == TOTAL_LABEL and total_row[columns.index("目标 Target")].startswith("=SUBTOTAL(109,")
+
+
+def test_the_rep_by_sku_table_prints_one_rep_per_page_group(released):
+    """279 pages for 49 reps, reps running into each other (issue 21): a page break before each rep's block
+    of the rep × SKU table, so every rep's pages can be handed to the rep; the rep's ID and name lead each row."""
+    path, *_ = released
+    ws = openpyxl.load_workbook(path)[REP_TARGETS.name]
+    rows = [[c.value for c in row] for row in ws.iter_rows()]
+    header = [i for i, r in enumerate(rows, start=1) if r[0] == "业务员编号 Rep ID" and r[3] == "产品编码 SKU"][0]
+    assert rows[header - 1][:2] == ["业务员编号 Rep ID", "姓名 Name"]
+    body = []
+    for i in range(header + 1, len(rows) + 1):
+        if rows[i - 1][0] in (None, TOTAL_LABEL):
+            break
+        body.append((i, rows[i - 1][0]))
+    starts = [i for (i, rep), (_, before) in zip(body[1:], body) if rep != before]
+    assert len(starts) == len({rep for _, rep in body}) - 1 > 0
+    breaks = {b.id for b in ws.row_breaks.brk}
+    assert {start - 1 for start in starts} <= breaks  # a break after the row before each new rep
+    # each rep's pages start with the table's header (Rep ID, Name...): it is the print title, and the table is
+    # the sheet's last, so no other table's pages are headed by it
+    assert ws.print_title_rows == f"${header}:${header}"
+    assert rows[len(body) + header][0] == TOTAL_LABEL and all(r[0] is None for r in rows[len(body) + header + 1:])
 
 
 def test_the_release_is_logged_on_versions(released):
@@ -181,6 +204,31 @@ def test_every_working_day_overridden_off_is_a_clear_error(workbook):
     result = breakdown(FileWorkbook(workbook))
     assert [(p.cell, p.code) for p in result.problems if p.severity == "error"] == [
         ("日历 Calendar!B", "no-working-days")]  # the status column
+    assert digest(workbook) == before
+
+
+def test_every_rep_inactive_is_a_located_error_not_a_crash(workbook):
+    """It crashed with ``TypeError … rtruediv … dtype 'str'`` in ``rep_level`` (issue 21)."""
+    reps = [r for r in openpyxl.load_workbook(workbook, read_only=True)["业务员 Reps"].iter_rows(values_only=True)]
+    rows = max(i for i, r in enumerate(reps, start=1) if r and r[0])
+    edit(workbook, {f"业务员 Reps!E{row}": "否" for row in range(2, rows + 1)})
+    before = digest(workbook)
+    result = breakdown(FileWorkbook(workbook))
+    errors = [(p.cell, p.header, p.code) for p in result.problems if p.severity == "error"]
+    assert errors == [("业务员 Reps!E", "在岗 Active", "no-active-rep")]
+    assert "no active rep on 业务员 Reps" in result.problems[0].message_en
+    assert digest(workbook) == before
+
+
+def test_an_unknown_calendar_country_points_at_its_settings_row(workbook):
+    """The place was ``设置 Settings!B`` without a row (issue 21)."""
+    settings = openpyxl.load_workbook(workbook, read_only=True)["设置 Settings"]
+    row = next(r for r in range(1, settings.max_row + 1) if settings.cell(r, 1).value == "日历国家 Calendar country")
+    edit(workbook, {f"设置 Settings!B{row}": "XX"})
+    before = digest(workbook)
+    result = breakdown(FileWorkbook(workbook))
+    assert [(p.cell, p.header, p.code) for p in result.problems if p.severity == "error"] == [
+        (f"设置 Settings!B{row}", "值 Value", "unknown-country")]
     assert digest(workbook) == before
 
 

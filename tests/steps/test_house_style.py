@@ -23,17 +23,19 @@ from salesxl.reports.problems import problems_sheet
 from salesxl.steps.close import close
 from salesxl.steps.collect import collect
 from salesxl.steps.issue_files import issue_files
+from salesxl.workbook import style
 from salesxl.workbook.backend import OWNER_MARKER
 from salesxl.workbook.filebook import FileWorkbook
 from salesxl.workbook.contract import OUTPUT_SHEETS
 from salesxl.workbook.contract.agree import COMMITMENTS
 from salesxl.workbook.contract.base import PROBLEMS
+from salesxl.workbook.contract.breakdown import REP_TARGETS
 from salesxl.workbook.contract.close import PERFORMANCE
 from salesxl.workbook.contract.dashboard import DASHBOARD
 
 AMOUNT = '"¥"#,##0.00'
 """The demo's Settings currency is CNY."""
-NUMBER_FORMATS = {AMOUNT, "#,##0.00", "#,##0", "0.0%"}
+NUMBER_FORMATS = {AMOUNT, "#,##0.00", "#,##0", "0.0%", "0", "#,##0.0"}  # "0": a year; "#,##0.0": a quantity
 DATE_FORMATS = {"yyyy-mm-dd", "yyyy-mm"}
 RUN_LINE = "月份 Month 2026-12 · 运行 Run 2026-11-28 06:00 · 来源 Source: 设置 Settings"
 """The run time is pinned by SOURCE_DATE_EPOCH (tests/conftest.py)."""
@@ -184,12 +186,16 @@ def test_print_setup(written):
     for name, ws in written.items():
         setup = ws.page_setup
         one_page = name == DASHBOARD.name  # fitted to one page, wide and tall
-        assert (str(setup.paperSize), setup.fitToWidth, setup.fitToHeight) == ("9", 1, 1 if one_page else 0), name
+        assert (str(setup.paperSize), setup.fitToHeight) == ("9", 1 if one_page else 0), name
         assert ws.sheet_properties.pageSetUpPr.fitToPage, name
         if one_page:  # one landscape page: nothing to repeat
             assert setup.orientation == "landscape" and not ws.print_title_rows
             continue
-        assert ws.print_title_rows and ws.print_title_rows.startswith("$1:"), name
+        if name == REP_TARGETS.name:  # its last table prints a page group per rep, each headed by its header
+            (*_, (top, *_)) = tables_of(ws)
+            assert ws.print_title_rows == f"${top}:${top}"
+        else:
+            assert ws.print_title_rows and ws.print_title_rows.startswith("$1:"), name
         assert ws.oddHeader.center.text == "&A", name
         assert "&P" in ws.oddFooter.center.text and "&N" in ws.oddFooter.center.text, name
         widths = sum(ws.column_dimensions[ws.cell(1, c).column_letter].width or 0
@@ -197,7 +203,11 @@ def test_print_setup(written):
         if name == COMMITMENTS.name:
             assert setup.orientation == "portrait"  # a page per rep to sign, whatever its width
             continue
-        assert setup.orientation == ("landscape" if widths > 95 else "portrait"), (name, widths)
+        # landscape A4, fitted to the width, or to as many pages across as keep it at 60 % at least (issue 21)
+        assert setup.orientation == "landscape", name
+        assert setup.fitToWidth == style.pages_wide(widths), (name, widths)
+        if setup.fitToWidth > 1:  # the first columns (who or what a row is) repeat on each page across
+            assert ws.print_title_cols == "$A:$B", name
 
 
 def test_a_single_table_repeats_its_header_on_every_page(written):

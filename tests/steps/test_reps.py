@@ -13,6 +13,7 @@ import shutil
 import subprocess
 import tempfile
 from dataclasses import dataclass
+from io import BytesIO
 from pathlib import Path
 
 import numpy as np
@@ -59,9 +60,14 @@ def issued(tmp_path_factory) -> tuple[Path, list[Path]]:
 
 # ---- The reps at work ----
 
+def load(path: Path) -> openpyxl.Workbook:
+    """The file as openpyxl reads it, from its bytes: no file handle is left open, whatever openpyxl keeps."""
+    return openpyxl.load_workbook(BytesIO(path.read_bytes()))
+
+
 def lists_of(path: Path) -> dict[str, list[str]]:
     """What a rep's drop-downs offer (the hidden Lists sheet): their ID, outlets, SKUs and customers."""
-    rows = list(openpyxl.load_workbook(path, read_only=True)["清单 Lists"].iter_rows(values_only=True))
+    rows = list(load(path)["清单 Lists"].iter_rows(values_only=True))
     return {key: [r[j] for r in rows[1:] if r[j] is not None] for j, key in enumerate(rows[0])}
 
 
@@ -107,7 +113,7 @@ def fill(path: Path, seed: int, loose: bool = False) -> dict[str, list[dict]]:
     for day in DAYS[1::2]:
         meant["touches"].append({"date": day, "customer_id": str(rng.choice(own["customer_id"])), "channel": "call",
                                  "rep_id": rep, "note": "电话回访 follow-up call"})
-    book = openpyxl.load_workbook(path)
+    book = load(path)
     for key, rows in meant.items():
         typed = []
         for i, row in enumerate(rows):
@@ -125,7 +131,7 @@ def fill(path: Path, seed: int, loose: bool = False) -> dict[str, list[dict]]:
 
 
 def edit(path: Path, sheet: str, cells: dict[str, object]) -> None:
-    book = openpyxl.load_workbook(path)
+    book = load(path)
     for cell, value in cells.items():
         book[sheet][cell] = value
     book.save(path)
@@ -297,7 +303,7 @@ def test_bad_files_each_get_a_clear_line_and_change_nothing(issued, back, tmp_pa
 
 def flattened(path: Path, into: Path) -> Path:
     """The file as a phone app "saves as" .xlsx: every table a plain range, no drop-downs, no protection."""
-    book = openpyxl.load_workbook(path)
+    book = load(path)
     for ws in book.worksheets:
         for name in list(ws.tables):
             del ws.tables[name]

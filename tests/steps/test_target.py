@@ -44,7 +44,8 @@ def test_target_writes_month_target_structure_and_a_version(workbook):
     assert [r[0] for r in skus] == list(structure.skus["sku"])
     region_split = table_rows(book["任务结构 Target Structure"], "区域结构 By region")
     assert sum(r[-1] for r in region_split) == expected.total
-    assert book["任务结构 Target Structure"]["A6"].value == "产品结构 By product role"
+    # title, run line, subtitle, two notes (the region weight, the quantity guide), a blank row
+    assert book["任务结构 Target Structure"]["A7"].value == "产品结构 By product role"
 
     versions = [list(r) for r in book["版本 Versions"].iter_rows(min_row=6, values_only=True) if r[0]]
     assert versions == [["2026-11-30 17:05:00", "target 月度目标", dt.datetime(2026, 12, 1),
@@ -87,6 +88,19 @@ def test_negative_weight(workbook):
 def test_role_shares_not_summing_to_100_percent(workbook):
     assert bad(workbook, {"产品结构 RoleMix!B5": 0.05}) == [
         ("产品结构 RoleMix!B5", "金额占比 Share of amount", "shares-not-100")]
+
+
+def test_role_shares_typed_as_25_35_25_14_99_are_scaled_and_said_on_screen(workbook):
+    """Planners type 25 / 35 / 25 / 14.99: 99.99 % is a rounding leftover, not an error (issue 21). The
+    target is written, the shares used are 100 % and the notice is on screen and at the last row."""
+    edit(workbook, {"产品结构 RoleMix!B2": 0.25, "产品结构 RoleMix!B3": 0.35, "产品结构 RoleMix!B4": 0.25,
+                    "产品结构 RoleMix!B5": 0.1499})
+    result = target(FileWorkbook(workbook), now=NOW)
+    assert result.ok
+    assert [(p.cell, p.code, p.severity) for p in result.problems] == [
+        ("产品结构 RoleMix!B5", "shares-scaled", "notice")]
+    output = runner.invoke(app, ["target", str(workbook)]).output
+    assert "产品结构 RoleMix!B5" in output and "99.99%" in output
 
 
 def test_zero_budget_for_the_month(workbook):

@@ -29,12 +29,15 @@ BAD = Path(__file__).resolve().parents[1] / "data" / "bad"
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 
 E, W, N = "error", "warning", "notice"
+NO_REPLAY = ("历史销售 History", None, "too-little-history", E)
+"""With a product's role or price unreadable (or Products or RoleMix unusable), the backtest has no month left to
+replay and refuses; check runs the backtest's checks too (issue 21), so it says so beside the fault."""
 FOUND = {
-    "missing_sheet.xlsx": [("产品结构 RoleMix", None, "missing-sheet", E)],
-    "renamed_header.xlsx": [("产品 Products!1", None, "missing-column", E)],
+    "missing_sheet.xlsx": [("产品结构 RoleMix", None, "missing-sheet", E), NO_REPLAY],
+    "renamed_header.xlsx": [("产品 Products!1", None, "missing-column", E), NO_REPLAY],
     "blank_rows_and_columns.xlsx": [],
     "header_not_first_row.xlsx": [("产品结构 RoleMix!3", None, "header-not-first-row", N)],
-    "text_in_number.xlsx": [("产品 Products!D3", "单价 Unit price", "not-a-number", E)],
+    "text_in_number.xlsx": [("产品 Products!D3", "单价 Unit price", "not-a-number", E), NO_REPLAY],
     "amount_in_wan.xlsx": [("年度预算 Budget!D2", "预算金额 Budget amount", "number-from-text", N)],
     "amount_with_commas.xlsx": [("年度预算 Budget!D3", "预算金额 Budget amount", "number-from-text", N)],
     "full_width_digits.xlsx": [("年度预算 Budget!D4", "预算金额 Budget amount", "number-from-text", N)],
@@ -53,11 +56,11 @@ FOUND = {
     "manager_cycle.xlsx": [("业务员 Reps!D2", "主管 Manager", "manager-cycle", E),
                            ("业务员 Reps!D3", "主管 Manager", "manager-cycle", E)],
     "merged_cells.xlsx": [("业务员 Reps!D3", "主管 Manager", "merged-cells", E)],
-    "formula_without_value.xlsx": [("产品 Products!D3", "单价 Unit price", "formula-without-value", E)],
-    "error_na.xlsx": [("产品 Products!D4", "单价 Unit price", "excel-error", E)],
-    "error_div0.xlsx": [("产品 Products!D5", "单价 Unit price", "excel-error", E)],
+    "formula_without_value.xlsx": [("产品 Products!D3", "单价 Unit price", "formula-without-value", E), NO_REPLAY],
+    "error_na.xlsx": [("产品 Products!D4", "单价 Unit price", "excel-error", E), NO_REPLAY],
+    "error_div0.xlsx": [("产品 Products!D5", "单价 Unit price", "excel-error", E), NO_REPLAY],
     "blank_required_cell.xlsx": [("业务员 Reps!B3", "姓名 Name", "empty-required", E)],
-    "choice_not_in_list.xlsx": [("产品 Products!C2", "产品角色 Role", "not-a-choice", E)],
+    "choice_not_in_list.xlsx": [("产品 Products!C2", "产品角色 Role", "not-a-choice", E), NO_REPLAY],
     "missing_plan_month.xlsx": [("设置 Settings!B2", "值 Value", "empty-required", E)],
     "protected_sheet.xlsx": [],
     "protected_workbook.xlsx": [],
@@ -96,12 +99,28 @@ def copy(tmp_path):
     return make
 
 
+COMPANY_OWN = {("年度预算 Budget!D" + str(row), "预算金额 Budget amount", "zero-budget", E) for row in (58, 59, 60, 61)}
+"""What check says of the corpus's tiny company itself, before any fault: its budget for the plan month is 0 in
+four regions (华南 华北 西南 华中), which target refuses, so check says so too (it runs every step's checks,
+issue 21). The file with no fault (chinese_date_format.xlsx) shows exactly these."""
+
+
+def faults(problems) -> list:
+    """``(cell, header, code, severity)`` of each problem but the company's own."""
+    return [key for key in ((p.cell, p.header, p.code, p.severity) for p in problems) if key not in COMPANY_OWN]
+
+
+def test_the_company_without_a_fault_is_refused_only_its_zero_budgets(copy):
+    found = steps.check(FileWorkbook(copy("chinese_date_format.xlsx"))).problems
+    assert {(p.cell, p.header, p.code, p.severity) for p in found} == COMPANY_OWN and len(found) == 4
+
+
 @pytest.mark.parametrize("name", sorted(FOUND))
 def test_each_fault_is_reported_where_it_is(copy, name):
     path = copy(name)
     before = digest(path)
     result = steps.check(FileWorkbook(path))
-    assert [(p.cell, p.header, p.code, p.severity) for p in result.problems] == FOUND[name]
+    assert faults(result.problems) == FOUND[name]
     assert digest(path) == before
 
 
@@ -162,7 +181,8 @@ def test_blank_rows_and_columns_are_skipped_and_rows_keep_their_numbers(copy):
 
 def test_a_circle_of_managers_is_named(copy):
     found = steps.check(FileWorkbook(copy("manager_cycle.xlsx"))).problems
-    assert [p.message_en for p in found] == ["the managers go round in a circle: R001 → R002 → R001"] * 2
+    assert [p.message_en for p in found if p.code != "zero-budget"] == \
+        ["the managers go round in a circle: R001 → R002 → R001"] * 2
 
 
 def test_text_that_looks_like_a_formula_is_read_and_written_as_text(copy):
@@ -202,7 +222,7 @@ def test_a_workbook_locked_by_another_program_is_read_but_not_written(copy):
     path = copy("locked.xlsx")
     (path.parent / "~$locked.xlsx").write_bytes(b"\x05Alice")  # Excel's owner file while it has the file open
     before = digest(path)
-    assert steps.check(FileWorkbook(path)).problems == []
+    assert faults(steps.check(FileWorkbook(path)).problems) == []
     with pytest.raises(ProblemsFound) as found:
         FileWorkbook(path).write_sheets(planner_outputs())
     assert [(p.cell, p.code) for p in found.value.problems] == [("locked.xlsx", "file-locked")]

@@ -216,3 +216,28 @@ def test_number_in_a_percent_formatted_cell_is_read_as_excel_shows_it(workbook):
     assert inputs["role_mix"].loc[3, "share"] == pytest.approx(0.015)
     assert [(p.cell, p.code) for p in problems] == [("产品结构 RoleMix!B2", "above-maximum"),
                                                    ("产品结构 RoleMix!B3", "percent-points")]
+
+
+@pytest.mark.parametrize("typed", [1e300, "1E+300", 2e13, "2000000亿"])
+def test_an_amount_beyond_any_company_is_a_located_typo(workbook, typed):
+    """A budget of 1E+300 was accepted: numpy warned "invalid value encountered in cast" and wrote garbage
+    integers. Any number above 1e13 (ten trillion) is asked about at its cell, and nothing is written."""
+    edit(workbook, {"年度预算 Budget!D2": typed})
+    found = check(workbook)
+    assert ("年度预算 Budget!D2", "预算金额 Budget amount", "implausible-number", "error") in found
+    before = digest(workbook)
+    result = steps_target(workbook)
+    assert [(p.cell, p.code) for p in result.problems if p.severity == "error"] == \
+        [("年度预算 Budget!D2", "implausible-number")]
+    assert "typo" in next(p for p in result.problems if p.code == "implausible-number").message_en
+    assert digest(workbook) == before
+
+
+def test_a_large_but_real_amount_is_accepted(workbook):
+    edit(workbook, {"年度预算 Budget!D2": 9.9e12})  # 9.9 trillion: a very large company, not a typo
+    assert ("年度预算 Budget!D2", "预算金额 Budget amount", "implausible-number", "error") not in check(workbook)
+
+
+def steps_target(path):
+    from salesxl.steps.target import target
+    return target(FileWorkbook(path))

@@ -146,6 +146,16 @@ def test_spellings_are_read_alike_or_handed_to_the_parser(tmp_path, sheet, scann
     assert fast.merged == [(1, 1, 1, 2)]
 
 
+def test_page_breaks_after_the_rows_are_not_taken_for_a_row_end(tmp_path):
+    # A formula sends the chunk to the pattern, which checks every cell stands in a row; "</rowBreaks>"
+    # (each rep's page break on Rep Targets) had counted as a "</row>", closing one row too many.
+    path = workbook(tmp_path, '<row r="1"><c r="A1"><v>1</v></c><c r="B1"><f>A1*2</f><v/></c></row>',
+                    after='<rowBreaks count="1" manualBreakCount="1"><brk id="1" max="16383" man="1"/></rowBreaks>')
+    fast, slow, used = read_both(path, "数据")
+    assert_same(fast, slow)
+    assert used and fast.rows[0][0] == 1
+
+
 def test_a_doctype_is_left_to_the_parser(tmp_path):
     path = workbook(tmp_path, '<row r="1"><c r="A1"><v>7</v></c></row>')
     data = Package(Path(path).read_bytes())

@@ -136,6 +136,14 @@ def test_orientation(width, asked, expected):
     assert style.orientation(width, asked) == expected
 
 
+@pytest.mark.parametrize("width, pages", [(60, 1), (225, 1), (226, 2), (450, 2), (451, 3), (1000, 5)])
+def test_a_wide_sheet_spreads_over_pages_across_rather_than_shrinking_out_of_sight(width, pages):
+    """Fitted to one page's width, the 40-column Performance sheet printed whole on one page, unreadable
+    (issue 21). A landscape A4 page holds 135 units of column width at 100 %; no page is printed smaller
+    than 60 %, so up to 225 units go on one page across and wider sheets take more pages across."""
+    assert style.pages_wide(width) == pages
+
+
 def test_title_rows_repeat_a_single_tables_header():
     assert style.title_rows(6, 1) == 6  # title block and the header of the only table
     assert style.title_rows(6, 3) == 1  # several tables: only the title row

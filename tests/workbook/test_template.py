@@ -120,3 +120,84 @@ def test_shipped_demo_is_the_generated_demo(tmp_path):
 def cell_values(path) -> dict[str, list[list]]:
     book = FileWorkbook(path)
     return {name: book.read_sheet(name).rows for name in book.sheet_names()}
+
+
+# ---- What the Settings sheet and the headers offer is what the reader accepts (issue 21) ----
+
+from salesxl.workbook.cells import parse_cell  # noqa: E402
+from salesxl.workbook.schema import OFFERED_ZH  # noqa: E402
+
+
+def offered_in(note: str) -> list[str]:
+    """The values a note offers: the list after ``可选 Values:`` (up to the end of the note), ``/``-separated."""
+    assert OFFERED_ZH in note, note
+    listed = note.split(OFFERED_ZH, 1)[1]
+    return [value.split("（")[0].strip() for value in listed.split(" / ")]
+
+
+def drop_down(ws, cell: str) -> list[str] | None:
+    """The values of the list drop-down on ``cell``, or None."""
+    for dv in ws.data_validations.dataValidation:
+        if dv.type == "list" and any(cell in r for r in dv.sqref.ranges):
+            return dv.formula1.strip('"').split(",")
+    return None
+
+
+CHOICE_SETTINGS = [s for s in SETTINGS if s.choices]
+
+
+def test_every_choice_setting_has_its_own_drop_down_of_exactly_what_the_reader_accepts():
+    """Region split offered "formula 公式" and Rep split "按网点潜力", which the reader refused."""
+    ws = build_workbook()["设置 Settings"]
+    rows = {ws.cell(r, 1).value: r for r in range(2, ws.max_row + 1)}
+    for setting in SETTINGS:
+        values = drop_down(ws, f"B{rows[setting.label]}")
+        if setting.choices:
+            assert values == [c.label for c in setting.choices], setting.key
+        elif setting.type == "bool":
+            assert values == ["是", "否"], setting.key
+        else:
+            assert values is None, setting.key
+        for value in values or ():
+            parsed, issue = parse_cell(setting.as_column(), value)
+            assert issue is None, (setting.key, value, issue)
+
+
+@pytest.mark.parametrize("setting", CHOICE_SETTINGS, ids=lambda s: s.key)
+def test_every_value_a_settings_note_offers_is_accepted_in_chinese_and_english(setting):
+    ws = build_workbook()["设置 Settings"]
+    note = next(ws.cell(r, 3).value for r in range(2, ws.max_row + 1) if ws.cell(r, 1).value == setting.label)
+    offered = offered_in(note)
+    assert offered == [c.label for c in setting.choices]
+    for choice in setting.choices:
+        for spelling in (choice.label, choice.zh, choice.en, choice.key, f"{choice.zh} {choice.en}"):
+            parsed, issue = parse_cell(setting.as_column(), spelling)
+            assert (parsed, issue) == (choice.key, None), (setting.key, spelling)
+
+
+def test_every_value_a_header_note_offers_is_accepted():
+    book = build_workbook()
+    for schema in TEMPLATE_SHEETS:
+        for j, column in enumerate(schema.columns, start=1):
+            if not column.choices:
+                continue
+            note = book[schema.name].cell(1, j).comment.text
+            for value in offered_in(note):
+                parsed, issue = parse_cell(column, value)
+                assert issue is None and parsed == column.choice_for(value).key, (schema.key, column.key, value)
+            assert drop_down(book[schema.name], f"{chr(64 + j)}2") == [c.label for c in column.choices]
+
+
+def test_percent_cells_show_a_typed_40_as_40_percent():
+    """Percent columns (Factors weight, RoleMix share, growth rates) and percent settings are formatted as
+    percentages where the planner types, empty rows included: Excel then reads a typed 40 as 40 %."""
+    book = build_workbook()
+    for sheet, letter in (("参考因素 Factors", "B"), ("参考因素 Factors", "C"), ("产品结构 RoleMix", "B")):
+        ws = book[sheet]
+        for row in (2, 50, 501):
+            assert ws[f"{letter}{row}"].number_format == "0.0%", (sheet, letter, row)
+    ws = book["设置 Settings"]
+    for r in range(2, ws.max_row + 1):
+        setting = next(s for s in SETTINGS if s.label == ws.cell(r, 1).value)
+        if setting.type == "percent":
+            assert ws.cell(r, 2).number_format == "0.0%", setting.key

@@ -11,6 +11,7 @@ from __future__ import annotations
 from ...terms import ROLES, Choice
 from ..schema import OutputSheetName, SheetSchema, Setting
 from .base import PERCENT, col, hold_column
+from .target import SHARES_NOTE_EN, SHARES_NOTE_ZH
 
 DAY_STATUS = (
     Choice("working", "工作日", "Working"),
@@ -18,10 +19,10 @@ DAY_STATUS = (
 )
 
 SPREAD_METHODS = (
-    Choice("history", "历史份额", "History share"),
-    Choice("equal", "平均", "Equal"),
-    Choice("reference", "参考期", "Like a reference period"),
-    Choice("potential", "按潜力", "By potential"),
+    Choice("history", "历史份额", "History share", "按历史窗口内的销售份额", "by share of sales in the history window"),
+    Choice("equal", "平均", "Equal", "平均分配", "equally"),
+    Choice("reference", "参考期", "Like a reference period", "按参考期（见下）的销售", "like the reference period's sales"),
+    Choice("potential", "按潜力", "By potential", "按网点潜力", "by the outlets' potential"),
 )
 
 
@@ -37,17 +38,15 @@ SETTINGS = (
     Setting("tier_challenge", "挑战倍数", "Challenge multiplier", "decimal", default=1.1, minimum=0),
     Setting("tier_sprint", "冲刺倍数", "Sprint multiplier", "decimal", default=1.2, minimum=0),
     Setting("rep_method", "业务员拆分方法", "Rep split method", "choice", default="history", choices=SPREAD_METHODS,
-            note_zh="区域到业务员：历史份额/平均/参考期/按网点潜力",
-            note_en="region to rep: history share / equal / like a reference period / by outlet potential"),
+            note_zh="区域目标如何分到业务员", note_en="how a region's target is split over its reps"),
     Setting("sku_method", "产品拆分方法", "Product split method", "choice", default="history",
             choices=SPREAD_METHODS[:3],
-            note_zh="业务员×产品拟合所依据的历史：历史份额/平均/参考期",
-            note_en="what the rep × SKU fit follows: history share / equal / like a reference period"),
+            note_zh="业务员×产品拟合所依据的销售", note_en="what the rep × SKU fit follows"),
     Setting("outlet_method", "网点拆分方法", "Outlet split method", "choice", default="history",
             choices=SPREAD_METHODS,
-            note_zh="业务员到网点：历史份额(结合潜力)/平均/参考期/按潜力",
-            note_en="rep to outlet: history share (blended with potential) / equal / like a reference period / "
-                    "by potential"),
+            note_zh="业务员目标如何分到网点；历史份额与潜力按“网点历史权重”结合",
+            note_en="how a rep's target is split over the outlets; the history share is blended with the "
+                    "potential by the outlet history weight"),
     Setting("outlet_history_weight", "网点历史权重", "Outlet history weight (beta)", "percent", default=0.7,
             minimum=0, maximum=1, number_format=PERCENT,
             note_zh="有潜力的网点：权重 = β×历史份额 + (1−β)×潜力份额",
@@ -71,7 +70,7 @@ REPS = SheetSchema(
         col("manager", "主管", "Manager", required=False, not_blank=False),
         col("active", "在岗", "Active", "bool", required=False, default=True),
         col("manual_share", "手工份额", "Manual share", "percent", required=False, not_blank=False,
-            minimum=0, maximum=1),
+            minimum=0, maximum=1, note_zh=SHARES_NOTE_ZH, note_en=SHARES_NOTE_EN),
         col("hire_date", "入职日期", "Hire date", "date", required=False, not_blank=False),
         hold_column(),
     ),
@@ -139,7 +138,7 @@ ISSUED_REP_SKU_TARGETS = SheetSchema(
         col("sku_target", "产品目标", "SKU target", "decimal", minimum=0),
     ),
     unique=(("rep_id", "sku"),),
-    purpose_zh="业务员×产品目标（同一工作表的第二张表）。", purpose_en="Rep × SKU targets (second table on the sheet).",
+    purpose_zh="业务员×产品目标（同一工作表的最后一张表）。", purpose_en="Rep × SKU targets (the last table on the sheet).",
 )
 
 ISSUED_OUTLET_TARGETS = SheetSchema(

@@ -32,16 +32,15 @@ RULE_MODES = (
 )
 
 SIGNATURE_RULES = (
-    Choice("pay", "照发", "Pay"),
-    Choice("withhold", "暂扣", "Withhold"),
+    Choice("pay", "照发", "Pay", "照发并注明未核", "paid, noted as unchecked"),
+    Choice("withhold", "暂扣", "Withhold", "暂扣奖励", "the reward is withheld"),
 )
 
 
 SETTINGS = (
     Setting("signature_unknown", "签署状态未知时", "When signature is unknown", "choice", default="pay",
             choices=SIGNATURE_RULES,
-            note_zh="有“须签署”规则但没有签署记录时：pay 照发（注明未核）或 withhold 暂扣",
-            note_en="a must-be-signed rule with no signature record: pay (noted as unchecked) or withhold"),
+            note_zh="有“须签署”规则但没有签署记录时", note_en="a must-be-signed rule with no signature record"),
     Setting("payout_unit", "奖金取整单位", "Payout rounding unit", "decimal", default=0.01, minimum=0.0001,
             note_zh="奖金、提成与扣款取整到此单位", note_en="bonus, commission and deductions are rounded to this unit",
             number_format="0.00"),

@@ -12,8 +12,8 @@ from ..schema import OutputSheetName, SheetSchema, Setting
 from .base import AMOUNT, PERCENT, col
 
 OVER_CEILING = (
-    Choice("error", "报错", "Error"),
-    Choice("scale_down", "按比例压缩", "Scale down"),
+    Choice("error", "报错", "Error", "停止并列出金额", "stop and show the amounts"),
+    Choice("scale_down", "按比例压缩", "Scale down", "各项按比例压缩到上限", "every line scaled down to the ceiling"),
 )
 
 
@@ -26,8 +26,7 @@ SETTINGS = (
             note_zh="费用预算合计不超过总目标的此比例；0 表示不设；两项都设时取较低者",
             note_en="the budget may total at most this share of the total target; 0 = none; the lower ceiling applies"),
     Setting("expense_over_ceiling", "超上限处理", "Over the ceiling", "choice", default="error", choices=OVER_CEILING,
-            note_zh="error 报错并列出金额；scale_down 各项按比例压缩到上限",
-            note_en="error: stop and show the amounts; scale_down: scale every line down to the ceiling"),
+            note_zh="费用预算超过上限时", note_en="when the expense budget is over the ceiling"),
     Setting("hq_approvers", "总部审批人", "HQ approvers", "text", default="",
             note_zh="可批复区域费用申请的总部人员，逗号分隔，如 周总, 王总监",
             note_en="who approves region requests at HQ, comma-separated"),

@@ -11,13 +11,15 @@ from ..schema import OutputSheetName, SheetSchema, Setting
 from .base import MONTH, PERCENT, SETTINGS_SHEET, col, hold_column
 
 REGION_SPLITS = (
-    Choice("formula", "权重公式", "Weight formula"),
-    Choice("budget", "区域预算", "Regional budget"),
+    Choice("formula", "权重公式", "Weight formula", "α×历史份额+(1−α)×潜力份额",
+           "α × history share + (1 − α) × potential share"),
+    Choice("budget", "区域预算", "Regional budget", "按区域预算算出的各区域月度目标",
+           "each region's own month target from a regional budget"),
 )
 
 HISTORY_METHODS = (
-    Choice("trend", "趋势", "Trend"),
-    Choice("average", "加权平均", "Weighted average"),
+    Choice("trend", "趋势", "Trend", "去年同期×(1+加权同比增长)", "last year × (1 + weighted YoY growth)"),
+    Choice("average", "加权平均", "Weighted average", "近三年同期的加权平均", "weighted mean of the last three years"),
 )
 
 
@@ -32,9 +34,7 @@ SETTINGS = (
             note_zh="拆分结果取整到此单位，如 1 或 0.01", note_en="splits are rounded to this unit, e.g. 1 or 0.01",
             number_format="0.00"),
     Setting("history_method", "历史同期算法", "History method", "choice", default="trend",
-            choices=HISTORY_METHODS,
-            note_zh="trend 趋势：去年同期×(1+同比增长)；average 加权平均",
-            note_en="trend: last year × (1 + YoY growth); average: weighted mean"),
+            choices=HISTORY_METHODS, note_zh="历史同期因素H的算法", note_en="how the same-month history factor H is formed"),
     Setting("year_weight_1", "去年权重", "Weight of last year", "decimal", default=0.5, minimum=0),
     Setting("year_weight_2", "前年权重", "Weight of 2 years ago", "decimal", default=0.3, minimum=0),
     Setting("year_weight_3", "大前年权重", "Weight of 3 years ago", "decimal", default=0.2, minimum=0),
@@ -47,15 +47,19 @@ SETTINGS = (
             minimum=0, maximum=1, number_format=PERCENT,
             note_zh="角色内无历史的新品平分此比例", note_en="share of a role shared equally by its new SKUs"),
     Setting("region_split", "区域拆分依据", "Region split", "choice", default="formula", choices=REGION_SPLITS,
-            note_zh="formula 公式：α×历史份额+(1−α)×潜力份额；budget 预算：按区域预算算出的各区域月度目标",
-            note_en="formula: α × history share + (1 − α) × potential share; budget: each region's own "
-                    "month target from a regional budget"),
+            note_zh="月度目标如何分到各区域", note_en="how the month target is split over the regions"),
     Setting("history_source", "历史数据文件", "History file", "text", default="",
             note_zh="留空：读取“历史销售 History”表；否则填CSV或Parquet文件或文件夹的路径（相对于工作簿所在文件夹），"
                     "列与History表相同，此时不读History表",
             note_en="blank: the History sheet; otherwise a CSV or Parquet file, or a folder of them, relative to the "
                     "workbook's folder, with the History sheet's columns (the sheet is then not read)"),
 )
+
+
+SHARES_NOTE_ZH = "取代按公式算出的份额；合计不超过100%（超出或全部填写时相差不到0.1个百分点，按比例调整为100%）"
+SHARES_NOTE_EN = ("replaces the share the formula gives; together at most 100% (within 0.1 percentage point of "
+                  "100%, they are scaled to 100%)")
+"""What a manual share column says about the 0.1-point rule (Regions, Reps)."""
 
 
 BUDGET = SheetSchema(
@@ -93,7 +97,9 @@ FACTORS_SHEET = SheetSchema(
     columns=(
         col("factor", "因素", "Factor", "choice", choices=FACTORS),
         col("weight", "权重", "Weight", "percent", minimum=0, maximum=1,
-            note_zh="四项权重之和须为100%", note_en="the four weights must sum to 100%"),
+            note_zh="四项权重之和须为100%；相差不超过0.1个百分点（如 99.99%）时按比例调整为100%并提示",
+            note_en="the four weights must sum to 100%; within 0.1 percentage point (say 99.99%) they are scaled "
+                    "to 100%, with a notice"),
         col("growth_rate", "增长率", "Growth rate", "percent", required=False, not_blank=False,
             minimum=-1, note_zh="行业与标杆的年增长率", note_en="annual growth for industry and benchmark"),
         col("source", "数据来源", "Source", required=False, not_blank=False),
@@ -118,7 +124,9 @@ PRODUCTS = SheetSchema(
         col("unit_cost", "单位成本", "Unit cost", "decimal", required=False, not_blank=False, minimum=0),
         col("active", "在售", "Active", "bool", required=False, default=True),
         col("manual_share", "手工份额", "Manual share", "percent", required=False, not_blank=False,
-            minimum=0, maximum=1, note_zh="新品在角色内的份额", note_en="a new SKU's share within its role"),
+            minimum=0, maximum=1, note_zh="新品在角色内的份额；同一角色的手工份额合计不超过100%（超出不到0.1个百分点时按比例调整）",
+            note_en="a new SKU's share within its role; a role's manual shares make at most 100% (over by less "
+                    "than 0.1 percentage point, they are scaled down)"),
         hold_column(),
     ),
     unique=(("sku",),),
@@ -131,7 +139,9 @@ ROLE_MIX = SheetSchema(
     columns=(
         col("role", "产品角色", "Role", "choice", choices=ROLES),
         col("share", "金额占比", "Share of amount", "percent", minimum=0, maximum=1,
-            note_zh="各角色占比之和须为100%", note_en="role shares must sum to 100%"),
+            note_zh="各角色占比之和须为100%；相差不超过0.1个百分点（如 25/35/25/14.99）时按比例调整为100%并提示",
+            note_en="role shares must sum to 100%; within 0.1 percentage point (say 25/35/25/14.99) they are "
+                    "scaled to 100%, with a notice"),
     ),
     unique=(("role",),),
     purpose_zh="按产品角色的金额结构比例。", purpose_en="Share of the target amount by product role.",
@@ -146,7 +156,7 @@ REGIONS = SheetSchema(
         col("market_capacity", "市场容量", "Market capacity", "decimal", required=False, not_blank=False,
             minimum=0, note_zh="区域年度市场容量（金额）", note_en="the region's annual market size (amount)"),
         col("manual_share", "手工份额", "Manual share", "percent", required=False, not_blank=False,
-            minimum=0, maximum=1),
+            minimum=0, maximum=1, note_zh=SHARES_NOTE_ZH, note_en=SHARES_NOTE_EN),
         hold_column(),
     ),
     unique=(("region",),),
