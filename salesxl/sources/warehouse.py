@@ -57,6 +57,9 @@ SCHEMES = {"postgresql": "postgres", "postgres": "postgres", "duckdb": "duckdb",
 EXTRAS = {"postgres": ("psycopg", "salesxl[postgres]"), "spark": ("pyspark", "salesxl[spark]"), "duckdb": ("duckdb", "salesxl")}
 """Engine -> (the module it needs, what to install)."""
 
+SYSTEM_SCHEMAS = ("information_schema", "pg_")
+"""The engine's own schemas, left out of what a message lists."""
+
 SECRET_KEYS = ("password", "passwd", "pwd", "token", "secret", "key", "access_token")
 CONNECT_SECONDS = 15
 """How long to wait for a server to answer at all (the query itself has ``source_timeout``)."""
@@ -95,6 +98,8 @@ class Source:
         """The source as sheets and messages show it: host and table, never a user or a password."""
         if self.scheme == "file":
             return self.table
+        if self.engine == "duckdb":
+            return f"duckdb://{'' if self.database.startswith('/') else '/'}{self.database}?table={self.table}"
         where = f"{self.host}:{self.port}" if self.host and self.port else (self.host or "")
         path = f"/{self.database}" if self.database else ""
         return f"{self.scheme}://{where}{path}?table={self.table}"
@@ -235,7 +240,7 @@ def find_table(con, source: Source):
     schema = None
     if schema_parts:
         wanted = ".".join(schema_parts)
-        schemas = [str(s) for s in con.list_databases()]
+        schemas = [str(s) for s in con.list_databases() if not str(s).startswith(SYSTEM_SCHEMAS)]
         schema = same_name(wanted, schemas)
         if schema is None:
             return None, (f"数据库中没有模式“{wanted}”（现有：{listed(schemas)}）",

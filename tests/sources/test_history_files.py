@@ -72,14 +72,6 @@ def workbook_with(tmp_path, small_demo, name="plan.xlsx", source="", history=Non
     return path
 
 
-@pytest.fixture(scope="module")
-def sheet_result(tmp_path_factory, small_demo):
-    folder = tmp_path_factory.mktemp("sheet")
-    path = workbook_with(folder, small_demo)
-    run_target_and_breakdown(path)
-    return sheets_written(path)
-
-
 def empty_history(small_demo) -> pd.DataFrame:
     return small_demo[1]["history"].iloc[0:0]
 
