@@ -88,12 +88,13 @@ class HistoryFile:
 
 def read_history_files(source: str, folder: Path | None, setting: SettingCell, weekday_grain: bool = False,
                        schema: SheetSchema = HISTORY, window: HistoryWindow | None = None,
-                       ) -> tuple[pd.DataFrame, SheetLayout, list[Problem]]:
+                       mapping: dict[str, str] | None = None) -> tuple[pd.DataFrame, SheetLayout, list[Problem]]:
     """The history in ``source`` (file or folder), summed to the core's grain, with located problems.
 
     ``folder`` is the workbook's folder (a relative ``source`` is taken from there); with
     ``weekday_grain`` the daily rows keep which weekday they sold on; ``window`` says which months
-    the step needs (None: every month). On any error the frame is empty: the step stops before the
+    the step needs (None: every month); ``mapping`` names the files' columns (Settings'
+    ``history_columns``) where their headers are not the sheet's. On any error the frame is empty: the step stops before the
     core runs.
     """
     shown_source = source.strip()
@@ -103,11 +104,11 @@ def read_history_files(source: str, folder: Path | None, setting: SettingCell, w
     # Every step of a run (and every button the planner clicks) reads the history: files unchanged
     # since the last read (same paths, sizes and modification times) are not summed again.
     stats = [(path, path.stat()) for path, _, _ in files]
-    key = (shown_source, folder, setting, weekday_grain, schema.key, window,
+    key = (shown_source, folder, setting, weekday_grain, schema.key, window, tuple(sorted((mapping or {}).items())),
            tuple((str(path), stat.st_size, stat.st_mtime_ns) for path, stat in stats))
     if key not in LAST_READ:
         LAST_READ.clear()  # one history is kept: the one this workbook names
-        LAST_READ[key] = summed_history(shown_source, files, weekday_grain, schema, window)
+        LAST_READ[key] = summed_history(shown_source, files, weekday_grain, schema, window, mapping)
     frame, layout, problems = LAST_READ[key]
     return frame.copy(), copy.deepcopy(layout), list(problems)
 
@@ -116,7 +117,7 @@ LAST_READ: dict[tuple, tuple[pd.DataFrame, SheetLayout, list[Problem]]] = {}
 
 
 def summed_history(shown_source: str, files: list[tuple[Path, str, str]], weekday_grain: bool,
-                   schema: SheetSchema, window: HistoryWindow | None = None,
+                   schema: SheetSchema, window: HistoryWindow | None = None, mapping: dict[str, str] | None = None,
                    ) -> tuple[pd.DataFrame, SheetLayout, list[Problem]]:
     import duckdb
 
@@ -127,7 +128,7 @@ def summed_history(shown_source: str, files: list[tuple[Path, str, str]], weekda
     con = duckdb.connect()
     found = []
     for path, name, reader in files:
-        file, found_here = described(con, path, name, reader, schema)
+        file, found_here = described(con, path, name, reader, schema, mapping)
         found.append(file)
         problems += found_here
     if problems:
@@ -274,8 +275,13 @@ def shown_name(path: Path, folder: Path | None) -> str:
 
 # ---- which columns ----
 
-def described(con, path: Path, name: str, reader: str, schema: SheetSchema) -> tuple[HistoryFile, list[Problem]]:
-    """The file's columns matched to the schema's, or the problems with its header."""
+def described(con, path: Path, name: str, reader: str, schema: SheetSchema,
+              mapping: dict[str, str] | None = None) -> tuple[HistoryFile, list[Problem]]:
+    """The file's columns matched to the schema's, or the problems with its header.
+
+    ``mapping`` (Settings' ``history_columns``) names the file's column for some of the schema's; the
+    others are found by the sheet's own headers.
+    """
 
     file = HistoryFile(path, name, reader, {})
     try:
@@ -290,8 +296,18 @@ def described(con, path: Path, name: str, reader: str, schema: SheetSchema) -> t
     problems = [Problem(name, 1, c.key, "duplicate-column", f"“{c.label}”列出现了两次",
                         f"the column '{c.label}' appears twice", "error", get_column_letter(j + 1), headers[j])
                 for j, c in duplicates]
+    folded = {h.casefold(): j for j, h in enumerate(headers)}
+    for key, wanted in (mapping or {}).items():
+        j = headers.index(wanted) if wanted in headers else folded.get(wanted.casefold())
+        label = schema.column(key).label
+        if j is None:
+            problems.append(Problem(name, 1, key, "missing-column", f"第1行没有列对照所写的“{wanted}”列（{label}）",
+                                    f"row 1 has no column '{wanted}', which the column map names for '{label}'"))
+            columns.pop(key, None)
+        else:
+            columns[key] = (headers[j], get_column_letter(j + 1), types[headers[j]])
     for column in schema.columns:
-        if column.required and column.key not in columns:
+        if column.required and column.key not in columns and column.key not in (mapping or {}):
             problems.append(Problem(name, 1, column.key, "missing-column", f"第1行缺少必填列“{column.label}”",
                                     f"row 1 has no required column '{column.label}'"))
     if schema.one_of and not any(k in columns for k in schema.one_of):

@@ -25,7 +25,8 @@ from ..problems import Problem
 from ..core.history import HistoryWindow, plan_window
 from ..sources import SettingCell
 from ..sources.history_files import read_history_files, unknown_references
-from ..sources.warehouse import Request, SourceSummary, is_url, read_from_files, read_from_source
+from ..sources.warehouse import (Request, SourceSummary, is_url, parse_column_map, read_from_files,
+                                 read_from_source)
 from ..terms import normalise_label
 from .backend import GridRows, RawSheet, WorkbookBackend
 from .cells import BLANK, parse_cell
@@ -167,8 +168,12 @@ def read_source(book: WorkbookBackend, schema: SheetSchema, named: NamedSource,
     folder = book.path.parent if book.path is not None else None
     weekday = bool(settings.weekday_pattern)
     if schema.key == "history" and not is_url(named.text):
+        mapping, unreadable = parse_column_map(named.columns, schema)
+        if unreadable:
+            return (schema.empty_frame(), SheetLayout(schema.key, named.text.strip()),
+                    [named.columns_where.problem("source-column-map", zh, en) for zh, en in unreadable], None)
         frame, layout, problems = read_history_files(named.text, folder, named.where, weekday_grain=weekday,
-                                                     window=window(settings))
+                                                     window=window(settings), mapping=mapping)
         return frame, layout, problems, None
     request = Request(named.text, named.where, named.columns, named.columns_where, schema,
                       window=window(settings) if schema.key == "history" else None,

@@ -176,20 +176,65 @@ def test_postgresql_gives_the_sheets_the_history_sheet_gives(tmp_path, small_dem
     assert_same_plan_as_the_sheet(path, sheet_result, warehouse.url("sales.fact_orders"))
 
 
+def tracked(path) -> dict[str, list[tuple]]:
+    """Target, breakdown and track on ``path``: the Progress sheet written."""
+    run_target_and_breakdown(path)
+    result = track(FileWorkbook(path))
+    assert result.ok, result.problems
+    return sheets_written(path, ["进度 Progress"])
+
+
+@pytest.fixture(scope="module")
+def sheet_progress(tmp_path_factory, small_demo):
+    """Progress as the Actuals sheet gives it."""
+    return tracked(workbook(tmp_path_factory.mktemp("progress"), small_demo, history_sheet=True))
+
+
 @pytest.mark.postgres
-def test_actuals_from_postgresql_track_as_the_actuals_sheet_does(tmp_path, small_demo, warehouse, password):
+def test_actuals_from_postgresql_track_as_the_actuals_sheet_does(tmp_path, small_demo, warehouse, password,
+                                                                 sheet_progress):
     """December's order lines are summed by day, rep, outlet and SKU on the server; Progress is the same."""
-    sheet = workbook(tmp_path, small_demo, name="sheet.xlsx", history_sheet=True)
-    source = workbook(tmp_path, small_demo, name="source.xlsx", history_sheet=True, actuals_sheet=False,
-                      actuals_source=warehouse.url("sales.fact_orders", user=PG_USER), actuals_columns=ACTUALS_MAP)
-    written = {}
-    for path in (sheet, source):
-        run_target_and_breakdown(path)
-        result = track(FileWorkbook(path))
-        assert result.ok, result.problems
-        written[path] = sheets_written(path, ["进度 Progress"])
-    assert without_run_line(written[source]) == without_run_line(written[sheet])
-    assert f"{warehouse.url('sales.fact_orders')} (实际 actuals)" in written[source]["进度 Progress"][1][0]
+    path = workbook(tmp_path, small_demo, history_sheet=True, actuals_sheet=False,
+                    actuals_source=warehouse.url("sales.fact_orders", user=PG_USER), actuals_columns=ACTUALS_MAP)
+    written = tracked(path)
+    assert without_run_line(written) == without_run_line(sheet_progress)
+    assert f"{warehouse.url('sales.fact_orders')} (实际 actuals)" in written["进度 Progress"][1][0]
+
+
+def test_actuals_from_a_parquet_file_track_as_the_actuals_sheet_does(tmp_path, small_demo, sheet_progress):
+    """The whole fact table exported to Parquet: DuckDB reads it as a table and sums December by day."""
+    fact = fact_table(small_demo)
+    fact["order_date"] = pd.to_datetime(fact["order_date"])
+    fact.to_parquet(tmp_path / "orders.parquet", index=False)
+    path = workbook(tmp_path, small_demo, history_sheet=True, actuals_sheet=False, actuals_source="orders.parquet",
+                    actuals_columns=ACTUALS_MAP)
+    written = tracked(path)
+    assert without_run_line(written) == without_run_line(sheet_progress)
+    assert "orders.parquet (实际 actuals)" in written["进度 Progress"][1][0]
+
+
+def test_history_files_with_a_column_map_give_the_sheets_the_history_sheet_gives(tmp_path, small_demo,
+                                                                                 sheet_result):
+    warehouse_rows(small_demo[1]["history"]).to_parquet(tmp_path / "history.parquet", index=False)
+    path = workbook(tmp_path, small_demo, history_source="history.parquet", history_columns=COLUMN_MAP)
+    assert_same_plan_as_the_sheet(path, sheet_result, "history.parquet")
+    path = workbook(tmp_path, small_demo, name="wrong.xlsx", history_source="history.parquet",
+                    history_columns=COLUMN_MAP.replace("net_amount", "amount_cny"))
+    [p] = failed_step(path)
+    assert (p.cell, p.column, p.code) == ("history.parquet!1", "amount", "missing-column")
+    assert "'amount_cny'" in p.message_en
+
+
+def test_without_the_engine_installed_the_error_says_which_extra_to_install(tmp_path, small_demo, monkeypatch):
+    """``pip install salesxl`` brings DuckDB only; PostgreSQL needs ``salesxl[postgres]``."""
+    import sys
+
+    monkeypatch.setitem(sys.modules, "psycopg", None)  # as if it were not installed
+    path = workbook(tmp_path, small_demo, history_source="postgresql://db.example.com/sales?table=sales.orders",
+                    history_columns=COLUMN_MAP)
+    [p] = failed_step(path)
+    assert (p.cell, p.code) == (f"设置 Settings!B{SETTINGS_ROW['history_source']}", "source-engine-missing")
+    assert "pip install 'salesxl[postgres]'" in p.message_en
 
 
 @pytest.mark.postgres
