@@ -147,6 +147,9 @@ def start_spark(folder: Path):
     """A local Spark session on one core, small and quiet, with its warehouse in ``folder``."""
     from pyspark.sql import SparkSession
 
+    # Spark looks its machine up by host name unless told its address; a CI machine's name may not
+    # resolve (a chroot, some containers), and the JVM then dies before the session exists.
+    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
     return (SparkSession.builder.master("local[1]").appName("salesxl-tests")
             .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "1")
             .config("spark.default.parallelism", "1").config("spark.driver.memory", "768m")
