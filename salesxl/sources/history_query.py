@@ -154,24 +154,23 @@ def history_frame(parts: Sequence[pa.Table], weekday_grain: bool, columns: Seque
     else:
         data["date"] = np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")
     data["month"] = months_of(grouped["sales_month"])
-    for key in TEXT_KEYS:
-        data[key] = texts(grouped[key])
-    for key in NUMBER_KEYS:
-        data[key] = numbers(grouped[key])
-    frame = pd.DataFrame(data, index=pd.Index(range(1, n + 1), name="excel_row", dtype="int64"))
-    return frame[list(columns)]
+    return typed_frame(data, grouped, TEXT_KEYS, columns)
 
 
 def actuals_frame(summed: pa.Table, columns: Sequence[str]) -> pd.DataFrame:
     """Daily sums (from :func:`daily_actuals`) as the Actuals sheet's typed frame, sorted."""
     summed = summed.sort_by([(key, "ascending") for key in ("date", *ACTUALS_KEYS)])
-    n = summed.num_rows
     data: dict = {"date": pd.to_datetime(summed["date"].to_pandas()).astype("datetime64[ns]").to_numpy()}
-    for key in ACTUALS_KEYS:
+    return typed_frame(data, summed, ACTUALS_KEYS, columns)
+
+
+def typed_frame(data: dict, summed: pa.Table, text_keys: Sequence[str], columns: Sequence[str]) -> pd.DataFrame:
+    """``data`` (the dates) with the sums' text keys and numbers, as a sheet's frame numbered from row 1."""
+    for key in text_keys:
         data[key] = texts(summed[key])
     for key in NUMBER_KEYS:
         data[key] = numbers(summed[key])
-    frame = pd.DataFrame(data, index=pd.Index(range(1, n + 1), name="excel_row", dtype="int64"))
+    frame = pd.DataFrame(data, index=pd.Index(range(1, summed.num_rows + 1), name="excel_row", dtype="int64"))
     return frame[list(columns)]
 
 
