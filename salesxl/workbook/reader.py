@@ -12,7 +12,6 @@ found later by the core still points at the right cell after any filtering.
 from __future__ import annotations
 
 import copy
-import os
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Sequence
 
@@ -24,9 +23,9 @@ from ..core.settings import Settings
 from ..problems import Problem
 from ..core.history import HistoryWindow, plan_window
 from ..sources import SettingCell
-from ..sources.history_files import read_history_files, unknown_references
-from ..sources.warehouse import (Request, SourceSummary, is_url, parse_column_map, read_from_files,
-                                 read_from_source)
+from ..sources.history_files import unknown_references
+from ..sources.named import SOURCE_SETTINGS, NamedSource, read_named_source
+from ..sources.warehouse import SourceSummary
 from ..terms import normalise_label
 from .backend import GridRows, RawSheet, WorkbookBackend
 from .cells import BLANK, parse_cell
@@ -83,7 +82,8 @@ def read_inputs(book: WorkbookBackend, only: Iterable[str] | None = None,
     for schema in schemas:
         if schema.key in SOURCE_SETTINGS and (named := named_source(book, inputs, names, schema.key)) is not None:
             # History (issue 12) or actuals from files, or summed by a database (issue 25).
-            frame, layout, found, summary = read_source(book, schema, named, window, progress)
+            folder = book.path.parent if book.path is not None else None
+            frame, layout, found, summary = read_named_source(named, schema, folder, window, progress)
             inputs.tables[schema.key], inputs.layouts[schema.key] = frame, layout
             problems += found
             if summary is not None:
@@ -118,21 +118,6 @@ def read_inputs(book: WorkbookBackend, only: Iterable[str] | None = None,
     return inputs, problems
 
 
-SOURCE_SETTINGS = {"history": ("history_source", "history_columns"), "actuals": ("actuals_source", "actuals_columns")}
-"""Sheet -> the settings that may name its source instead, and map the source's columns."""
-
-
-@dataclass(frozen=True)
-class NamedSource:
-    """A ``history_source`` / ``actuals_source`` the Settings sheet fills in, and where its settings are."""
-
-    settings: Settings
-    text: str
-    where: SettingCell
-    columns: str
-    columns_where: SettingCell
-
-
 def named_source(book: WorkbookBackend, inputs: Inputs, names: list[str], key: str) -> NamedSource | None:
     """The source Settings names for sheet ``key`` (history or actuals), or None when the sheet is read.
 
@@ -155,33 +140,6 @@ def named_source(book: WorkbookBackend, inputs: Inputs, names: list[str], key: s
     return NamedSource(settings, str(text), SettingCell(layout.sheet_name, rows.get(source_key), letter, header),
                        str(getattr(settings, columns_key) or ""),
                        SettingCell(layout.sheet_name, rows.get(columns_key), letter, header))
-
-
-def read_source(book: WorkbookBackend, schema: SheetSchema, named: NamedSource,
-                window: Callable[[Settings], HistoryWindow | None], progress: Callable[[str], None]):
-    """The table from the files or the database ``named`` points at: frame, layout, problems, summary.
-
-    History files keep their cell-by-cell check (:mod:`salesxl.sources.history_files`); a database
-    (:mod:`salesxl.sources.warehouse`) checks its catalogue. Actuals files are read as a table too.
-    """
-    settings = named.settings
-    folder = book.path.parent if book.path is not None else None
-    weekday = bool(settings.weekday_pattern)
-    if schema.key == "history" and not is_url(named.text):
-        mapping, unreadable = parse_column_map(named.columns, schema)
-        if unreadable:
-            return (schema.empty_frame(), SheetLayout(schema.key, named.text.strip()),
-                    [named.columns_where.problem("source-column-map", zh, en) for zh, en in unreadable], None)
-        frame, layout, problems = read_history_files(named.text, folder, named.where, weekday_grain=weekday,
-                                                     window=window(settings), mapping=mapping)
-        return frame, layout, problems, None
-    request = Request(named.text, named.where, named.columns, named.columns_where, schema,
-                      window=window(settings) if schema.key == "history" else None,
-                      month=settings.plan_month if schema.key == "actuals" else None,
-                      weekday=weekday, timeout=int(settings.source_timeout))
-    if not is_url(named.text):
-        return read_from_files(request, folder, progress)
-    return read_from_source(request, folder, progress, dict(os.environ))
 
 
 def find_sheet(schema: SheetSchema, names: list[str]) -> str | None:
