@@ -119,6 +119,12 @@ def new(path: Path = typer.Argument(..., help="Where to write the blank template
 
 
 @app.command()
+def init(workbook: Path = typer.Argument(..., help="Your own workbook (.xlsx or .xlsm).")):
+    """添加输入表 Add input sheets: the input sheets your workbook lacks, as the template has them; nothing else changes."""
+    report(run(lambda progress: api.init(FileWorkbook(workbook), progress)))
+
+
+@app.command()
 def demo(path: Path = typer.Argument(DEFAULT_DEMO, help="Where to write the demo workbook."),
          seed: int = typer.Option(DEMO_SEED, help="Seed of the demo data generator (another seed, another company)."),
          month_end: bool = typer.Option(False, "--month-end",
