@@ -122,10 +122,7 @@ def read_inputs(book: WorkbookBackend, only: Iterable[str] | None = None,
 
 def named_source(book: WorkbookBackend, inputs: Inputs, names: list[str], key: str) -> NamedSource | None:
     """The source Settings names for sheet ``key`` (history or actuals), or None when the sheet is read.
-
-    The Settings sheet is read first (it leads INPUT_SHEETS); a step that does not read it
-    still honours it, so the sheet is read here quietly (its problems are the check step's).
-    """
+    A step that does not read Settings still honours it: read here quietly (problems are check's)."""
     frame, layout = inputs.tables.get("settings"), inputs.layouts.get("settings")
     if frame is None:
         name = find_sheet(SETTINGS_SHEET, names)
