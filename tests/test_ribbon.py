@@ -120,9 +120,9 @@ def test_a_step_shows_its_progress_with_counts_and_lands_on_its_main_sheet(workb
     # Each sheet read with its rows, then computing from what was read, then each sheet written with its cells.
     assert any(str(m).startswith("salesxl 月度目标 Target: 读取 Reading 设置 Settings: ") and " 行 rows" in str(m)
                for m in shown)
-    # The small demo's 7 plan sheets: 49 settings rows + 180 budget + 8 factors + 3,999 history + 12 products
-    # + 4 role mix + 5 regions = 4,257 rows.
-    assert f"salesxl 月度目标 Target: {COMPUTING}: 7 张表 sheets, 4,257 行 rows · Esc 取消 cancel" in shown
+    # The small demo's 7 plan sheets: 53 settings rows (49 + the 4 history/actuals source settings of issue 25)
+    # + 180 budget + 8 factors + 3,999 history + 12 products + 4 role mix + 5 regions = 4,261 rows.
+    assert f"salesxl 月度目标 Target: {COMPUTING}: 7 张表 sheets, 4,261 行 rows · Esc 取消 cancel" in shown
     writes = [m for m in shown if "写入 Writing " in str(m)]
     assert writes[0].startswith("salesxl 月度目标 Target: 写入 Writing 1/") and "月度目标 Month Target" in writes[0]
     assert all("Esc" not in m for m in writes)  # once writing has begun, it runs to its end

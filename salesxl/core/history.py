@@ -8,6 +8,8 @@ here, once, and every later function works on the ``month`` column.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 
 
@@ -54,3 +56,51 @@ def sales_by(monthly: pd.DataFrame, column: str) -> pd.Series:
     """Total amount per value of ``column`` (region, SKU...), blanks left out."""
     rows = monthly[monthly[column].notna()]
     return rows.groupby(column, sort=False)["amount"].sum()
+
+
+@dataclass(frozen=True)
+class HistoryWindow:
+    """The months of history a step reads, and at which grain: what a database or warehouse sums for it.
+
+    A warehouse holds years of daily outlet × SKU rows; a step needs a few dozen monthly sums. The
+    target and the breakdown look at the ``history_window_months`` months before the plan month, the
+    same month last year and the reference month, by region × rep × outlet × SKU (``detail``); the
+    four-factor target also looks at the same month two and three years back, by region only
+    (``by_region``, summed by region × rep). The backtest replays past months and needs every month
+    of its span by region × rep. Months in ``detail`` are never in ``by_region`` too, so no sale is
+    counted twice.
+
+    Attributes:
+        detail: months summed by region × rep × outlet × SKU (× weekday for the weekday pattern).
+        by_region: months summed by region × rep only.
+    """
+
+    detail: tuple[pd.Period, ...]
+    by_region: tuple[pd.Period, ...] = ()
+
+    @property
+    def months(self) -> tuple[pd.Period, ...]:
+        return tuple(sorted(set(self.detail) | set(self.by_region)))
+
+
+def plan_window(settings) -> HistoryWindow | None:
+    """The months the month target, the breakdown and the dashboard read (None without a plan month)."""
+    if settings.plan_month is None:
+        return None
+    month = pd.Period(settings.plan_month, freq="M")
+    detail = set(pd.period_range(month - int(settings.history_window_months), month - 1, freq="M"))
+    detail |= {month - 12, month - int(settings.reference_offset)}
+    same_month = {month - 12 * back for back in (1, 2, 3)}
+    return HistoryWindow(tuple(sorted(detail)), tuple(sorted(same_month - detail)))
+
+
+def backtest_window(settings, months: int | None = None) -> HistoryWindow | None:
+    """The plan window, and every month the backtest replays with the three years and the window before it."""
+    window = plan_window(settings)
+    if window is None:
+        return None
+    month = pd.Period(settings.plan_month, freq="M")
+    replayed = int(months if months is not None else settings.backtest_months)
+    back = replayed + max(36, int(settings.history_window_months))
+    span = set(pd.period_range(month - back, month - 1, freq="M"))
+    return HistoryWindow(window.detail, tuple(sorted(span - set(window.detail))))

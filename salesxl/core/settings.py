@@ -73,6 +73,10 @@ class Settings:
     summary_top_n: int = 3
     expense_budget_margin: float = 0.1
     history_source: str = ""
+    history_columns: str = ""
+    source_timeout: int = 600
+    actuals_source: str = ""
+    actuals_columns: str = ""
 
 
 DEFAULT = Settings()

@@ -38,34 +38,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
-import pyarrow.compute as pc
 from openpyxl.utils import get_column_letter
 
+from ..core.history import HistoryWindow
 from ..problems import Problem
 from ..workbook.cells import LARGEST
 from ..workbook.contract.target import HISTORY
 from ..workbook.schema import SheetLayout, SheetSchema
+from . import SettingCell
 
 READERS = {".csv": "csv", ".parquet": "parquet", ".pq": "parquet"}
 SHOWN_PER_KIND = 20
 TEXT_KEYS = ("region", "rep_id", "outlet_id", "sku")
 NUMBER_KEYS = ("qty", "amount")
-GROUP_KEYS = ("sales_month", "day_month", "weekday", "region", "rep_id", "outlet_id", "sku")
-
-
-@dataclass(frozen=True)
-class SettingCell:
-    """Where ``history_source`` was typed, so problems with the source itself point at it."""
-
-    sheet: str
-    row: int | None
-    letter: str | None
-    header: str | None
-
-    def problem(self, code: str, zh: str, en: str) -> Problem:
-        return Problem(self.sheet, self.row, "value", code, zh, en, "error", self.letter, self.header)
 
 
 @dataclass(frozen=True)
@@ -102,12 +88,15 @@ class HistoryFile:
 
 
 def read_history_files(source: str, folder: Path | None, setting: SettingCell, weekday_grain: bool = False,
-                       schema: SheetSchema = HISTORY) -> tuple[pd.DataFrame, SheetLayout, list[Problem]]:
+                       schema: SheetSchema = HISTORY, window: HistoryWindow | None = None,
+                       mapping: dict[str, str] | None = None) -> tuple[pd.DataFrame, SheetLayout, list[Problem]]:
     """The history in ``source`` (file or folder), summed to the core's grain, with located problems.
 
     ``folder`` is the workbook's folder (a relative ``source`` is taken from there); with
-    ``weekday_grain`` the daily rows keep which weekday they sold on. On any error the frame
-    is empty: the step stops before the core runs.
+    ``weekday_grain`` the daily rows keep which weekday they sold on; ``window`` says which months
+    the step needs (None: every month); ``mapping`` names the files' columns (Settings'
+    ``history_columns``) where their headers are not the sheet's. On any error the frame is empty: the step stops before the
+    core runs.
     """
     shown_source = source.strip()
     files, problems = source_files(shown_source, folder, setting)
@@ -116,11 +105,11 @@ def read_history_files(source: str, folder: Path | None, setting: SettingCell, w
     # Every step of a run (and every button the planner clicks) reads the history: files unchanged
     # since the last read (same paths, sizes and modification times) are not summed again.
     stats = [(path, path.stat()) for path, _, _ in files]
-    key = (shown_source, folder, setting, weekday_grain, schema.key,
+    key = (shown_source, folder, setting, weekday_grain, schema.key, window, tuple(sorted((mapping or {}).items())),
            tuple((str(path), stat.st_size, stat.st_mtime_ns) for path, stat in stats))
     if key not in LAST_READ:
         LAST_READ.clear()  # one history is kept: the one this workbook names
-        LAST_READ[key] = summed_history(shown_source, files, weekday_grain, schema)
+        LAST_READ[key] = summed_history(shown_source, files, weekday_grain, schema, window, mapping)
     frame, layout, problems = LAST_READ[key]
     return frame.copy(), copy.deepcopy(layout), list(problems)
 
@@ -129,15 +118,18 @@ LAST_READ: dict[tuple, tuple[pd.DataFrame, SheetLayout, list[Problem]]] = {}
 
 
 def summed_history(shown_source: str, files: list[tuple[Path, str, str]], weekday_grain: bool,
-                   schema: SheetSchema) -> tuple[pd.DataFrame, SheetLayout, list[Problem]]:
+                   schema: SheetSchema, window: HistoryWindow | None = None, mapping: dict[str, str] | None = None,
+                   ) -> tuple[pd.DataFrame, SheetLayout, list[Problem]]:
     import duckdb
+
+    from .history_query import history_frame, months_covered
 
     layout = SheetLayout(schema.key, shown_source)
     problems: list[Problem] = []
     con = duckdb.connect()
     found = []
     for path, name, reader in files:
-        file, found_here = described(con, path, name, reader, schema)
+        file, found_here = described(con, path, name, reader, schema, mapping)
         found.append(file)
         problems += found_here
     if problems:
@@ -148,29 +140,29 @@ def summed_history(shown_source: str, files: list[tuple[Path, str, str]], weekda
 
     try:
         try:  # CSV columns read as dates and numbers straight away: the fast way when every cell is right
-            result = summed_and_checked(con, all_rows([typed_csv(f) for f in found]), weekday_grain)
+            engine = summed_and_checked(con, all_rows([typed_csv(f) for f in found]), weekday_grain)
         except duckdb.ConversionException:  # some cell is not: read it all as text and check every cell
-            result = summed_and_checked(con, all_rows(found), weekday_grain)
+            engine = summed_and_checked(con, all_rows(found), weekday_grain)
     except Exception as exc:  # a row with too many cells, a damaged file: DuckDB says which line
         return empty_history(schema), layout, [Problem(layout.sheet_name, None, None, "cannot-read",
                                                        f"无法读取历史数据：{first_line(exc)}",
                                                        f"cannot read the history: {first_line(exc)}")]
-    n_files_read = len(result) - pc.sum(result["per_key"]).as_py()  # sorted first
-    per_file, grouped = result.slice(0, n_files_read).to_pandas(), result.slice(n_files_read)
-    del result
+    per_file = per_file_counts(engine)
     for _, counts in per_file.iterrows():
         if any(counts[kind] > 0 for kind in MISTAKES):
             problems += located_mistakes(con, found[int(counts["file"])], counts)
     if problems:
         return empty_history(schema), layout, problems
-    frame = history_frame(grouped, weekday_grain, schema)
-    n_files = len(found)
+    parts = window_sums(engine, weekday_grain, window)
+    frame = history_frame(parts, weekday_grain, [c.key for c in schema.columns])
+    n_files, n_rows = len(found), int(per_file["n_rows"].sum())
+    covered = months_covered(parts)
     problems.append(Problem(
         layout.sheet_name, None, None, "history-from-files",
-        f"历史销售取自 {shown_source}（{n_files} 个文件，{int(per_file['n_rows'].sum()):,} 行），"
-        f"已按月汇总为 {len(frame):,} 行",
-        f"the history was read from {shown_source} ({n_files} file(s), {int(per_file['n_rows'].sum()):,} rows), "
-        f"summed to {len(frame):,} monthly rows", "notice"))
+        f"历史销售取自 {shown_source}（{n_files} 个文件，{n_rows:,} 行），已按月汇总为 {len(frame):,} 行"
+        f"{covered_zh(covered)}",
+        f"the history was read from {shown_source} ({n_files} file(s), {n_rows:,} rows), "
+        f"summed to {len(frame):,} monthly rows{covered_en(covered)}", "notice"))
     return frame, layout, problems
 
 
@@ -189,30 +181,56 @@ def typed_csv(file: HistoryFile) -> HistoryFile:
 
 
 def summed_and_checked(con, rows: str, weekday_grain: bool):
-    """One pass over every file: the sums by month and keys, and per file the count of each kind of mistake.
+    """One pass over every file: the sums by file, month and keys, with the count of each kind of mistake.
 
-    ``GROUPING SETS`` gives both from the same scan: rows with ``per_key`` 0 are the files'
-    counts (they sort first), rows with ``per_key`` 1 the sums at the core's grain. The rows are
-    sorted (in Arrow, measured faster than DuckDB's ORDER BY here) so that a rerun on the same
-    files hands the core the same frame, row for row.
+    The sums are :func:`salesxl.sources.history_query.monthly_sums` at the finest grain (by file too),
+    kept in DuckDB as the table ``summed``: the files are read once, and the step's months are then
+    summed from that table by the same definition an engine runs (:func:`window_sums`). Returns the
+    Ibis connection holding it.
     """
-    weekday = "true" if weekday_grain else "false"
-    table = con.sql(f"""
-        WITH typed AS ({rows}),
-        keyed AS (
-            SELECT *, coalesce(month_given, date_trunc('month', date)) AS sales_month,
-                   CASE WHEN {weekday} AND date IS NOT NULL THEN date_trunc('month', date) END AS day_month,
-                   CASE WHEN {weekday} AND date IS NOT NULL THEN isodow(date) END AS weekday
-            FROM typed)
-        SELECT GROUPING(file) AS per_key, file, {", ".join(GROUP_KEYS)},
-               (year(sales_month) - 1970) * 12 + month(sales_month) - 1 AS month_ordinal,
-               sum(qty) AS qty, sum(amount) AS amount, min(date) AS first_date, count(*) AS n_rows,
-               {", ".join(f"sum({kind}::INTEGER) AS {kind}" for kind in MISTAKES)}
-        FROM keyed
-        GROUP BY GROUPING SETS ((file), ({", ".join(GROUP_KEYS)}))
-    """).to_arrow_table()
-    order = ["per_key", *GROUP_KEYS[:3], "first_date", *GROUP_KEYS[3:]]
-    return table.sort_by([(key, "ascending") for key in order])
+    import ibis
+
+    from .history_query import DETAIL_KEYS, monthly_sums
+
+    con.execute(f"CREATE OR REPLACE TEMP VIEW typed AS {rows}")  # DuckDB's own SQL: read as it is written
+    engine = ibis.duckdb.from_connection(con)
+    summed, _ = monthly_sums(engine.table("typed"), ("file", *DETAIL_KEYS), None, weekday_grain, extra=tuple(MISTAKES))
+    con.execute(f"CREATE OR REPLACE TEMP TABLE summed AS {ibis.to_sql(summed, dialect='duckdb')}")
+    return engine
+
+
+def per_file_counts(engine) -> pd.DataFrame:
+    """Each file's rows and mistakes of each kind, from the summed table."""
+    from ibis import _
+
+    summed = engine.table("summed")
+    counts = summed.group_by("file").aggregate(n_rows=_.n_rows.sum(), **{k: summed[k].sum() for k in MISTAKES})
+    return engine.to_pyarrow(counts.order_by("file")).to_pandas()
+
+
+def window_sums(engine, weekday_grain: bool, window: HistoryWindow | None) -> list:
+    """The step's months from the summed table, as Arrow tables: all of them, or the window's slices."""
+    from .history_query import BY_REGION_KEYS, DETAIL_KEYS, monthly_sums, resummed
+
+    rows = resummed(engine.table("summed"))
+    slices = [(DETAIL_KEYS, None, weekday_grain)] if window is None else [
+        (DETAIL_KEYS, window.detail, weekday_grain), (BY_REGION_KEYS, window.by_region, False)]
+    parts = []
+    for keys, months, weekday in slices:
+        if months is not None and not months:
+            continue
+        expr, params = monthly_sums(rows, keys, months, weekday)
+        parts.append(engine.to_pyarrow(expr, params=params))
+    return parts
+
+
+def covered_zh(months: list) -> str:
+    return f"，覆盖 {len(months)} 个月（{months[0]} 至 {months[-1]}）" if months else "，所需月份中没有数据"
+
+
+def covered_en(months: list) -> str:
+    return (f", {len(months)} month(s) covered ({months[0]} to {months[-1]})" if months
+            else ", none in the months needed")
 
 
 # ---- which files ----
@@ -258,8 +276,13 @@ def shown_name(path: Path, folder: Path | None) -> str:
 
 # ---- which columns ----
 
-def described(con, path: Path, name: str, reader: str, schema: SheetSchema) -> tuple[HistoryFile, list[Problem]]:
-    """The file's columns matched to the schema's, or the problems with its header."""
+def described(con, path: Path, name: str, reader: str, schema: SheetSchema,
+              mapping: dict[str, str] | None = None) -> tuple[HistoryFile, list[Problem]]:
+    """The file's columns matched to the schema's, or the problems with its header.
+
+    ``mapping`` (Settings' ``history_columns``) names the file's column for some of the schema's; the
+    others are found by the sheet's own headers.
+    """
 
     file = HistoryFile(path, name, reader, {})
     try:
@@ -274,8 +297,18 @@ def described(con, path: Path, name: str, reader: str, schema: SheetSchema) -> t
     problems = [Problem(name, 1, c.key, "duplicate-column", f"“{c.label}”列出现了两次",
                         f"the column '{c.label}' appears twice", "error", get_column_letter(j + 1), headers[j])
                 for j, c in duplicates]
+    folded = {h.casefold(): j for j, h in enumerate(headers)}
+    for key, wanted in (mapping or {}).items():
+        j = headers.index(wanted) if wanted in headers else folded.get(wanted.casefold())
+        label = schema.column(key).label
+        if j is None:
+            problems.append(Problem(name, 1, key, "missing-column", f"第1行没有列对照所写的“{wanted}”列（{label}）",
+                                    f"row 1 has no column '{wanted}', which the column map names for '{label}'"))
+            columns.pop(key, None)
+        else:
+            columns[key] = (headers[j], get_column_letter(j + 1), types[headers[j]])
     for column in schema.columns:
-        if column.required and column.key not in columns:
+        if column.required and column.key not in columns and column.key not in (mapping or {}):
             problems.append(Problem(name, 1, column.key, "missing-column", f"第1行缺少必填列“{column.label}”",
                                     f"row 1 has no required column '{column.label}'"))
     if schema.one_of and not any(k in columns for k in schema.one_of):
@@ -322,7 +355,7 @@ def typed_rows(index: int, file: HistoryFile, numbered: bool = False) -> str:
         header, _, kind = file.columns.get(key, (None, None, None))
         if header is None:
             exprs[f"raw_{key}"] = "NULL::VARCHAR"
-            exprs["month_given" if key == "month" else key] = "NULL::DATE" if key in ("date", "month") else (
+            exprs[key] = "NULL::DATE" if key in ("date", "month") else (
                 "NULL::VARCHAR" if key in TEXT_KEYS else "NULL::DOUBLE")
             if key not in TEXT_KEYS:
                 exprs[f"bad_{key}"] = "false"
@@ -338,20 +371,21 @@ def typed_rows(index: int, file: HistoryFile, numbered: bool = False) -> str:
         elif key == "month":
             parsed = (f"CAST(coalesce(TRY_STRPTIME({text}, '%Y-%m'), TRY_STRPTIME({text}, '%Y/%m'), "
                       f"TRY_STRPTIME({text}, '%Y%m'), TRY_CAST({text} AS DATE)) AS DATE)")
-            exprs["month_given"] = f"date_trunc('month', {f'CAST({col} AS DATE)' if typed else parsed})"
+            exprs["month"] = f"CAST(date_trunc('month', {f'CAST({col} AS DATE)' if typed else parsed}) AS DATE)"
         elif key in TEXT_KEYS:
             exprs[key] = text
         else:
             exprs[key] = f"CAST({col} AS DOUBLE)" if typed else f"TRY_CAST({text} AS DOUBLE)"
         if key not in TEXT_KEYS:
-            value = exprs["month_given" if key == "month" else key]
+            value = exprs[key]
             exprs[f"bad_{key}"] = "false" if typed else f"({text} IS NOT NULL AND {value} IS NULL)"
             if key in NUMBER_KEYS:  # the sheet's bound (cells.LARGEST): beyond it, a typo
                 exprs[f"huge_{key}"] = f"({value} IS NOT NULL AND NOT (abs({value}) <= {LARGEST!r}))"
     exprs["blank_region"] = f"({exprs['raw_region']} IS NULL)"
     exprs["blank_amount"] = f"({exprs['raw_amount']} IS NULL)"
     exprs["no_when"] = f"({exprs['raw_date']} IS NULL AND {exprs['raw_month']} IS NULL)"
-    keep = ["date", "month_given", *TEXT_KEYS, *NUMBER_KEYS, *MISTAKES]
+    exprs["n_rows"] = "1::BIGINT"
+    keep = ["date", "month", *TEXT_KEYS, *NUMBER_KEYS, "n_rows", *MISTAKES]
     if numbered:
         keep += [f"raw_{key}" for key in ("date", "month", "qty", "amount")]
         row = "file_row_number + 2" if file.reader == "parquet" else "row_number() OVER () + 1"
@@ -389,43 +423,18 @@ def located_mistakes(con, file: HistoryFile, counts: pd.Series) -> list[Problem]
 
 # ---- the frame the core gets ----
 
-def history_frame(grouped, weekday_grain: bool, schema: SheetSchema) -> pd.DataFrame:
-    """The summed rows (an Arrow table) as the History sheet's typed frame, with the reader's dtypes.
-
-    Converted column by column, so at most one column exists twice at a time.
-    """
-    if grouped.num_rows and pc.any(pc.is_null(grouped["sales_month"])).as_py():
-        grouped = grouped.filter(pc.is_valid(grouped["sales_month"]))  # reported as errors already
-    n = grouped.num_rows
-    data: dict[str, Any] = {}
-    if weekday_grain:
-        dates = pd.to_datetime(grouped["first_date"].to_pandas()).astype("datetime64[ns]")
-        has_weekday = grouped["weekday"].is_valid().to_numpy(zero_copy_only=False)
-        data["date"] = dates.where(has_weekday).to_numpy()
-    else:
-        data["date"] = np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")
-    ordinals = grouped["month_ordinal"].to_numpy(zero_copy_only=False).astype("int64")
-    data["month"] = pd.arrays.PeriodArray(ordinals, dtype=pd.PeriodDtype("M"))
-    for key in TEXT_KEYS:
-        values = grouped[key].to_numpy(zero_copy_only=False).astype(object)
-        values[pd.isna(values)] = None
-        data[key] = values
-    for key in NUMBER_KEYS:
-        data[key] = grouped[key].to_numpy(zero_copy_only=False).astype("float64")
-    frame = pd.DataFrame(data, index=pd.Index(range(1, n + 1), name="excel_row", dtype="int64"))
-    return frame[[c.key for c in schema.columns]]
-
-
 def empty_history(schema: SheetSchema) -> pd.DataFrame:
     return schema.empty_frame()
 
 
 def unknown_references(frame: pd.DataFrame, layout: SheetLayout, tables: dict[str, pd.DataFrame],
-                       sheet_names: dict[str, str], schema: SheetSchema = HISTORY) -> list[Problem]:
-    """Warnings for values the other sheets do not know (former reps, old SKUs): one per value.
+                       sheet_names: dict[str, str], schema: SheetSchema = HISTORY,
+                       severity: str = "warning") -> list[Problem]:
+    """Problems for values the other sheets do not know (former reps, old SKUs): one per value.
 
-    The sheet warns per row; the summed rows have no rows of the file behind them, so the
-    file warns per value, which is what a planner fixes anyway.
+    The sheet reports per row; the summed rows have no rows of the file behind them, so the
+    file reports per value, which is what a planner fixes anyway. History's unknown values are
+    warnings (history may mention departed reps); actuals' are errors, as on the Actuals sheet.
     """
     problems = []
     for column in schema.columns:
@@ -439,11 +448,11 @@ def unknown_references(frame: pd.DataFrame, layout: SheetLayout, tables: dict[st
         for value in unknown[:SHOWN_PER_KIND]:
             problems.append(Problem(layout.sheet_name, None, column.key, "unknown-reference",
                                     f"“{value}”在“{target}”中不存在", f"'{value}' is not on the sheet '{target}'",
-                                    "warning", letter, header))
+                                    severity, letter, header))
         if len(unknown) > SHOWN_PER_KIND:
             more = len(unknown) - SHOWN_PER_KIND
             problems.append(Problem(layout.sheet_name, None, column.key, "unknown-reference",
-                                    f"另有 {more} 个未知值", f"{more} more unknown values", "warning", letter, header))
+                                    f"另有 {more} 个未知值", f"{more} more unknown values", severity, letter, header))
     return problems
 
 

@@ -13,6 +13,7 @@ from ..core.backtest import backtest as replay_and_search
 from ..problems import Problem
 from ..reports.backtest import backtest_sheet
 from ..workbook.backend import WorkbookBackend
+from ..core.history import backtest_window
 from ..workbook.reader import Inputs
 from .run import Progress, StepResult, quiet, run_step
 
@@ -52,4 +53,4 @@ def backtest(book: WorkbookBackend, progress: Progress = quiet, months: int | No
                 f"MAPE {best['mape']:.1%}")
         return [backtest_sheet(result, settings)], problems, text
 
-    return run_step(book, BACKTEST_SHEETS, plan, progress)
+    return run_step(book, BACKTEST_SHEETS, plan, progress, window=lambda settings: backtest_window(settings, months))

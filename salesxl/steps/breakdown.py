@@ -28,7 +28,7 @@ from ..workbook.reader import Inputs, read_inputs
 from ..workbook.contract.agree import ISSUED_AGREED_TARGETS
 from ..workbook.contract.breakdown import DAILY_TARGETS, OUTLET_TARGETS
 from .run import Progress, StepResult, quiet, run_step
-from .target import planned_month
+from .target import month_window, planned_month
 
 STEP_NAME = "breakdown 正式下达"
 RELEASE_PARAMETERS = ("rep_method", "sku_method", "outlet_method", "outlet_history_weight", "history_window_months",
@@ -67,7 +67,7 @@ def breakdown(book: WorkbookBackend, progress: Progress = quiet, month: pd.Perio
         sheets.append(release_version(book, inputs, result, chosen, now))
         return sheets, problems + spilled, summary
 
-    return run_step(book, BREAKDOWN_SHEETS, plan, progress)
+    return run_step(book, BREAKDOWN_SHEETS, plan, progress, window=month_window(month))
 
 
 def validate(book: WorkbookBackend, inputs: Inputs) -> list[Problem]:

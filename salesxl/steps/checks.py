@@ -94,9 +94,13 @@ STEP_CHECKS: tuple[StepCheck, ...] = (
 
 
 def check(book: WorkbookBackend, progress: Progress = quiet) -> StepResult:
-    """检查 Check inputs: every input sheet read, every step's input checks run; all problems at once."""
+    """检查 Check inputs: every input sheet read, every step's input checks run; all problems at once.
+
+    A history or actuals source (a database, a warehouse) is summed as the target would sum it: the
+    summary names the source, the rows aggregated and the months covered.
+    """
     progress(READING)
-    inputs, problems = read_inputs(book)
+    inputs, problems = read_inputs(book, progress=progress)
     n_rows = sum(len(t) for t in inputs.tables.values())
     verdicts = []
     for step in STEP_CHECKS:
@@ -115,7 +119,8 @@ def check(book: WorkbookBackend, progress: Progress = quiet) -> StepResult:
         errors = sum(p.severity == "error" for p in found)
         verdicts.append(f"{step.name} {'✗ ' + str(errors) if errors else '✓'}")
     problems = list(dict.fromkeys(problems))  # steps share checks: each problem once
-    summary = "\n".join([f"{len(inputs.tables)} 张表 sheets, {n_rows:,} 行 rows read; 各步骤 the steps:"]
+    summary = "\n".join([f"{len(inputs.tables)} 张表 sheets, {n_rows:,} 行 rows read",
+                         *(source.line() for source in inputs.sources), "各步骤 the steps:"]
                         + [f"  {line}" for line in verdicts])
     return StepResult(problems, [], summary)
 

@@ -11,6 +11,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
+from ..core.history import HistoryWindow, plan_window
+from ..core.settings import Settings
 from ..problems import Problem, has_errors
 from ..workbook import style
 from ..workbook.backend import AppendedRows, RunInfo, SheetOutput, WorkbookBackend
@@ -42,8 +44,11 @@ def quiet(message: str) -> None:
 
 def run_step(book: WorkbookBackend, sheets: Iterable[str] | None,
              plan: Callable[[Inputs], tuple[list[SheetOutput | AppendedRows], list[Problem], str]],
-             progress: Progress = quiet, now: dt.datetime | None = None) -> StepResult:
+             progress: Progress = quiet, now: dt.datetime | None = None,
+             window: Callable[[Settings], HistoryWindow | None] = plan_window) -> StepResult:
     """Read ``sheets``, plan the outputs, and write them only if nothing is wrong.
+
+    ``window`` says which months of history the step needs, when a database or files hold it.
 
     Every sheet written carries the run's :class:`~salesxl.workbook.backend.RunInfo` (month, run time
     ``now``, the sheets read, currency, where the tier thresholds are), which the house style shows.
@@ -51,7 +56,7 @@ def run_step(book: WorkbookBackend, sheets: Iterable[str] | None,
     same write.
     """
     progress(READING)
-    inputs, problems = read_inputs(book, only=sheets)
+    inputs, problems = read_inputs(book, only=sheets, window=window, progress=progress)
     if has_errors(problems):
         return StepResult(problems)
     progress(computing(inputs))
@@ -81,12 +86,15 @@ def computing(inputs: Inputs) -> str:
 def run_info(inputs: Inputs, sheet_names: list[str], now: dt.datetime | None = None) -> RunInfo:
     """What the house style shows about this run: month, time, the input sheets read, currency, tier cells.
 
-    History read from files (Settings' ``history_source``) is named by its file or folder.
+    History and actuals read from files or a database (Settings' ``history_source``, ``actuals_source``)
+    are named by the file or folder, or by the database's host and table (never a user or password).
     """
     month = inputs.settings.plan_month
-    read = [layout.sheet_name if layout.sheet_name in sheet_names else f"{layout.sheet_name} (历史 history)"
+    sourced = {"history": ("历史 history", inputs.settings.history_source),
+               "actuals": ("实际 actuals", inputs.settings.actuals_source)}
+    read = [layout.sheet_name if layout.sheet_name in sheet_names else f"{layout.sheet_name} ({sourced[key][0]})"
             for key, layout in inputs.layouts.items()
-            if layout.sheet_name in sheet_names or (key == "history" and inputs.settings.history_source)]
+            if layout.sheet_name in sheet_names or (key in sourced and sourced[key][1])]
     return RunInfo(month="" if month is None else str(month), run_time=style.run_time(now),
                    source=", ".join(dict.fromkeys(read)),
                    currency=str(inputs.settings.currency),

@@ -14,6 +14,7 @@ import datetime as dt
 
 import pandas as pd
 
+from ..core.history import plan_window
 from ..core.plan import PLAN_SHEETS, draft_plan
 from ..core.settings import Settings
 from ..core.versions import input_fingerprint
@@ -56,6 +57,11 @@ def validate(book: WorkbookBackend, inputs: Inputs) -> list[Problem]:
     return problems
 
 
+def month_window(month: pd.Period | str | None):
+    """The history window of the month planned: the Settings sheet's plan month, or ``month``."""
+    return lambda settings: plan_window(planned_month(settings, month)[0])
+
+
 def target(book: WorkbookBackend, progress: Progress = quiet, month: pd.Period | str | None = None,
            now: dt.datetime | None = None) -> StepResult:
     """月度目标 Month target: compute the draft target and its structure, write both sheets.
@@ -88,4 +94,4 @@ def target(book: WorkbookBackend, progress: Progress = quiet, month: pd.Period |
                       if month_target.growth_vs_last_year is not None else ""))
         return outputs, problems, summary
 
-    return run_step(book, PLAN_SHEETS, plan, progress)
+    return run_step(book, PLAN_SHEETS, plan, progress, window=month_window(month))

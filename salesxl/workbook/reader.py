@@ -13,18 +13,23 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 import numpy as np
 import pandas as pd
 
 from ..core.settings import Settings
 from ..problems import Problem
-from ..sources.history_files import SettingCell, read_history_files, unknown_references
+from ..core.history import HistoryWindow, plan_window
+from ..sources import SettingCell
+from ..sources.history_files import unknown_references
+from ..sources.named import SOURCE_SETTINGS, NamedSource, read_named_source
+from ..sources.warehouse import SourceSummary
 from ..terms import normalise_label
 from .backend import RawSheet, WorkbookBackend
 from .cells import BLANK, LARGEST, parse_cell
 from .contract import INPUT_SHEETS, SETTINGS
+from .contract import schema as contract_schema
 from .contract.base import SETTINGS_SHEET
 from .overflow import spilled_table
 from .schema import Column, SheetLayout, SheetSchema
@@ -44,32 +49,44 @@ class Inputs:
         settings: the Settings sheet, typed, every setting it leaves out at its default.
         tables: sheet key -> DataFrame with one column per declared column.
         layouts: sheet key -> where the sheet and its columns were found.
+        sources: what each database source gave (``history_source``, ``actuals_source``).
     """
 
     settings: Settings = field(default_factory=Settings)
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     layouts: dict[str, SheetLayout] = field(default_factory=dict)
+    sources: list[SourceSummary] = field(default_factory=list)
 
     def __getitem__(self, key: str) -> pd.DataFrame:
         return self.tables[key]
 
 
 def read_inputs(book: WorkbookBackend, only: Iterable[str] | None = None,
-                schemas: Iterable[SheetSchema] = INPUT_SHEETS) -> tuple[Inputs, list[Problem]]:
-    """Read and check every input sheet (or the keys in ``only``)."""
+                schemas: Iterable[SheetSchema] = INPUT_SHEETS,
+                window: Callable[[Settings], HistoryWindow | None] = plan_window,
+                progress: Callable[[str], None] = lambda message: None) -> tuple[Inputs, list[Problem]]:
+    """Read and check every input sheet (or the keys in ``only``).
+
+    History and actuals come from their sheets, or from the files or the database Settings'
+    ``history_source`` / ``actuals_source`` name; then only the months ``window(settings)`` says the
+    step needs are summed (by the engine, for a database), and ``progress`` hears while it works.
+    """
     wanted = set(only) if only is not None else None
     schemas = [s for s in schemas if wanted is None or s.key in wanted]
     inputs, problems = Inputs(), []
     names = book.sheet_names()
     missing = set()
-    from_files = set()
+    from_sources = set()
     for schema in schemas:
-        if schema.key == "history" and (source := history_source(book, inputs, names)) is not None:
-            # History from files (issue 12): the Settings sheet names a CSV/Parquet file or folder.
-            frame, layout, found = read_history_source(book, source)
+        if schema.key in SOURCE_SETTINGS and (named := named_source(book, inputs, names, schema.key)) is not None:
+            # History (issue 12) or actuals from files, or summed by a database (issue 25).
+            folder = book.path.parent if book.path is not None else None
+            frame, layout, found, summary = read_named_source(named, schema, folder, window, progress)
             inputs.tables[schema.key], inputs.layouts[schema.key] = frame, layout
             problems += found
-            from_files.add(schema.key)
+            if summary is not None:
+                inputs.sources.append(summary)
+            from_sources.add(schema.key)
             continue
         name = find_sheet(schema, names)
         if name is None:
@@ -88,10 +105,11 @@ def read_inputs(book: WorkbookBackend, only: Iterable[str] | None = None,
         frame, layout, found = spilled if spilled is not None else read_table(schema, raw)
         inputs.tables[schema.key], inputs.layouts[schema.key] = frame, layout
         problems += found
-    problems += check_references(inputs, [s for s in schemas if s.key not in from_files])
-    if from_files:
-        problems += unknown_references(inputs.tables["history"], inputs.layouts["history"], inputs.tables,
-                                       {k: layout.sheet_name for k, layout in inputs.layouts.items()})
+    problems += check_references(inputs, [s for s in schemas if s.key not in from_sources])
+    for key in sorted(from_sources):  # sums have no rows behind them: one problem per unknown value
+        problems += unknown_references(inputs.tables[key], inputs.layouts[key], inputs.tables,
+                                       {k: layout.sheet_name for k, layout in inputs.layouts.items()},
+                                       contract_schema(key), "warning" if key == "history" else "error")
     if "reps" in inputs.tables:
         problems += check_manager_cycles(inputs.tables["reps"], inputs.layouts["reps"])
     if "settings" in inputs.tables:
@@ -100,12 +118,9 @@ def read_inputs(book: WorkbookBackend, only: Iterable[str] | None = None,
     return inputs, problems
 
 
-def history_source(book: WorkbookBackend, inputs: Inputs, names: list[str]):
-    """``(text, settings, where)`` when Settings' ``history_source`` names a file or folder, else None.
-
-    The Settings sheet is read first (it leads INPUT_SHEETS); a step that does not read it
-    still honours it, so the sheet is read here quietly (its problems are the check step's).
-    """
+def named_source(book: WorkbookBackend, inputs: Inputs, names: list[str], key: str) -> NamedSource | None:
+    """The source Settings names for sheet ``key`` (history or actuals), or None when the sheet is read.
+    A step that does not read Settings still honours it: read here quietly (problems are check's)."""
     frame, layout = inputs.tables.get("settings"), inputs.layouts.get("settings")
     if frame is None:
         name = find_sheet(SETTINGS_SHEET, names)
@@ -113,20 +128,15 @@ def history_source(book: WorkbookBackend, inputs: Inputs, names: list[str]):
             return None
         frame, layout, _ = read_table(SETTINGS_SHEET, book.read_sheet(name))
     settings, _ = read_settings(frame, layout)
-    text = settings.history_source
+    source_key, columns_key = SOURCE_SETTINGS[key]
+    text = getattr(settings, source_key)
     if text is None or not str(text).strip():
         return None
     letter, header = layout.columns.get("value", (None, None))
-    return str(text), settings, (layout.sheet_name, setting_rows(frame).get("history_source"), letter, header)
-
-
-def read_history_source(book: WorkbookBackend, source) -> tuple[pd.DataFrame, SheetLayout, list[Problem]]:
-    """The History table from the files ``source`` names (see :mod:`salesxl.sources.history_files`)."""
-    text, settings, where = source
-    return read_history_files(text, book.path.parent if book.path is not None else None, SettingCell(*where),
-                              weekday_grain=bool(settings.weekday_pattern))
-
-
+    rows = setting_rows(frame)
+    return NamedSource(settings, str(text), SettingCell(layout.sheet_name, rows.get(source_key), letter, header),
+                       str(getattr(settings, columns_key) or ""),
+                       SettingCell(layout.sheet_name, rows.get(columns_key), letter, header))
 
 
 def find_sheet(schema: SheetSchema, names: list[str]) -> str | None:

@@ -28,6 +28,12 @@ COMPARED = ("月度目标 Month Target", "任务结构 Target Structure", "业�
 """The sheets target and breakdown write (Versions differs by design: its fingerprint hashes the inputs as read)."""
 
 
+def needed_sales(history: pd.DataFrame) -> float:
+    """The demo's sales in the months planning 2026-12 reads: 2025-12 to 2026-11, 2024-12 and 2023-12."""
+    months = history["month"].where(history["month"].notna(), history["date"].dt.to_period("M")).astype(str)
+    return history["amount"][(months >= "2025-12") | months.isin(["2024-12", "2023-12"])].sum()
+
+
 def file_history(history: pd.DataFrame) -> pd.DataFrame:
     """The demo history as a system would export it: bilingual headers, dates and months as text."""
     out = history.copy()
@@ -66,14 +72,6 @@ def workbook_with(tmp_path, small_demo, name="plan.xlsx", source="", history=Non
     return path
 
 
-@pytest.fixture(scope="module")
-def sheet_result(tmp_path_factory, small_demo):
-    folder = tmp_path_factory.mktemp("sheet")
-    path = workbook_with(folder, small_demo)
-    run_target_and_breakdown(path)
-    return sheets_written(path)
-
-
 def empty_history(small_demo) -> pd.DataFrame:
     return small_demo[1]["history"].iloc[0:0]
 
@@ -103,8 +101,10 @@ def test_history_from_a_file_gives_the_same_targets_as_the_sheet(tmp_path, small
     assert f"{len(history):,} rows" in notice.message_en
 
 
-def test_the_file_history_is_summed_to_months_before_the_core_sees_it(tmp_path, small_demo):
-    """3,560 demo rows: the older years are monthly already; the daily year collapses to months."""
+def test_the_file_history_is_summed_to_the_months_the_step_needs(tmp_path, small_demo):
+    """3,999 demo rows, 2023-12 to 2026-11, planning 2026-12 with a 12-month window: the window's months
+    (2025-12 to 2026-11) by region × rep × outlet × SKU, and the same month two and three years back
+    (2024-12, 2023-12) by region × rep only; every other month is left in the files."""
     history = small_demo[1]["history"]
     file_history(history).to_csv(tmp_path / "history.csv", index=False)
     path = workbook_with(tmp_path, small_demo, source="history.csv", history=empty_history(small_demo))
@@ -114,10 +114,18 @@ def test_the_file_history_is_summed_to_months_before_the_core_sees_it(tmp_path, 
     months = history["month"].where(history["month"].notna(), history["date"].dt.to_period("M"))
     keys = pd.DataFrame({"month": months, "region": history["region"], "rep_id": history["rep_id"],
                          "outlet_id": history["outlet_id"], "sku": history["sku"]})
-    assert len(frame) == len(keys.drop_duplicates())
-    assert frame["amount"].sum() == history["amount"].sum()
+    window = keys["month"].between(pd.Period("2025-12", "M"), pd.Period("2026-11", "M"))
+    same_month = keys["month"].isin([pd.Period("2024-12", "M"), pd.Period("2023-12", "M")])
+    assert len(frame) == (len(keys[window].drop_duplicates())
+                          + len(keys[same_month][["month", "region", "rep_id"]].drop_duplicates()))
+    assert frame["amount"].sum() == history["amount"][window | same_month].sum()
+    assert sorted(frame["month"].astype(str).unique()) == ["2023-12", "2024-12", "2025-12",
+                                                           *[f"2026-{m:02d}" for m in range(1, 12)]]
+    assert frame.loc[frame["month"] < pd.Period("2025-12", "M"), ["outlet_id", "sku"]].isna().all().all()
     assert frame["date"].isna().all()
     assert not [p for p in problems if p.severity == "error"]
+    notice = next(p for p in problems if p.code == "history-from-files")
+    assert "14 month(s) covered (2023-12 to 2026-11)" in notice.message_en
 
 
 def test_with_the_weekday_pattern_the_file_history_keeps_the_weekday(tmp_path, small_demo):
@@ -237,7 +245,7 @@ def test_a_semicolon_csv_with_a_byte_order_mark_reads(tmp_path, small_demo):
     path = workbook_with(tmp_path, small_demo, source="history.csv", history=empty_history(small_demo))
     inputs, problems = read_inputs(FileWorkbook(path), only=["settings", "history"])
     assert not [p for p in problems if p.severity == "error"]
-    assert inputs["history"]["amount"].sum() == small_demo[1]["history"]["amount"].sum()
+    assert inputs["history"]["amount"].sum() == needed_sales(small_demo[1]["history"])
 
 
 def test_unchanged_history_files_are_summed_once_and_a_changed_file_again(tmp_path, small_demo, monkeypatch):

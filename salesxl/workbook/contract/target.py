@@ -1,7 +1,8 @@
 """Steps 1–2, the month target and its structure (salesxl/steps/target.py): what the draft plan reads.
 
 The plan month and the calendar country lead the Settings sheet; the history comes from its sheet or, when
-``history_source`` names them, from CSV/Parquet files (:mod:`salesxl.sources.history_files`).
+``history_source`` names them, from CSV/Parquet files (:mod:`salesxl.sources.history_files`) or a database,
+warehouse or Spark table that sums it (:mod:`salesxl.sources.warehouse`).
 """
 
 from __future__ import annotations
@@ -48,11 +49,21 @@ SETTINGS = (
             note_zh="角色内无历史的新品平分此比例", note_en="share of a role shared equally by its new SKUs"),
     Setting("region_split", "区域拆分依据", "Region split", "choice", default="formula", choices=REGION_SPLITS,
             note_zh="月度目标如何分到各区域", note_en="how the month target is split over the regions"),
-    Setting("history_source", "历史数据文件", "History file", "text", default="",
-            note_zh="留空：读取“历史销售 History”表；否则填CSV或Parquet文件或文件夹的路径（相对于工作簿所在文件夹），"
-                    "列与History表相同，此时不读History表",
-            note_en="blank: the History sheet; otherwise a CSV or Parquet file, or a folder of them, relative to the "
-                    "workbook's folder, with the History sheet's columns (the sheet is then not read)"),
+    Setting("history_source", "历史数据文件", "History file", "text", default="",  # label kept: workbooks name it so
+            note_zh="留空：读取“历史销售 History”表；或填CSV/Parquet文件或文件夹（相对于工作簿所在文件夹）；"
+                    "或数据库地址加表名，由数据库汇总：postgresql://主机/库?table=模式.表、duckdb:///路径/库.duckdb?table=表、"
+                    "spark://?table=库.表、sc://主机:15002?table=库.表。地址中不得含密码",
+            note_en="blank: the History sheet; or a CSV/Parquet file or folder (relative to the workbook's folder); "
+                    "or a database URL and table, summed by the database: postgresql://host/db?table=schema.table, "
+                    "duckdb:///path/w.duckdb?table=t, spark://?table=db.t, sc://host:15002?table=db.t. Never a "
+                    "password in the URL"),
+    Setting("history_columns", "历史数据列对照", "History columns", "text", default="",
+            note_zh="数据源列名与本表列的对照，如 date=order_date; region=area; amount=net_amount；"
+                    "未写的列按History表的表头识别",
+            note_en="which source column is which, e.g. date=order_date; region=area; amount=net_amount; "
+                    "columns left out are found by the History sheet's headers"),
+    Setting("source_timeout", "数据源超时(秒)", "Source timeout (seconds)", "integer", default=600, minimum=1,
+            note_zh="数据库汇总超过此秒数则停止并报错", note_en="a database query running longer than this is stopped"),
 )
 
 

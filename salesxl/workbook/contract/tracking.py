@@ -58,6 +58,14 @@ SETTINGS = (
             note_zh="已用费用预算的比例超过目标完成比例这么多则提示（没有费用预算表时改用费用率上限）",
             note_en="flag when the share of expense budget spent exceeds the share of target achieved by more "
                     "than this (without an Expense Budget sheet the expense-to-sales limit is used)"),
+    Setting("actuals_source", "实际销售来源", "Actuals source", "text", default="",
+            note_zh="留空：读取“实际销售 Actuals”表；或CSV/Parquet文件或文件夹；或数据库地址加表名（同历史数据来源），"
+                    "由数据库按日、业务员、网点、产品汇总计划月份的销售",
+            note_en="blank: the Actuals sheet; or a CSV/Parquet file or folder; or a database URL and table (as for the "
+                    "history source), where the plan month's sales are summed by day, rep, outlet and SKU"),
+    Setting("actuals_columns", "实际销售列对照", "Actuals columns", "text", default="",
+            note_zh="数据源列名与Actuals表列的对照，如 date=order_date; rep_id=salesman",
+            note_en="which source column is which, e.g. date=order_date; rep_id=salesman"),
 )
 
 
