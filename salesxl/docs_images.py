@@ -1,4 +1,4 @@
-"""Regenerate the README's pictures: the demo's main sheets as LibreOffice prints them.
+"""Regenerate the docs' pictures: the demo's main sheets as LibreOffice prints them.
 
 ``python -m salesxl.docs_images [OUT]`` (default ``docs/images``) writes the demo
 workbook and the month-end demo, runs every demo step on each, prints the sheets
@@ -22,10 +22,14 @@ from .workbook.pdf import pdf_to_pngs, sheets_to_pdf
 from .workbook.template import SHIPPED_DEMO, save_new_workbook
 
 IMAGES = {
-    "demo": {"总览 Dashboard": "dashboard", "月度目标 Month Target": "month_target", "进度 Progress": "progress"},
+    "demo": {"总览 Dashboard": "dashboard", "任务结构 Target Structure": "target_structure",
+             "月度目标 Month Target": "month_target", "回测 Backtest": "backtest",
+             "目标确认 Agreed Targets": "agreed_targets", "业务员目标 Rep Targets": "rep_targets",
+             "费用预算 Expense Budget": "expense_budget", "进度 Progress": "progress"},
     "month_end": {"总览 Dashboard": "dashboard_month_end", "月末绩效 Performance": "performance"},
 }
-"""Which sheet of which demo becomes which picture (``docs/images/<name>.png``)."""
+"""Which sheet of which demo becomes which picture (``docs/images/<name>.png``); the README and the
+step pages under ``docs/month/`` show them, and ``tests/test_docs.py`` checks every picture shown is here."""
 
 DPI = 110
 

@@ -1,0 +1,100 @@
+"""The docs keep up with the code: a generated reference, settings with a home, pictures, a short README.
+
+The shell examples and the worked examples' numbers are checked in test_docs_examples.py; the
+CLI's help and command table in test_cli_docs.py; links and anchors by ``mkdocs build --strict``
+in CI.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from salesxl import docs_images, docs_reference
+
+ROOT = Path(__file__).resolve().parents[1]
+DOCS = ROOT / "docs"
+REFERENCE = DOCS / "reference"
+README = ROOT / "README.md"
+
+
+def page(name: str) -> str:
+    return (REFERENCE / f"{name}.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("name", docs_reference.PAGES)
+def test_the_committed_reference_is_what_the_code_generates(name):
+    generated = docs_reference.render()[name]
+    committed = (REFERENCE / f"{name}.md").read_text(encoding="utf-8") if (REFERENCE / f"{name}.md").exists() else ""
+    assert committed == generated, (f"docs/reference/{name}.md is stale: run `python -m salesxl.docs_reference` "
+                                    "and commit the result")
+
+
+def test_every_setting_is_in_the_settings_reference_with_its_default():
+    text = page("settings")
+    for setting in docs_reference.contract().settings:
+        section = re.search(rf"^## .*\{{#{setting.key}\}}\n(.*?)(?=^## |\Z)", text, re.S | re.M)
+        assert section, f"settings reference lacks {setting.key}"
+        assert setting.zh in section.group(0) and setting.en in section.group(0)
+        assert ("默认 Default: " + (docs_reference.default_text(setting) or "无")) in section.group(1), setting.key
+
+
+def test_every_input_sheet_column_and_choice_is_in_the_sheets_reference():
+    text = page("sheets")
+    for schema in docs_reference.contract().inputs:
+        section = re.search(rf"^## {re.escape(schema.name)} \{{#{schema.key}\}}\n(.*?)(?=^#|\Z)", text, re.S | re.M)
+        assert section, f"sheets reference lacks {schema.name}"
+        for column in schema.columns:
+            assert f"| {column.zh} {column.en} | `{column.key}` |" in section.group(1), (schema.key, column.key)
+            for choice in column.choices:
+                assert choice.zh in section.group(1) and choice.key in section.group(1), (column.key, choice.key)
+
+
+def test_every_setting_is_linked_from_a_page_a_planner_reads():
+    """A new setting needs a home outside the reference: usually its step's Settings table."""
+    pages = "".join(p.read_text(encoding="utf-8") for p in DOCS.rglob("*.md") if REFERENCE not in p.parents)
+    homeless = [s.key for s in docs_reference.contract().settings if f"settings.md#{s.key})" not in pages]
+    assert not homeless, f"settings no page outside docs/reference/ links to: {homeless}"
+
+
+def images_shown() -> set[str]:
+    shown = set()
+    for path in [README, *DOCS.rglob("*.md")]:
+        for target in re.findall(r"!\[[^\]]*\]\(([^)\s]+\.png)\)", path.read_text(encoding="utf-8")):
+            shown.add((path.parent / target).resolve().relative_to(DOCS / "images").as_posix())
+    return shown
+
+
+def test_every_picture_shown_is_generated_by_docs_images_and_on_disk():
+    generated = {f"{name}.png" for pictures in docs_images.IMAGES.values() for name in pictures.values()}
+    shown = images_shown()
+    assert shown <= generated, f"pictures not made by python -m salesxl.docs_images: {shown - generated}"
+    assert generated <= shown, f"pictures made but shown nowhere: {generated - shown}"
+    on_disk = {p.name for p in (DOCS / "images").glob("*.png")}
+    assert generated == on_disk, "docs/images/ differs from docs_images.IMAGES: run python -m salesxl.docs_images"
+
+
+def test_the_readme_is_short_and_its_links_resolve():
+    text = README.read_text(encoding="utf-8")
+    assert len(text.encode("utf-8")) <= 12 * 1024, f"README.md is {len(text.encode('utf-8')):,} bytes, over 12 KB"
+    for target in re.findall(r"\]\(([^)\s#]+)(?:#[^)]*)?\)", text):
+        if not re.match(r"[a-z]+:", target):
+            assert (ROOT / target).exists(), f"README links to {target}, which does not exist"
+
+
+def test_every_doc_page_is_in_the_navigation():
+    nav = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    pages = {p.relative_to(DOCS).as_posix() for p in DOCS.rglob("*.md")}
+    assert {p for p in pages if p not in nav} == set()
+
+
+def test_ci_builds_the_docs_strictly_after_the_readme_tests_with_the_docs_extra():
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    tests = ci.index("python -m pytest -q")
+    assert "'.[docs]'" in ci[tests:] and "mkdocs build --strict" in ci[tests:]
+    extras = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["optional-dependencies"]
+    assert {re.split(r"[<>=!~ ]", d)[0] for d in extras["docs"]} >= {"mkdocs", "mkdocs-material"}
+    assert all(">=" in d for d in extras["docs"]), "the docs extra pins lower bounds only"
