@@ -31,7 +31,8 @@ import pandas as pd
 from .core.allocation import AllocationError, allocate
 from .core.calendar import month_calendar, split_by_workdays, working_days
 from .core.formulas import month_target_value
-from .core.performance import COMMISSION_MODES, TIER_LABEL, attainment, payout, tier_reached
+from .core.incentive_rules import COMMISSION_MODES
+from .core.payout import TIER_LABEL, attainment, payout, tier_reached
 from .workbook.cells import BLANK, parse_cell
 from .workbook.schema import Column
 
@@ -197,7 +198,7 @@ def SALESXL_MONTH_TARGET(budget: Any, history: Any, industry_growth: Any, benchm
         return f"#salesxl! {exc}"
 
 
-# Month-end close: the same rules as salesxl close (salesxl.core.performance) ----------------------
+# Month-end close: the same rules as salesxl close (salesxl.core.payout) ---------------------------
 # Attainments are plain numbers as Excel hands them over: a cell showing 105% is 1.05.
 
 @xw.func(category=CATEGORY)

@@ -19,7 +19,8 @@ from hypothesis import strategies as st
 from xlwings.conversion import accessors
 
 from salesxl import udfs
-from salesxl.core.performance import RepFacts, plan_for, read_rules, settle
+from salesxl.core.incentive_rules import plan_for, read_rules
+from salesxl.core.payout import RepFacts, settle
 from salesxl.docs_reference import declared_udfs
 
 ROOT = Path(__file__).resolve().parents[1]

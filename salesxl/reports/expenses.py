@@ -15,7 +15,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ..core.expenses import ExpenseBudget, ExpenseLedger, category_column, money
+from ..core.expense_budget import ExpenseBudget, category_column, money
+from ..core.expense_review import ExpenseLedger
 from ..workbook.backend import OutColumn, OutTable, SheetOutput
 from ..workbook.schema import Choice
 from ..workbook.sheets import (BUDGET_HOLDERS, EXPENSE_BUDGET, EXPENSE_LEDGER, EXPENSE_METHODS, REQUEST_LEVELS,

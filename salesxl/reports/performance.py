@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..core.performance import ROLE_ZH, ROLES, TIER_LABEL, Performance
+from ..core.payout import ROLE_ZH, ROLES, TIER_LABEL
+from ..core.performance import Performance
 from ..workbook.backend import OutChart, OutColumn, OutTable, SheetOutput
 from ..workbook.schema import Choice
 from ..workbook.sheets import PERFORMANCE, ROLES as ROLE_CHOICES, RULE_KINDS, RULE_MODES, TIERS

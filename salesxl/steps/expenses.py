@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..core.expenses import expense_budget, review_requests
+from ..core.expense_budget import expense_budget
+from ..core.expense_review import review_requests
 from ..problems import Problem, has_errors
 from ..reports.expenses import budget_sheet, ledger_sheet
 from ..workbook.backend import WorkbookBackend
