@@ -98,3 +98,10 @@ def test_ci_builds_the_docs_strictly_after_the_readme_tests_with_the_docs_extra(
     extras = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["optional-dependencies"]
     assert {re.split(r"[<>=!~ ]", d)[0] for d in extras["docs"]} >= {"mkdocs", "mkdocs-material"}
     assert all(">=" in d for d in extras["docs"]), "the docs extra pins lower bounds only"
+
+
+def test_the_contributing_page_names_every_rule_the_architecture_test_enforces():
+    """docs/contributing/index.md lists the rules of tests/test_architecture.py: a new rule needs a line there."""
+    rules = re.findall(r"^def (test_\w+)", (ROOT / "tests" / "test_architecture.py").read_text(encoding="utf-8"), re.M)
+    contributing = (DOCS / "contributing" / "index.md").read_text(encoding="utf-8")
+    assert rules and not [r for r in rules if f"`{r}`" not in contributing], "add the new rule to the architecture page"
