@@ -32,7 +32,7 @@ import pandas as pd
 
 from salesxl.demo import (ANNUAL_GROWTH, GIVEN, PLAN_MONTH, REGIONS, REP_MONTHLY_BASE, ROLE_MIX, SEASON, SURNAMES,
                           make_budget, make_calendar, make_factors, make_products, make_regions)
-from salesxl.workbook.sheets import INPUT_SHEETS
+from salesxl.workbook.contract import INPUT_SHEETS
 from salesxl.workbook.template import settings_frame
 
 from .rawxlsx import Block, write_xlsx

@@ -38,7 +38,7 @@ def input_sheet_names() -> list[str]:
     """The input sheets the target and the breakdown read (each read once by (b) and (c))."""
     from salesxl.core.plan import PLAN_SHEETS
     from salesxl.steps.breakdown import BREAKDOWN_SHEETS
-    from salesxl.workbook.sheets import INPUT_SHEETS
+    from salesxl.workbook.contract import INPUT_SHEETS
 
     keys = set(PLAN_SHEETS) | set(BREAKDOWN_SHEETS)
     return [s.name for s in INPUT_SHEETS if s.key in keys]
@@ -230,7 +230,7 @@ def input_rows(workbook: Path) -> int:
     """Data rows of the input sheets read (each once), by the salesxl reader: the header row is not a row."""
     from salesxl.workbook.filebook import FileWorkbook
     from salesxl.workbook.reader import read_inputs
-    from salesxl.workbook.sheets import INPUT_SHEETS
+    from salesxl.workbook.contract import INPUT_SHEETS
 
     names = set(input_sheet_names())
     inputs, _ = read_inputs(FileWorkbook(workbook), only=[s.key for s in INPUT_SHEETS if s.name in names])

@@ -49,12 +49,13 @@ class Contract:
 
 def contract() -> Contract:
     """The workbook contract: the one place this module reads it (point it elsewhere if it moves)."""
-    from .workbook import sheets
+    from .workbook import contract as declared
 
-    inputs = sheets.INPUT_SHEETS
-    declared = {id(v): v for v in vars(sheets).values() if isinstance(v, SheetSchema)}.values()
-    readback = tuple(s for s in declared if s.issued and s.key not in {i.key for i in inputs})
-    return Contract(inputs, sheets.SETTINGS, readback, sheets.OUTPUT_SHEETS)
+    inputs = declared.INPUT_SHEETS
+    schemas = {id(v): v for module in (declared.base, *declared.STEPS) for v in vars(module).values()
+               if isinstance(v, SheetSchema)}.values()
+    readback = tuple(s for s in schemas if s.issued and s.key not in {i.key for i in inputs})
+    return Contract(inputs, declared.SETTINGS, readback, declared.OUTPUT_SHEETS)
 
 
 # ---- Formatting -------------------------------------------------------------------------------------

@@ -38,7 +38,7 @@ from .steps.target import target
 from .steps.track import track
 from .steps.weekly import weekly
 from .workbook.livebook import LiveWorkbook
-from .workbook.sheets import PROBLEMS
+from .workbook.contract.base import PROBLEMS
 
 MESSAGE_LIMIT = 900
 """Excel's message box shows about 1,024 characters; the rest is on the Problems sheet."""

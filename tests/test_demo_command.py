@@ -6,7 +6,7 @@ import openpyxl
 from typer.testing import CliRunner
 
 from salesxl.cli import DEMO_STEPS, app
-from salesxl.workbook.sheets import INPUT_SHEETS
+from salesxl.workbook.contract import INPUT_SHEETS
 
 runner = CliRunner()
 

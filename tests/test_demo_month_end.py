@@ -52,7 +52,7 @@ def test_demo_at_month_end_releases_and_closes(tmp_path, monkeypatch):
     import openpyxl
     from typer.testing import CliRunner
 
-    from salesxl.workbook.sheets import OUTPUT_SHEETS
+    from salesxl.workbook.contract import OUTPUT_SHEETS
 
     from salesxl import cli
     monkeypatch.setattr(cli, "month_end_demo_data", lambda seed: month_end_demo_data(seed=7, size=SMALL))

@@ -12,7 +12,7 @@ import xlwings as xw
 from salesxl import ribbon
 from salesxl.steps.target import target
 from salesxl.workbook.filebook import FileWorkbook
-from salesxl.workbook.sheets import PROBLEMS
+from salesxl.workbook.contract.base import PROBLEMS
 
 from .workbook.fake_xlwings import book_from_file
 from .workbook.test_livebook import contents_of_fake, contents_of_file

@@ -34,13 +34,13 @@ import pandas as pd
 from ..problems import Problem, problem
 from .allocation import allocate, to_unit
 from .breakdown import hold_column
+from .settings import Settings
 
 FEEDBACK_COLUMNS = ["month", "rep_id", "name", "region", "draft", "proposal", "reason", "decision",
                     "manager_figure", "comment", "draft_seen", "draft_changed"]
 TYPED = ["proposal", "reason", "decision", "manager_figure", "comment"]
 """What reps and managers type on the Feedback sheet; salesxl keeps these across re-issues."""
 
-DEFAULT_CAP = 0.3
 
 
 @dataclass
@@ -144,16 +144,15 @@ def feedback_rows(drafts: pd.DataFrame, feedback: pd.DataFrame, reps: pd.DataFra
 
 
 def agree_targets(drafts: pd.DataFrame, feedback: pd.DataFrame, reps: pd.DataFrame, month: pd.Period,
-                  settings: dict[str, Any]) -> tuple[Agreement | None, list[Problem]]:
+                  settings: Settings) -> tuple[Agreement | None, list[Problem]]:
     """Apply the manager's decisions and rebalance the rest so the team meets the month target.
 
     ``drafts`` has ``rep_id``, ``name``, ``region``, ``manager``, ``draft`` for every active rep;
     their sum is the month target. Returns None with the problems when a decision cannot be
     applied or the rebalance is not allowed.
     """
-    unit = float(settings.get("rounding_unit") or 1.0)
-    cap = settings.get("agree_cap")
-    cap = DEFAULT_CAP if cap is None else float(cap)
+    unit = float(settings.rounding_unit)
+    cap = float(settings.agree_cap)
     problems: list[Problem] = []
     decisions = decisions_by_rep(drafts, feedback, reps, month, problems)
 
@@ -180,8 +179,8 @@ def agree_targets(drafts: pd.DataFrame, feedback: pd.DataFrame, reps: pd.DataFra
     keep_drafts = table.loc[keep, "draft"].to_numpy(dtype=float)
     table["agreed"] = table["fixed"].astype(float)
     agreement = Agreement(month, target, table)
-    allow_shortfall = bool(settings.get("allow_shortfall"))
-    allow_surplus = bool(settings.get("allow_surplus"))
+    allow_shortfall = bool(settings.allow_shortfall)
+    allow_surplus = bool(settings.allow_surplus)
 
     if rest < 0:
         if not allow_surplus:

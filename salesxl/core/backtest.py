@@ -48,16 +48,18 @@ to theirs, and the planner copies one into the Factors sheet if they want it.
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass, field
-from typing import Any, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Sequence
 
 import numpy as np
 import pandas as pd
 
 from ..problems import Problem, has_errors, problem
+from ..terms import FACTOR_KEYS
 from .allocation import unit_decimals
-from .formulas import FACTOR_KEYS, WEIGHT_TOLERANCE
+from .formulas import WEIGHT_TOLERANCE
 from .history import in_window, monthly_sales
+from .settings import Settings
 from .targets import COMPANY, FACTOR_LABELS, budget_scopes, factor_inputs, factors_for_year, monthly_target
 
 MIN_MONTHS = 3
@@ -125,12 +127,12 @@ class Replayed:
     notes: tuple[str, ...]
 
 
-def backtest(budget: pd.DataFrame, history: pd.DataFrame, factors: pd.DataFrame, settings: dict[str, Any],
+def backtest(budget: pd.DataFrame, history: pd.DataFrame, factors: pd.DataFrame, settings: Settings,
              regions: pd.DataFrame | None = None, months: int = 24, loss: str = "mape"
              ) -> tuple[Backtest, list[Problem]]:
-    """Replay the month target for the ``months`` months before ``settings["plan_month"]`` and search weights."""
-    plan = pd.Period(settings["plan_month"], freq="M")
-    unit = float(settings.get("rounding_unit") or 1.0)
+    """Replay the month target for the ``months`` months before ``settings.plan_month`` and search weights."""
+    plan = pd.Period(settings.plan_month, freq="M")
+    unit = float(settings.rounding_unit)
     empty = no_backtest(plan, loss, months)
     current, problems = factors_for_year(factors, plan.year)
     weights, _, _, found = factor_inputs(current)
@@ -158,7 +160,7 @@ def backtest(budget: pd.DataFrame, history: pd.DataFrame, factors: pd.DataFrame,
     for month in replayable:
         rows = replay_rows(current, replay, rates[month.year])
         target, found = monthly_target(budget, by_region[by_region["month"] < month], rows,
-                                       {**settings, "plan_month": month}, regions)
+                                       replace(settings, plan_month=month), regions)
         if any(p.severity == "error" and p.sheet == "settings" for p in found):
             return empty, problems + [p for p in found if p.severity == "error"]
         if has_errors(found):
@@ -175,9 +177,8 @@ def backtest(budget: pd.DataFrame, history: pd.DataFrame, factors: pd.DataFrame,
     if len(replayed) < MIN_MONTHS:
         return empty, problems + [too_little_history(window, [r.month for r in replayed])] + list(failures.values())
 
-    tiers = tuple(float(settings.get(k, d)) for k, d in (("tier_base", 1.0), ("tier_challenge", 1.1),
-                                                         ("tier_sprint", 1.2)))
-    window_months = int(settings.get("history_window_months") or 12)
+    tiers = (float(settings.tier_base), float(settings.tier_challenge), float(settings.tier_sprint))
+    window_months = int(settings.history_window_months)
     rep_sales = rep_months(sales)
     ratios = [rep_ratios(rep_sales, r.month, window_months) for r in replayed]
     totals = by_region.groupby("month")["amount"].sum()

@@ -45,35 +45,17 @@ it, so the rest of the breakdown follows the agreed figures.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from .. import terms
 from ..problems import Problem, has_errors, problem
 from .allocation import allocate_groups
 from .calendar import month_calendar, split_reps_by_workdays, weekday_pattern
 from .fitting import FitReport, fit_margins, round_to_margins
+from .settings import Settings
 from .spreading import Where, as_units, spread, to_units
-
-DEFAULTS: dict[str, Any] = {
-    "country": "CN",
-    "rounding_unit": 1.0,
-    "history_window_months": 12,
-    "new_rep_share": 0.5,
-    "new_rep_months": 3,
-    "fit_prior": 0.01,
-    "weekday_pattern": False,
-    "tier_base": 1.0,
-    "tier_challenge": 1.1,
-    "tier_sprint": 1.2,
-    "rep_method": "history",
-    "sku_method": "history",
-    "outlet_method": "history",
-    "outlet_history_weight": 0.7,
-    "reference_offset": 12,
-}
-"""The defaults of the settings this step reads (the Settings sheet declares the same)."""
 
 METHOD_LABEL = {
     "history": "历史份额 history share",
@@ -132,13 +114,8 @@ class Breakdown:
     notes: dict[str, list[str]] = field(default_factory=dict)
 
 
-def option(settings: dict[str, Any], key: str) -> Any:
-    value = settings.get(key)
-    return DEFAULTS[key] if value is None else value
-
-
 def break_down(total: float, region_targets: pd.DataFrame, sku_targets: pd.DataFrame,
-               tables: dict[str, pd.DataFrame], settings: dict[str, Any],
+               tables: dict[str, pd.DataFrame], settings: Settings,
                agreed: pd.DataFrame | None = None) -> tuple[Breakdown | None, list[Problem]]:
     """Split the month's ``total`` down to reps, SKUs, outlets and days.
 
@@ -148,8 +125,8 @@ def break_down(total: float, region_targets: pd.DataFrame, sku_targets: pd.DataF
     (optionally) ``calendar``, indexed by Excel row; ``agreed`` optionally has ``rep_id``
     and ``target``. Returns None with the problems when something stops the split.
     """
-    month = pd.Period(settings["plan_month"], freq="M")
-    unit = float(option(settings, "rounding_unit"))
+    month = pd.Period(settings.plan_month, freq="M")
+    unit = float(settings.rounding_unit)
     history = with_sales_month(tables["history"])
     notes: dict[str, list[str]] = {"reps": [], "outlets": [], "days": []}
     problems = check_tiers(settings)
@@ -166,7 +143,7 @@ def break_down(total: float, region_targets: pd.DataFrame, sku_targets: pd.DataF
         reps, regions, skus, total, found = apply_agreed(reps, regions, skus, agreed, tables["products"],
                                                          unit, notes["reps"])
         problems += found
-    calendar, found = month_calendar(month, str(option(settings, "country")), tables.get("calendar"))
+    calendar, found = month_calendar(month, str(settings.country), tables.get("calendar"))
     problems += found
     if has_errors(problems):
         return None, problems
@@ -185,9 +162,9 @@ def break_down(total: float, region_targets: pd.DataFrame, sku_targets: pd.DataF
                                     f"{fit.rounded_max_error:,.2f}; a larger fitting prior helps", "warning"))
 
     pattern = None
-    if option(settings, "weekday_pattern"):
-        pattern = weekday_pattern(history, month, int(option(settings, "history_window_months")),
-                                  str(option(settings, "country")))
+    if settings.weekday_pattern:
+        pattern = weekday_pattern(history, month, int(settings.history_window_months),
+                                  str(settings.country))
         if pattern is None:
             notes["days"].append("历史中没有日明细，日目标按工作日平均拆分 / no daily history: days are split equally")
     days, company = split_reps_by_workdays(reps.set_index("rep_id")["target"], calendar, unit, pattern)
@@ -270,12 +247,12 @@ def hold_column(sheet: pd.DataFrame) -> pd.Series:
 # ---- region -> rep ----
 
 def rep_level(regions: pd.DataFrame, reps_sheet: pd.DataFrame, outlets: pd.DataFrame, history: pd.DataFrame,
-              month: pd.Period, settings: dict[str, Any], notes: list[str],
+              month: pd.Period, settings: Settings, notes: list[str],
               regions_sheet: pd.DataFrame | None = None) -> tuple[pd.DataFrame, list[Problem]]:
     """Each active rep's target within the region, with history, shares and the growth it implies."""
-    unit = float(option(settings, "rounding_unit"))
-    window_months = int(option(settings, "history_window_months"))
-    method = str(option(settings, "rep_method"))
+    unit = float(settings.rounding_unit)
+    window_months = int(settings.history_window_months)
+    method = str(settings.rep_method)
     problems: list[Problem] = []
     reps = reps_sheet.copy()
     reps["active"] = reps["active"].fillna(True).astype(bool) if "active" in reps else True
@@ -305,9 +282,9 @@ def rep_level(regions: pd.DataFrame, reps_sheet: pd.DataFrame, outlets: pd.DataF
     months_present = (window_end - present_from + 1).clip(lower=0, upper=window_months).fillna(0)
     with np.errstate(divide="ignore", invalid="ignore"):
         reps["monthly_rate"] = np.where(months_present > 0, reps["history"] / months_present, 0.0)
-    reps["new"] = (reps["history"] <= 0) | (months_present < int(option(settings, "new_rep_months")))
+    reps["new"] = (reps["history"] <= 0) | (months_present < int(settings.new_rep_months))
 
-    reference = sales_by(history[history["sales_month"] == month - int(option(settings, "reference_offset"))],
+    reference = sales_by(history[history["sales_month"] == month - int(settings.reference_offset)],
                          ["rep_id"])
     potential = outlets.groupby("rep_id")["potential"].sum(min_count=1) if len(outlets) else pd.Series(dtype=float)
     basis = {
@@ -319,7 +296,7 @@ def rep_level(regions: pd.DataFrame, reps_sheet: pd.DataFrame, outlets: pd.DataF
 
     active = reps[reps["active"]].copy()
     active["basis"] = basis[active.index]
-    weight, found = rep_weights(active, method, float(option(settings, "new_rep_share")))
+    weight, found = rep_weights(active, method, float(settings.new_rep_share))
     problems += found
     wholes = regions.set_index("region")["target"]
     result = spread(wholes, active["region"], weight, active["manual_target"], unit, REP)
@@ -339,7 +316,7 @@ def rep_level(regions: pd.DataFrame, reps_sheet: pd.DataFrame, outlets: pd.DataF
     notes.append(f"业务员拆分方法 rep method: {METHOD_LABEL[method]}; 历史窗口 history window: {window_months} 个月 months")
     if len(new) and method in ("history", "reference"):
         notes.append(f"新人按起始份额 new reps at the starting share "
-                     f"({float(option(settings, 'new_rep_share')):.0%} of the region's average): {', '.join(new)}")
+                     f"({float(settings.new_rep_share):.0%} of the region's average): {', '.join(new)}")
     inactive = reps.loc[~reps["active"], "rep_id"]
     if len(inactive):
         notes.append(f"不在岗业务员不分配目标 inactive reps get nothing: {', '.join(inactive)}")
@@ -432,22 +409,22 @@ def apply_agreed(reps, regions, skus, agreed, products, unit, notes):
 
 # ---- rep x SKU ----
 
-def seed_cells(history: pd.DataFrame, month: pd.Period, settings: dict[str, Any],
+def seed_cells(history: pd.DataFrame, month: pd.Period, settings: Settings,
                keys: list[str], window: pd.Series | None = None) -> pd.Series:
     """The amounts that shape a fit, by ``keys``: history window, reference month, or nothing (equal).
 
     ``window`` is the history window's sales by ``keys`` when the caller has it already (it is
     then the seed itself, not summed again from millions of history rows).
     """
-    method = str(option(settings, "sku_method"))
+    method = str(settings.sku_method)
     if method == "equal":
         return pd.Series(dtype="float64")
     if method == "reference":
-        rows = history[history["sales_month"] == month - int(option(settings, "reference_offset"))]
+        rows = history[history["sales_month"] == month - int(settings.reference_offset)]
     elif window is not None:
         return window
     else:
-        rows = in_window(history, month, int(option(settings, "history_window_months")))
+        rows = in_window(history, month, int(settings.history_window_months))
     return sales_by(rows, keys)
 
 
@@ -481,22 +458,22 @@ def fitted_cells(rows: np.ndarray, cols: np.ndarray, block: np.ndarray, seed: np
 
 
 def rep_sku_level(reps: pd.DataFrame, skus: pd.DataFrame, history: pd.DataFrame, month: pd.Period,
-                  settings: dict[str, Any]) -> tuple[pd.DataFrame, FitReport]:
+                  settings: Settings) -> tuple[pd.DataFrame, FitReport]:
     """Each rep's target over the SKUs: rep totals exact, SKU totals fitted (RAS) and repaired."""
-    unit = float(option(settings, "rounding_unit"))
+    unit = float(settings.rounding_unit)
     row_frame = reps[reps["target"] > 0].reset_index(drop=True)
     col_frame = skus[skus["target"] > 0].reset_index(drop=True)
     rows = np.repeat(np.arange(len(row_frame)), len(col_frame))
     cols = np.tile(np.arange(len(col_frame)), len(row_frame))
     cells = pd.DataFrame({"rep_id": row_frame["rep_id"].to_numpy()[rows], "sku": col_frame["sku"].to_numpy()[cols]})
     seed = seed_cells(history, month, settings, ["rep_id", "sku"])
-    window = sales_by(in_window(history, month, int(option(settings, "history_window_months"))), ["rep_id", "sku"])
+    window = sales_by(in_window(history, month, int(settings.history_window_months)), ["rep_id", "sku"])
     index = pd.MultiIndex.from_frame(cells)
     amounts, report = fitted_cells(rows, cols, np.zeros(len(rows), dtype="int64"),
                                    seed.reindex(index).fillna(0.0).to_numpy() if len(seed) else np.ones(len(rows)),
                                    row_frame["target"].to_numpy(dtype="float64"),
                                    col_frame["target"].to_numpy(dtype="float64"),
-                                   float(option(settings, "fit_prior")), unit)
+                                   float(settings.fit_prior), unit)
     cells["name"] = row_frame["name"].to_numpy()[rows]
     cells["region"] = row_frame["region"].to_numpy()[rows]
     cells["role"] = col_frame["role"].to_numpy()[cols]
@@ -511,11 +488,11 @@ def rep_sku_level(reps: pd.DataFrame, skus: pd.DataFrame, history: pd.DataFrame,
 # ---- rep -> outlet ----
 
 def outlet_level(reps: pd.DataFrame, outlets_sheet: pd.DataFrame, history: pd.DataFrame, month: pd.Period,
-                 settings: dict[str, Any], notes: list[str]) -> tuple[pd.DataFrame, list[Problem]]:
+                 settings: Settings, notes: list[str]) -> tuple[pd.DataFrame, list[Problem]]:
     """Each rep's target over the rep's outlets (history blended with potential by default), with holds."""
-    unit = float(option(settings, "rounding_unit"))
-    method = str(option(settings, "outlet_method"))
-    beta = float(option(settings, "outlet_history_weight"))
+    unit = float(settings.rounding_unit)
+    method = str(settings.outlet_method)
+    beta = float(settings.outlet_history_weight)
     problems: list[Problem] = []
     outlets = outlets_sheet.copy()
     outlets["manual_target"] = hold_column(outlets_sheet)
@@ -529,12 +506,12 @@ def outlet_level(reps: pd.DataFrame, outlets_sheet: pd.DataFrame, history: pd.Da
                                 f"the outlet's rep '{outlets.at[row, 'rep_id']}' is not active; the outlet gets no "
                                 "target", "warning"))
     outlets = outlets[served].copy()
-    window = in_window(history, month, int(option(settings, "history_window_months")))
+    window = in_window(history, month, int(settings.history_window_months))
     outlets["history"] = outlets["outlet_id"].map(sales_by(window, ["outlet_id"])).fillna(0.0)
     by_rep = outlets.groupby("rep_id")
     history_share = (outlets["history"] / by_rep["history"].transform("sum")).fillna(0.0)
     potential_share = (outlets["potential"] / by_rep["potential"].transform("sum")).fillna(0.0)
-    reference = sales_by(history[history["sales_month"] == month - int(option(settings, "reference_offset"))],
+    reference = sales_by(history[history["sales_month"] == month - int(settings.reference_offset)],
                          ["outlet_id"])
     weight = {
         "history": history_share.where(outlets["potential"].isna(),
@@ -574,9 +551,9 @@ def outlet_level(reps: pd.DataFrame, outlets_sheet: pd.DataFrame, history: pd.Da
 
 
 def core_outlet_sku_level(outlets: pd.DataFrame, rep_skus: pd.DataFrame, history: pd.DataFrame,
-                          month: pd.Period, settings: dict[str, Any]) -> tuple[pd.DataFrame, FitReport]:
+                          month: pd.Period, settings: Settings) -> tuple[pd.DataFrame, FitReport]:
     """Core outlets × SKUs: the rep's SKU targets, scaled to the rep's core outlets, fitted to their history."""
-    unit = float(option(settings, "rounding_unit"))
+    unit = float(settings.rounding_unit)
     core = outlets[outlets["core"] & (outlets["outlet_target"] > 0)].reset_index(drop=True)
     core_total = core.groupby("rep_id")["outlet_target"].sum()
     # Columns: each rep's SKUs, with the rep's SKU targets scaled to what the rep's core outlets carry.
@@ -589,7 +566,7 @@ def core_outlet_sku_level(outlets: pd.DataFrame, rep_skus: pd.DataFrame, history
     cells = core[["outlet_id", "rep_id"]].reset_index(names="row").merge(
         columns.reset_index(names="col")[["col", "rep_id", "sku", "role"]], on="rep_id", how="inner", sort=False)
     cells = cells.sort_values(["row", "col"], kind="stable").reset_index(drop=True)
-    window = sales_by(in_window(history, month, int(option(settings, "history_window_months"))),
+    window = sales_by(in_window(history, month, int(settings.history_window_months)),
                       ["outlet_id", "sku"])
     index = pd.MultiIndex.from_frame(cells[["outlet_id", "sku"]])
     cell_history = window.reindex(index).fillna(0.0).to_numpy() if len(cells) else np.zeros(0)
@@ -605,7 +582,7 @@ def core_outlet_sku_level(outlets: pd.DataFrame, rep_skus: pd.DataFrame, history
     amounts, report = fitted_cells(
         cells["row"].to_numpy(), cells["col"].to_numpy(), rep_of_row[cells["row"].to_numpy()], cell_seed,
         core["outlet_target"].to_numpy(dtype="float64"), columns["core_target"].to_numpy(dtype="float64"),
-        float(option(settings, "fit_prior")), unit)
+        float(settings.fit_prior), unit)
     cells["outlet_sku_target"] = amounts
     cells["history"] = cell_history
     cells = cells[cells["outlet_sku_target"] > 0]
@@ -614,12 +591,13 @@ def core_outlet_sku_level(outlets: pd.DataFrame, rep_skus: pd.DataFrame, history
 
 # ---- tiers ----
 
-TIERS = (("tier_base", "base", "基础"), ("tier_challenge", "challenge", "挑战"), ("tier_sprint", "sprint", "冲刺"))
+TIERS = tuple((f"tier_{c.key}", c.key, c.zh) for c in terms.TIERS)
+"""Each tier's multiplier setting, key and Chinese name."""
 
 
-def check_tiers(settings: dict[str, Any]) -> list[Problem]:
+def check_tiers(settings: Settings) -> list[Problem]:
     """Base ≤ challenge ≤ sprint, or the tiers make no sense."""
-    values = [float(option(settings, key)) for key, _, _ in TIERS]
+    values = [float(getattr(settings, key)) for key, _, _ in TIERS]
     problems = []
     for (low_key, low, low_zh), (key, name, zh), a, b in zip(TIERS, TIERS[1:], values, values[1:]):
         if b < a:
@@ -630,10 +608,10 @@ def check_tiers(settings: dict[str, Any]) -> list[Problem]:
     return problems
 
 
-def add_tiers(reps: pd.DataFrame, settings: dict[str, Any], unit: float) -> pd.DataFrame:
+def add_tiers(reps: pd.DataFrame, settings: Settings, unit: float) -> pd.DataFrame:
     """Base, challenge and sprint: the target times each multiplier, rounded to the unit."""
     reps = reps.copy()
     for key, name, _ in TIERS:
-        reps[name] = to_units(reps["target"].to_numpy() * float(option(settings, key)), unit)
+        reps[name] = to_units(reps["target"].to_numpy() * float(getattr(settings, key)), unit)
     return reps
 

@@ -7,7 +7,7 @@ is optional. A block whose step has not run yet is left out, and a note names th
 step to run, so a workbook that has only run ``target`` still gets a dashboard.
 
 Input frames are the read-back tables of the output sheets, keyed like the
-schemas in :data:`salesxl.workbook.sheets.DASHBOARD_READBACK` (``None`` when the
+schemas in :data:`salesxl.workbook.contract.dashboard.DASHBOARD_READBACK` (``None`` when the
 sheet is absent), plus History and Products (last year's same month by role and
 region, which no output sheet holds) and the month's calendar (the time line of
 the expense burn).
@@ -19,12 +19,12 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from ..terms import ROLES
 from .history import monthly_sales
 from .performance import COMPANY
 from .tracking import FLAG_LABELS
 
-ROLE_LABELS = {"flagship": "战斗机型 Flagship", "volume": "规模型 Volume", "profit": "利润型 Profit",
-               "image": "形象型 Image"}
+ROLE_LABELS = {c.key: c.bilingual for c in ROLES}
 MONTH_TARGET_LABEL = "月度目标 Month target"
 ROUNDING_LABEL = "取整 Rounding"
 

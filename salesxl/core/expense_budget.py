@@ -37,6 +37,7 @@ import pandas as pd
 
 from ..problems import Problem, problem
 from .allocation import allocate, to_unit, unit_decimals
+from .settings import Settings
 
 DEFAULT_HOLDER = {"per_rep": "rep", "per_region": "region", "per_developing_outlet": "rep", "rate_on_target": "rep"}
 FIXED_METHODS = ("per_rep", "per_region", "per_developing_outlet")
@@ -98,7 +99,7 @@ def category_column(category: str) -> str:
 
 
 def expense_budget(policy: pd.DataFrame, rep_targets: pd.DataFrame, outlets: pd.DataFrame,
-                   settings: dict) -> tuple[ExpenseBudget | None, list[Problem]]:
+                   settings: Settings) -> tuple[ExpenseBudget | None, list[Problem]]:
     """Work out the budget of every category for every holder, and check it against the ceiling.
 
     ``policy`` has the Expense Policy columns, ``rep_targets`` the issued Rep Targets columns (``month``,
@@ -106,10 +107,10 @@ def expense_budget(policy: pd.DataFrame, rep_targets: pd.DataFrame, outlets: pd.
     ``plan_month``, ``rounding_unit``, ``expense_ceiling``, ``expense_ceiling_rate``, ``expense_over_ceiling``.
     Returns None with errors when the inputs cannot make a budget.
     """
-    problems = check_policy(policy) + check_rep_targets(rep_targets, settings["plan_month"])
+    problems = check_policy(policy) + check_rep_targets(rep_targets, settings.plan_month)
     if any(p.severity == "error" for p in problems):
         return None, problems
-    unit = float(settings.get("rounding_unit") or 1.0)
+    unit = float(settings.rounding_unit)
     targets = rep_targets.reset_index(drop=True)
     regions = list(dict.fromkeys(targets["region"]))
     rep_region = dict(zip(targets["rep_id"], targets["region"]))
@@ -143,7 +144,7 @@ def expense_budget(policy: pd.DataFrame, rep_targets: pd.DataFrame, outlets: pd.
     ceiling, source = expense_ceiling(settings, total_target)
     scaled = False
     if ceiling is not None and policy_total > ceiling + EPSILON:
-        if settings.get("expense_over_ceiling") == "scale_down":
+        if settings.expense_over_ceiling == "scale_down":
             lines["budget"] = scale_down(lines["policy_amount"], ceiling, unit)
             scaled = True
             problems.append(problem(
@@ -294,11 +295,11 @@ def basis(method: str, quantity: float, factor: float, level: str) -> str:
     return f"{whose} {money(quantity)} × {factor:.2%}"
 
 
-def expense_ceiling(settings: dict, total_target: float) -> tuple[float | None, str | None]:
+def expense_ceiling(settings: Settings, total_target: float) -> tuple[float | None, str | None]:
     """The lower of the amount ceiling and the rate ceiling (× total target); None when neither is set."""
     options = []
-    amount = settings.get("expense_ceiling") or 0.0
-    rate = settings.get("expense_ceiling_rate") or 0.0
+    amount = settings.expense_ceiling
+    rate = settings.expense_ceiling_rate
     if amount > 0:
         options.append((float(amount), "expense_ceiling"))
     if rate > 0:

@@ -21,6 +21,7 @@ import pandas as pd
 from ..problems import Problem, problem
 from .calendar import month_calendar
 from .expense_budget import EPSILON, folded, money, text
+from .settings import Settings
 
 HQ_WORDS = {"总部", "hq", "headquarters", "总部hq"}
 
@@ -120,7 +121,7 @@ MEASURES = ["budget", "requested", "approved", "refused", "verified", "unapprove
 
 
 def review_requests(requests: pd.DataFrame, budget_lines: pd.DataFrame, reps: pd.DataFrame,
-                    regions: pd.DataFrame, settings: dict, calendar_overrides: pd.DataFrame | None = None,
+                    regions: pd.DataFrame, settings: Settings, calendar_overrides: pd.DataFrame | None = None,
                     as_of: pd.Timestamp | None = None) -> tuple[ExpenseLedger | None, list[Problem]]:
     """Check every request of the plan month against the two-level rules and the running balance.
 
@@ -128,13 +129,13 @@ def review_requests(requests: pd.DataFrame, budget_lines: pd.DataFrame, reps: pd
     ``as_of`` (default: the latest request or decision date of the month) sets the time elapsed.
     Settings used: ``plan_month``, ``country``, ``hq_approvers``.
     """
-    month = settings["plan_month"]
+    month = settings.plan_month
     problems: list[Problem] = []
     if budget_lines.empty:
         return None, [problem("expense_budget", None, None, "run-expenses-first",
                               "没有费用预算：请先运行费用预算（salesxl expenses）",
                               "there is no Expense Budget: run the expenses step first (salesxl expenses)")]
-    people = People.from_sheets(reps, regions, settings.get("hq_approvers", ""))
+    people = People.from_sheets(reps, regions, settings.hq_approvers)
     in_month = requests["date"].dt.to_period("M") == month
     other_months = int((~in_month).sum())
     if other_months:
@@ -202,7 +203,7 @@ def review_requests(requests: pd.DataFrame, budget_lines: pd.DataFrame, reps: pd
         log[name] = pd.Series(values, index=log.index, dtype="object" if name == "findings" else "float64")
 
     as_of = pd.Timestamp(as_of).normalize() if as_of is not None else default_as_of(log, month)
-    calendar, found = month_calendar(month, settings.get("country") or "CN", calendar_overrides)
+    calendar, found = month_calendar(month, settings.country, calendar_overrides)
     problems += found
     total_weight = float(calendar["weight"].sum()) if len(calendar) else 0.0
     done_weight = float(calendar.loc[calendar["date"] <= as_of, "weight"].sum()) if len(calendar) else 0.0

@@ -28,12 +28,12 @@ sequence step on that channel due on or before the touch.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Mapping
 
 import pandas as pd
 
 from ..problems import Problem, problem
 from .calendar import month_calendar
+from .settings import Settings
 
 DAY = pd.Timedelta(days=1)
 
@@ -80,18 +80,17 @@ class WorkDays:
 class Cadence:
     """The follow-up rules' numbers, from Settings."""
 
-    sms_every: int = 7
-    email_every: int = 7
-    call_every: int = 14
-    no_touch_days: int = 21
-    key_visit_days: int = 14
-    escalate_days: int = 7
+    sms_every: int
+    email_every: int
+    call_every: int
+    no_touch_days: int
+    key_visit_days: int
+    escalate_days: int
 
     @classmethod
-    def from_settings(cls, settings: Mapping) -> "Cadence":
-        return cls(*(int(settings.get(key, default)) for key, default in (
-            ("sms_every_days", 7), ("email_every_days", 7), ("call_every_days", 14), ("no_touch_days", 21),
-            ("key_visit_days", 14), ("escalate_days", 7))))
+    def from_settings(cls, settings: Settings) -> "Cadence":
+        return cls(int(settings.sms_every_days), int(settings.email_every_days), int(settings.call_every_days),
+                   int(settings.no_touch_days), int(settings.key_visit_days), int(settings.escalate_days))
 
     def every(self, channel: str) -> int:
         return {"sms": self.sms_every, "email": self.email_every, "call": self.call_every}[channel]
@@ -224,7 +223,7 @@ class FollowUpPlan:
 
 
 def follow_up_plan(customers: pd.DataFrame, touches: pd.DataFrame, reps: pd.DataFrame, workdays: WorkDays,
-                   settings: Mapping, as_of: pd.Timestamp) -> tuple[FollowUpPlan, list[Problem]]:
+                   settings: Settings, as_of: pd.Timestamp) -> tuple[FollowUpPlan, list[Problem]]:
     """The follow-up plan for every open customer as of the end of ``as_of``."""
     as_of = pd.Timestamp(as_of).normalize()
     cadence = Cadence.from_settings(settings)

@@ -32,12 +32,13 @@ import math
 from dataclasses import dataclass, field
 from typing import Sequence
 
+from ..terms import FACTOR_KEYS
 from .allocation import allocate as _allocate
 from .allocation import to_unit
+from .settings import DEFAULT
 
-FACTOR_KEYS = ("budget", "history", "industry", "benchmark")
 METHODS = ("trend", "average")
-DEFAULT_YEAR_WEIGHTS = (0.5, 0.3, 0.2)
+DEFAULT_YEAR_WEIGHTS = (DEFAULT.year_weight_1, DEFAULT.year_weight_2, DEFAULT.year_weight_3)
 WEIGHT_TOLERANCE = 1e-9
 
 

@@ -47,20 +47,19 @@ from typing import Callable, Sequence
 
 import numpy as np
 
+from .. import terms
+from ..terms import TIER_KEYS as TIERS
 from .allocation import to_unit, unit_decimals
 from .incentive_rules import Band, Deduction, Plan
 
 EPS = 1e-9
 """Attainments this close to a threshold count as reaching it (float noise, not a real shortfall)."""
 
-TIERS = ("base", "challenge", "sprint")
-TIER_LABEL = {"none": "未达基础 below base", "base": "基础 base", "challenge": "挑战 challenge",
-              "sprint": "冲刺 sprint"}
-TIER_ZH = {"none": "未达基础", "base": "基础档", "challenge": "挑战档", "sprint": "冲刺档"}
-TIER_EN = {"none": "below base", "base": "reached base", "challenge": "reached challenge",
-           "sprint": "reached sprint"}
-ROLES = ("flagship", "volume", "profit", "image")
-ROLE_ZH = {"flagship": "战斗机型", "volume": "规模型", "profit": "利润型", "image": "形象型"}
+TIER_LABEL = {"none": "未达基础 below base", **{c.key: c.label for c in terms.TIERS}}
+"""The tier a rep reached, as the performance sheet and ``SALESXL_TIER`` show it."""
+TIER_ZH = {"none": "未达基础", **{c.key: f"{c.zh}档" for c in terms.TIERS}}
+TIER_EN = {"none": "below base", **{c.key: f"reached {c.key}" for c in terms.TIERS}}
+ROLE_ZH = {c.key: c.zh for c in terms.ROLES}
 
 
 # ---- Worksheet-function-ready rules: plain numbers in, a number out ----

@@ -18,7 +18,9 @@ import pandas as pd
 from ..problems import Problem, problem
 from .calendar import month_calendar
 from .incentive_rules import Plan, plan_for, read_rules
-from .payout import EPS, ROLES, RepFacts, attainment, settle
+from ..terms import ROLE_KEYS as ROLES
+from .payout import EPS, RepFacts, attainment, settle
+from .settings import Settings
 
 @dataclass(frozen=True)
 class MonthEnd:
@@ -80,7 +82,7 @@ class Performance:
     notes: list[str] = field(default_factory=list)
 
 
-def close_month(books: MonthEnd, settings: dict, month: pd.Period) -> tuple[Performance | None, list[Problem]]:
+def close_month(books: MonthEnd, settings: Settings, month: pd.Period) -> tuple[Performance | None, list[Problem]]:
     """Close ``month``: settle every rep under their rules and total by region, role and core outlet."""
     problems = check_targets(books.rep_targets, month)
     actuals, found = month_actuals(books.actuals, month, set(books.rep_targets["rep_id"].astype(str)))
@@ -96,13 +98,13 @@ def close_month(books: MonthEnd, settings: dict, month: pd.Period) -> tuple[Perf
     if any(p.severity == "error" for p in problems):
         return None, problems
 
-    unit = float(settings.get("payout_unit") or 0.01)
-    unknown_signature = settings.get("signature_unknown") or "pay"
+    unit = float(settings.payout_unit)
+    unknown_signature = settings.signature_unknown
     role_of = dict(zip(books.products["sku"].astype(str), books.products["role"]))
     actuals = actuals.assign(role=actuals["sku"].map(lambda s: role_of.get(str(s)) if s is not None else None))
     notes, found = checkability_notes(books, plans, unknown_signature)
     problems += found
-    found = month_not_over(actuals, month, settings.get("country") or "CN", books.calendar)
+    found = month_not_over(actuals, month, settings.country, books.calendar)
     problems += found
     notes += [f"{p.message_zh} | {p.message_en}" for p in found]
 
@@ -112,7 +114,7 @@ def close_month(books: MonthEnd, settings: dict, month: pd.Period) -> tuple[Perf
         regions=region_totals(reps),
         roles=role_totals(books.rep_sku_targets, actuals),
         core_outlets=core_outlet_totals(books, actuals),
-        summary=summary_block(reps, int(settings.get("summary_top_n") or 3)),
+        summary=summary_block(reps, int(settings.summary_top_n)),
         chart=chart_data(reps),
         rules=rules_applied(books.rules, plans, reps),
         notes=notes,

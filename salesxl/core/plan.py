@@ -7,11 +7,10 @@ repeating the two steps' wiring.
 
 from __future__ import annotations
 
-from typing import Any
-
 import pandas as pd
 
 from ..problems import Problem, has_errors
+from .settings import Settings
 from .structure import Structure, empty_structure, target_structure
 from .targets import MonthTarget, monthly_target
 
@@ -19,7 +18,7 @@ PLAN_SHEETS = ("settings", "budget", "factors", "history", "products", "role_mix
 """The input sheets the draft plan reads."""
 
 
-def draft_plan(tables: dict[str, pd.DataFrame], settings: dict[str, Any]
+def draft_plan(tables: dict[str, pd.DataFrame], settings: Settings
                ) -> tuple[MonthTarget, Structure, list[Problem]]:
     """The month's target and its structure by role, SKU and region.
 

@@ -27,17 +27,14 @@ import numpy as np
 import pandas as pd
 
 from ..problems import Problem, has_errors, problem
+from ..terms import ROLES
 from .allocation import AllocationError, allocate
 from .formulas import WEIGHT_TOLERANCE, region_weight, shares, sku_shares_in_role, with_manual_shares
 from .history import in_window, monthly_sales, sales_by
+from .settings import Settings
 from .targets import MonthTarget
 
-ROLE_LABELS = {
-    "flagship": "战斗机型 Flagship",
-    "volume": "规模型 Volume",
-    "profit": "利润型 Profit",
-    "image": "形象型 Image",
-}
+ROLE_LABELS = {c.key: c.bilingual for c in ROLES}
 BASIS_LABELS = {
     "history": "历史销售占比 share of sales",
     "manual": "手工份额 manual share",
@@ -87,14 +84,14 @@ def target_structure(month_target: MonthTarget, products: pd.DataFrame, role_mix
                      regions: pd.DataFrame, history: pd.DataFrame, settings: dict[str, Any]
                      ) -> tuple[Structure, list[Problem]]:
     """Split the month target by role, SKU and region."""
-    month = pd.Period(settings["plan_month"], freq="M")
-    unit = float(settings.get("rounding_unit") or 1.0)
-    window = in_window(monthly_sales(history), month, int(settings.get("history_window_months") or 12))
+    month = pd.Period(settings.plan_month, freq="M")
+    unit = float(settings.rounding_unit)
+    window = in_window(monthly_sales(history), month, int(settings.history_window_months))
     notes: list[str] = []
 
     roles, problems = role_targets(month_target.total, role_mix, products, unit)
     skus, found = sku_targets(roles, products, sales_by(window, "sku") if "sku" in window else pd.Series(dtype=float),
-                              float(settings.get("new_product_reserve", 0.05)), unit, notes)
+                              float(settings.new_product_reserve), unit, notes)
     problems += found
     region_rows, alpha, basis, found = region_targets(month_target, regions, sales_by(window, "region"), settings,
                                                       unit, notes)
@@ -215,12 +212,12 @@ def with_role_margins(roles: pd.DataFrame, skus: pd.DataFrame, has_costs: bool) 
     return roles
 
 
-def region_targets(month_target: MonthTarget, regions: pd.DataFrame, sales: pd.Series, settings: dict[str, Any],
+def region_targets(month_target: MonthTarget, regions: pd.DataFrame, sales: pd.Series, settings: Settings,
                    unit: float, notes: list[str]):
     """Region shares by α × history share + (1 − α) × potential share, manual overrides, then the split."""
     problems: list[Problem] = []
-    alpha = float(settings.get("region_history_weight", 0.7))
-    basis = settings.get("region_split") or "formula"
+    alpha = float(settings.region_history_weight)
+    basis = settings.region_split
     regions = regions[regions["region"].notna()]
     if len(regions) == 0:
         problems.append(problem("regions", None, "region", "no-regions", "区域表是空的，请至少填写一个区域",

@@ -14,24 +14,20 @@ audit table a manager can follow, with every problem located at its row.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 import pandas as pd
 
 from ..problems import Problem, has_errors, problem
+from ..terms import FACTOR_KEYS, FACTORS
 from .allocation import to_unit
-from .formulas import DEFAULT_YEAR_WEIGHTS, FACTOR_KEYS, WEIGHT_TOLERANCE, FourFactors, four_factors
+from .formulas import WEIGHT_TOLERANCE, FourFactors, four_factors
 from .history import monthly_sales, same_month_actuals
+from .settings import Settings
 
 COMPANY = "公司 Company"
 """The scope name of a company-level target."""
 
-FACTOR_LABELS = {
-    "budget": "年度预算 Annual budget",
-    "history": "历史同期 Same month history",
-    "industry": "行业增长 Industry growth",
-    "benchmark": "标杆增长 Benchmark growth",
-}
+FACTOR_LABELS = {c.key: c.bilingual for c in FACTORS}
 
 FACTOR_COLUMNS = ["scope", "factor", "label", "base", "base_year", "growth_rate", "value", "weight_set",
                   "weight", "contribution", "how", "source"]
@@ -77,17 +73,17 @@ def no_target(month=None) -> MonthTarget:
     return MonthTarget(0.0, pd.DataFrame(columns=FACTOR_COLUMNS), None, [], month)
 
 
-def monthly_target(budget: pd.DataFrame, history: pd.DataFrame, factors: pd.DataFrame, settings: dict[str, Any],
+def monthly_target(budget: pd.DataFrame, history: pd.DataFrame, factors: pd.DataFrame, settings: Settings,
                    regions: pd.DataFrame | None = None) -> tuple[MonthTarget, list[Problem]]:
-    """The draft target for ``settings["plan_month"]`` from the Budget, History and Factors sheets.
+    """The draft target for ``settings.plan_month`` from the Budget, History and Factors sheets.
 
     ``regions`` (the Regions sheet), when given, lets a regional budget be
     checked for regions that have no budget row for the month.
     """
-    month = pd.Period(settings["plan_month"], freq="M")
-    unit = float(settings.get("rounding_unit") or 1.0)
-    method = settings.get("history_method") or "trend"
-    year_weights = tuple(float(settings.get(f"year_weight_{i}", d)) for i, d in zip((1, 2, 3), DEFAULT_YEAR_WEIGHTS))
+    month = pd.Period(settings.plan_month, freq="M")
+    unit = float(settings.rounding_unit)
+    method = settings.history_method
+    year_weights = (float(settings.year_weight_1), float(settings.year_weight_2), float(settings.year_weight_3))
 
     factors, problems = factors_for_year(factors, month.year)
     weights, rates, sources, found = factor_inputs(factors)

@@ -43,8 +43,9 @@ from typing import Mapping
 import pandas as pd
 
 from ..problems import Problem, problem
+from ..terms import ROLE_KEYS, TIER_KEYS as TIERS
+from .settings import Settings
 
-TIERS = ("base", "challenge", "sprint")
 
 
 # ---------------------------------------------------------------- the clock
@@ -161,7 +162,7 @@ class MonthProgress:
 
 
 def track(issued: Mapping[str, pd.DataFrame], actuals: pd.DataFrame, daily_log: pd.DataFrame,
-          products: pd.DataFrame, reps: pd.DataFrame, calendar: pd.DataFrame, settings: Mapping,
+          products: pd.DataFrame, reps: pd.DataFrame, calendar: pd.DataFrame, settings: Settings,
           as_of: pd.Timestamp, expense_budget: pd.DataFrame | None = None) -> tuple[MonthProgress | None, list[Problem]]:
     """Month-to-date progress against the issued targets, as of the end of ``as_of``.
 
@@ -173,12 +174,12 @@ def track(issued: Mapping[str, pd.DataFrame], actuals: pd.DataFrame, daily_log: 
     ``mix_lag_threshold``); ``expense_budget`` the issued ``费用预算 Expense Budget`` lines, None
     when the workbook has none (the expense flag then falls back to the expense-to-sales ratio).
     """
-    month = settings["plan_month"]
+    month = settings.plan_month
     problems = check_issued_month(issued["rep_targets"], month)
     problems += check_as_of(as_of, month)
     if problems:
         return None, problems
-    clock = month_clock(calendar, as_of, settings.get("run_rate_days", 5))
+    clock = month_clock(calendar, as_of, settings.run_rate_days)
     sales, found = month_sales(actuals, month, clock.as_of, products)
     problems += found
 
@@ -347,16 +348,13 @@ def region_progress(reps: pd.DataFrame, clock: MonthClock) -> pd.DataFrame:
     return out
 
 
-ROLE_ORDER = ("flagship", "volume", "profit", "image")
-
-
 def role_progress(rep_sku_targets: pd.DataFrame, sales: pd.DataFrame, company: pd.DataFrame,
                   clock: MonthClock) -> pd.DataFrame:
     """Per product role: target, progress, and its share of the target and of actual sales (the mix)."""
     share_due = ratio(company["target_to_date"], company["target"]).fillna(0.0).iloc[0]
     targets = rep_sku_targets.groupby("role")["sku_target"].sum()
     sold = sales_by(sales, ["role"], clock)
-    roles = [r for r in ROLE_ORDER if r in targets.index or r in sold.index]
+    roles = [r for r in ROLE_KEYS if r in targets.index or r in sold.index]
     frame = pd.DataFrame({"role": roles})
     frame["target"] = frame["role"].map(targets).fillna(0.0)
     frame["target_to_date"] = frame["target"] * share_due
@@ -385,7 +383,7 @@ def core_outlet_progress(issued, sales, daily_log, reps, clock, settings) -> tup
     frame["last_visit"] = pd.to_datetime(last.reindex(frame["outlet_id"]).to_numpy())
     frame["days_since_visit"] = (clock.as_of - frame["last_visit"]).dt.days
     logged_days = (clock.as_of - clock.as_of.to_period("M").start_time).days + 1
-    limit = settings.get("core_visit_days", 7)
+    limit = settings.core_visit_days
     frame["not_visited"] = frame["days_since_visit"].fillna(logged_days) >= limit
 
     sku_targets = issued["core_outlet_sku_targets"]
@@ -439,18 +437,18 @@ def collect_flags(reps, core, daily_log, rep_sku_targets, sales, company, clock,
         rows.append({"code": kind, "flag": FLAG_LABELS[kind], "rep_id": rep_id, "subject": subject,
                      "detail": f"{zh} / {en}", "row": row})
 
-    threshold = settings.get("pace_threshold", 0.9)
+    threshold = settings.pace_threshold
     for r in reps[reps["pace"] < threshold].sort_values("pace").itertuples():
         need_zh = f"；每日需完成 {r.need_base:,.0f}" if pd.notna(r.need_base) else "；本月已无剩余工作日"
         need_en = f"; needs {r.need_base:,.0f} per working day" if pd.notna(r.need_base) else "; no working days left"
         add("behind-pace", r.rep_id, "", f"进度比 {r.pace:.1%}，低于 {threshold:.0%}{need_zh}",
             f"pace {r.pace:.1%} below {threshold:.0%}{need_en}")
 
-    for r in expense_ahead(reps, settings.get("expense_budget_margin", 0.1),
-                           settings.get("expense_ratio_limit", 0.06)):
+    for r in expense_ahead(reps, settings.expense_budget_margin,
+                           settings.expense_ratio_limit):
         add("expense-ahead", r["rep_id"], "", r["zh"], r["en"])
 
-    rows += flagship_flags(reps, rep_sku_targets, sales, company, settings.get("mix_lag_threshold", 0.9))
+    rows += flagship_flags(reps, rep_sku_targets, sales, company, settings.mix_lag_threshold)
 
     for r in core[core["not_visited"]].sort_values(["rep_id", "outlet_id"]).itertuples():
         since = "本月未拜访 not visited this month" if pd.isna(r.last_visit) else (
@@ -571,9 +569,9 @@ class WeekReview:
 
 def weekly_review(week: int, issued: Mapping[str, pd.DataFrame], actuals: pd.DataFrame, daily_log: pd.DataFrame,
                   products: pd.DataFrame, reps: pd.DataFrame, calendar: pd.DataFrame,
-                  settings: Mapping) -> tuple[WeekReview | None, list[Problem]]:
+                  settings: Settings) -> tuple[WeekReview | None, list[Problem]]:
     """Week ``week`` of the plan month for every rep: the week's figures and the month to date at its end."""
-    month = settings["plan_month"]
+    month = settings.plan_month
     weeks = month_weeks(month)
     if week not in set(weeks["week"]):
         return None, [problem(None, None, None, "no-such-week",
@@ -583,7 +581,7 @@ def weekly_review(week: int, issued: Mapping[str, pd.DataFrame], actuals: pd.Dat
     problems = check_issued_month(issued["rep_targets"], month)
     if problems:
         return None, problems
-    clock = month_clock(calendar, end, settings.get("run_rate_days", 5))
+    clock = month_clock(calendar, end, settings.run_rate_days)
     sales, problems = month_sales(actuals, month, end, products)
     problems = [p for p in problems if p.code != "after-as-of"]  # later weeks' sales are expected
     at_end, found = rep_progress(issued, sales, daily_log, reps, clock, settings)

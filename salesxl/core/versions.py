@@ -16,10 +16,12 @@ from typing import Any, Mapping
 import numpy as np
 import pandas as pd
 
+from .settings import Settings
+
 VERSION_COLUMNS = ["timestamp", "step", "month", "parameters", "fingerprint", "total"]
 
 
-def input_fingerprint(tables: Mapping[str, pd.DataFrame], settings: Mapping[str, Any]) -> str:
+def input_fingerprint(tables: Mapping[str, pd.DataFrame], settings: Settings) -> str:
     """A short hash of the input tables and settings: equal inputs, equal fingerprints.
 
     Values are hashed, not dtypes or objects, so the fingerprint does not depend on how the frames
@@ -29,8 +31,9 @@ def input_fingerprint(tables: Mapping[str, pd.DataFrame], settings: Mapping[str,
     earlier versions of salesxl hashed the tables as CSV text, so their fingerprints differ from these.
     """
     digest = hashlib.sha256()
-    for key in sorted(settings):
-        digest.update(f"{key}={settings[key]!s}\n".encode())
+    values = vars(settings)
+    for key in sorted(values):
+        digest.update(f"{key}={values[key]!s}\n".encode())
     for key in sorted(tables):
         frame = tables[key]
         digest.update(f"[{key}] {len(frame)} rows\n".encode())

@@ -1,7 +1,7 @@
 """The sheets of the feedback round: 反馈 Feedback, 目标确认 Agreed Targets, 目标确认历史 Agreement History.
 
 The Feedback table is labelled exactly as its input schema (``FEEDBACK`` in
-:mod:`salesxl.workbook.sheets`) and the Agreed Targets' first table as the issued
+:mod:`salesxl.workbook.contract.agree`) and the Agreed Targets' first table as the issued
 schema that reads it back, so salesxl reads both sheets back after a planner,
 a rep or a manager typed into them. Agreement History is hidden: every round's
 agreed table, appended, so a manager can see what changed between rounds.
@@ -15,8 +15,8 @@ from ..core.agreement import Agreement
 from ..workbook.backend import Kind, OutColumn, OutTable, SheetOutput, WorkbookBackend
 from ..workbook.reader import find_sheet, read_table
 from ..workbook.schema import Column, SheetSchema
-from ..workbook.sheets import (AGREED_TARGETS, AGREEMENT_HISTORY, DECISIONS, FEEDBACK, FEEDBACK_SHEET,
-                               ISSUED_AGREED_TARGETS)
+from ..workbook.contract.agree import (AGREED_TARGETS, AGREEMENT_HISTORY, DECISIONS, FEEDBACK, FEEDBACK_SHEET,
+                                       ISSUED_AGREED_TARGETS)
 
 DECISION_LABEL = {c.key: f"{c.zh} {c.en}" for c in DECISIONS}
 

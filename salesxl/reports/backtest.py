@@ -12,8 +12,10 @@ never changes the weights itself.
 from __future__ import annotations
 
 from ..core.backtest import BASE_BAND, Backtest
+from ..core.settings import Settings
 from ..workbook.backend import OutChart, OutColumn, OutTable, SheetOutput
-from ..workbook.sheets import BACKTEST, BACKTEST_LOSSES, HISTORY_METHODS
+from ..workbook.contract.backtest import BACKTEST, BACKTEST_LOSSES
+from ..workbook.contract.target import HISTORY_METHODS
 
 SUMMARY_COLUMNS = (
     OutColumn("months", "回放月数", "Months replayed", "integer"),
@@ -76,12 +78,12 @@ def choice_label(choices, key: str) -> str:
     return next((f"{c.zh} {c.key}" for c in choices if c.key == key), key)
 
 
-def backtest_sheet(result: Backtest, settings: dict) -> SheetOutput:
+def backtest_sheet(result: Backtest, settings: Settings) -> SheetOutput:
     """回测 Backtest: summary, weight suggestions, factors replayed, and every replayed month."""
     low, high = BASE_BAND
     subtitle = (f"计划月份 Plan month {result.plan_month} · 回测月数 Months {result.window_months} · "
                 f"评分标准 Loss: {choice_label(BACKTEST_LOSSES, result.loss)} · "
-                f"历史同期算法 History method: {choice_label(HISTORY_METHODS, settings.get('history_method') or 'trend')}")
+                f"历史同期算法 History method: {choice_label(HISTORY_METHODS, settings.history_method)}")
     loss_note = (
         "评分：平均绝对百分比误差，越小越好。 Score: the mean absolute % error; lower is better."
         if result.loss == "mape" else

@@ -1,7 +1,7 @@
 """The release sheets: 业务员目标 Rep Targets, 网点目标 Outlet Targets, 日目标 Daily Targets.
 
 The first tables of each sheet are the issued figures later steps read back
-(``ISSUED_SHEETS`` in :mod:`salesxl.workbook.sheets`), so their headers are taken
+(``ISSUED_SHEETS`` in :mod:`salesxl.workbook.contract.breakdown`), so their headers are taken
 from those schemas and cannot drift. Every long table carries a totals row, and
 a check table on each sheet shows each level summing to the level above, so a
 planner can see the release reconcile to the month target without a formula.
@@ -14,14 +14,15 @@ import pandas as pd
 
 from ..core.breakdown import Breakdown
 from ..core.calendar import WEEKDAYS_ZH
+from ..core.settings import DEFAULT_CURRENCY
+from ..terms import ROLE_LABEL
 from ..workbook.backend import Kind, OutColumn, OutTable, SheetOutput
 from ..workbook.schema import SheetSchema
-from ..workbook.sheets import (DAILY_TARGETS, ISSUED_CORE_OUTLET_SKU_TARGETS, ISSUED_DAILY_TARGETS,
-                               ISSUED_OUTLET_TARGETS, ISSUED_REP_SKU_TARGETS, ISSUED_REP_TARGETS, OUTLET_TARGETS,
-                               REP_TARGETS, ROLES)
+from ..workbook.contract.breakdown import (DAILY_TARGETS, ISSUED_CORE_OUTLET_SKU_TARGETS, ISSUED_DAILY_TARGETS,
+                                           ISSUED_OUTLET_TARGETS, ISSUED_REP_SKU_TARGETS, ISSUED_REP_TARGETS,
+                                           OUTLET_TARGETS, REP_TARGETS)
 
 WEEKDAYS_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-ROLE_LABEL = {c.key: c.label for c in ROLES}
 
 
 def issued(schema: SheetSchema, key: str, kind: Kind = "text", total: bool = False) -> OutColumn:
@@ -30,7 +31,7 @@ def issued(schema: SheetSchema, key: str, kind: Kind = "text", total: bool = Fal
     return OutColumn(c.key, c.zh, c.en, kind, total)
 
 
-def breakdown_sheets(result: Breakdown, unit: float, currency: str = "CNY") -> list[SheetOutput]:
+def breakdown_sheets(result: Breakdown, unit: float, currency: str = DEFAULT_CURRENCY) -> list[SheetOutput]:
     return [rep_sheet(result, unit, currency), outlet_sheet(result, unit, currency), daily_sheet(result, unit, currency)]
 
 

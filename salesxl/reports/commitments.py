@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from ..workbook.backend import OutColumn, OutTable, PageSetup, SheetOutput
-from ..workbook.sheets import COMMITMENTS
+from ..workbook.contract.agree import COMMITMENTS
 
 PLEDGE = ("本人已知悉并认可以上目标与奖惩规则，承诺全力完成。 I have read and accept the targets and the rules "
           "above and commit to achieving them.")

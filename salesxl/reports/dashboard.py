@@ -19,7 +19,7 @@ import pandas as pd
 
 from ..core.dashboard import Dashboard
 from ..workbook.backend import OutChart, OutColumn, OutTable, PageSetup, SheetOutput
-from ..workbook.sheets import DASHBOARD
+from ..workbook.contract.dashboard import DASHBOARD
 
 GRID_COLUMNS, GRID_ROWS = 3, 2
 CHART_ROWS = 15

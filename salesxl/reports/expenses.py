@@ -17,10 +17,11 @@ import pandas as pd
 
 from ..core.expense_budget import ExpenseBudget, category_column, money
 from ..core.expense_review import ExpenseLedger
+from ..core.settings import Settings
+from ..terms import Choice
 from ..workbook.backend import OutColumn, OutTable, SheetOutput
-from ..workbook.schema import Choice
-from ..workbook.sheets import (BUDGET_HOLDERS, EXPENSE_BUDGET, EXPENSE_LEDGER, EXPENSE_METHODS, REQUEST_LEVELS,
-                               REQUEST_STATUS)
+from ..workbook.contract.expenses import (BUDGET_HOLDERS, EXPENSE_BUDGET, EXPENSE_LEDGER, EXPENSE_METHODS,
+                                          REQUEST_LEVELS, REQUEST_STATUS)
 
 
 @dataclass(frozen=True)
@@ -44,11 +45,11 @@ def category_columns(categories: list[str]) -> list[OutColumn]:
 
 # ---------------------------------------------------------------------------------------------------------------
 
-def budget_sheet(budget: ExpenseBudget, settings: dict) -> SheetOutput:
+def budget_sheet(budget: ExpenseBudget, settings: Settings) -> SheetOutput:
     """费用预算 Expense Budget: the month's expense targets, issued with the sales targets."""
-    currency = settings.get("currency") or ""
+    currency = settings.currency
     ratio = budget.total / budget.total_target if budget.total_target > 0 else 0.0
-    subtitle = (f"{settings['plan_month']} · 总目标 Total target {money(budget.total_target)} {currency} · "
+    subtitle = (f"{settings.plan_month} · 总目标 Total target {money(budget.total_target)} {currency} · "
                 f"费用预算 Expense budget {money(budget.total)} · 费用率 Expense to target {ratio:.2%}")
     return SheetOutput(EXPENSE_BUDGET, subtitle=subtitle, notes=ceiling_notes(budget), tables=[
         OutTable(by_category_frame(budget), [
@@ -136,9 +137,9 @@ MEASURE_COLUMNS = [
 ]
 
 
-def ledger_sheet(ledger: ExpenseLedger, settings: dict) -> SheetOutput:
+def ledger_sheet(ledger: ExpenseLedger, settings: Settings) -> SheetOutput:
     """费用台账 Expense Ledger: the request log reviewed against the budget."""
-    subtitle = (f"{settings['plan_month']} · 截至 As of {ledger.as_of:%Y-%m-%d} · 已过工作日 Working days elapsed "
+    subtitle = (f"{settings.plan_month} · 截至 As of {ledger.as_of:%Y-%m-%d} · 已过工作日 Working days elapsed "
                 f"{ledger.working_days_elapsed:g}/{ledger.working_days:g} ({ledger.elapsed:.0%})")
     notes = [
         "已批复只计有效批复：批复人层级正确、非本人、记录了批复人和日期、且不超过该类别剩余预算；其余列为“不予认可的批复”。",

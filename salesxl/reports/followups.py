@@ -13,7 +13,7 @@ import pandas as pd
 from ..core.calendar import WEEKDAYS_ZH
 from ..core.followup import FollowUpPlan, Cadence, week_end
 from ..workbook.backend import OutColumn, OutTable, SheetOutput
-from ..workbook.sheets import CHANNELS, FOLLOWUP_PLAN, STAGES
+from ..workbook.contract.tracking import CHANNELS, FOLLOWUP_PLAN, STAGES
 
 CHANNEL_LABEL = {c.key: c.label for c in CHANNELS}
 STAGE_LABEL = {c.key: c.label for c in STAGES}

@@ -13,18 +13,18 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..core.payout import ROLE_ZH, ROLES, TIER_LABEL
+from ..core.payout import TIER_LABEL
 from ..core.performance import Performance
 from ..workbook.backend import OutChart, OutColumn, OutTable, SheetOutput
-from ..workbook.schema import Choice
-from ..workbook.sheets import PERFORMANCE, ROLES as ROLE_CHOICES, RULE_KINDS, RULE_MODES, TIERS
+from ..terms import ROLE_LABEL as ROLE_CELL, ROLES, TIERS, Choice
+from ..workbook.contract.close import PERFORMANCE, RULE_KINDS, RULE_MODES
 
 CHART_TABLE = "sx_performance_chart"
 REP_TABLE = "sx_performance_reps"
 
 SCOPE_EVERYONE = "全体 everyone"
 SIGNED_LABEL = {True: "是 yes", False: "否 no", None: "未知 unknown"}
-ROLE_LABEL = {**{c.key: c.label for c in ROLE_CHOICES}, "none": "未指定产品 no SKU", "total": "合计 Total"}
+ROLE_LABEL = {**ROLE_CELL, "none": "未指定产品 no SKU", "total": "合计 Total"}
 
 REP_COLUMNS = [
     OutColumn("rep_id", "业务员编号", "Rep ID"),
@@ -38,7 +38,7 @@ REP_COLUMNS = [
     OutColumn("actual", "实际", "Actual", "amount", total=True),
     OutColumn("attainment", "达成率", "Attainment", "percent", look="tier"),
     OutColumn("tier", "达到档位", "Tier reached"),
-    *[OutColumn(f"att_{r}", f"{ROLE_ZH[r]}达成", f"{r.capitalize()} attainment", "percent", look="tier") for r in ROLES],
+    *[OutColumn(f"att_{r.key}", f"{r.zh}达成", f"{r.key.capitalize()} attainment", "percent", look="tier") for r in ROLES],
     OutColumn("expense_budget", "费用预算", "Expense budget", "amount", total=True),
     OutColumn("expense_used", "已用费用", "Expense used", "amount", total=True),
     OutColumn("expense_ratio", "费用使用率", "Expense used %", "percent"),
@@ -181,5 +181,5 @@ def rule_rows(rules: pd.DataFrame) -> pd.DataFrame:
         rule=rules["rule"].map(label(RULE_KINDS)),
         tier=rules["tier"].map(label(TIERS)),
         mode=rules["mode"].map(label(RULE_MODES)),
-        role=rules["role"].map(label(ROLE_CHOICES)),
+        role=rules["role"].map(label(ROLES)),
     )

@@ -15,7 +15,7 @@ import pandas as pd
 
 from ..problems import SEVERITY_LABEL, Problem
 from ..workbook.backend import Link, OutColumn, OutTable, SheetOutput
-from ..workbook.sheets import PROBLEMS
+from ..workbook.contract.base import PROBLEMS
 
 ORDER = ("error", "warning", "notice")
 

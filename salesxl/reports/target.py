@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..core.settings import Settings
 from ..core.structure import Structure
 from ..core.targets import FACTOR_LABELS, MonthTarget
 from ..workbook.backend import OutColumn, OutTable, SheetOutput
-from ..workbook.sheets import HISTORY_METHODS, MONTH_TARGET, REGION_SPLITS, TARGET_STRUCTURE
+from ..workbook.contract.target import HISTORY_METHODS, MONTH_TARGET, REGION_SPLITS, TARGET_STRUCTURE
 
 SUMMARY_COLUMNS = (
     OutColumn("month", "计划月份", "Plan month", "month"),
@@ -64,12 +65,12 @@ REGION_COLUMNS = (
 ALL_REGIONS = "全部区域 All regions"
 
 
-def month_target_sheet(target: MonthTarget, settings: dict) -> SheetOutput:
+def month_target_sheet(target: MonthTarget, settings: Settings) -> SheetOutput:
     """月度目标 Month Target: the total, the four factors (Table 1) and the history behind H."""
     method = next((f"{c.zh} {c.key}" for c in HISTORY_METHODS if c.key == target.method), target.method)
-    unit = settings.get("rounding_unit") or 1
+    unit = settings.rounding_unit
     subtitle = (f"计划月份 Plan month {target.month} · 历史同期算法 History method: {method} · "
-                f"取整单位 Rounding unit {unit:g} · 币种 Currency {settings.get('currency') or ''}")
+                f"取整单位 Rounding unit {unit:g} · 币种 Currency {settings.currency}")
     notes = list(target.notes)
     if target.level == "region":
         notes.insert(0, "预算按区域填写：各区域分别按四因素计算并取整，再相加得到月度目标。"
@@ -177,11 +178,11 @@ MARGIN_SKU_COLUMNS = (
 )
 
 
-def structure_sheet(target: MonthTarget, structure: Structure, settings: dict) -> SheetOutput:
+def structure_sheet(target: MonthTarget, structure: Structure, settings: Settings) -> SheetOutput:
     """任务结构 Target Structure: the month target by product role, region and SKU."""
     basis = next((f"{c.zh} {c.key}" for c in REGION_SPLITS if c.key == structure.region_basis),
                  structure.region_basis)
-    window = int(settings.get("history_window_months") or 12)
+    window = int(settings.history_window_months)
     subtitle = (f"计划月份 Plan month {target.month} · 月度目标 Month target {target.total:,.2f} · "
                 f"区域拆分依据 Region split: {basis} · α = {structure.alpha:.0%} · "
                 f"历史窗口 History window {window} 个月 months")

@@ -12,9 +12,9 @@ import pandas as pd
 from ..core.calendar import WEEKDAYS_ZH
 from ..core.tracking import MonthProgress
 from ..workbook.backend import Link, OutChart, OutColumn, OutTable, SheetOutput
-from ..workbook.sheets import PROGRESS, ROLES
+from ..terms import ROLE_LABEL
+from ..workbook.contract.tracking import PROGRESS
 
-ROLE_LABEL = {c.key: c.label for c in ROLES}
 
 
 def c(key, zh, en, kind="text", total=False) -> OutColumn:

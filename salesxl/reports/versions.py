@@ -17,7 +17,7 @@ from ..core.versions import VERSION_COLUMNS, append_version, describe_parameters
 from ..workbook.backend import OutColumn, OutTable, SheetOutput, WorkbookBackend
 from ..workbook.reader import find_sheet, read_table
 from ..workbook.schema import Column, SheetSchema
-from ..workbook.sheets import VERSIONS
+from ..workbook.contract.base import VERSIONS
 
 COLUMNS = (
     OutColumn("timestamp", "时间", "Timestamp"),

@@ -20,7 +20,7 @@ from ..workbook.cells import is_blank
 from ..workbook.reader import match_headers
 from ..workbook.render import TOTAL_LABEL
 from ..workbook.schema import Column, SheetSchema
-from ..workbook.sheets import WEEKLY_REVIEW
+from ..workbook.contract.tracking import WEEKLY_REVIEW
 
 NOTE_COLUMNS = (
     OutColumn("week", "周", "Week", "integer"),

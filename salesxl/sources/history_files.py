@@ -45,7 +45,7 @@ from openpyxl.utils import get_column_letter
 
 from ..problems import Problem
 from ..workbook.schema import SheetLayout, SheetSchema
-from ..workbook.sheets import HISTORY
+from ..workbook.contract.target import HISTORY
 
 READERS = {".csv": "csv", ".parquet": "parquet", ".pq": "parquet"}
 SHOWN_PER_KIND = 20

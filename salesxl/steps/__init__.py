@@ -83,11 +83,11 @@ def run_info(inputs: Inputs, sheet_names: list[str], now: dt.datetime | None = N
 
     History read from files (Settings' ``history_source``) is named by its file or folder.
     """
-    month = inputs.settings.get("plan_month")
+    month = inputs.settings.plan_month
     read = [layout.sheet_name if layout.sheet_name in sheet_names else f"{layout.sheet_name} (历史 history)"
             for key, layout in inputs.layouts.items()
-            if layout.sheet_name in sheet_names or (key == "history" and inputs.settings.get("history_source"))]
+            if layout.sheet_name in sheet_names or (key == "history" and inputs.settings.history_source)]
     return RunInfo(month="" if month is None else str(month), run_time=style.run_time(now),
                    source=", ".join(dict.fromkeys(read)),
-                   currency=str(inputs.settings.get("currency") or style.DEFAULT_CURRENCY),
+                   currency=str(inputs.settings.currency),
                    tier_cells=setting_cells(inputs, style.TIER_SETTINGS))

@@ -24,7 +24,7 @@ from ..reports.agreement import DECISION_LABEL, agreed_sheet, feedback_sheet, hi
 from ..reports.versions import read_versions, versions_with_run
 from ..workbook.backend import WorkbookBackend
 from ..workbook.reader import Inputs, find_sheet
-from ..workbook.sheets import FEEDBACK
+from ..workbook.contract.agree import FEEDBACK
 from . import Progress, StepResult, quiet, run_step
 from .breakdown import BREAKDOWN_SHEETS, release, settings_rows, spill_release
 
@@ -50,10 +50,10 @@ def issue_draft(book: WorkbookBackend, progress: Progress = quiet) -> StepResult
         drafts, problems = drafts_of(inputs, progress)
         if drafts is None or has_errors(problems):
             return [], problems, ""
-        month = pd.Period(inputs.settings["plan_month"], freq="M")
+        month = pd.Period(inputs.settings.plan_month, freq="M")
         rows, found = feedback_rows(drafts, inputs.tables["feedback"], inputs.tables["reps"], month)
         problems = problems + found
-        currency = str(inputs.settings.get("currency") or "CNY")
+        currency = str(inputs.settings.currency)
         answered = int(sum(not blank(v) for v in rows["proposal"]))
         changed = int(rows["draft_changed"].notna().sum())
         summary = (f"{month} 草案已下发 draft issued to {len(rows)} 名业务员 reps; {answered} 条提议 proposals kept"
@@ -76,7 +76,7 @@ def agree(book: WorkbookBackend, progress: Progress = quiet, by: str | None = No
         drafts, problems = drafts_of(inputs, progress)
         if drafts is None or has_errors(problems):
             return [], problems, ""
-        month = pd.Period(inputs.settings["plan_month"], freq="M")
+        month = pd.Period(inputs.settings.plan_month, freq="M")
         if find_sheet(FEEDBACK, book.sheet_names()) is None:
             problems = problems + [problem("feedback", None, None, "no-feedback-sheet",
                                            "没有反馈表（请先运行 salesxl issue-draft）；草案按原样确认",
@@ -107,10 +107,10 @@ def agree(book: WorkbookBackend, progress: Progress = quiet, by: str | None = No
                                             decision=agreement.table["decision"].map(DECISION_LABEL))
         history = pd.concat([history.astype(object), this_round[history.columns].astype(object)],
                             ignore_index=True) if len(history) else this_round[history.columns]
-        currency = str(inputs.settings.get("currency") or "CNY")
+        currency = str(inputs.settings.currency)
         parameters = {"round": round_no, "by": by, "draft": agreement.target, "agreed": agreement.total,
                       "shortfall": agreement.shortfall, "surplus": agreement.surplus,
-                      "cap": inputs.settings.get("agree_cap")}
+                      "cap": inputs.settings.agree_cap}
         fingerprint = input_fingerprint({"feedback": inputs.tables["feedback"]}, inputs.settings)
         outputs = [agreed_sheet(agreement, round_no, by, stamp, currency, notes), history_sheet(history),
                    versions_with_run(book, STEP_NAME, month, parameters, fingerprint, agreement.total, now)]
@@ -163,10 +163,10 @@ def fill_demo_feedback(book: WorkbookBackend, progress: Progress = quiet) -> Ste
     from ..demo import demo_answers
 
     def plan(inputs: Inputs):
-        month = pd.Period(inputs.settings["plan_month"], freq="M")
+        month = pd.Period(inputs.settings.plan_month, freq="M")
         rows = demo_answers(inputs.tables["feedback"].reset_index(drop=True))
         rows = rows.astype(object).where(rows.notna(), None)
-        currency = str(inputs.settings.get("currency") or "CNY")
+        currency = str(inputs.settings.currency)
         return [feedback_sheet(rows, month, currency)], [], "演示反馈已填写 demo feedback filled in"
 
     return run_step(book, ("settings", "feedback"), plan, progress)

@@ -29,8 +29,8 @@ def backtest(book: WorkbookBackend, progress: Progress = quiet, months: int | No
         settings = inputs.settings
         result, problems = replay_and_search(
             inputs["budget"], inputs["history"], inputs["factors"], settings, inputs["regions"],
-            months=int(months or settings.get("backtest_months") or 24),
-            loss=loss or settings.get("backtest_loss") or "mape")
+            months=int(months or settings.backtest_months),
+            loss=loss or settings.backtest_loss)
         if any(p.severity == "error" for p in problems):
             return [], problems, ""
         summary, best = result.summary.iloc[0], result.suggestions.iloc[1]

@@ -17,7 +17,7 @@ from typing import Iterable
 
 import pandas as pd
 
-from ..core.breakdown import break_down, option
+from ..core.breakdown import break_down
 from ..core.plan import PLAN_SHEETS, draft_plan
 from ..core.versions import input_fingerprint
 from ..problems import Problem, has_errors
@@ -26,10 +26,12 @@ from ..reports.versions import versions_with_run
 from ..workbook.backend import WorkbookBackend
 from ..workbook.overflow import SummedView, spill_oversized, workbook_path
 from ..workbook.reader import Inputs, read_inputs
-from ..workbook.schema import normalise_label
-from ..workbook.sheets import DAILY_TARGETS, ISSUED_AGREED_TARGETS, OUTLET_TARGETS, SETTINGS
+from ..terms import normalise_label
+from ..workbook.contract import SETTINGS
+from ..workbook.contract.agree import ISSUED_AGREED_TARGETS
+from ..workbook.contract.breakdown import DAILY_TARGETS, OUTLET_TARGETS
 from . import Progress, StepResult, quiet, run_step
-from .target import parse_month
+from .target import planned_month
 
 STEP_NAME = "breakdown 正式下达"
 RELEASE_PARAMETERS = ("rep_method", "sku_method", "outlet_method", "outlet_history_weight", "history_window_months",
@@ -53,10 +55,10 @@ def breakdown(book: WorkbookBackend, progress: Progress = quiet, month: pd.Perio
     """
 
     def plan(inputs: Inputs):
-        settings = dict(inputs.settings)
-        if month is not None:
-            settings["plan_month"] = month if isinstance(month, pd.Period) else parse_month(month)
-        inputs.settings = settings
+        # the title block shows the month released, so the override is the run's settings
+        inputs.settings, problems = planned_month(inputs.settings, month)
+        if problems:
+            return [], problems, ""
         chosen, problems = (agreed, []) if agreed is not None else agreed_on_sheet(book, inputs)
         if has_errors(problems):
             return [], problems, ""
@@ -75,7 +77,7 @@ def release_version(book: WorkbookBackend, inputs: Inputs, result, agreed: pd.Da
                     now: dt.datetime | None = None):
     """The Versions sheet with this release's row: its settings, an input fingerprint and the total."""
     settings = inputs.settings
-    parameters = {key: option(settings, key) for key in RELEASE_PARAMETERS}
+    parameters = {key: getattr(settings, key) for key in RELEASE_PARAMETERS}
     parameters["agreed"] = 0 if agreed is None else len(agreed)
     tables = {key: inputs.tables[key] for key in BREAKDOWN_SHEETS if key != "settings"}
     if agreed is not None:
@@ -111,8 +113,7 @@ def release(inputs: Inputs, agreed: pd.DataFrame | None, progress: Progress = qu
     problems = problems + settings_rows(found, inputs)
     if result is None or has_errors(problems):
         return None, [], problems, ""
-    unit = float(inputs.settings.get("rounding_unit") or 1.0)
-    sheets = breakdown_sheets(result, unit, str(inputs.settings.get("currency") or "CNY"))
+    sheets = breakdown_sheets(result, float(inputs.settings.rounding_unit), str(inputs.settings.currency))
     summary = (f"{result.month} 月度目标 month target {result.total:,.2f}: {len(result.reps)} 名业务员 reps, "
                f"{len(result.outlets)} 个网点 outlets, {result.calendar['working'].sum()} 个工作日 working days")
     return result, sheets, problems, summary
@@ -130,7 +131,7 @@ def agreed_on_sheet(book: WorkbookBackend, inputs: Inputs) -> tuple[pd.DataFrame
     inputs.layouts["agreement"] = read.layouts["agreed_targets"]
     if has_errors(problems) or not len(frame):
         return None, problems
-    month = pd.Period(inputs.settings["plan_month"], freq="M")
+    month = pd.Period(inputs.settings.plan_month, freq="M")
     mine = frame[[m is not None and pd.Period(m, freq="M") == month for m in frame["month"]]]
     if not len(mine):
         return None, problems

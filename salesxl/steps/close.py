@@ -17,10 +17,9 @@ from ..problems import has_errors
 from ..reports.performance import performance_sheet
 from ..workbook.backend import WorkbookBackend
 from ..workbook.reader import Inputs, read_inputs
-from ..workbook.sheets import (
-    AGREED_SIGNATURES, EXPENSE_LEDGER_USE, ISSUED_CORE_OUTLET_SKU_TARGETS, ISSUED_OUTLET_TARGETS,
-    ISSUED_REP_SKU_TARGETS, ISSUED_REP_TARGETS,
-)
+from ..workbook.contract.breakdown import (ISSUED_CORE_OUTLET_SKU_TARGETS, ISSUED_OUTLET_TARGETS,
+                                           ISSUED_REP_SKU_TARGETS, ISSUED_REP_TARGETS)
+from ..workbook.contract.close import AGREED_SIGNATURES, EXPENSE_LEDGER_USE
 from . import Progress, StepResult, quiet, run_step
 
 INPUTS = ("settings", "reps", "regions", "outlets", "products", "actuals", "incentive_rules", "calendar")
@@ -38,7 +37,7 @@ def close(book: WorkbookBackend, progress: Progress = quiet, month: pd.Period | 
         inputs.layouts.update(issued.layouts)
         if has_errors(problems):
             return [], problems, ""
-        closing = month or inputs.settings["plan_month"]
+        closing = month or inputs.settings.plan_month
         signatures = inputs["agreed_signatures"]
         books = MonthEnd(
             rep_targets=inputs["rep_targets"], rep_sku_targets=inputs["rep_sku_targets"],

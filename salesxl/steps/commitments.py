@@ -18,15 +18,19 @@ from typing import Any
 import pandas as pd
 
 from ..core.agreement import blank
+from ..core.settings import DEFAULT_CURRENCY
 from ..problems import Problem, ProblemsFound, has_errors, problem
 from ..reports.commitments import Commitment, commitments_sheet
 from ..workbook.backend import WorkbookBackend
 from ..workbook.reader import Inputs, locate, read_inputs
+from ..terms import ROLE_LABEL
 from ..workbook.schema import Column
-from ..workbook.sheets import INCENTIVE_RULES, ISSUED_AGREED_TARGETS, ISSUED_EXPENSE_BUDGET, ISSUED_SHEETS, ROLES
+from ..workbook.contract.agree import ISSUED_AGREED_TARGETS
+from ..workbook.contract.breakdown import ISSUED_SHEETS
+from ..workbook.contract.close import INCENTIVE_RULES
+from ..workbook.contract.expenses import ISSUED_EXPENSE_BUDGET
 from . import Progress, StepResult, quiet, run_step
 
-ROLE_LABEL = {c.key: c.label for c in ROLES}
 TIER_ROWS = (("base", "基础 Base", "tier_base"), ("challenge", "挑战 Challenge", "tier_challenge"),
              ("sprint", "冲刺 Sprint", "tier_sprint"))
 EXPENSE_BUDGET = replace(ISSUED_EXPENSE_BUDGET, required=False)
@@ -36,7 +40,7 @@ EXPENSE_BUDGET = replace(ISSUED_EXPENSE_BUDGET, required=False)
 def commitments(book: WorkbookBackend, progress: Progress = quiet, pdf_dir: Path | None = None) -> StepResult:
     """军令状 Commitments: write the commitment sheet (and, with ``pdf_dir``, a PDF per rep)."""
     pages_written: list[Commitment] = []
-    currency = ["CNY"]
+    currency = [DEFAULT_CURRENCY]
 
     def plan(inputs: Inputs):
         issued, problems = read_inputs(book, schemas=ISSUED_SHEETS + (ISSUED_AGREED_TARGETS, EXPENSE_BUDGET),
@@ -51,7 +55,7 @@ def commitments(book: WorkbookBackend, progress: Progress = quiet, pdf_dir: Path
         if has_errors(problems):
             return [], problems, ""
         pages_written.extend(pages)
-        currency[0] = str(inputs.settings.get("currency") or "CNY")
+        currency[0] = str(inputs.settings.currency)
         return [commitments_sheet(pages, currency[0])], problems, f"{len(pages)} 份军令状 commitments ({pages[0].month})"
 
     result = run_step(book, ("settings", "reps", "products", "outlets", "incentive_rules"), plan, progress)
@@ -71,7 +75,7 @@ def commitments(book: WorkbookBackend, progress: Progress = quiet, pdf_dir: Path
 def build_pages(inputs: Inputs, issued: Inputs) -> tuple[list[Commitment], list[Problem]]:
     problems: list[Problem] = []
     settings = inputs.settings
-    month = pd.Period(settings["plan_month"], freq="M")
+    month = pd.Period(settings.plan_month, freq="M")
     reps = issued.tables["rep_targets"]
     reps = reps[[m is not None and pd.Period(m, freq="M") == month for m in reps["month"]]]
     agreed = issued.tables["agreed_targets"]
@@ -93,7 +97,7 @@ def build_pages(inputs: Inputs, issued: Inputs) -> tuple[list[Commitment], list[
     pages = []
     for _, rep in reps.iterrows():
         rep_id = rep["rep_id"]
-        tiers = pd.DataFrame([{"tier": label, "multiplier": float(settings.get(key) or 0.0), "target": rep[tier]}
+        tiers = pd.DataFrame([{"tier": label, "multiplier": float(getattr(settings, key)), "target": rep[tier]}
                               for tier, label, key in TIER_ROWS])
         skus = rep_skus[rep_skus["rep_id"] == rep_id]
         skus = pd.DataFrame({"sku": skus["sku"], "product": skus["sku"].map(products["name"]),

@@ -16,7 +16,7 @@ from ..problems import Problem
 from ..reports.dashboard import dashboard_sheet
 from ..workbook.backend import WorkbookBackend
 from ..workbook.reader import Inputs, find_sheet, read_inputs
-from ..workbook.sheets import DASHBOARD_READBACK
+from ..workbook.contract.dashboard import DASHBOARD_READBACK
 from . import Progress, StepResult, quiet, run_step
 
 DASHBOARD_INPUTS = ("settings", "calendar", "history", "products")
@@ -29,7 +29,7 @@ def dashboard(book: WorkbookBackend, progress: Progress = quiet) -> StepResult:
         month = sheets["dash_month_target"]["month"].iloc[0] if sheets["dash_month_target"] is not None else None
         calendar = None
         if month is not None:
-            calendar, found = month_calendar(month, inputs.settings["country"], inputs["calendar"])
+            calendar, found = month_calendar(month, inputs.settings.country, inputs["calendar"])
             problems += found
             calendar = calendar if len(calendar) else None
         board = gather(sheets, inputs["history"], inputs["products"], calendar)
@@ -37,7 +37,7 @@ def dashboard(book: WorkbookBackend, progress: Progress = quiet) -> StepResult:
                              board.expenses) if b is not None]
         summary = (f"{board.month or ''} 总览 dashboard: {len(shown)}/6 图表 charts"
                    + (f"，{len(board.notes)} 项待运行 steps to run" if board.notes else ""))
-        return [dashboard_sheet(board, inputs.settings.get("currency") or "")], problems, summary
+        return [dashboard_sheet(board, inputs.settings.currency)], problems, summary
 
     return run_step(book, DASHBOARD_INPUTS, plan, progress)
 

@@ -18,8 +18,11 @@ from ..problems import Problem, has_errors
 from ..reports.expenses import budget_sheet, ledger_sheet
 from ..workbook.backend import WorkbookBackend
 from ..workbook.reader import Inputs, read_inputs
-from ..workbook.schema import SheetSchema, normalise_label
-from ..workbook.sheets import ISSUED_EXPENSE_BUDGET, ISSUED_REP_TARGETS, SETTINGS
+from ..terms import normalise_label
+from ..workbook.schema import SheetSchema
+from ..workbook.contract import SETTINGS
+from ..workbook.contract.breakdown import ISSUED_REP_TARGETS
+from ..workbook.contract.expenses import ISSUED_EXPENSE_BUDGET
 from . import Progress, StepResult, quiet, run_step
 
 BUDGET_SHEETS = ["settings", "regions", "reps", "outlets", "expense_policy"]
@@ -38,7 +41,7 @@ def expenses(book: WorkbookBackend, progress: Progress = quiet) -> StepResult:
         if budget is None:
             return [], problems, ""
         ratio = budget.total / budget.total_target if budget.total_target > 0 else 0.0
-        summary = (f"费用预算 Expense budget {inputs.settings['plan_month']}: {budget.total:,.2f} "
+        summary = (f"费用预算 Expense budget {inputs.settings.plan_month}: {budget.total:,.2f} "
                    f"({ratio:.2%} of target {budget.total_target:,.2f})" + (" — scaled down to the ceiling"
                                                                            if budget.scaled else ""))
         return [budget_sheet(budget, inputs.settings)], problems, summary

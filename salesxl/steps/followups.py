@@ -23,8 +23,8 @@ def followups(book: WorkbookBackend, progress: Progress = quiet, as_of: Any = No
     """
     def plan(inputs: Inputs):
         when, problems = as_of_date(as_of, inputs, inputs["touches"]["date"], inputs["daily_log"]["date"])
-        workdays = WorkDays(inputs.settings["country"], inputs["calendar"])
-        problems += workdays.check(inputs.settings["plan_month"])
+        workdays = WorkDays(inputs.settings.country, inputs["calendar"])
+        problems += workdays.check(inputs.settings.plan_month)
         if has_errors(problems):
             return [], problems, ""
         result, found = follow_up_plan(inputs["customers"], inputs["touches"], inputs["reps"], workdays,

@@ -9,6 +9,7 @@ one save, and only when the input has no errors.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 import unicodedata
@@ -17,7 +18,8 @@ import pandas as pd
 
 from ..core.plan import PLAN_SHEETS, draft_plan
 from ..core.versions import input_fingerprint
-from ..problems import problem
+from ..core.settings import Settings
+from ..problems import Problem, problem
 from ..reports.target import month_target_sheet, structure_sheet
 from ..reports.versions import versions_with_run
 from ..workbook.backend import WorkbookBackend
@@ -36,6 +38,18 @@ def parse_month(text: str) -> pd.Period | None:
     return pd.Period(year=int(m.group(1)), month=int(m.group(2) or m.group(3)), freq="M")
 
 
+def planned_month(settings: Settings, month: pd.Period | str | None) -> tuple[Settings, list[Problem]]:
+    """The settings with ``month`` as the plan month instead of the Settings sheet's (None: the sheet's),
+    or an error when ``month`` is not a month."""
+    if month is None:
+        return settings, []
+    chosen = month if isinstance(month, pd.Period) else parse_month(month)
+    if chosen is None:
+        return settings, [problem(None, None, None, "not-a-month", f"“{month}”不是月份，请写成 2026-12",
+                                  f"'{month}' is not a month; write it as 2026-12")]
+    return dataclasses.replace(settings, plan_month=chosen), []
+
+
 def target(book: WorkbookBackend, progress: Progress = quiet, month: pd.Period | str | None = None,
            now: dt.datetime | None = None) -> StepResult:
     """月度目标 Month target: compute the draft target and its structure, write both sheets.
@@ -43,24 +57,21 @@ def target(book: WorkbookBackend, progress: Progress = quiet, month: pd.Period |
     ``month`` overrides the Settings sheet's plan month.
     """
     def plan(inputs: Inputs):
-        settings = dict(inputs.settings)
-        if month is not None:
-            settings["plan_month"] = month if isinstance(month, pd.Period) else parse_month(month)
-            if settings["plan_month"] is None:
-                return [], [problem(None, None, None, "not-a-month", f"“{month}”不是月份，请写成 2026-12",
-                                    f"'{month}' is not a month; write it as 2026-12")], ""
+        settings, problems = planned_month(inputs.settings, month)
+        if problems:
+            return [], problems, ""
         tables = {key: inputs.tables[key] for key in PLAN_SHEETS if key != "settings"}
         month_target, structure, problems = draft_plan(tables, settings)
         if any(p.severity == "error" for p in problems):
             return [], problems, ""
         parameters = {
-            "method": settings.get("history_method"),
+            "method": settings.history_method,
             "weights": [month_target.weights[k] for k in ("budget", "history", "industry", "benchmark")],
-            "year_weights": [settings.get(f"year_weight_{i}") for i in (1, 2, 3)],
-            "alpha": settings.get("region_history_weight"),
+            "year_weights": [settings.year_weight_1, settings.year_weight_2, settings.year_weight_3],
+            "alpha": settings.region_history_weight,
             "region_split": structure.region_basis,
-            "reserve": settings.get("new_product_reserve"),
-            "unit": settings.get("rounding_unit"),
+            "reserve": settings.new_product_reserve,
+            "unit": settings.rounding_unit,
         }
         versions = versions_with_run(book, STEP_NAME, month_target.month, parameters,
                                      input_fingerprint(tables, settings), month_target.total, now)

@@ -19,8 +19,10 @@ from ..problems import Problem, has_errors
 from ..reports.tracking import progress_sheet
 from ..workbook.backend import WorkbookBackend
 from ..workbook.reader import Inputs, find_sheet, read_inputs
-from ..workbook.schema import normalise_label
-from ..workbook.sheets import ISSUED_EXPENSE_BUDGET, ISSUED_SHEETS, setting
+from ..terms import normalise_label
+from ..workbook.contract import setting
+from ..workbook.contract.breakdown import ISSUED_SHEETS
+from ..workbook.contract.expenses import ISSUED_EXPENSE_BUDGET
 
 PLAN_MONTH = setting("plan_month")
 from . import Progress, StepResult, quiet, run_step
@@ -37,7 +39,7 @@ def track(book: WorkbookBackend, progress: Progress = quiet, as_of: Any = None) 
         issued, problems = read_issued(book, inputs)
         when, found = as_of_date(as_of, inputs, inputs["actuals"]["date"], inputs["daily_log"]["date"])
         problems += found
-        calendar, found = month_calendar(inputs.settings["plan_month"], inputs.settings["country"],
+        calendar, found = month_calendar(inputs.settings.plan_month, inputs.settings.country,
                                          inputs["calendar"])
         problems += found
         if has_errors(problems):
@@ -52,8 +54,8 @@ def track(book: WorkbookBackend, progress: Progress = quiet, as_of: Any = None) 
         if result is None:
             return [], problems, ""
         outlets = inputs["outlets"]
-        sheet = progress_sheet(result, inputs.settings["plan_month"], dict(zip(outlets["outlet_id"], outlets["name"])),
-                               inputs.layouts["daily_log"].sheet_name, inputs.settings["run_rate_days"])
+        sheet = progress_sheet(result, inputs.settings.plan_month, dict(zip(outlets["outlet_id"], outlets["name"])),
+                               inputs.layouts["daily_log"].sheet_name, inputs.settings.run_rate_days)
         company = result.company.iloc[0]
         summary = (f"截至 as of {result.clock.as_of:%Y-%m-%d}: 实际 actual {company['actual']:,.0f} / "
                    f"目标 target {company['target']:,.0f}（{company['attainment']:.1%}），进度比 pace "
@@ -99,7 +101,7 @@ def read_expense_budget(book: WorkbookBackend, inputs: Inputs) -> tuple[pd.DataF
 
 def as_of_date(as_of: Any, inputs: Inputs, *dated: pd.Series) -> tuple[pd.Timestamp | None, list[Problem]]:
     """The as-of day asked for, or by default the last day with data in the plan month."""
-    month = inputs.settings["plan_month"]
+    month = inputs.settings.plan_month
     if as_of is None:
         return default_as_of(month, pd.Timestamp(dt.date.today()), *dated), []
     try:

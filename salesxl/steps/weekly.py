@@ -16,7 +16,7 @@ from ..problems import has_errors
 from ..reports.weekly import Notes, read_notes, weekly_sheet
 from ..workbook.backend import WorkbookBackend
 from ..workbook.reader import Inputs
-from ..workbook.sheets import WEEKLY_REVIEW
+from ..workbook.contract.tracking import WEEKLY_REVIEW
 from . import Progress, StepResult, quiet, run_step
 from .track import TRACK_INPUTS, read_issued
 
@@ -25,8 +25,8 @@ def weekly(book: WorkbookBackend, progress: Progress = quiet, week: int | None =
     """周例会 Weekly: week ``week`` of the plan month (default: the week of the last day with data)."""
     def plan(inputs: Inputs):
         issued, problems = read_issued(book, inputs)
-        month = inputs.settings["plan_month"]
-        calendar, found = month_calendar(month, inputs.settings["country"], inputs["calendar"])
+        month = inputs.settings.plan_month
+        calendar, found = month_calendar(month, inputs.settings.country, inputs["calendar"])
         problems += found
         if has_errors(problems):
             return [], problems, ""

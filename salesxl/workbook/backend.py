@@ -19,6 +19,7 @@ from typing import Any, Iterator, Literal, Protocol, Sequence
 import numpy as np
 import pandas as pd
 
+from ..core.settings import DEFAULT_CURRENCY
 from ..problems import Problem
 from .schema import OutputSheetName
 
@@ -271,7 +272,7 @@ class RunInfo:
     month: str = ""
     run_time: dt.datetime | None = None
     source: str = ""
-    currency: str = "CNY"
+    currency: str = DEFAULT_CURRENCY
     tier_cells: dict[str, str] = field(default_factory=dict)
 
 

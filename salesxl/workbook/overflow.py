@@ -169,7 +169,7 @@ def spilled_table(book, schema, raw) -> tuple[pd.DataFrame, "SheetLayout", list[
     """
     from .reader import match_headers
     from .schema import SheetLayout
-    from .sheets import OUTPUT_SHEETS
+    from .contract import OUTPUT_SHEETS
 
     workbook = workbook_path(book)
     sheet = next((s for s in OUTPUT_SHEETS if s.name == raw.name), None)

@@ -19,12 +19,15 @@ import numpy as np
 import pandas as pd
 from openpyxl.utils import get_column_letter
 
+from ..core.settings import Settings
 from ..problems import Problem
 from .backend import GridRows, RawSheet, WorkbookBackend
 from .cells import BLANK, parse_cell
 from .render import TOTAL_LABEL
-from .schema import Column, SheetLayout, SheetSchema, normalise_label
-from .sheets import INPUT_SHEETS, SETTINGS, SETTINGS_SHEET
+from ..terms import normalise_label
+from .schema import Column, SheetLayout, SheetSchema
+from .contract import INPUT_SHEETS, SETTINGS
+from .contract.base import SETTINGS_SHEET
 
 HEADER_SEARCH_ROWS = 20
 REPEATED = frozenset(("text", "choice", "month", "date", "bool"))
@@ -37,12 +40,12 @@ class Inputs:
     """Everything read from a workbook.
 
     Attributes:
-        settings: setting key -> typed value (defaults filled in).
+        settings: the Settings sheet, typed, every setting it leaves out at its default.
         tables: sheet key -> DataFrame with one column per declared column.
         layouts: sheet key -> where the sheet and its columns were found.
     """
 
-    settings: dict[str, Any] = field(default_factory=dict)
+    settings: Settings = field(default_factory=Settings)
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     layouts: dict[str, SheetLayout] = field(default_factory=dict)
 
@@ -108,7 +111,7 @@ def history_source(book: WorkbookBackend, inputs: Inputs, names: list[str]):
             return None
         frame, layout, _ = read_table(SETTINGS_SHEET, book.read_sheet(name))
     settings, _ = read_settings(frame, layout)
-    text = settings.get("history_source")
+    text = settings.history_source
     if text is None or not str(text).strip():
         return None
     setting = next(s for s in SETTINGS if s.key == "history_source")
@@ -123,7 +126,7 @@ def read_history_source(book: WorkbookBackend, source) -> tuple[pd.DataFrame, Sh
     from ..sources.history_files import SettingCell, read_history_files, workbook_folder
     text, settings, where = source
     return read_history_files(text, workbook_folder(book), SettingCell(*where),
-                              weekday_grain=bool(settings.get("weekday_pattern")))
+                              weekday_grain=bool(settings.weekday_pattern))
 
 
 def spilled_table(book: WorkbookBackend, schema: SheetSchema, raw: RawSheet):
@@ -561,8 +564,8 @@ def setting_cells(inputs: Inputs, keys: Iterable[str]) -> dict[str, str]:
     return {key: f"{sheet}!${letter}${rows[key]}" for key in keys if key in rows}
 
 
-def read_settings(frame: pd.DataFrame, layout: SheetLayout) -> tuple[dict[str, Any], list[Problem]]:
-    """Turn the key/value Settings sheet into typed settings with defaults."""
+def read_settings(frame: pd.DataFrame, layout: SheetLayout) -> tuple[Settings, list[Problem]]:
+    """Turn the key/value Settings sheet into typed settings, every one it leaves out at its default."""
     problems: list[Problem] = []
     settings: dict[str, Any] = {}
     rows = setting_rows(frame)
@@ -595,7 +598,7 @@ def read_settings(frame: pd.DataFrame, layout: SheetLayout) -> tuple[dict[str, A
             problems.append(Problem(layout.sheet_name, int(row), "key", "unknown-setting",
                                     f"未知参数“{key}”，已忽略", f"unknown setting '{key}', ignored", "warning",
                                     layout.columns.get("key", (None,))[0]))
-    return settings, problems
+    return Settings(**settings), problems
 
 
 def locate(problems: Iterable[Problem], inputs: Inputs) -> list[Problem]:

@@ -33,7 +33,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from . import style
 from .backend import Link, OutChart, OutColumn, OutTable, PageSetup, SheetOutput
-from .sheets import setting
+from .contract import setting
 from .style import NUMBER_FORMATS, TABLE_STYLE, TOTAL_LABEL  # noqa: F401  (re-exported: readers find totals rows)
 from .stream import StreamedRows, can_stream
 

@@ -11,10 +11,10 @@ What a schema *is* lives here; how a sheet is checked against it lives in
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, Literal
+
+from ..terms import Choice, normalise_label
 
 ColumnType = Literal["text", "integer", "decimal", "percent", "date", "month", "bool", "choice", "any"]
 
@@ -29,33 +29,6 @@ TYPE_LABEL = {
     "choice": "选项 choice",
     "any": "任意 any",
 }
-
-
-def normalise_label(text: Any) -> str:
-    """Fold a header or sheet name so that spelling variants compare equal.
-
-    Full-width letters and digits become half-width (NFKC), case is folded, and
-    spaces, underscores, hyphens and dots are dropped: ``"Ｒｅｐ ID"``,
-    ``"rep_id"`` and ``"REP-ID"`` all become ``"repid"``.
-    """
-    text = unicodedata.normalize("NFKC", str(text)).casefold()
-    return re.sub(r"[\s_\-\.·:：()（）]+", "", text)
-
-
-@dataclass(frozen=True)
-class Choice:
-    """One allowed value of a choice column: canonical key plus its labels."""
-
-    key: str
-    zh: str
-    en: str
-
-    @property
-    def label(self) -> str:
-        return f"{self.zh} {self.key}"
-
-    def spellings(self) -> set[str]:
-        return {normalise_label(s) for s in (self.key, self.zh, self.en, self.label, f"{self.zh} {self.en}")}
 
 
 @dataclass(frozen=True)

@@ -41,6 +41,7 @@ from openpyxl.formatting.rule import DataBarRule, FormulaRule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.worksheet.table import TableStyleInfo
 
+from ..core.settings import DEFAULT_CURRENCY
 from .backend import Kind, RunInfo
 
 # ---- Title block ---------------------------------------------------------------------------------
@@ -104,7 +105,6 @@ def header_fill(tone: str) -> PatternFill:
 
 # ---- Number formats -------------------------------------------------------------------------------
 
-DEFAULT_CURRENCY = "CNY"
 CURRENCY_SYMBOLS = {"CNY": "¥", "RMB": "¥", "JPY": "¥", "USD": "$", "HKD": "HK$", "EUR": "€", "GBP": "£",
                     "TWD": "NT$", "SGD": "S$"}
 """ISO codes shown as their symbol; any other code is shown after the number (``1,234.50 THB``)."""

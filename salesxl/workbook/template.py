@@ -25,7 +25,9 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 from .filebook import save_atomically
 from .render import excel_value
 from .schema import TYPE_LABEL, Column, SheetSchema
-from .sheets import GUIDE, INPUT_SHEETS, OUTPUT_SHEETS, REGIONS, SETTINGS, SETTINGS_SHEET
+from .contract import INPUT_SHEETS, OUTPUT_SHEETS, SETTINGS
+from .contract.base import GUIDE, SETTINGS_SHEET
+from .contract.target import REGIONS
 
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="375623")

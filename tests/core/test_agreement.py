@@ -5,18 +5,20 @@ Drafts: A 100, B 200, C 300, D 400, so the month target is 1,000 (unit 1).
 
 from __future__ import annotations
 
+from dataclasses import replace
 import pandas as pd
 import pytest
 from hypothesis import given, settings as hsettings
 from hypothesis import strategies as st
 
 from salesxl.core.agreement import agree_targets, feedback_rows
+from salesxl.core.settings import Settings
 
 MONTH = pd.Period("2026-12", freq="M")
 DRAFTS = pd.DataFrame({"rep_id": ["A", "B", "C", "D"], "name": ["甲", "乙", "丙", "丁"],
                        "region": ["East"] * 4, "manager": ["M"] * 4, "draft": [100.0, 200.0, 300.0, 400.0]})
 REPS = pd.DataFrame({"rep_id": ["A", "B", "C", "D", "X"], "active": [True, True, True, True, False]})
-SETTINGS = {"rounding_unit": 1.0, "agree_cap": 0.3, "allow_shortfall": False, "allow_surplus": False}
+SETTINGS = Settings(rounding_unit=1.0, agree_cap=0.3, allow_shortfall=False, allow_surplus=False)
 
 
 def feedback(*rows) -> pd.DataFrame:
@@ -67,7 +69,7 @@ def test_shortfall_allowed_raises_keep_reps_to_the_cap_and_shows_the_gap():
     """As above with a shortfall allowed: C = 300 × 1.3 = 390, D = 400 × 1.3 = 520; total 980, short 20."""
     agreement, problems = agree_targets(
         DRAFTS, feedback(("A", 20.0, "accept", None), ("B", 50.0, "accept", None)), REPS, MONTH,
-        {**SETTINGS, "allow_shortfall": True})
+        replace(SETTINGS, allow_shortfall=True))
     assert problems == []
     assert agreed(agreement) == {"A": 20, "B": 50, "C": 390, "D": 520}
     assert agreement.shortfall == 20 and agreement.surplus == 0
@@ -80,7 +82,7 @@ def test_fixed_figures_over_the_target_stop_unless_a_surplus_is_allowed():
     agreement, problems = agree_targets(DRAFTS, rows, REPS, MONTH, SETTINGS)
     assert agreement is None and [p.code for p in problems] == ["agreed-surplus"]
     assert problems[0].column == "allow_surplus"
-    agreement, problems = agree_targets(DRAFTS, rows, REPS, MONTH, {**SETTINGS, "allow_surplus": True})
+    agreement, problems = agree_targets(DRAFTS, rows, REPS, MONTH, replace(SETTINGS, allow_surplus=True))
     assert agreed(agreement) == {"A": 600, "B": 500, "C": 300, "D": 400}
     assert agreement.surplus == 800
 
@@ -135,7 +137,7 @@ def test_rebalance_meets_the_target_exactly(drafts, data):
     rows = pd.DataFrame([{"month": MONTH, "rep_id": f"R{i}", "proposal": float(v), "decision": "accept",
                           "manager_figure": None} for i, v in enumerate(fixed)])
     rows.index = pd.RangeIndex(2, 2 + len(rows))
-    agreement, problems = agree_targets(frame, rows, reps, MONTH, {**SETTINGS, "agree_cap": 10.0})
+    agreement, problems = agree_targets(frame, rows, reps, MONTH, replace(SETTINGS, agree_cap=10.0))
     if agreement is not None:
         assert (agreement.table["agreed"] >= 0).all()
         assert agreement.total == agreement.target + agreement.surplus - agreement.shortfall

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from math import comb
 
 import numpy as np
@@ -12,7 +13,8 @@ from hypothesis import strategies as st
 
 from salesxl.core.backtest import (backtest, condensed_notes, hit_shares, score, targets_on_grid, to_units,
                                    weight_grid)
-from salesxl.core.formulas import FACTOR_KEYS
+from salesxl.core.settings import Settings
+from salesxl.terms import FACTOR_KEYS
 from salesxl.core.plan import draft_plan
 from salesxl.demo import DemoSize, demo_workbook_data
 
@@ -43,8 +45,8 @@ def factors_frame(weights=(0.4, 0.3, 0.2, 0.1), industry=0.10, benchmark=0.20, p
     return frame
 
 
-SETTINGS = {"rounding_unit": 1.0, "history_window_months": 3, "tier_base": 1.0, "tier_challenge": 1.1,
-            "tier_sprint": 1.2, "history_method": "trend"}
+SETTINGS = Settings(rounding_unit=1.0, history_window_months=3, tier_base=1.0, tier_challenge=1.1, tier_sprint=1.2,
+                    history_method="trend")
 
 SMALL_HISTORY = {
     "2024-01": {"A": 600, "B": 400}, "2024-02": {"A": 500, "B": 300}, "2024-03": {"A": 700, "B": 500},
@@ -54,7 +56,7 @@ SMALL_HISTORY = {
 
 
 def small_backtest(**changes):
-    settings = {**SETTINGS, "plan_month": M("2025-04")}
+    settings = replace(SETTINGS, plan_month=M("2025-04"))
     return backtest(budget_frame({"2025-01": 1200, "2025-02": 1000, "2025-03": 1250}), history_frame(SMALL_HISTORY),
                     factors_frame(), settings, months=3, **changes)
 
@@ -163,7 +165,7 @@ def known_answer_inputs():
     factors = factors_frame(industry=0.08, benchmark=0.12,
                             past=[("industry", 2024, 0.05), ("industry", 2025, 0.15),
                                   ("benchmark", 2024, 0.10), ("benchmark", 2025, 0.10)])
-    settings = {**SETTINGS, "plan_month": M("2026-01"), "rounding_unit": 0.01, "history_window_months": 12}
+    settings = replace(SETTINGS, plan_month=M("2026-01"), rounding_unit=0.01, history_window_months=12)
     return budget, history, factors, settings
 
 
@@ -220,7 +222,7 @@ def test_too_little_history_is_a_located_error():
     """Plan month 2025-04 replaying 3 months needs 3 replayable months; without 2024-03 only two are left."""
     rows = {k: v for k, v in SMALL_HISTORY.items() if k != "2024-03"}
     result, problems = backtest(budget_frame({"2025-01": 1200}), history_frame(rows), factors_frame(),
-                                {**SETTINGS, "plan_month": M("2025-04")}, months=3)
+                                replace(SETTINGS, plan_month=M("2025-04")), months=3)
     assert [(p.sheet, p.row, p.code, p.severity) for p in problems] == [
         ("history", None, "too-little-history", "error")]
     assert "2025-01" in problems[0].message_zh and "2025-03" in problems[0].message_en
@@ -257,7 +259,7 @@ def test_unknown_loss_is_an_error_on_settings():
 
 
 def test_bad_weights_stop_the_backtest_where_the_target_step_would():
-    settings = {**SETTINGS, "plan_month": M("2025-04")}
+    settings = replace(SETTINGS, plan_month=M("2025-04"))
     result, problems = backtest(budget_frame({"2025-01": 1200}), history_frame(SMALL_HISTORY),
                                 factors_frame(weights=(0.4, 0.3, 0.2, 0.2)), settings, months=3)
     assert [(p.sheet, p.row, p.column, p.code) for p in problems] == [("factors", 5, "weight", "weights-not-100")]
@@ -281,7 +283,7 @@ def test_months_the_core_cannot_plan_are_skipped_and_named():
                           index=pd.RangeIndex(2, 8, name="excel_row"))
     regions = pd.DataFrame({"region": ["East", "West"]}, index=pd.RangeIndex(2, 4, name="excel_row"))
     result, problems = backtest(budget, history_frame(SMALL_HISTORY), factors_frame(),
-                                {**SETTINGS, "plan_month": M("2025-04")}, regions, months=3)
+                                replace(SETTINGS, plan_month=M("2025-04")), regions, months=3)
     assert [(p.sheet, p.row, p.code, p.severity) for p in problems] == [
         ("budget", None, "factor-not-replayed", "warning"),  # West's budget is 0: the budget is dropped...
         ("history", None, "too-little-history", "error"),
@@ -292,7 +294,7 @@ def test_months_the_core_cannot_plan_are_skipped_and_named():
 def test_regional_demo_replays_with_the_target_core():
     """On a demo company (regional budget) the last replayed month is the target step's own computation."""
     settings, tables = demo_workbook_data(seed=7, size=DemoSize(reps=10, outlets=40, skus=12, years=3))
-    settings = {**SETTINGS, **settings, "history_window_months": 12}
+    settings = replace(SETTINGS, **settings, history_window_months=12)
     result, problems = backtest(tables["budget"], tables["history"], tables["factors"], settings,
                                 tables["regions"], months=24)
     assert not [p for p in problems if p.severity == "error"]
@@ -301,7 +303,7 @@ def test_regional_demo_replays_with_the_target_core():
     month = last["month"]
     history = tables["history"]
     when = history["month"].where(history["month"].notna(), history["date"].dt.to_period("M"))
-    target, _, _ = draft_plan({**tables, "history": history[when < month]}, {**settings, "plan_month": month})
+    target, _, _ = draft_plan({**tables, "history": history[when < month]}, replace(settings, plan_month=month))
     assert last["target"] == target.total
     assert last["actual"] == pytest.approx(history.loc[when == month, "amount"].sum())
 
@@ -342,7 +344,7 @@ def test_months_not_replayed_are_listed_as_spans():
     """Plan month 2025-04 over 12 months: 2024-04…2024-09 have no sales, 2024-10…2024-12 no same month before
     (the history starts in 2024), 2025-01…2025-03 are replayed."""
     result, _ = backtest(budget_frame({"2025-01": 1200, "2025-02": 1000, "2025-03": 1250}),
-                         history_frame(SMALL_HISTORY), factors_frame(), {**SETTINGS, "plan_month": M("2025-04")},
+                         history_frame(SMALL_HISTORY), factors_frame(), replace(SETTINGS, plan_month=M("2025-04")),
                          months=12)
     assert len(result.months) == 3
     note = next(n for n in result.notes if n.startswith("未回放的月份"))

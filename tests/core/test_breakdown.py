@@ -14,14 +14,15 @@ S: F takes 40 % = 2,000; D the other 60 % = 3,000; E nothing.
 
 from __future__ import annotations
 
+from dataclasses import replace
 import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings as hsettings
 from hypothesis import strategies as st
 
-from salesxl.core.breakdown import (DEFAULTS, break_down, core_outlet_sku_level, outlet_level, region_level,
-                                    rep_sku_level)
+from salesxl.core.breakdown import break_down, core_outlet_sku_level, outlet_level, region_level, rep_sku_level
+from salesxl.core.settings import Settings
 from salesxl.problems import errors
 
 MONTH = pd.Period("2026-03", "M")
@@ -75,11 +76,11 @@ def company(**changes):
 
 REGION_TARGETS = pd.DataFrame({"region": ["N", "S"], "target": [10_000.0, 5_000.0]})
 SKU_TARGETS = pd.DataFrame({"sku": ["X", "Y"], "role": ["flagship", "volume"], "target": [9_000.0, 6_000.0]})
-SETTINGS = {"plan_month": MONTH, "rounding_unit": 1.0}
+SETTINGS = Settings(plan_month=MONTH, rounding_unit=1.0)
 
 
 def run(tables=None, settings=None, regions=REGION_TARGETS, skus=SKU_TARGETS, agreed=None):
-    result, problems = break_down(15_000, regions, skus, tables or company(), {**SETTINGS, **(settings or {})},
+    result, problems = break_down(15_000, regions, skus, tables or company(), replace(SETTINGS, **(settings or {})),
                                   agreed)
     return result, problems
 
@@ -225,7 +226,7 @@ def test_rep_sku_fit_follows_history_odds():
     history = history_frame(monthly("P", "N", 100, WINDOW[-1:], "X") + monthly("P", "N", 200, WINDOW[-1:], "Y")
                             + monthly("Q", "N", 200, WINDOW[-1:], "X") + monthly("Q", "N", 100, WINDOW[-1:], "Y"))
     history["sales_month"] = history["month"]
-    cells, fit = rep_sku_level(reps, skus, history, MONTH, {**SETTINGS, "fit_prior": 0.0})
+    cells, fit = rep_sku_level(reps, skus, history, MONTH, replace(SETTINGS, fit_prior=0.0))
     assert list(cells[["rep_id", "sku", "sku_target"]].itertuples(index=False)) == [
         ("P", "X", 2), ("P", "Y", 8), ("Q", "X", 10), ("Q", "Y", 10)]
     assert fit.converged and fit.max_error < 1e-3 and fit.rounded_max_error == 0  # a thousandth of a yuan
@@ -261,12 +262,12 @@ def test_outlets_blend_history_with_potential():
     history = history_frame(monthly("A", "N", 300, WINDOW[-1:], outlet="O1")
                             + monthly("A", "N", 100, WINDOW[-1:], outlet="O2"))
     history["sales_month"] = history["month"]
-    frame, problems = outlet_level(reps, outlets, history, MONTH, {**SETTINGS, "outlet_history_weight": 0.5}, [])
+    frame, problems = outlet_level(reps, outlets, history, MONTH, replace(SETTINGS, outlet_history_weight=0.5), [])
     assert problems == []
     assert list(frame["outlet_target"]) == [445, 222, 333]
 
     outlets.loc[3, "manual_target"] = 500.0  # hold O2: the other 500 goes 0.5 : 0.375
-    frame, _ = outlet_level(reps, outlets, history, MONTH, {**SETTINGS, "outlet_history_weight": 0.5}, [])
+    frame, _ = outlet_level(reps, outlets, history, MONTH, replace(SETTINGS, outlet_history_weight=0.5), [])
     assert list(frame["outlet_target"]) == [286, 500, 214] and list(frame["held"]) == [False, True, False]
 
     outlets.loc[3, "manual_target"] = 1_500.0
@@ -288,7 +289,7 @@ def test_core_outlets_get_the_reps_sku_targets_by_their_history():
     history = history_frame(monthly("A", "N", 100, WINDOW[-1:], "X", "O1") + monthly("A", "N", 200, WINDOW[-1:], "Y", "O1")
                             + monthly("A", "N", 200, WINDOW[-1:], "X", "O2") + monthly("A", "N", 100, WINDOW[-1:], "Y", "O2"))
     history["sales_month"] = history["month"]
-    cells, fit = core_outlet_sku_level(outlets, rep_skus, history, MONTH, {**SETTINGS, "fit_prior": 0.0})
+    cells, fit = core_outlet_sku_level(outlets, rep_skus, history, MONTH, replace(SETTINGS, fit_prior=0.0))
     assert list(cells[["outlet_id", "sku", "outlet_sku_target"]].itertuples(index=False)) == [
         ("O1", "X", 2), ("O1", "Y", 8), ("O2", "X", 10), ("O2", "Y", 10)]
     assert fit.converged
@@ -357,12 +358,6 @@ def test_same_inputs_give_the_same_release():
         pd.testing.assert_frame_equal(getattr(first, name), getattr(second, name))
 
 
-def test_defaults_match_the_settings_sheet():
-    from salesxl.workbook.sheets import setting
-    for key, value in DEFAULTS.items():
-        assert setting(key).default == value, key
-
-
 @st.composite
 def companies(draw):
     n_reps = draw(st.integers(1, 6))
@@ -403,7 +398,7 @@ def companies(draw):
 @given(companies())
 def test_any_company_releases_exactly_its_month_without_negatives(case):
     total, regions, skus, tables, unit = case
-    result, problems = break_down(total, regions, skus, tables, {"plan_month": MONTH, "rounding_unit": unit})
+    result, problems = break_down(total, regions, skus, tables, Settings(plan_month=MONTH, rounding_unit=unit))
     assert errors(problems) == []
     for frame, column in ((result.reps, "target"), (result.rep_skus, "sku_target"),
                           (result.outlets, "outlet_target"), (result.days, "daily_target"),
@@ -433,7 +428,7 @@ def test_a_fit_that_cannot_meet_both_totals_says_so_and_keeps_reps_exact():
     skus = pd.DataFrame({"sku": ["X", "Y"], "role": ["flagship", "volume"], "target": [20.0, 10.0]})
     history = history_frame(monthly("P", "N", 100, WINDOW[-1:], "X") + monthly("Q", "N", 100, WINDOW[-1:], "Y"))
     history["sales_month"] = history["month"]
-    cells, fit = rep_sku_level(reps, skus, history, MONTH, {**SETTINGS, "fit_prior": 0.0})
+    cells, fit = rep_sku_level(reps, skus, history, MONTH, replace(SETTINGS, fit_prior=0.0))
     assert not fit.converged
     assert cells.groupby("rep_id")["sku_target"].sum().to_dict() == {"P": 10, "Q": 20}
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given, settings as hyp_settings, strategies as st
 
 from salesxl.core.expense_budget import expense_budget, scale_down
+from salesxl.core.settings import Settings
 
 from .frames import frame
 
@@ -33,12 +35,12 @@ OUTLETS = frame([
     dict(outlet_id="O3", rep_id="R3", region="西", developing=False),
     dict(outlet_id="O4", rep_id="R9", region="西", developing=True),  # R9 has no target this month
 ])
-NO_CEILING = dict(plan_month=DEC, rounding_unit=1.0, expense_ceiling=0.0, expense_ceiling_rate=0.0,
+NO_CEILING = Settings(plan_month=DEC, rounding_unit=1.0, expense_ceiling=0.0, expense_ceiling_rate=0.0,
                   expense_over_ceiling="error")
 
 
 def budget_of(*rules, **settings):
-    budget, problems = expense_budget(policy(*rules), TARGETS, OUTLETS, {**NO_CEILING, **settings})
+    budget, problems = expense_budget(policy(*rules), TARGETS, OUTLETS, replace(NO_CEILING, **settings))
     return budget, problems
 
 

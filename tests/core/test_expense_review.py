@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given, settings as hyp_settings, strategies as st
 
 from salesxl.core.expense_review import review_requests
+from salesxl.core.settings import Settings
 
 from .frames import frame
 
@@ -27,7 +29,7 @@ BUDGET = pd.DataFrame([
     dict(level="region", region="东", rep_id=None, category="陈列费", budget=5_000.0),
     dict(level="region", region="西", rep_id=None, category="陈列费", budget=5_000.0),
 ])
-REVIEW_SETTINGS = dict(plan_month=DEC, country="CN", hq_approvers="周总, 王总监")
+REVIEW_SETTINGS = Settings(plan_month=DEC, country="CN", hq_approvers="周总, 王总监")
 
 
 def request(day, requester, amount, status="approved", approver="东经理", approved=NAN, decided=None,
@@ -44,8 +46,8 @@ def review(rows, **kw):
     requests = frame([dict(r, request_id=r["request_id"] or f"Q{i + 2}") for i, r in enumerate(rows)])
     requests["date"] = pd.to_datetime(requests["date"])
     requests["decision_date"] = pd.to_datetime(requests["decision_date"])
-    return review_requests(requests, kw.pop("budget", BUDGET), REPS, REGIONS, {**REVIEW_SETTINGS, **kw.pop(
-        "settings", {})}, **kw)
+    return review_requests(requests, kw.pop("budget", BUDGET), REPS, REGIONS, replace(REVIEW_SETTINGS, **kw.pop(
+        "settings", {})), **kw)
 
 
 def found(problems) -> list[tuple]:

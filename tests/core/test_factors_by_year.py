@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from salesxl.core.settings import Settings
 from salesxl.core.targets import factors_for_year, monthly_target
 
 
@@ -46,9 +47,9 @@ def test_the_month_target_uses_the_rows_of_its_year():
     history = pd.DataFrame({"date": [pd.NaT, pd.NaT], "month": pd.PeriodIndex(["2024-06", "2025-06"], freq="M"),
                             "region": ["East", "East"], "amount": [500.0, 500.0]})
     budget = pd.DataFrame({"year": [2025, 2026], "month": [6, 6], "region": [None, None], "amount": [1000.0] * 2})
-    t2025, problems = monthly_target(budget, history.iloc[:1], SHEET, {"plan_month": pd.Period("2025-06", "M")})
+    t2025, problems = monthly_target(budget, history.iloc[:1], SHEET, Settings(plan_month=pd.Period("2025-06", "M")))
     assert problems == [] and t2025.total == 711
-    t2026, _ = monthly_target(budget, history.iloc[1:], SHEET, {"plan_month": pd.Period("2026-06", "M")})
+    t2026, _ = monthly_target(budget, history.iloc[1:], SHEET, Settings(plan_month=pd.Period("2026-06", "M")))
     assert t2026.total == 715
 
 

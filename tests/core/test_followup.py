@@ -10,10 +10,11 @@ import pandas as pd
 import pytest
 
 from salesxl.core.followup import WorkDays, bucket, customer_tasks, follow_up_plan, new_contact_schedule, Cadence
+from salesxl.core.settings import Settings
 
 CN = WorkDays("CN")
-SETTINGS = {"sms_every_days": 7, "email_every_days": 7, "call_every_days": 14, "no_touch_days": 21,
-            "key_visit_days": 14, "escalate_days": 7}
+SETTINGS = Settings(sms_every_days=7, email_every_days=7, call_every_days=14, no_touch_days=21, key_visit_days=14,
+                    escalate_days=7)
 
 
 def d(text):
@@ -57,7 +58,7 @@ def test_new_contact_on_a_friday_before_a_holiday():
 
 
 def tasks(as_of, *rows):
-    found = customer_tasks(d("2026-04-03"), touches(*rows), d(as_of), CN, Cadence())
+    found = customer_tasks(d("2026-04-03"), touches(*rows), d(as_of), CN, Cadence.from_settings(SETTINGS))
     return [(t["channel"], t["kind"], t["step"], f"{t['due']:%m-%d}") for t in found]
 
 
@@ -99,7 +100,7 @@ def test_due_date_on_a_holiday_moves_to_the_next_working_day():
     found = customer_tasks(d("2026-09-01"), touches(("2026-09-01", "call"), ("2026-09-01", "sms"),
                                                     ("2026-09-01", "email"), ("2026-09-02", "sms"),
                                                     ("2026-09-02", "call"), ("2026-09-02", "email"),
-                                                    ("2026-09-24", "sms")), d("2026-09-28"), CN, Cadence())
+                                                    ("2026-09-24", "sms")), d("2026-09-28"), CN, Cadence.from_settings(SETTINGS))
     sms = next(t for t in found if t["channel"] == "sms")
     assert (sms["kind"], sms["due"]) == ("ongoing", d("2026-10-08"))
 
@@ -199,7 +200,7 @@ def test_one_task_per_channel_on_working_days(first, as_of, rows):
                     ["date", "customer_id", "channel"])
     if first > as_of:
         return
-    found = customer_tasks(first, touched, as_of, CN, Cadence())
+    found = customer_tasks(first, touched, as_of, CN, Cadence.from_settings(SETTINGS))
     assert sorted(t["channel"] for t in found) == ["call", "email", "sms"]
     for t in found:
         assert t["due"] >= first

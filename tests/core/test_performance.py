@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from salesxl.core.performance import MonthEnd, close_month
+from salesxl.core.settings import Settings
 
 from .rules_sheet import rules
 
@@ -54,7 +55,7 @@ def tiny_month(actual_rows=None):
 
 
 def test_close_month_settles_ranks_and_totals_by_hand():
-    result, problems = close_month(tiny_month(), {"summary_top_n": 1}, pd.Period("2026-12", "M"))
+    result, problems = close_month(tiny_month(), Settings(summary_top_n=1), pd.Period("2026-12", "M"))
     assert [(p.sheet, p.row, p.column, p.code, p.severity) for p in problems] == [
         ("actuals", None, "date", "outside-month", "notice"),
         ("actuals", 10, "rep_id", "rep-without-target", "warning"),
@@ -93,19 +94,19 @@ def test_close_month_settles_ranks_and_totals_by_hand():
 
 def test_closing_a_month_without_actuals_is_an_error():
     november = [(pd.Timestamp("2026-11-30"), "R1", "O1", "A", 5_000.0)]
-    result, problems = close_month(tiny_month(november), {}, pd.Period("2026-12", "M"))
+    result, problems = close_month(tiny_month(november), Settings(), pd.Period("2026-12", "M"))
     assert result is None
     assert [(p.sheet, p.code, p.severity) for p in problems] == [("actuals", "no-actuals", "error")]
 
 
 def test_closing_a_month_the_targets_are_not_for_is_an_error():
-    _, problems = close_month(tiny_month(), {}, pd.Period("2027-01", "M"))
+    _, problems = close_month(tiny_month(), Settings(), pd.Period("2027-01", "M"))
     assert [(p.sheet, p.row, p.column, p.code) for p in problems if p.severity == "error"] == [
         ("rep_targets", 6, "month", "targets-other-month"), ("actuals", None, None, "no-actuals")]
 
 
 def test_close_month_is_deterministic():
-    first, _ = close_month(tiny_month(), {}, pd.Period("2026-12", "M"))
-    again, _ = close_month(tiny_month(), {}, pd.Period("2026-12", "M"))
+    first, _ = close_month(tiny_month(), Settings(), pd.Period("2026-12", "M"))
+    again, _ = close_month(tiny_month(), Settings(), pd.Period("2026-12", "M"))
     for name in ("reps", "regions", "roles", "core_outlets", "summary", "chart", "rules"):
         pd.testing.assert_frame_equal(getattr(first, name), getattr(again, name))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 import numpy as np
 import pandas as pd
 import pytest
@@ -10,14 +11,15 @@ from hypothesis import strategies as st
 
 from salesxl.core.formulas import region_shares, sku_shares_in_role
 from salesxl.core.plan import draft_plan
+from salesxl.core.settings import Settings
 from salesxl.core.structure import target_structure
 from salesxl.core.targets import MonthTarget
 
 from .test_targets import frame
 
 MONTH = pd.Period("2026-12", freq="M")
-SETTINGS = {"plan_month": MONTH, "rounding_unit": 1.0, "region_history_weight": 0.7, "history_window_months": 12,
-            "new_product_reserve": 0.05}
+SETTINGS = Settings(plan_month=MONTH, rounding_unit=1.0, region_history_weight=0.7, history_window_months=12,
+                    new_product_reserve=0.05)
 
 
 def month_target(total=100_000.0, regions=None) -> MonthTarget:
@@ -132,7 +134,7 @@ def test_a_manual_region_share_overrides_and_the_rest_is_renormalised():
 def test_regional_budget_basis_follows_the_regions_own_targets():
     own = pd.DataFrame({"region": ["North", "South", "West"], "target": [50_000.0, 30_000.0, 20_000.0]})
     structure, problems = target_structure(month_target(regions=own), products(), role_mix(), regions(),
-                                           history(), {**SETTINGS, "region_split": "budget"})
+                                           history(), replace(SETTINGS, region_split="budget"))
     assert problems == [] and structure.region_basis == "budget"
     assert list(structure.regions["target"]) == [50_000, 30_000, 20_000]
     assert list(structure.regions["month_target"]) == [50_000, 30_000, 20_000]
@@ -189,7 +191,7 @@ def test_draft_plan_runs_both_steps():
     hist["sku"] = "F1"
     tables = {"budget": budget(), "history": hist, "factors": factors(), "products": products(),
               "role_mix": role_mix(), "regions": regions()}
-    target, structure, problems = draft_plan(tables, {**SETTINGS, **TARGET_SETTINGS})
+    target, structure, problems = draft_plan(tables, TARGET_SETTINGS)
     assert problems == []
     assert target.total == 285_795
     assert structure.skus["target"].sum() == 285_795
@@ -234,7 +236,7 @@ def test_every_split_adds_up_exactly_and_repeats(total, flagship, unit):
     total = round(total / unit) * unit
     mix = role_mix(flagship / 100, (100 - flagship) / 100)
     run = lambda: target_structure(month_target(total), products(), mix, regions(), history(),  # noqa: E731
-                                   {**SETTINGS, "rounding_unit": unit})
+                                   replace(SETTINGS, rounding_unit=unit))
     structure, problems = run()
     assert problems == []
     units = round(total / unit)

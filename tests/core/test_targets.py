@@ -8,16 +8,18 @@ industry growth +8 %, benchmark growth +12 %, factor weights
 
 from __future__ import annotations
 
+from dataclasses import replace
 import numpy as np
 import pandas as pd
 import pytest
 
 from salesxl.core.formulas import four_factors, month_target_value
+from salesxl.core.settings import Settings
 from salesxl.core.targets import monthly_target
 
 MONTH = pd.Period("2026-12", freq="M")
-SETTINGS = {"plan_month": MONTH, "rounding_unit": 1.0, "history_method": "trend",
-            "year_weight_1": 0.5, "year_weight_2": 0.3, "year_weight_3": 0.2}
+SETTINGS = Settings(plan_month=MONTH, rounding_unit=1.0, history_method="trend", year_weight_1=0.5, year_weight_2=0.3,
+                    year_weight_3=0.2)
 
 
 def frame(rows: list[dict], first_row: int = 2) -> pd.DataFrame:
@@ -84,7 +86,7 @@ def test_average_method_by_hand():
 
     target = 120,000 + 0.3 × 234,000 + 40,500 + 42,000 = 120,000 + 70,200 + 40,500 + 42,000 = 272,700
     """
-    target, problems = monthly_target(budget(), history(), factors(), {**SETTINGS, "history_method": "average"})
+    target, problems = monthly_target(budget(), history(), factors(), replace(SETTINGS, history_method="average"))
     assert problems == []
     assert target.total == 272_700
     assert target.factors.set_index("factor").loc["history", "value"] == pytest.approx(234_000)
@@ -104,7 +106,7 @@ def test_a_missing_year_renormalises_the_year_weights():
     target = 120,000 + 81,521.74 + 40,500 + 42,000 = 284,021.74 -> 284,022.
     """
     partial = history({2025: 250_000.0, 2024: 230_000.0})
-    target, problems = monthly_target(budget(), partial, factors(), {**SETTINGS, "history_method": "average"})
+    target, problems = monthly_target(budget(), partial, factors(), replace(SETTINGS, history_method="average"))
     assert problems == [] and target.total == 275_250
     assert list(target.years["weight_used"]) == pytest.approx([0.625, 0.375, 0])
     assert len(target.notes) == 1 and "2023" in target.notes[0] and "renormalised" in target.notes[0]
@@ -144,7 +146,7 @@ def test_a_zero_budget_is_fine_when_its_weight_is_zero():
     """Weights 0 / 0.5 / 0.25 / 0.25 (average): 0.5 × 234,000 + 0.25 × 270,000 + 0.25 × 280,000
     = 117,000 + 67,500 + 70,000 = 254,500."""
     target, problems = monthly_target(budget(amount=0.0), history(), factors((0, 0.5, 0.25, 0.25)),
-                                      {**SETTINGS, "history_method": "average"})
+                                      replace(SETTINGS, history_method="average"))
     assert problems == [] and target.total == 254_500
 
 
@@ -213,7 +215,7 @@ def test_company_row_beside_regional_rows_must_equal_their_sum():
 
 def test_rounding_unit_hundreds():
     """285,794.84 to the nearest 100 is 285,800."""
-    target, _ = monthly_target(budget(), history(), factors(), {**SETTINGS, "rounding_unit": 100.0})
+    target, _ = monthly_target(budget(), history(), factors(), replace(SETTINGS, rounding_unit=100.0))
     assert target.total == 285_800
 
 

@@ -7,17 +7,19 @@ Feb 24–28 (Saturday the 28th too); Feb 15–23 is the Spring Festival break. R
 
 from __future__ import annotations
 
+from dataclasses import replace
 import pandas as pd
 import pytest
 
 from salesxl.core.calendar import month_calendar
+from salesxl.core.settings import Settings
 from salesxl.core.tracking import default_as_of, month_clock, month_weeks, track, weekly_review
 
 MONTH = pd.Period("2026-02", "M")
 CALENDAR, _ = month_calendar(MONTH, "CN")
 WORKING = list(CALENDAR.loc[CALENDAR["working"], "date"])
-SETTINGS = {"plan_month": MONTH, "pace_threshold": 0.9, "run_rate_days": 5, "core_visit_days": 7,
-            "expense_ratio_limit": 0.06, "mix_lag_threshold": 0.9}
+SETTINGS = Settings(plan_month=MONTH, pace_threshold=0.9, run_rate_days=5, core_visit_days=7, expense_ratio_limit=0.06,
+                    mix_lag_threshold=0.9)
 
 
 def frame(rows, columns, first_row=2):
@@ -75,7 +77,7 @@ LOG = frame([
 
 
 def run(as_of, **changes):
-    progress, problems = track(issued(), ACTUALS, LOG, PRODUCTS, REPS, CALENDAR, {**SETTINGS, **changes},
+    progress, problems = track(issued(), ACTUALS, LOG, PRODUCTS, REPS, CALENDAR, replace(SETTINGS, **changes),
                                d(as_of))
     return progress, problems
 
@@ -300,7 +302,7 @@ def test_progress_adds_up_whatever_the_sales(sales, as_of, window):
     actuals = frame([(day, rep, "O1" if rep == "R1" else "O3", sku, float(amount)) for day, rep, sku, amount in sales],
                     ["date", "rep_id", "outlet_id", "sku", "amount"])
     progress, problems = track(issued(), actuals, LOG, PRODUCTS, REPS, CALENDAR,
-                               {**SETTINGS, "run_rate_days": window}, as_of)
+                               replace(SETTINGS, run_rate_days=window), as_of)
     counted = sum(a for day, _, _, a in sales if day <= as_of)
     company = progress.company.iloc[0]
     assert company["actual"] == pytest.approx(counted)
@@ -333,7 +335,7 @@ def budget(*lines):
 
 
 def expense_flags(expense_budget, **changes):
-    progress, problems = track(issued(), ACTUALS, LOG, PRODUCTS, REPS, CALENDAR, {**SETTINGS, **changes},
+    progress, problems = track(issued(), ACTUALS, LOG, PRODUCTS, REPS, CALENDAR, replace(SETTINGS, **changes),
                                d("02-17"), expense_budget)
     assert problems == []
     return progress, [(f.rep_id, f.detail) for f in progress.flags.itertuples() if f.code == "expense-ahead"]

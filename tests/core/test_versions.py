@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 import datetime as dt
 
 import numpy as np
@@ -9,17 +10,18 @@ import pandas as pd
 from hypothesis import given, settings as hsettings
 from hypothesis import strategies as st
 
+from salesxl.core.settings import Settings
 from salesxl.core.versions import append_version, describe_parameters, input_fingerprint
 
 
 def test_fingerprint_is_stable_and_changes_with_any_cell():
     tables = {"budget": pd.DataFrame({"amount": [1.0, 2.0]}), "factors": pd.DataFrame({"weight": [0.4, 0.6]})}
-    settings = {"plan_month": pd.Period("2026-12", "M")}
+    settings = Settings(plan_month=pd.Period("2026-12", "M"))
     first = input_fingerprint(tables, settings)
-    assert first == input_fingerprint({k: v.copy() for k, v in reversed(tables.items())}, dict(settings))
+    assert first == input_fingerprint({k: v.copy() for k, v in reversed(tables.items())}, replace(settings))
     changed = {**tables, "budget": pd.DataFrame({"amount": [1.0, 2.5]})}
     assert input_fingerprint(changed, settings) != first
-    assert input_fingerprint(tables, {"plan_month": pd.Period("2026-11", "M")}) != first
+    assert input_fingerprint(tables, Settings(plan_month=pd.Period("2026-11", "M"))) != first
     assert len(first) == 16
 
 
@@ -52,7 +54,7 @@ def built_otherwise(frame: pd.DataFrame) -> pd.DataFrame:
 
 def test_fingerprint_is_the_same_however_the_frames_were_built():
     """Same values, other dtypes and objects (-0.0 for 0.0 too): the same fingerprint."""
-    settings = {"plan_month": pd.Period("2026-12", "M")}
+    settings = Settings(plan_month=pd.Period("2026-12", "M"))
     first = input_fingerprint({"history": history_as_read()}, settings)
     assert input_fingerprint({"history": built_otherwise(history_as_read())}, settings) == first
     assert input_fingerprint({"history": history_as_read().astype({"amount": "Float64", "core": "boolean"})},
@@ -64,7 +66,7 @@ def test_fingerprint_changes_with_every_single_cell():
     fingerprint of its own: per column 3 filled cells × 2 changes + 1 blank × 1 = 7 (yes/no: 3 True
     → False or blank, 1 False → blank), 6 columns, 42 changes, 43 fingerprints with the unchanged
     table. A renamed column, another row label and swapped rows give others again."""
-    settings = {"plan_month": pd.Period("2026-12", "M")}
+    settings = Settings(plan_month=pd.Period("2026-12", "M"))
     base = history_as_read().astype({"core": "boolean"})
     other = {"rep_id": "R3", "month": pd.Period("2026-03", "M"), "date": pd.Timestamp("2026-01-06"),
              "amount": 1200.01, "qty": 2.0, "core": False}
@@ -91,15 +93,15 @@ def test_whole_numbers_hash_alike_in_any_dtype_and_any_change_shows(values, at, 
     """Whole numbers (with blanks) as float64, Int64 or object give one fingerprint; adding ``step``
     to one of them, or blanking it, gives another."""
     as_int = pd.DataFrame({"n": pd.array(values, dtype="Int64")})
-    first = input_fingerprint({"t": as_int}, {})
-    assert input_fingerprint({"t": as_int.astype("float64")}, {}) == first
-    assert input_fingerprint({"t": pd.DataFrame({"n": np.array(values, dtype=object)})}, {}) == first
+    first = input_fingerprint({"t": as_int}, Settings())
+    assert input_fingerprint({"t": as_int.astype("float64")}, Settings()) == first
+    assert input_fingerprint({"t": pd.DataFrame({"n": np.array(values, dtype=object)})}, Settings()) == first
     at %= len(values)
     for new in (None if values[at] is None else values[at] + step, 0 if values[at] is None else None):
         changed = list(values)
         changed[at] = new
         if changed != values:
-            assert input_fingerprint({"t": pd.DataFrame({"n": pd.array(changed, dtype="Int64")})}, {}) != first
+            assert input_fingerprint({"t": pd.DataFrame({"n": pd.array(changed, dtype="Int64")})}, Settings()) != first
 
 
 def test_append_keeps_earlier_rows():

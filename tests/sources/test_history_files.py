@@ -19,7 +19,7 @@ from salesxl.steps.breakdown import breakdown
 from salesxl.steps.target import target
 from salesxl.workbook.filebook import FileWorkbook
 from salesxl.workbook.reader import read_inputs
-from salesxl.workbook.sheets import SETTINGS
+from salesxl.workbook.contract import SETTINGS
 from salesxl.workbook.template import save_new_workbook
 from tests.conftest import digest
 

@@ -19,7 +19,7 @@ from salesxl.workbook.backend import OutColumn, OutTable, SheetOutput
 from salesxl.workbook.filebook import FileWorkbook
 from salesxl.workbook.reader import read_inputs
 from salesxl.workbook.schema import OutputSheetName
-from salesxl.workbook.sheets import ISSUED_SHEETS
+from salesxl.workbook.contract.breakdown import ISSUED_SHEETS
 from salesxl.workbook.template import save_new_workbook
 
 KINDS = {"decimal": "amount", "date": "date", "month": "month", "bool": "bool"}

@@ -16,7 +16,8 @@ from salesxl.steps.expenses import expenses
 from salesxl.workbook.filebook import FileWorkbook
 from salesxl.workbook.pdf import find_soffice
 from salesxl.workbook.reader import read_inputs
-from salesxl.workbook.sheets import ISSUED_EXPENSE_BUDGET, ISSUED_SHEETS
+from salesxl.workbook.contract.breakdown import ISSUED_SHEETS
+from salesxl.workbook.contract.expenses import ISSUED_EXPENSE_BUDGET
 from tests.conftest import digest
 
 FEEDBACK = "反馈 Feedback"

@@ -19,7 +19,7 @@ from salesxl.steps.commitments import commitments
 from salesxl.workbook import pdf
 from salesxl.workbook.filebook import FileWorkbook
 from salesxl.workbook.reader import read_inputs
-from salesxl.workbook.sheets import ISSUED_SHEETS
+from salesxl.workbook.contract.breakdown import ISSUED_SHEETS
 
 from ..test_ribbon import same_cells
 from ..workbook.fake_xlwings import book_from_file

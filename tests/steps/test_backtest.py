@@ -14,7 +14,7 @@ from salesxl.demo import DemoSize, demo_workbook_data
 from salesxl.steps.backtest import BACKTEST_SHEETS, backtest
 from salesxl.workbook.filebook import FileWorkbook
 from salesxl.workbook.reader import read_inputs
-from salesxl.workbook.sheets import SETTINGS
+from salesxl.workbook.contract import SETTINGS
 from salesxl.workbook.template import save_new_workbook
 
 from ..conftest import digest, edit

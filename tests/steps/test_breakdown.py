@@ -19,7 +19,8 @@ from salesxl.workbook.filebook import FileWorkbook
 from salesxl.workbook.reader import read_inputs
 from salesxl.workbook.render import TOTAL_LABEL
 from salesxl.reports.versions import read_versions
-from salesxl.workbook.sheets import DAILY_TARGETS, ISSUED_SHEETS, OUTLET_TARGETS, REP_TARGETS, VERSIONS
+from salesxl.workbook.contract.base import VERSIONS
+from salesxl.workbook.contract.breakdown import DAILY_TARGETS, ISSUED_SHEETS, OUTLET_TARGETS, REP_TARGETS
 
 from ..conftest import digest, edit
 
@@ -59,7 +60,7 @@ def test_every_issued_total_reconciles_to_the_month_target(released):
     reps, rep_skus = issued["rep_targets"], issued["rep_sku_targets"]
     outlets, core_skus, days = issued["outlet_targets"], issued["core_outlet_sku_targets"], issued["daily_targets"]
     assert reps["target"].sum() == total
-    assert (reps["month"] == inputs.settings["plan_month"]).all()
+    assert (reps["month"] == inputs.settings.plan_month).all()
     # Regions: each region's reps add up to the structure's region target (the demo holds no region).
     by_region = reps.groupby("region")["target"].sum()
     assert by_region.to_dict() == structure.regions.set_index("region")["target"].to_dict()

@@ -11,7 +11,7 @@ from salesxl.cli import app
 from salesxl.steps.close import close
 from salesxl.workbook.filebook import FileWorkbook
 from salesxl.workbook.reader import read_inputs
-from salesxl.workbook.sheets import EXPENSE_LEDGER_USE
+from salesxl.workbook.contract.close import EXPENSE_LEDGER_USE
 
 from ..conftest import digest, edit
 
@@ -212,7 +212,7 @@ def test_closing_twice_gives_identical_results(closable):
 
 
 def test_signed_status_from_the_agreement_sheet(closable):
-    from salesxl.workbook.sheets import ISSUED_REP_TARGETS
+    from salesxl.workbook.contract.breakdown import ISSUED_REP_TARGETS
 
     issued, _ = read_inputs(FileWorkbook(closable), schemas=[ISSUED_REP_TARGETS])
     rep_ids = list(issued["rep_targets"]["rep_id"])
@@ -335,7 +335,7 @@ def test_expense_ledger_feeds_the_expense_condition(closable):
     """A ledger shaped like the expense step's: a region table, then the by-holder table the close reads."""
     from salesxl.workbook.backend import OutColumn, OutTable, SheetOutput
     from salesxl.workbook.schema import OutputSheetName
-    from salesxl.workbook.sheets import ISSUED_REP_TARGETS
+    from salesxl.workbook.contract.breakdown import ISSUED_REP_TARGETS
 
     issued, _ = read_inputs(FileWorkbook(closable), schemas=[ISSUED_REP_TARGETS])
     spender, saver = issued["rep_targets"]["rep_id"].iloc[:2]

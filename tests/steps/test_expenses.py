@@ -21,7 +21,9 @@ from salesxl.workbook.backend import OutColumn, OutTable, SheetOutput
 from salesxl.workbook.filebook import FileWorkbook
 from salesxl.workbook.reader import read_inputs
 from salesxl.workbook.schema import Column, SheetSchema
-from salesxl.workbook.sheets import ISSUED_EXPENSE_BUDGET, ISSUED_REP_TARGETS, REP_TARGETS, SETTINGS
+from salesxl.workbook.contract import SETTINGS
+from salesxl.workbook.contract.breakdown import ISSUED_REP_TARGETS, REP_TARGETS
+from salesxl.workbook.contract.expenses import ISSUED_EXPENSE_BUDGET
 from salesxl.workbook.template import save_new_workbook
 
 from ..conftest import digest, edit

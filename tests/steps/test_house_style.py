@@ -23,7 +23,11 @@ from salesxl.reports.problems import problems_sheet
 from salesxl.steps.close import close
 from salesxl.workbook.backend import OWNER_MARKER
 from salesxl.workbook.filebook import FileWorkbook
-from salesxl.workbook.sheets import COMMITMENTS, DASHBOARD, OUTPUT_SHEETS, PERFORMANCE, PROBLEMS
+from salesxl.workbook.contract import OUTPUT_SHEETS
+from salesxl.workbook.contract.agree import COMMITMENTS
+from salesxl.workbook.contract.base import PROBLEMS
+from salesxl.workbook.contract.close import PERFORMANCE
+from salesxl.workbook.contract.dashboard import DASHBOARD
 
 AMOUNT = '"¥"#,##0.00'
 """The demo's Settings currency is CNY."""

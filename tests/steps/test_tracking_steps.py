@@ -193,7 +193,7 @@ def test_track_reads_each_reps_expense_budget_when_the_sheet_exists(tracked, sma
     gets 100 million (never ahead). The flag then follows the budgets, not the expense-to-sales ratio."""
     from salesxl.workbook.backend import OutColumn, OutTable, SheetOutput
     from salesxl.workbook.schema import OutputSheetName
-    from salesxl.workbook.sheets import ISSUED_EXPENSE_BUDGET
+    from salesxl.workbook.contract.expenses import ISSUED_EXPENSE_BUDGET
 
     _, tables = small_demo
     rep_ids = list(tables["reps"]["rep_id"])

@@ -9,7 +9,7 @@ import pytest
 
 from salesxl.workbook.cells import BLANK, number_from_text, parse_cell
 from salesxl.workbook.schema import Column
-from salesxl.workbook.sheets import ROLES
+from salesxl.terms import ROLES
 
 AMOUNT = Column("amount", "金额", "Amount", "decimal")
 PERCENT = Column("share", "占比", "Share", "percent")

@@ -21,7 +21,8 @@ from salesxl.workbook import livebook
 from salesxl.workbook.backend import OutColumn, OutTable, SheetOutput
 from salesxl.workbook.filebook import FileWorkbook
 from salesxl.workbook.livebook import LiveWorkbook, merged_areas
-from salesxl.workbook.sheets import MONTH_TARGET, PROBLEMS
+from salesxl.workbook.contract.base import PROBLEMS
+from salesxl.workbook.contract.target import MONTH_TARGET
 
 from .fake_xlwings import App, Book, ExcelError, book_from_file
 

@@ -20,7 +20,7 @@ from salesxl.steps.target import target
 from salesxl.workbook import overflow
 from salesxl.workbook.filebook import FileWorkbook
 from salesxl.workbook.reader import read_inputs
-from salesxl.workbook.sheets import ISSUED_CORE_OUTLET_SKU_TARGETS
+from salesxl.workbook.contract.breakdown import ISSUED_CORE_OUTLET_SKU_TARGETS
 
 SHEET = "网点目标 Outlet Targets"
 RELEASE = ("业务员目标 Rep Targets", SHEET, "日目标 Daily Targets")
@@ -103,7 +103,7 @@ def test_the_core_outlet_sku_table_goes_whole_to_parquet(workbook, released, mon
 
 
 def outlet_reps(workbook) -> dict:
-    from salesxl.workbook.sheets import ISSUED_OUTLET_TARGETS
+    from salesxl.workbook.contract.breakdown import ISSUED_OUTLET_TARGETS
     inputs, _ = read_inputs(FileWorkbook(workbook), schemas=[ISSUED_OUTLET_TARGETS])
     outlets = inputs.tables["outlet_targets"]
     return dict(zip(outlets["outlet_id"], outlets["rep_id"]))
@@ -125,7 +125,7 @@ def test_sheet_rows_follows_the_render_layout():
 
     from salesxl.workbook.backend import OutColumn, OutTable, RunInfo, SheetOutput
     from salesxl.workbook.render import render_sheet
-    from salesxl.workbook.sheets import OUTLET_TARGETS
+    from salesxl.workbook.contract.breakdown import OUTLET_TARGETS
     output = SheetOutput(OUTLET_TARGETS, "sub", ["a", "b"], [
         OutTable(pd.DataFrame({"x": [1, 2, 3]}), [OutColumn("x", "甲", "X", "amount", True)], heading="h"),
         OutTable(pd.DataFrame({"x": []}), [OutColumn("x", "甲", "X")]),

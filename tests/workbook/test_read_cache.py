@@ -14,7 +14,9 @@ from salesxl.steps.target import target
 from salesxl.workbook import reader
 from salesxl.workbook.filebook import FileWorkbook
 from salesxl.workbook.reader import read_inputs
-from salesxl.workbook.sheets import HISTORY, REPS, VERSIONS
+from salesxl.workbook.contract.base import VERSIONS
+from salesxl.workbook.contract.breakdown import REPS
+from salesxl.workbook.contract.target import HISTORY
 from salesxl.workbook.xlsxread import WorkbookValues
 
 WHEN = dt.datetime(2026, 11, 28, 9, 30)

@@ -16,15 +16,16 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from salesxl.workbook import sheets
+from salesxl.workbook import contract
 from salesxl.workbook.backend import RawSheet
 from salesxl.workbook.reader import parse_table
 from salesxl.workbook.render import TOTAL_LABEL
+from salesxl.workbook.schema import SheetSchema
 
 from .reference_reader import parse_table_cell_by_cell
 
-SCHEMAS = list(sheets.INPUT_SHEETS) + [s for s in vars(sheets).values()
-                                        if isinstance(s, sheets.SheetSchema) and s.issued]
+ISSUED = {s.key: s for step in contract.STEPS for s in vars(step).values() if isinstance(s, SheetSchema) and s.issued}
+SCHEMAS = list(contract.INPUT_SHEETS) + list(ISSUED.values())
 
 
 def assert_read_alike(schema, raw):

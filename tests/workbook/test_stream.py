@@ -19,7 +19,7 @@ from lxml import etree
 
 from salesxl.workbook import render, splice, stream
 from salesxl.workbook.backend import Link, OutChart, OutColumn, OutTable, SheetOutput
-from salesxl.workbook.sheets import OUTPUT_SHEETS
+from salesxl.workbook.contract import OUTPUT_SHEETS
 from salesxl.workbook.splice import write_outputs
 from salesxl.workbook.xlsxread import WorkbookValues
 from salesxl.workbook.package import Package

@@ -12,7 +12,7 @@ import pytest
 
 from salesxl.workbook.filebook import FileWorkbook
 from salesxl.workbook.reader import read_inputs
-from salesxl.workbook.sheets import INPUT_SHEETS, SETTINGS
+from salesxl.workbook.contract import INPUT_SHEETS, SETTINGS
 from salesxl.workbook.template import DEFAULT_TEMPLATE, WRITTEN_BY_SALESXL, build_workbook
 
 TEMPLATE_SHEETS = [s for s in INPUT_SHEETS if s.key not in WRITTEN_BY_SALESXL]
@@ -66,8 +66,8 @@ def test_round_trip_demo_data_reads_back_identical(small_demo, small_demo_file):
     settings, tables = small_demo
     inputs, problems = read_inputs(FileWorkbook(small_demo_file))
     assert problems == []
-    assert inputs.settings["plan_month"] == settings["plan_month"]
-    assert inputs.settings["rounding_unit"] == 1.0 and inputs.settings["history_method"] == "trend"
+    assert inputs.settings.plan_month == settings["plan_month"]
+    assert inputs.settings.rounding_unit == 1.0 and inputs.settings.history_method == "trend"
     for schema in TEMPLATE_SHEETS[1:]:
         keys = [c.key for c in schema.columns]
         written = tables[schema.key].reindex(columns=keys)
