@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from salesxl.core.settings import Settings
 from salesxl.core.structure import target_structure
 from salesxl.core.targets import monthly_target
 from salesxl.reports.target import month_target_sheet, structure_sheet
@@ -15,7 +16,7 @@ from ..core import test_targets as t
 def test_company_month_target_sheet():
     """The running example (trend): 285,795 against last year's 250,000 is +14.318 %; against B 95.265 %."""
     target, _ = monthly_target(t.budget(), t.history(), t.factors(), t.SETTINGS)
-    sheet = month_target_sheet(target, {"rounding_unit": 1.0, "currency": "CNY"})
+    sheet = month_target_sheet(target, Settings(rounding_unit=1.0, currency="CNY"))
     assert [table.heading for table in sheet.tables] == [
         "月度目标 Month target", "四因素参考表（表1） The four factors (Table 1)",
         "近三年同期 The same month in the last three years"]
@@ -33,7 +34,7 @@ def test_regional_month_target_sheet_adds_up_the_regions():
     sheet_budget = t.frame([{"year": 2026, "month": 12, "region": "North", "amount": 300_000.0},
                             {"year": 2026, "month": 12, "region": "South", "amount": 100_000.0}])
     target, _ = monthly_target(sheet_budget, t.history(), t.factors(), t.SETTINGS)
-    sheet = month_target_sheet(target, {"rounding_unit": 1.0})
+    sheet = month_target_sheet(target, Settings(rounding_unit=1.0))
     factors = sheet.tables[1].frame.set_index("label")
     # B: 300,000 + 100,000; South has no history, so its 60 % moved to B: the weight used differs by region.
     assert factors.loc["年度预算 Annual budget", "value"] == 400_000
