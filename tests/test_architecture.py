@@ -30,6 +30,73 @@ def test_core_does_no_io_and_knows_no_excel():
         assert not {i for i in imports if i.startswith("..") and i.lstrip(".") in {"workbook", "cli", "steps"}}, path
 
 
+# ---- no import cycle, not even through imports inside functions ----
+
+def module_name(path: Path, root: Path) -> str:
+    parts = list(path.relative_to(root.parent).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def import_graph(root: Path) -> dict[str, set[str]]:
+    """Module -> the package's modules it imports, at the top or inside a function (``import`` and
+    ``from ... import``, relative or absolute; ``from . import x`` counts ``x`` when it is a module)."""
+    modules = {module_name(path, root): path for path in root.rglob("*.py")}
+    graph: dict[str, set[str]] = {name: set() for name in modules}
+    for name, path in modules.items():
+        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                targets = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                if node.level:
+                    base = package.split(".")[:len(package.split(".")) - node.level + 1]
+                    base = ".".join(base + ([node.module] if node.module else []))
+                else:
+                    base = node.module
+                targets = [base] + [f"{base}.{a.name}" for a in node.names]
+            else:
+                continue
+            graph[name] |= {t for t in targets if t in modules and t != name}
+    return graph
+
+
+def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """One path round each cycle found (a depth-first search's back edges)."""
+    found, state = [], {}
+
+    def visit(node: str, path: list[str]) -> None:
+        state[node] = "open"
+        for nxt in sorted(graph[node]):
+            if state.get(nxt) == "open":
+                found.append(path[path.index(nxt):] + [nxt])
+            elif nxt not in state:
+                visit(nxt, path + [nxt])
+        state[node] = "done"
+
+    for node in sorted(graph):
+        if node not in state:
+            visit(node, [node])
+    return found
+
+
+def test_no_import_cycle_even_inside_functions():
+    assert cycles(import_graph(ROOT / "salesxl")) == []
+
+
+def test_the_cycle_check_sees_an_import_inside_a_function(tmp_path):
+    """A two-module cycle hidden in a function, as reader ↔ history_files once was: found."""
+    package = tmp_path / "pkg"
+    (package / "sub").mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    (package / "sub" / "__init__.py").write_text("")
+    (package / "reader.py").write_text("from .sub import files\n")
+    (package / "sub" / "files.py").write_text("def read():\n    from ..reader import match\n")
+    (package / "alone.py").write_text("import pkg.reader\n")
+    graph = import_graph(package)
+    assert graph["pkg.alone"] == {"pkg.reader"} and graph["pkg.sub.files"] == {"pkg.reader"}
+    assert cycles(graph) == [["pkg.reader", "pkg.sub.files", "pkg.reader"]]
+
+
 def readme_command(title: str) -> str:
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     block = re.search(rf"{title}.*?```(?:bash|sh)\n(.*?)```", text, re.S)

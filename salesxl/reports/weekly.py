@@ -17,7 +17,6 @@ import pandas as pd
 from ..core.tracking import WeekReview
 from ..workbook.backend import OutColumn, OutTable, RawSheet, SheetOutput
 from ..workbook.cells import is_blank
-from ..workbook.reader import match_headers
 from ..workbook.render import TOTAL_LABEL
 from ..workbook.schema import Column, SheetSchema
 from ..workbook.contract.tracking import WEEKLY_REVIEW
@@ -105,7 +104,7 @@ def read_notes(raw: RawSheet) -> Notes:
     rows = raw.rows
     r = 0
     while r < len(rows):
-        matched, _ = match_headers(NOTES, rows[r])
+        matched, _ = NOTES.match_headers(rows[r])
         columns = {column.key: j for j, column in matched.items()}
         if not NOTE_KEYS <= set(columns):
             r += 1

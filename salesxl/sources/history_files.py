@@ -44,8 +44,8 @@ import pyarrow.compute as pc
 from openpyxl.utils import get_column_letter
 
 from ..problems import Problem
-from ..workbook.schema import SheetLayout, SheetSchema
 from ..workbook.contract.target import HISTORY
+from ..workbook.schema import SheetLayout, SheetSchema
 
 READERS = {".csv": "csv", ".parquet": "parquet", ".pq": "parquet"}
 SHOWN_PER_KIND = 20
@@ -259,7 +259,6 @@ def shown_name(path: Path, folder: Path | None) -> str:
 
 def described(con, path: Path, name: str, reader: str, schema: SheetSchema) -> tuple[HistoryFile, list[Problem]]:
     """The file's columns matched to the schema's, or the problems with its header."""
-    from ..workbook.reader import match_headers  # the sheet's own header rules
 
     file = HistoryFile(path, name, reader, {})
     try:
@@ -269,7 +268,7 @@ def described(con, path: Path, name: str, reader: str, schema: SheetSchema) -> t
                               f"cannot read the file: {first_line(exc)}")]
     headers = [row[0] for row in described]
     types = {row[0]: row[1] for row in described}
-    matched, duplicates = match_headers(schema, headers)
+    matched, duplicates = schema.match_headers(headers)  # the sheet's own header rules
     columns = {c.key: (headers[j], get_column_letter(j + 1), types[headers[j]]) for j, c in matched.items()}
     problems = [Problem(name, 1, c.key, "duplicate-column", f"“{c.label}”列出现了两次",
                         f"the column '{c.label}' appears twice", "error", get_column_letter(j + 1), headers[j])
@@ -409,8 +408,7 @@ def history_frame(grouped, weekday_grain: bool, schema: SheetSchema) -> pd.DataF
 
 
 def empty_history(schema: SheetSchema) -> pd.DataFrame:
-    from ..workbook.reader import empty_frame
-    return empty_frame(schema)
+    return schema.empty_frame()
 
 
 def unknown_references(frame: pd.DataFrame, layout: SheetLayout, tables: dict[str, pd.DataFrame],
@@ -455,10 +453,3 @@ def sql_name(name: str) -> str:
 
 def sql_text(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
-
-
-def workbook_folder(book) -> Path | None:
-    """The folder of the workbook a backend holds (None for a live book never saved)."""
-    from ..workbook.overflow import workbook_path
-    path = workbook_path(book)
-    return path.parent if path is not None else None

@@ -26,7 +26,7 @@ from ..workbook.backend import WorkbookBackend
 from ..workbook.reader import Inputs, find_sheet
 from ..workbook.contract.agree import FEEDBACK
 from . import Progress, StepResult, quiet, run_step
-from .breakdown import BREAKDOWN_SHEETS, release, settings_rows, spill_release
+from .breakdown import BREAKDOWN_SHEETS, release, spill_release
 
 AGREE_SHEETS = BREAKDOWN_SHEETS + ("feedback",)
 STEP_NAME = "agree 确认目标"
@@ -85,7 +85,7 @@ def agree(book: WorkbookBackend, progress: Progress = quiet, by: str | None = No
         progress("应用主管决定并再平衡 Applying decisions and rebalancing")
         agreement, found = agree_targets(drafts, inputs.tables["feedback"], inputs.tables["reps"], month,
                                          inputs.settings)
-        problems = problems + settings_rows(found, inputs)
+        problems = problems + found
         if agreement is None or has_errors(problems):
             return [], problems, ""
         agreed = agreement.table[["rep_id", "agreed"]].rename(columns={"agreed": "target"})

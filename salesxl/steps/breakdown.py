@@ -13,7 +13,6 @@ passes them as ``agreed``).
 from __future__ import annotations
 
 import datetime as dt
-from typing import Iterable
 
 import pandas as pd
 
@@ -24,10 +23,8 @@ from ..problems import Problem, has_errors
 from ..reports.breakdown import breakdown_sheets
 from ..reports.versions import versions_with_run
 from ..workbook.backend import WorkbookBackend
-from ..workbook.overflow import SummedView, spill_oversized, workbook_path
+from ..workbook.overflow import SummedView, spill_oversized
 from ..workbook.reader import Inputs, read_inputs
-from ..terms import normalise_label
-from ..workbook.contract import SETTINGS
 from ..workbook.contract.agree import ISSUED_AGREED_TARGETS
 from ..workbook.contract.breakdown import DAILY_TARGETS, OUTLET_TARGETS
 from . import Progress, StepResult, quiet, run_step
@@ -99,7 +96,7 @@ RELEASE_SUMMED_VIEWS = {
 
 def spill_release(book: WorkbookBackend, sheets: list) -> tuple[list, list[Problem]]:
     """The release sheets with any table too long for a sheet moved to Parquet beside the workbook."""
-    return spill_oversized(sheets, workbook_path(book), RELEASE_SUMMED_VIEWS)
+    return spill_oversized(sheets, book.path, RELEASE_SUMMED_VIEWS)
 
 
 def release(inputs: Inputs, agreed: pd.DataFrame | None, progress: Progress = quiet):
@@ -110,7 +107,7 @@ def release(inputs: Inputs, agreed: pd.DataFrame | None, progress: Progress = qu
     progress("拆分到业务员、网点、产品和工作日 Splitting to reps, outlets, products and days")
     result, found = break_down(month_target.total, structure.regions, structure.skus, inputs.tables,
                                inputs.settings, agreed)
-    problems = problems + settings_rows(found, inputs)
+    problems = problems + found
     if result is None or has_errors(problems):
         return None, [], problems, ""
     sheets = breakdown_sheets(result, float(inputs.settings.rounding_unit), str(inputs.settings.currency))
@@ -136,20 +133,3 @@ def agreed_on_sheet(book: WorkbookBackend, inputs: Inputs) -> tuple[pd.DataFrame
     if not len(mine):
         return None, problems
     return mine[["rep_id", "agreed"]].rename(columns={"agreed": "target"}), problems
-
-
-def settings_rows(problems: Iterable[Problem], inputs: Inputs) -> list[Problem]:
-    """Point problems about a setting (column = the setting's key) at its value cell on Settings."""
-    frame = inputs.tables.get("settings")
-    rows = {}
-    if frame is not None and len(frame):
-        by_label = {normalise_label(k): row for row, k in frame["key"].items() if k is not None}
-        for s in SETTINGS:
-            spellings = {normalise_label(x) for x in (s.key, s.zh, s.en, s.label)}
-            rows[s.key] = next((by_label[x] for x in spellings if x in by_label), None)
-    located = []
-    for p in problems:
-        if p.sheet == "settings" and p.column in rows:
-            p = p.at(row=None if rows[p.column] is None else int(rows[p.column]), column="value")
-        located.append(p)
-    return located

@@ -18,9 +18,7 @@ from ..problems import Problem, has_errors
 from ..reports.expenses import budget_sheet, ledger_sheet
 from ..workbook.backend import WorkbookBackend
 from ..workbook.reader import Inputs, read_inputs
-from ..terms import normalise_label
 from ..workbook.schema import SheetSchema
-from ..workbook.contract import SETTINGS
 from ..workbook.contract.breakdown import ISSUED_REP_TARGETS
 from ..workbook.contract.expenses import ISSUED_EXPENSE_BUDGET
 from . import Progress, StepResult, quiet, run_step
@@ -37,7 +35,7 @@ def expenses(book: WorkbookBackend, progress: Progress = quiet) -> StepResult:
             return [], problems, ""
         budget, found = expense_budget(inputs["expense_policy"], inputs["rep_targets"], inputs["outlets"],
                                        inputs.settings)
-        problems += settings_rows(found, inputs)
+        problems += found
         if budget is None:
             return [], problems, ""
         ratio = budget.total / budget.total_target if budget.total_target > 0 else 0.0
@@ -60,7 +58,7 @@ def expenses_review(book: WorkbookBackend, progress: Progress = quiet, as_of=Non
         ledger, found = review_requests(inputs["expense_requests"], inputs["expense_budget"], inputs["reps"],
                                         inputs["regions"], inputs.settings, inputs["calendar"],
                                         pd.Timestamp(as_of) if as_of is not None else None)
-        problems += settings_rows(found, inputs)
+        problems += found
         if ledger is None:
             return [], problems, ""
         summary = (f"费用审核 Expense review: {len(ledger.log)} requests, {len(ledger.findings)} findings, "
@@ -75,18 +73,3 @@ def read_issued(book: WorkbookBackend, inputs: Inputs, schema: SheetSchema) -> l
     inputs.tables.update(issued.tables)
     inputs.layouts.update(issued.layouts)
     return [p for p in problems if p.code != "missing-sheet"]
-
-
-def settings_rows(problems: list[Problem], inputs: Inputs) -> list[Problem]:
-    """Point a core problem about a setting (column = the setting's key) at its row on the Settings sheet."""
-    keys = {s.key: s for s in SETTINGS}
-    frame = inputs.tables.get("settings")
-    out = []
-    for p in problems:
-        if p.sheet == "settings" and p.column in keys and frame is not None:
-            setting = keys[p.column]
-            spellings = {normalise_label(x) for x in (setting.key, setting.zh, setting.en, setting.label)}
-            rows = [row for row, key in frame["key"].items() if key is not None and normalise_label(key) in spellings]
-            p = p.at(row=int(rows[0]) if rows else None, column="value" if rows else "key")
-        out.append(p)
-    return out

@@ -11,31 +11,30 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import re
-import unicodedata
 
 import pandas as pd
 
 from ..core.plan import PLAN_SHEETS, draft_plan
-from ..core.versions import input_fingerprint
 from ..core.settings import Settings
+from ..core.versions import input_fingerprint
 from ..problems import Problem, problem
 from ..reports.target import month_target_sheet, structure_sheet
 from ..reports.versions import versions_with_run
 from ..workbook.backend import WorkbookBackend
+from ..workbook.cells import BLANK, parse_cell
+from ..workbook.contract import setting
 from ..workbook.reader import Inputs
 from . import Progress, StepResult, quiet, run_step
 
 STEP_NAME = "target 月度目标"
+PLAN_MONTH = setting("plan_month").as_column()
 
 
 def parse_month(text: str) -> pd.Period | None:
-    """``2026-12``, ``2026/12``, ``202612`` or ``2026年12月`` -> a month; anything else -> None."""
-    s = unicodedata.normalize("NFKC", str(text)).strip()
-    m = re.fullmatch(r"(\d{4})\s*(?:[-/.年]\s*(\d{1,2})\s*月?|(\d{2}))", s)
-    if not m or not 1 <= int(m.group(2) or m.group(3)) <= 12:
-        return None
-    return pd.Period(year=int(m.group(1)), month=int(m.group(2) or m.group(3)), freq="M")
+    """``2026-12``, ``2026/12``, ``202612`` or ``2026年12月`` -> a month, read as the Settings sheet's plan month
+    is read (a date gives its month); anything else -> None."""
+    month, issue = parse_cell(PLAN_MONTH, text)
+    return None if month is BLANK or (issue is not None and issue[0] == "error") else month
 
 
 def planned_month(settings: Settings, month: pd.Period | str | None) -> tuple[Settings, list[Problem]]:

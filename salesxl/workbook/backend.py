@@ -13,6 +13,7 @@ with labels and number formats, never backend calls. Each backend renders it.
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from dataclasses import dataclass, field
 from typing import Any, Iterator, Literal, Protocol, Sequence
 
@@ -305,7 +306,15 @@ class SheetOutput:
 
 
 class WorkbookBackend(Protocol):
-    """What the entry points need of a workbook, whichever program holds it."""
+    """What the entry points need of a workbook, whichever program holds it.
+
+    Attributes:
+        path: the workbook's file (the file backend's path, or where Excel saved the open book); None for a
+            book never saved. Files salesxl keeps beside the workbook (Parquet overflow, history files named
+            relative to it) are found from here.
+    """
+
+    path: Path | None
 
     def sheet_names(self) -> list[str]:
         """Tab names, in workbook order."""

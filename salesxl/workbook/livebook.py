@@ -34,6 +34,7 @@ from __future__ import annotations
 import re
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Iterator, Sequence
 
 import openpyxl
@@ -147,6 +148,12 @@ class LiveWorkbook:
 
     def __init__(self, book):
         self.book = book
+
+    @property
+    def path(self) -> Path | None:
+        """Where Excel saved the open book (its full name is a path), or None for a book never saved."""
+        full = getattr(self.book, "fullname", None)
+        return Path(full) if full and ("/" in full or "\\" in full) else None
 
     def sheet_names(self) -> list[str]:
         return [sheet.name for sheet in self.book.sheets]

@@ -25,7 +25,9 @@ import numpy as np
 import pandas as pd
 
 from ..problems import Problem
-from .backend import OutColumn, OutTable, SheetOutput
+from .backend import OutColumn, OutTable, RawSheet, SheetOutput, WorkbookBackend
+from .contract import OUTPUT_SHEETS
+from .schema import SheetLayout, SheetSchema
 
 EXCEL_MAX_ROWS = 1_048_576
 """The rows a worksheet holds (Excel 2007 and later). Tests lower it to spill a small demo."""
@@ -148,18 +150,10 @@ def write_parquet(table: OutTable, path: Path) -> None:
         temp.unlink(missing_ok=True)
 
 
-def workbook_path(book) -> Path | None:
-    """The file a backend holds: the file backend's path, or where Excel saved the open book (None if never)."""
-    path = getattr(book, "path", None)
-    if path is None and getattr(book, "book", None) is not None:  # xlwings: the live book's full name
-        full = getattr(book.book, "fullname", None)
-        path = full if full and ("/" in full or "\\" in full) else None
-    return Path(path) if path is not None else None
-
-
 # ---- reading a spilled table back (tracking and close read the release as issued) ----
 
-def spilled_table(book, schema, raw) -> tuple[pd.DataFrame, "SheetLayout", list[Problem]] | None:
+def spilled_table(book: WorkbookBackend, schema: SheetSchema, raw: RawSheet
+                  ) -> tuple[pd.DataFrame, SheetLayout, list[Problem]] | None:
     """The issued table ``schema`` from its Parquet file, when the sheet ``raw`` says its rows went there.
 
     The sheet's note names the file (``every row in plan.outlet_targets.core_outlet_sku_targets.parquet``),
@@ -167,11 +161,7 @@ def spilled_table(book, schema, raw) -> tuple[pd.DataFrame, "SheetLayout", list[
     columns carry the sheet's bilingual headers; rows are numbered as a spreadsheet shows the
     file (the header is row 1), so a problem found in them names the file and the row.
     """
-    from .reader import match_headers
-    from .schema import SheetLayout
-    from .contract import OUTPUT_SHEETS
-
-    workbook = workbook_path(book)
+    workbook = book.path
     sheet = next((s for s in OUTPUT_SHEETS if s.name == raw.name), None)
     if workbook is None or sheet is None:
         return None
@@ -186,7 +176,7 @@ def spilled_table(book, schema, raw) -> tuple[pd.DataFrame, "SheetLayout", list[
                                                 f"the file {path.name} holding every row of '{raw.name}' is missing; "
                                                 "run the breakdown again")]
     frame = pd.read_parquet(path)
-    matched, _ = match_headers(schema, list(frame.columns))
+    matched, _ = schema.match_headers(list(frame.columns))
     layout.columns = {c.key: (None, str(frame.columns[j])) for j, c in matched.items()}
     found = {c.key: frame.iloc[:, j] for j, c in matched.items()}
     data = {}

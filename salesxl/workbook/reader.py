@@ -21,14 +21,17 @@ from openpyxl.utils import get_column_letter
 
 from ..core.settings import Settings
 from ..problems import Problem
+from ..sources.history_files import SettingCell, read_history_files, unknown_references
+from ..terms import normalise_label
 from .backend import GridRows, RawSheet, WorkbookBackend
 from .cells import BLANK, parse_cell
-from .render import TOTAL_LABEL
-from ..terms import normalise_label
-from .schema import Column, SheetLayout, SheetSchema
 from .contract import INPUT_SHEETS, SETTINGS
 from .contract.base import SETTINGS_SHEET
+from .overflow import spilled_table
+from .render import TOTAL_LABEL
+from .schema import Column, SheetLayout, SheetSchema
 
+SETTING_KEYS = frozenset(s.key for s in SETTINGS)
 HEADER_SEARCH_ROWS = 20
 REPEATED = frozenset(("text", "choice", "month", "date", "bool"))
 """Column types whose values repeat down a long sheet (IDs, regions, months, yes/no) and whose reading
@@ -73,7 +76,7 @@ def read_inputs(book: WorkbookBackend, only: Iterable[str] | None = None,
         name = find_sheet(schema, names)
         if name is None:
             missing.add(schema.key)
-            inputs.tables[schema.key] = empty_frame(schema)
+            inputs.tables[schema.key] = schema.empty_frame()
             inputs.layouts[schema.key] = SheetLayout(schema.key, schema.name)
             if schema.required:
                 problems.append(Problem(schema.name, None, None, "missing-sheet",
@@ -87,7 +90,6 @@ def read_inputs(book: WorkbookBackend, only: Iterable[str] | None = None,
         problems += found
     problems += check_references(inputs, [s for s in schemas if s.key not in from_files])
     if from_files:
-        from ..sources.history_files import unknown_references
         problems += unknown_references(inputs.tables["history"], inputs.layouts["history"], inputs.tables,
                                        {k: layout.sheet_name for k, layout in inputs.layouts.items()})
     if "reps" in inputs.tables:
@@ -114,37 +116,23 @@ def history_source(book: WorkbookBackend, inputs: Inputs, names: list[str]):
     text = settings.history_source
     if text is None or not str(text).strip():
         return None
-    setting = next(s for s in SETTINGS if s.key == "history_source")
-    spellings = {normalise_label(s) for s in (setting.key, setting.zh, setting.en, setting.label)}
-    row = next((r for r, k in frame["key"].items() if k is not None and normalise_label(k) in spellings), None)
     letter, header = layout.columns.get("value", (None, None))
-    return str(text), settings, (layout.sheet_name, None if row is None else int(row), letter, header)
+    return str(text), settings, (layout.sheet_name, setting_rows(frame).get("history_source"), letter, header)
 
 
 def read_history_source(book: WorkbookBackend, source) -> tuple[pd.DataFrame, SheetLayout, list[Problem]]:
     """The History table from the files ``source`` names (see :mod:`salesxl.sources.history_files`)."""
-    from ..sources.history_files import SettingCell, read_history_files, workbook_folder
     text, settings, where = source
-    return read_history_files(text, workbook_folder(book), SettingCell(*where),
+    return read_history_files(text, book.path.parent if book.path is not None else None, SettingCell(*where),
                               weekday_grain=bool(settings.weekday_pattern))
 
 
-def spilled_table(book: WorkbookBackend, schema: SheetSchema, raw: RawSheet):
-    """An issued table whose rows went to Parquet (see :mod:`salesxl.workbook.overflow`), else None."""
-    from .overflow import spilled_table as from_parquet
-    return from_parquet(book, schema, raw)
 
 
 def find_sheet(schema: SheetSchema, names: list[str]) -> str | None:
     """The tab that is this schema's sheet: ``设置 Settings``, ``Settings``, ``设置`` or ``settings``."""
     spellings = schema.spellings()
     return next((n for n in names if normalise_label(n) in spellings), None)
-
-
-def empty_frame(schema: SheetSchema) -> pd.DataFrame:
-    frame = pd.DataFrame({c.key: pd.Series([], dtype=dtype_of(c)) for c in schema.columns})
-    frame.index.name = "excel_row"
-    return frame
 
 
 def read_table(schema: SheetSchema, raw: RawSheet) -> tuple[pd.DataFrame, SheetLayout, list[Problem]]:
@@ -396,34 +384,10 @@ def find_header(schema: SheetSchema, rows: list[list[Any]], search: int | None):
     for r, row in enumerate(rows[:search], start=1):
         if not row or not isinstance(row[0], str):
             continue  # a header row starts with a label
-        matched, duplicates = match_headers(schema, row)
+        matched, duplicates = schema.match_headers(row)
         if len(matched) > len(best[0]):
             best_row, best = r, (matched, duplicates)
     return best_row, best[0], best[1]
-
-
-def match_headers(schema: SheetSchema, row: list[Any]):
-    matched: dict[int, Column] = {}
-    duplicates: list[tuple[int, Column]] = []
-    seen: set[str] = set()
-    for j, value in enumerate(row):
-        if value is None:
-            continue
-        label = normalise_label(value)
-        column = next((c for c in schema.columns if label in c.spellings()), None)
-        if column is None:
-            continue
-        if column.key in seen:
-            duplicates.append((j, column))
-            continue
-        seen.add(column.key)
-        matched[j] = column
-    return matched, duplicates
-
-
-def dtype_of(column: Column) -> str:
-    return {"decimal": "float64", "percent": "float64", "integer": "Int64", "date": "datetime64[ns]",
-            "month": "period[M]", "bool": "boolean"}.get(column.type, "object")
 
 
 def typed_frame(schema: SheetSchema, columns: dict[str, list], index: list[int]) -> pd.DataFrame:
@@ -435,7 +399,7 @@ def typed_frame(schema: SheetSchema, columns: dict[str, list], index: list[int])
         elif column.type in ("text", "choice", "any"):
             data[column.key] = pd.Series(values, dtype="object")
         else:
-            data[column.key] = pd.Series(values, dtype=dtype_of(column))
+            data[column.key] = pd.Series(values, dtype=column.dtype)
     frame = pd.DataFrame({k: (v.values if isinstance(v, pd.Series) else v) for k, v in data.items()},
                          index=pd.Index(index, name="excel_row", dtype="int64"))
     return frame
@@ -545,8 +509,7 @@ def setting_rows(frame: pd.DataFrame) -> dict[str, int]:
             by_label[normalise_label(key)] = row
     rows = {}
     for setting in SETTINGS:
-        spellings = {normalise_label(s) for s in (setting.key, setting.zh, setting.en, setting.label)}
-        row = next((by_label[s] for s in spellings if s in by_label), None)
+        row = next((by_label[s] for s in setting.spellings() if s in by_label), None)
         if row is not None:
             rows[setting.key] = int(row)
     return rows
@@ -602,9 +565,18 @@ def read_settings(frame: pd.DataFrame, layout: SheetLayout) -> tuple[Settings, l
 
 
 def locate(problems: Iterable[Problem], inputs: Inputs) -> list[Problem]:
-    """Give core problems (sheet and column keys) the names and letters a planner sees."""
+    """Give core problems (sheet and column keys) the names and letters a planner sees.
+
+    A problem about a setting (sheet ``settings``, column = the setting's key) points at the setting's value
+    cell, or at the key column when the sheet leaves the setting out.
+    """
+    frame = inputs.tables.get("settings")
+    rows = setting_rows(frame) if frame is not None else None
     located = []
     for p in problems:
+        if p.sheet == "settings" and rows is not None and p.column in SETTING_KEYS:
+            row = rows.get(p.column)
+            p = p.at(row=row, column="value" if row is not None else "key")
         layout = inputs.layouts.get(p.sheet or "")
         if layout is None:
             located.append(p)

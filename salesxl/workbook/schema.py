@@ -14,6 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+import pandas as pd
+
 from ..terms import Choice, normalise_label
 
 ColumnType = Literal["text", "integer", "decimal", "percent", "date", "month", "bool", "choice", "any"]
@@ -77,6 +79,12 @@ class Column:
     def spellings(self) -> set[str]:
         return {normalise_label(s) for s in (self.key, self.zh, self.en, self.label, f"{self.en} {self.zh}")}
 
+    @property
+    def dtype(self) -> str:
+        """The pandas dtype the column's values are read into."""
+        return {"decimal": "float64", "percent": "float64", "integer": "Int64", "date": "datetime64[ns]",
+                "month": "period[M]", "bool": "boolean"}.get(self.type, "object")
+
     def choice_for(self, value: Any) -> Choice | None:
         wanted = normalise_label(value)
         return next((c for c in self.choices if wanted in c.spellings()), None)
@@ -122,6 +130,32 @@ class SheetSchema:
     def spellings(self) -> set[str]:
         return {normalise_label(s) for s in (self.key, self.zh, self.en, self.name)}
 
+    def match_headers(self, row: list[Any]) -> tuple[dict[int, Column], list[tuple[int, Column]]]:
+        """Which cells of a header row name which columns (by any spelling), and the columns named twice:
+        ``({position: column}, [(position, column) named again]})``. Sheets, Parquet and CSV headers alike."""
+        matched: dict[int, Column] = {}
+        duplicates: list[tuple[int, Column]] = []
+        seen: set[str] = set()
+        for j, value in enumerate(row):
+            if value is None:
+                continue
+            label = normalise_label(value)
+            column = next((c for c in self.columns if label in c.spellings()), None)
+            if column is None:
+                continue
+            if column.key in seen:
+                duplicates.append((j, column))
+                continue
+            seen.add(column.key)
+            matched[j] = column
+        return matched, duplicates
+
+    def empty_frame(self) -> pd.DataFrame:
+        """The sheet read with no rows: every column, typed, indexed by Excel row."""
+        frame = pd.DataFrame({c.key: pd.Series([], dtype=c.dtype) for c in self.columns})
+        frame.index.name = "excel_row"
+        return frame
+
 
 @dataclass(frozen=True)
 class Setting:
@@ -146,6 +180,10 @@ class Setting:
     @property
     def label(self) -> str:
         return f"{self.zh} {self.en}"
+
+    def spellings(self) -> set[str]:
+        """The ways the Settings sheet's key cell may name this setting (compared folded)."""
+        return {normalise_label(s) for s in (self.key, self.zh, self.en, self.label)}
 
     def as_column(self) -> Column:
         """The setting seen as a column, so cells are parsed by one function."""

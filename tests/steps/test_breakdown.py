@@ -154,6 +154,18 @@ def test_tiers_out_of_order_point_at_the_settings_value(workbook):
     assert digest(workbook) == before
 
 
+def test_a_setting_left_off_the_sheet_is_pointed_at_by_the_key_column(workbook):
+    """Sprint's row renamed away: sprint takes its default 1.2, below a challenge of 1.3; the problem names the
+    Settings sheet's key column (where the row belongs), not a row."""
+    book = openpyxl.load_workbook(workbook)
+    rows = {r[0].value: r[0].row for r in book["设置 Settings"].iter_rows(min_row=2)}
+    edit(workbook, {f"设置 Settings!A{rows['冲刺倍数 Sprint multiplier']}": "旧参数 old",
+                    f"设置 Settings!B{rows['挑战倍数 Challenge multiplier']}": 1.3})
+    result = breakdown(FileWorkbook(workbook))
+    assert [(p.sheet, p.row, p.column, p.header, p.code) for p in result.problems if p.severity == "error"] == [
+        ("设置 Settings", None, "key", "参数 Key", "tiers-out-of-order")]
+
+
 def test_every_working_day_overridden_off_is_a_clear_error(workbook):
     book = openpyxl.load_workbook(workbook)
     ws = book["日历 Calendar"]

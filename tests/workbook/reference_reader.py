@@ -11,7 +11,7 @@ import pandas as pd
 from salesxl.problems import Problem
 from salesxl.workbook.backend import RawSheet
 from salesxl.workbook.cells import BLANK, parse_cell
-from salesxl.workbook.reader import REPEATED, check_unique, dtype_of, find_table, reporter
+from salesxl.workbook.reader import REPEATED, check_unique, find_table, reporter
 from salesxl.workbook.render import TOTAL_LABEL
 from salesxl.workbook.schema import SheetLayout, SheetSchema
 
@@ -79,7 +79,7 @@ def typed_frame_of_records(schema: SheetSchema, records: list[dict], index: list
         elif column.type in ("text", "choice", "any"):
             data[column.key] = pd.Series(values, dtype="object")
         else:
-            data[column.key] = pd.Series(values, dtype=dtype_of(column))
+            data[column.key] = pd.Series(values, dtype=column.dtype)
     frame = pd.DataFrame({k: (v.values if isinstance(v, pd.Series) else v) for k, v in data.items()},
                          index=pd.Index(index, name="excel_row", dtype="int64"))
     return frame
