@@ -5,7 +5,8 @@ prints the result. Exit codes:
 
 * 0 — done (warnings and notices may have been printed);
 * 1 — the workbook has errors; they are listed with sheet, row and column, and
-  the file was not changed;
+  the file was not changed (``addin install``/``uninstall``: the add-in, a folder
+  or a running Excel is in the way, said how; nothing was written);
 * 2 — the command line itself was wrong (unknown option, missing argument);
 * 3 — salesxl failed unexpectedly; rerun with ``--debug`` to see the traceback;
 * 4 — the command needs Excel (``addin build``/``install``, ``configure`` on a
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+import sys
 from datetime import datetime
 from pathlib import Path
 from typing import Optional
@@ -34,9 +36,11 @@ from .steps.about import about
 from .steps.backtest import backtest as backtest_step
 from .steps.breakdown import breakdown as breakdown_step
 from .steps.close import close as close_step
+from .steps.collect import collect as collect_step
 from .steps.commitments import commitments as commitments_step
 from .steps.dashboard import dashboard as dashboard_step
 from .steps.followups import followups as followups_step
+from .steps.issue_files import issue_files as issue_files_step
 from .steps.target import parse_month
 from .steps.target import target as target_step
 from .steps.track import track as track_step
@@ -47,7 +51,8 @@ from .workbook.template import SHIPPED_DEMO, save_new_workbook
 app = typer.Typer(
     help="salesxl — monthly sales targets in your own workbook 月度销售目标.\n\n"
          "Steps: check 检查 · target 月度目标 · backtest 回测 · breakdown 正式下达 · expenses 费用预算 · "
-         "expenses-review 费用审核 · track 进度跟踪 · weekly 周例会 · followups 跟进计划 · close 月末考核 · dashboard 总览.",
+         "expenses-review 费用审核 · issue-files 下发到业务员 · collect 收回 · track 进度跟踪 · weekly 周例会 · "
+         "followups 跟进计划 · close 月末考核 · dashboard 总览.",
     no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
 )
 console = Console(stderr=True)
@@ -246,6 +251,9 @@ def needs_excel(action):
     except addin.NeedsExcel as exc:
         console.print(f"[yellow]需要 Excel Needs Excel.[/yellow] {exc}")
         raise typer.Exit(4)
+    except addin.InstallProblem as exc:  # the add-in, a folder or Excel itself is in the way; nothing was written
+        console.print(f"[red]未安装 Not done.[/red] {exc}")
+        raise typer.Exit(1)
     except Exception as exc:  # Excel refused, a file is locked...: not the planner's data
         if state["debug"]:
             raise
@@ -255,22 +263,37 @@ def needs_excel(action):
 
 @addin_app.command("build")
 def addin_build(target: Path = typer.Argument(Path(addin.ADDIN_NAME), help="Where to write the add-in."),
-                ribbon_only: bool = typer.Option(False, "--ribbon-only",
-                                                 help="Only put the ribbon in (any system; for inspection).")):
-    """生成加载项 Build salesxl.xlam from xlwings' ribbon add-in and macros/ (VBA step: Windows + Excel)."""
-    path = needs_excel(lambda: addin.build(target, lambda m: console.print(m), ribbon_only=ribbon_only))
-    out.print(f"已生成 built: {path}" + (" (ribbon only 仅功能区)" if ribbon_only else ""))
+                via_excel: bool = typer.Option(False, "--via-excel",
+                                               help="Fallback: import the VBA through Excel (Windows, VBA trust).")):
+    """生成加载项 Build salesxl.xlam: xlwings' ribbon add-in with the salesxl ribbon, VBA and functions (any system)."""
+    build = addin.build_via_excel if via_excel else addin.build
+    path = needs_excel(lambda: build(target, lambda m: console.print(m)))
+    out.print(f"已生成 built: {path}")
 
 
 @addin_app.command("install")
 def addin_install(addin_file: Optional[Path] = typer.Argument(
-        None, help="A built salesxl.xlam (macOS: built on Windows); without it, build afresh (Windows).")):
-    """安装加载项 Install the add-in into Excel's XLSTART folder (building it first) and write salesxl.conf."""
-    def action():
-        target = addin.install(addin_file, progress=lambda m: console.print(m))
-        return target, addin.configure()
-    target, conf = needs_excel(action)
-    out.print(f"已安装 installed: {target}\n配置 settings: {conf}\n请重启 Excel. Restart Excel.")
+        None, help="An add-in to install instead of the one that comes with salesxl."),
+        dry_run: bool = typer.Option(False, "--dry-run", help="Check, and list the files install would write."),
+        startup: Optional[Path] = typer.Option(None, "--startup", help="Excel's start-up folder, if not the usual.")):
+    """安装加载项 Install the add-in into Excel's XLSTART folder and write salesxl.conf (quit Excel first)."""
+    plan = needs_excel(lambda: addin.install(addin_file, startup=startup, dry_run=dry_run,
+                                             progress=lambda m: console.print(m)))
+    if dry_run:
+        where = "" if sys.platform.startswith(("win", "darwin")) else \
+            " (Excel runs on Windows and macOS only; these are the Windows places for this user)"
+        out.print(f"将写入 would write{where}:\n{plan.describe()}")
+    else:
+        out.print("\n".join(plan.notes + ["已安装 Installed. 请启动 Excel. Start Excel."]))
+
+
+@addin_app.command("uninstall")
+def addin_uninstall(dry_run: bool = typer.Option(False, "--dry-run", help="List what would be removed."),
+                    startup: Optional[Path] = typer.Option(None, "--startup", help="Excel's start-up folder.")):
+    """卸载加载项 Remove the add-in from XLSTART and salesxl.conf (quit Excel first)."""
+    removed = needs_excel(lambda: addin.uninstall(startup=startup, dry_run=dry_run))
+    verb = "将删除 would remove" if dry_run else "已删除 removed"
+    out.print("\n".join(f"{verb}: {p}" for p in removed) or "没有可删除的 Nothing installed.")
 
 
 @app.command()
@@ -292,6 +315,25 @@ def breakdown(workbook: Path = typer.Argument(..., help="The workbook whose mont
                                                   help="Release this month instead of the Settings sheet's plan month.")):
     """正式下达 Breakdown: split the month's target to every rep, outlet, product and working day, with tiers."""
     report(run(lambda progress: breakdown_step(FileWorkbook(workbook), progress, month=month)))
+
+
+# ---- Out to every rep and back (salesxl/steps/issue_files.py, salesxl/steps/collect.py) ----
+
+@app.command("issue-files")
+def issue_files_command(workbook: Path = typer.Argument(..., help="The master workbook, with the month released."),
+                        outdir: Path = typer.Argument(..., help="Folder for the reps' files (made if missing).")):
+    """下发到业务员 Issue to reps: one workbook per active rep, named like 2026-02_R001_张伟.xlsx."""
+    report(run(lambda progress: issue_files_step(FileWorkbook(workbook), progress, outdir=outdir)))
+
+
+@app.command("collect")
+def collect_command(workbook: Path = typer.Argument(..., help="The master workbook the files were issued from."),
+                    files: list[Path] = typer.Argument(..., help="Returned files, or folders holding them."),
+                    skip_bad: bool = typer.Option(False, "--skip-bad",
+                                                  help="Collect the clean files and list the refused ones, instead "
+                                                       "of changing nothing when any file is refused.")):
+    """收回 Collect: merge returned rep files into the master; rows already there are skipped, conflicts listed."""
+    report(run(lambda progress: collect_step(FileWorkbook(workbook), progress, files=files, skip_bad=skip_bad)))
 
 
 # ---- Tracking (step 6) ----
@@ -359,7 +401,8 @@ DEMO_STEPS[:] = [target_step, backtest_step, breakdown_step,
                  agree_steps.issue_draft, agree_steps.fill_demo_feedback, agree_steps.agree, commitments_step,
                  expense_steps.expenses, expense_steps.expenses_review, track_step, weekly_step, followups_step,
                  dashboard_step]
-# At month end every step runs, so this one workbook holds every output sheet (tracking as of the last day).
+# At month end every step runs, so this one workbook holds every output sheet (tracking as of the last day) but
+# the Collection Log: the demo sends no files to the reps.
 MONTH_END_DEMO_STEPS[:] = [target_step, backtest_step, breakdown_step,
                            agree_steps.issue_draft, agree_steps.fill_demo_feedback, agree_steps.agree_signed_demo,
                            commitments_step, expense_steps.expenses, expense_steps.expenses_review,

@@ -1,6 +1,6 @@
 """The ribbon: each salesxl button runs, on the workbook open in Excel, the step the CLI runs.
 
-Every button of ``macros/customUI.xml`` calls the one VBA callback
+Every button of ``salesxl/addin/macros/customUI.xml`` calls the one VBA callback
 ``SalesxlRibbon.OnAction``, which runs ``salesxl.ribbon.dispatch(<button id>)``
 through xlwings' ``RunPython``. :data:`BUTTONS` maps each id to its step with an
 explicit dict — never ``getattr`` on what Excel sends — so adding a step is one
@@ -28,10 +28,12 @@ from .steps import StepResult
 from .steps.about import about
 from .steps.agree import agree, issue_draft
 from .steps.close import close
+from .steps.collect import collect
 from .steps.commitments import commitments
 from .steps.dashboard import dashboard
 from .steps.expenses import expenses, expenses_review
 from .steps.followups import followups
+from .steps.issue_files import issue_files
 from .steps.backtest import backtest
 from .steps.breakdown import breakdown
 from .steps.target import target
@@ -39,6 +41,7 @@ from .steps.track import track
 from .steps.weekly import weekly
 from .workbook.livebook import LiveWorkbook
 from .workbook.contract.base import PROBLEMS
+from .workbook.pdf import excel_pdf
 
 MESSAGE_LIMIT = 900
 """Excel's message box shows about 1,024 characters; the rest is on the Problems sheet."""
@@ -73,11 +76,41 @@ def pdf_beside_workbook(book) -> dict[str, Any]:
     The ribbon has no place to type ``--pdf DIR``, so the folder is fixed and
     next to the file the planner knows. A workbook never saved (``Book1``) has no
     folder: only the sheet is written, which Excel prints or exports as it is.
+    The PDFs are Excel's own export (``pdf_converter``), so no LibreOffice is needed.
     """
     path = Path(str(getattr(book, "fullname", "") or ""))
     if not path.is_absolute() or not path.parent.is_dir():
         return {}
-    return {"pdf_dir": path.parent / PDF_FOLDER.format(stem=path.stem)}
+    return {"pdf_dir": path.parent / PDF_FOLDER.format(stem=path.stem), "pdf_converter": excel_pdf(book.app)}
+
+
+REP_FILES_FOLDER = "{stem} 业务员文件 Rep files"
+RETURNED_FOLDER = "{stem} 收回 Returned"
+"""Issue to reps and Collect pressed in Excel: the reps' files go to, and come back from, these folders
+beside the workbook (the ribbon has no place to type a folder)."""
+
+
+def beside_workbook(book, folder: str) -> Path | None:
+    path = Path(str(getattr(book, "fullname", "") or ""))
+    if not path.is_absolute() or not path.parent.is_dir():
+        return None
+    return path.parent / folder.format(stem=path.stem)
+
+
+def rep_files_beside_workbook(book) -> dict[str, Any]:
+    """``outdir`` = ``<workbook folder>/<name> 业务员文件 Rep files``; nothing for a workbook never saved."""
+    folder = beside_workbook(book, REP_FILES_FOLDER)
+    return {} if folder is None else {"outdir": folder}
+
+
+def returned_beside_workbook(book) -> dict[str, Any]:
+    """``files`` = the ``<name> 收回 Returned`` folder beside the workbook (made when missing, so the
+    planner sees where the returned files go)."""
+    folder = beside_workbook(book, RETURNED_FOLDER)
+    if folder is None:
+        return {}
+    folder.mkdir(exist_ok=True)
+    return {"files": [folder]}
 
 
 BUTTONS: dict[str, Button] = {
@@ -90,6 +123,8 @@ BUTTONS: dict[str, Button] = {
     "commitments": Button("军令状 Commitments", commitments, cli="commitments", options=pdf_beside_workbook),
     "expenses": Button("费用预算 Expenses", expenses, cli="expenses"),
     "expenseReview": Button("费用审核 Expense review", expenses_review, cli="expenses-review"),
+    "issueFiles": Button("下发到业务员 Issue to reps", issue_files, cli="issue-files", options=rep_files_beside_workbook),
+    "collect": Button("收回 Collect", collect, cli="collect", options=returned_beside_workbook),
     "track": Button("进度跟踪 Track", track, cli="track"),
     "weekly": Button("周例会 Weekly", weekly, cli="weekly"),
     "followups": Button("跟进计划 Follow-ups", followups, cli="followups"),

@@ -113,3 +113,10 @@ def test_ci_runs_exactly_the_readme_test_command():
 def test_readme_demo_command_installs_and_runs_the_demo():
     command = readme_command("Try the demo")
     assert "pip install" in command and "salesxl demo" in command
+
+
+def test_the_vba_writer_is_a_file_format_and_knows_nothing_of_salesxl():
+    """salesxl/vba writes MS-OVBA/MS-CFB from bytes: standard library only, no other salesxl package."""
+    for path in (ROOT / "salesxl" / "vba").rglob("*.py"):
+        imports = imported_modules(path)
+        assert imports <= {"__future__", "struct", "dataclasses", ".cfb", ".compression"}, (path.name, imports)

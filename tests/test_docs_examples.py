@@ -274,6 +274,16 @@ QUOTED = [
         ("R001", "未经批准支出 Unapproved spend", N, "515"),
         ("", "", "", "发现 11 项异常"),
     ]),
+    *quotes(STEP("reps"), "业务员文件/2026-12_R001_孙晓东.xlsx", "我的目标 My Targets", [
+        ("", "月目标 Month target", N, "175,136"),
+        ("", "挑战目标 Challenge", N, "192,650"),
+        ("", "冲刺目标 Sprint", N, "210,163"),
+    ]),
+    *quotes(STEP("reps"), DEMO, "收回记录 Collection Log", [
+        ("R001", "结果 Outcome", "{}", "无新内容 nothing new"),
+        ("R006", "已有行 Rows already there", INT, "2"),
+        ("R029", "文件版本 File version", INT, "1"),
+    ]),
     *quotes(STEP("6-tracking"), DEMO, "进度 Progress", [
         ("全公司 Company", "累计目标 Target to date", N, "1,880,955"),
         ("全公司 Company", "累计实际 Actual to date", N, "1,772,900"),

@@ -30,15 +30,19 @@ def input_fingerprint(tables: Mapping[str, pd.DataFrame], settings: Settings) ->
     changes it. Each column is hashed in one go (:func:`pandas.util.hash_array`, 64 bits per value);
     earlier versions of salesxl hashed the tables as CSV text, so their fingerprints differ from these.
     """
+    return fingerprint_of(tables, vars(settings))
+
+
+def fingerprint_of(tables: Mapping[str, pd.DataFrame], values: Mapping[str, object]) -> str:
+    """:func:`input_fingerprint` of the tables and some named values (the settings, or only those that matter)."""
     digest = hashlib.sha256()
-    values = vars(settings)
     for key in sorted(values):
         digest.update(f"{key}={values[key]!s}\n".encode())
     for key in sorted(tables):
         frame = tables[key]
         digest.update(f"[{key}] {len(frame)} rows\n".encode())
-        for name, values in [("", pd.Series(frame.index, copy=False)), *frame.items()]:
-            kind, hashes = value_hashes(values)
+        for name, column in [("", pd.Series(frame.index, copy=False)), *frame.items()]:
+            kind, hashes = value_hashes(column)
             digest.update(f"{name}\t{kind}\n".encode())
             digest.update(hashes.tobytes())
     return digest.hexdigest()[:16]

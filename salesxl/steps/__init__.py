@@ -20,7 +20,7 @@ from typing import Callable, Iterable
 
 from ..problems import Problem, has_errors
 from ..workbook import style
-from ..workbook.backend import RunInfo, SheetOutput, WorkbookBackend
+from ..workbook.backend import AppendedRows, RunInfo, SheetOutput, WorkbookBackend
 from ..workbook.reader import Inputs, locate, read_inputs, setting_cells
 
 
@@ -56,12 +56,14 @@ def check(book: WorkbookBackend, progress: Progress = quiet) -> StepResult:
 
 
 def run_step(book: WorkbookBackend, sheets: Iterable[str] | None,
-             plan: Callable[[Inputs], tuple[list[SheetOutput], list[Problem], str]],
+             plan: Callable[[Inputs], tuple[list[SheetOutput | AppendedRows], list[Problem], str]],
              progress: Progress = quiet, now: dt.datetime | None = None) -> StepResult:
     """Read ``sheets``, plan the outputs, and write them only if nothing is wrong.
 
     Every sheet written carries the run's :class:`~salesxl.workbook.backend.RunInfo` (month, run time
     ``now``, the sheets read, currency, where the tier thresholds are), which the house style shows.
+    Rows a step adds to the planner's own input sheets (:class:`AppendedRows`, a collect's) go in the
+    same write.
     """
     progress(READING)
     inputs, problems = read_inputs(book, only=sheets)
@@ -74,8 +76,15 @@ def run_step(book: WorkbookBackend, sheets: Iterable[str] | None,
         return StepResult(problems)
     progress(WRITING)
     run = run_info(inputs, book.sheet_names(), now)
-    book.write_sheets([o if o.run is not None else dataclasses.replace(o, run=run) for o in outputs])
-    return StepResult(problems, [o.sheet.name for o in outputs], summary)
+    sheets = [o if o.run is not None else dataclasses.replace(o, run=run)
+              for o in outputs if isinstance(o, SheetOutput)]
+    rows = [o for o in outputs if isinstance(o, AppendedRows)]
+    if rows:
+        book.write_sheets(sheets, rows)
+    else:
+        book.write_sheets(sheets)
+    return StepResult(problems, [o.sheet.name for o in sheets] + [f"{b.sheet} (+{b.count} 行 rows)" for b in rows],
+                      summary)
 
 
 def run_info(inputs: Inputs, sheet_names: list[str], now: dt.datetime | None = None) -> RunInfo:

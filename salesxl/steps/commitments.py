@@ -37,8 +37,13 @@ EXPENSE_BUDGET = replace(ISSUED_EXPENSE_BUDGET, required=False)
 """The expense step's budget, when it has run: each rep's page then shows the rep's budget."""
 
 
-def commitments(book: WorkbookBackend, progress: Progress = quiet, pdf_dir: Path | None = None) -> StepResult:
-    """军令状 Commitments: write the commitment sheet (and, with ``pdf_dir``, a PDF per rep)."""
+def commitments(book: WorkbookBackend, progress: Progress = quiet, pdf_dir: Path | None = None,
+                pdf_converter: Any = None) -> StepResult:
+    """军令状 Commitments: write the commitment sheet (and, with ``pdf_dir``, a PDF per rep).
+
+    ``pdf_converter`` makes the PDFs (default: LibreOffice); the ribbon passes
+    Excel's own export (:func:`salesxl.workbook.pdf.excel_pdf`).
+    """
     pages_written: list[Commitment] = []
     currency = [DEFAULT_CURRENCY]
 
@@ -64,7 +69,7 @@ def commitments(book: WorkbookBackend, progress: Progress = quiet, pdf_dir: Path
         progress("导出 PDF Exporting PDFs")
         outputs = [(f"军令状_{p.rep_id}_{p.name}", commitments_sheet([p], currency[0])) for p in pages_written]
         try:
-            paths = export_pdfs(outputs, Path(pdf_dir))
+            paths = export_pdfs(outputs, Path(pdf_dir), converter=pdf_converter)
         except ProblemsFound as found:  # no LibreOffice: the sheet is written all the same, say so
             result.problems += found.problems
         else:

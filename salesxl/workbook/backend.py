@@ -305,6 +305,36 @@ class SheetOutput:
     column_widths: dict[str, float] = field(default_factory=dict)
 
 
+@dataclass
+class AppendedRows:
+    """Rows added below an input table the planner owns (the rows a collect brings in).
+
+    Nothing above ``first_row`` changes; the sheet's Excel Table, when its header is ``header_row``,
+    grows to take the new rows. Both backends write it in the same all-or-nothing call as the output
+    sheets (``write_sheets(outputs, appended)``).
+
+    Attributes:
+        sheet: the tab name, as found.
+        header_row: the table's header row.
+        first_row: the first row written: the one below the last row holding anything.
+        columns: column letter -> (values top to bottom, number format or None). Values are written as
+            the planner would type them: text stays text, yes/no as 是/否, dates as dates.
+    """
+
+    sheet: str
+    header_row: int
+    first_row: int
+    columns: dict[str, tuple[list[Any], str | None]]
+
+    @property
+    def count(self) -> int:
+        return max((len(values) for values, _ in self.columns.values()), default=0)
+
+    @property
+    def last_row(self) -> int:
+        return self.first_row + self.count - 1
+
+
 class WorkbookBackend(Protocol):
     """What the entry points need of a workbook, whichever program holds it.
 
@@ -322,5 +352,5 @@ class WorkbookBackend(Protocol):
     def read_sheet(self, name: str) -> RawSheet:
         """All cell values of one sheet."""
 
-    def write_sheets(self, outputs: Sequence[SheetOutput]) -> None:
-        """Create or replace the given output sheets, all or nothing."""
+    def write_sheets(self, outputs: Sequence[SheetOutput], appended: Sequence[AppendedRows] = ()) -> None:
+        """Create or replace the given output sheets, and add ``appended`` rows, all or nothing."""

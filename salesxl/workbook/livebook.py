@@ -41,8 +41,8 @@ import openpyxl
 from openpyxl.utils import column_index_from_string, range_boundaries
 
 from ..problems import ProblemsFound
-from .backend import OWNER_MARKER, RawSheet, SheetOutput, not_owned
-from .render import TABLE_STYLE, render_sheet
+from .backend import OWNER_MARKER, AppendedRows, RawSheet, SheetOutput, not_owned
+from .render import TABLE_STYLE, excel_value, render_sheet
 
 CHUNK_CELLS = 100_000
 """At most this many cells per write call (xlwings' own threshold for chunking)."""
@@ -166,7 +166,7 @@ class LiveWorkbook:
         return RawSheet(sheet.name, rows, merged_areas(sheet, last.row, last.column),
                         percent_cells=percent_cells(sheet, rows))
 
-    def write_sheets(self, outputs: Sequence[SheetOutput]) -> None:
+    def write_sheets(self, outputs: Sequence[SheetOutput], appended: Sequence[AppendedRows] = ()) -> None:
         existing = {s.name.casefold(): s for s in self.book.sheets}
         clashes = [not_owned(sheet.name) for o in outputs
                    if (sheet := existing.get(o.sheet.name.casefold())) is not None and owner(sheet) != o.sheet.key]
@@ -180,6 +180,29 @@ class LiveWorkbook:
                 sheet = fresh_sheet(self.book, plan.name)
                 write_plan(sheet, plan)
                 mark(sheet, output.sheet.key)
+            for block in appended:
+                append_rows(self.book.sheets[block.sheet], block)
+
+
+def append_rows(sheet, block: AppendedRows) -> None:
+    """Add a block of rows below a planner's table: one call per column, then the table grows to take them
+    (``Table.resize``, free xlwings). Text keeps Excel's text prefix, as in :func:`sheet_plan`."""
+    for letter, (values, number_format) in block.columns.items():
+        column = column_index_from_string(letter)
+        cells = sheet.range((block.first_row, column), (block.first_row + len(values) - 1, column))
+        if number_format:
+            cells.number_format = number_format
+        cells.value = [[typed(value)] for value in values]
+    for table in sheet.tables:
+        area = table.range
+        if area.row == block.header_row and area.last_cell.row < block.last_row:
+            table.resize(sheet.range((area.row, area.column), (block.last_row, area.last_cell.column)))
+
+
+def typed(value: Any) -> Any:
+    """A value as typed into Excel through COM: text behind the text prefix, so it stays text."""
+    value = excel_value(value)
+    return "'" + value if isinstance(value, str) and value else value
 
 
 def owner(sheet) -> str | None:

@@ -11,11 +11,13 @@ as a planner printing it would get them (the dashboard's one-page check, the doc
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
+import sys
 import tempfile
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Sequence
 
 import openpyxl
 
@@ -25,20 +27,98 @@ from .package import Package, main_part, parse_xml, relationships, xml_bytes
 from .render import render_sheet
 
 SOFFICE_NAMES = ("soffice", "libreoffice")
+MAC_SOFFICE = Path("LibreOffice.app/Contents/MacOS/soffice")
+"""Inside an Applications folder (``/Applications``, or ``~/Applications`` for one user)."""
+WINDOWS_APP_PATH = r"SOFTWARE\Microsoft\Windows\CurrentVersion\App Paths\soffice.exe"
 
 
-def find_soffice() -> str | None:
-    return next((p for p in (shutil.which(n) for n in SOFFICE_NAMES) if p), None)
+def find_soffice(platform: str = sys.platform, environ: dict | None = None, home: Path | None = None,
+                 registry: Callable[[], list[str]] | None = None, root: Path = Path("/")) -> str | None:
+    """LibreOffice's ``soffice``: on PATH, else where its installers put it.
+
+    The Windows installer does not add LibreOffice to PATH: it registers
+    ``soffice.exe`` under App Paths (``HKLM``/``HKCU\\...\\App Paths\\soffice.exe``)
+    and installs into ``%ProgramFiles%\\LibreOffice\\program``. On macOS it is
+    ``/Applications/LibreOffice.app`` (or the same under ``~/Applications``).
+    """
+    found = next((p for p in (shutil.which(n) for n in SOFFICE_NAMES) if p), None)
+    if found:
+        return found
+    environ = os.environ if environ is None else environ
+    if platform.startswith("win"):
+        candidates = [Path(p) for p in (registry or windows_app_paths)()]
+        for variable in ("ProgramFiles", "ProgramW6432", "ProgramFiles(x86)", "LOCALAPPDATA"):
+            if environ.get(variable):
+                base = Path(environ[variable]) / ("Programs" if variable == "LOCALAPPDATA" else "")
+                candidates.append(base / "LibreOffice" / "program" / "soffice.exe")
+    elif platform.startswith("darwin"):
+        candidates = [root / "Applications" / MAC_SOFFICE, (home or Path.home()) / "Applications" / MAC_SOFFICE]
+    else:
+        candidates = []
+    return next((str(p) for p in candidates if p.is_file()), None)
 
 
-def export_pdfs(outputs: Sequence[tuple[str, SheetOutput]], directory: Path, timeout: float = 300) -> list[Path]:
-    """Write ``directory/<stem>.pdf`` for each ``(stem, sheet)``; raise ProblemsFound without LibreOffice."""
-    soffice = find_soffice()
-    if soffice is None:
-        raise ProblemsFound([Problem(None, None, None, "no-libreoffice",
-                                     "没有找到 LibreOffice（soffice），无法导出 PDF；请安装 LibreOffice，或在 Excel 中打印该表",
-                                     "LibreOffice (soffice) was not found, so no PDF was written; install LibreOffice "
-                                     "or print the sheet from Excel", "warning")])
+def windows_app_paths() -> list[str]:
+    """``soffice.exe`` as registered under App Paths (machine, then user), where the Windows installer puts it."""
+    try:
+        import winreg
+    except ImportError:  # not Windows
+        return []
+    found = []
+    for root in (winreg.HKEY_LOCAL_MACHINE, winreg.HKEY_CURRENT_USER):
+        try:
+            with winreg.OpenKey(root, WINDOWS_APP_PATH) as key:
+                found.append(winreg.QueryValue(key, None))
+        except OSError:
+            continue
+    return found
+
+
+Converter = Callable[[list[Path], Path], None]
+"""Turns each workbook file into ``<directory>/<stem>.pdf``: LibreOffice (:func:`libreoffice_pdf`) or Excel."""
+
+
+def libreoffice_pdf(soffice: str, timeout: float = 300) -> Converter:
+    """All the files in one LibreOffice run, with a private profile."""
+    def convert(sources: list[Path], directory: Path) -> None:
+        with tempfile.TemporaryDirectory(prefix="salesxl-lo-") as profile:
+            subprocess.run([soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
+                            "--outdir", str(directory), *map(str, sources)],
+                           check=True, capture_output=True, timeout=timeout)
+    return convert
+
+
+def excel_pdf(app) -> Converter:
+    """Excel's own export (xlwings' free ``Book.to_pdf``) in the Excel ``app`` that runs the ribbon.
+
+    Each file is opened, exported with its own page setup (the file backend's
+    A4 pages) and closed unsaved, so the planner's workbook is not touched.
+    """
+    def convert(sources: list[Path], directory: Path) -> None:
+        for source in sources:
+            book = app.books.open(str(source))
+            try:
+                book.to_pdf(str(directory / f"{source.stem}.pdf"), show=False)
+            finally:
+                book.close()
+    return convert
+
+
+def export_pdfs(outputs: Sequence[tuple[str, SheetOutput]], directory: Path, timeout: float = 300,
+                converter: Converter | None = None) -> list[Path]:
+    """Write ``directory/<stem>.pdf`` for each ``(stem, sheet)``.
+
+    ``converter`` defaults to LibreOffice; without it (and no converter given)
+    this raises ProblemsFound, a warning the step passes on.
+    """
+    if converter is None:
+        soffice = find_soffice()
+        if soffice is None:
+            raise ProblemsFound([Problem(None, None, None, "no-libreoffice",
+                                         "没有找到 LibreOffice（soffice），无法导出 PDF；请安装 LibreOffice，或在 Excel 中打印该表",
+                                         "LibreOffice (soffice) was not found, so no PDF was written; install "
+                                         "LibreOffice or print the sheet from Excel", "warning")])
+        converter = libreoffice_pdf(soffice, timeout)
     directory.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="salesxl-pdf-") as temp:
         sources = []
@@ -49,10 +129,7 @@ def export_pdfs(outputs: Sequence[tuple[str, SheetOutput]], directory: Path, tim
             source = Path(temp) / f"{stem}.xlsx"
             book.save(source)
             sources.append(source)
-        profile = Path(temp) / "profile"
-        subprocess.run([soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
-                        "--outdir", str(directory), *map(str, sources)],
-                       check=True, capture_output=True, timeout=timeout)
+        converter(sources, directory)
     return [directory / f"{stem}.pdf" for stem, _ in outputs]
 
 

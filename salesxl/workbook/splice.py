@@ -21,6 +21,9 @@ salesxl edits the package instead (:mod:`salesxl.workbook.package`):
    from the scratch workbook under free part names. Parts that only the replaced
    sheet used (its old tables, drawing and charts) are removed. Every other
    entry is copied byte for byte.
+4. Rows a collect brings in are added below the planner's own input tables
+   (:mod:`salesxl.workbook.appendrows`): that sheet's part gains the rows and
+   its table's part the larger range; nothing else in them changes.
 
 Ownership is a marker, never a name: each sheet salesxl writes carries a hidden
 sheet-level defined name ``_salesxl_owned`` whose value is the output's key.
@@ -38,10 +41,11 @@ from typing import Iterator, Sequence
 
 from lxml import etree
 from openpyxl import Workbook
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import column_index_from_string, get_column_letter
 
 from ..problems import Problem, ProblemsFound
-from .backend import OWNER_MARKER, SheetOutput, not_owned
+from .appendrows import draw_rows, grow_dimension, grow_table, put_rows
+from .backend import OWNER_MARKER, AppendedRows, SheetOutput, not_owned
 from .package import (CONTENT_TYPES_NS, RELATIONSHIPS_NS, Package, PackageError, Relationship, local_name,
                       main_part, parse_xml, relationships, rels_name, relative, xml_bytes)
 from .package import resolve as resolve_target
@@ -77,10 +81,11 @@ FONT_ORDER = ("b", "i", "strike", "condense", "extend", "outline", "shadow", "u"
               "name", "family", "charset", "scheme")
 
 
-def write_outputs(blob: bytes, outputs: Sequence[SheetOutput]) -> bytes:
-    """The workbook ``blob`` with ``outputs`` written in; raises ProblemsFound when it cannot be done safely."""
+def write_outputs(blob: bytes, outputs: Sequence[SheetOutput], appended: Sequence[AppendedRows] = ()) -> bytes:
+    """The workbook ``blob`` with ``outputs`` written in and ``appended`` rows added; raises ProblemsFound
+    when it cannot be done safely."""
     try:
-        return Splice(Package(blob)).run(outputs)
+        return Splice(Package(blob)).run(outputs, appended)
     except (PackageError, etree.XMLSyntaxError, KeyError) as exc:
         raise ProblemsFound([Problem(None, None, None, "cannot-write",
                                      f"无法安全写入该工作簿：{exc}", f"cannot write this workbook safely: {exc}")]) from exc
@@ -105,8 +110,9 @@ class Splice:
 
     # -- the whole write ---------------------------------------------------------------------------
 
-    def run(self, outputs: Sequence[SheetOutput]) -> bytes:
+    def run(self, outputs: Sequence[SheetOutput], appended: Sequence[AppendedRows] = ()) -> bytes:
         plan = self.plan(outputs)
+        targets = self.append_targets(appended)
         before = reachable(self.package)
         replaced_ids = set()
         for output, element in plan:
@@ -117,7 +123,7 @@ class Splice:
         self.write_relationships()
         self.drop_orphans(before)
 
-        scratch = render_scratch(outputs, self.taken_names())
+        scratch = render_scratch(outputs, self.taken_names(), appended)
         styles = self.styles(scratch)
         wrote_formulas = False
         new_names = []
@@ -138,6 +144,8 @@ class Splice:
             self.write_tables(scratch, source, part)
             self.mark(element, output.sheet.key)
             self.set_sheet_view(element, scratch, output.sheet.name)
+        for block, element, drawn in zip(appended, targets, scratch.appended):
+            self.append(block, element, scratch, drawn, styles)
         self.set_book_names(scratch.book_names)
         if styles.changed:
             self.package.write(styles.part, xml_bytes(styles.target))
@@ -174,6 +182,39 @@ class Splice:
         if clashes:
             raise ProblemsFound(clashes)
         return plan
+
+    # -- rows added to the planner's input sheets (:mod:`salesxl.workbook.appendrows`) --------------
+
+    def append_targets(self, appended: Sequence[AppendedRows]) -> list[etree._Element]:
+        """The sheet each block of rows goes to; a sheet that is not there is a problem, not a new sheet."""
+        found, missing = [], []
+        for block in appended:
+            element = next((s for s in self.sheet_elements() if s.get("name", "").casefold() == block.sheet.casefold()
+                            and self.is_worksheet(s)), None)
+            if element is None:
+                missing.append(Problem(block.sheet, None, None, "no-sheet-to-append",
+                                       f"找不到工作表“{block.sheet}”，无法追加行", f"the sheet '{block.sheet}' is not "
+                                       "there, so its rows cannot be added"))
+            found.append(element)
+        if missing:
+            raise ProblemsFound(missing)
+        return found
+
+    def append(self, block: AppendedRows, element: etree._Element, scratch: "Scratch", drawn: str,
+               styles: "StyleMerge") -> None:
+        part = self.sheet_part(element)
+        sheet = parse_xml(self.package.read(part))
+        rows = parse_xml(scratch.package.read(scratch.sheet_parts[drawn]))
+        adapt_sheet(rows, scratch.strings, styles)
+        put_rows(sheet, list(rows.iter(f"{{{MAIN}}}row")))
+        last_column = max((column_index_from_string(letter) for letter in block.columns), default=1)
+        grow_dimension(sheet, block.last_row, last_column)
+        self.package.write(part, xml_bytes(sheet))
+        for rel in relationships(self.package, part):
+            if rel.type.endswith("/table") and not rel.external and self.package.find(rel.target):
+                table = parse_xml(self.package.read(rel.target))
+                if grow_table(table, block):
+                    self.package.write(rel.target, xml_bytes(table))
 
     # -- sheets and ownership ----------------------------------------------------------------------
 
@@ -475,6 +516,7 @@ class Scratch:
                 sheet = sheets[int(name.get("localSheetId"))].get("name")
                 self.print_names.setdefault(sheet, []).append(name)
         self.types = parse_xml(self.package.read("[Content_Types].xml"))
+        self.appended: list[str] = []  # scratch sheets holding rows to add to the planner's sheets
         self.strings = []
         if "xl/sharedStrings.xml" in self.package:
             for item in parse_xml(self.package.read("xl/sharedStrings.xml")):
@@ -488,16 +530,19 @@ class Scratch:
         return None
 
 
-def render_scratch(outputs: Sequence[SheetOutput], taken: set[str]) -> Scratch:
+def render_scratch(outputs: Sequence[SheetOutput], taken: set[str], appended: Sequence[AppendedRows] = ()) -> Scratch:
     book = Workbook()
     blank = book.active
     streamed: dict[str, list[StreamedRows]] = {}
     for output in outputs:
         render_sheet(book.create_sheet(output.sheet.name), output, taken, streamed.setdefault(output.sheet.name, []))
+    drawn = draw_rows(book, appended)
     book.remove(blank)
     buffer = BytesIO()
     book.save(buffer)
-    return Scratch(buffer.getvalue(), streamed)
+    scratch = Scratch(buffer.getvalue(), streamed)
+    scratch.appended = drawn
+    return scratch
 
 
 STREAM_MARK = "salesxl-streamed-rows"

@@ -11,7 +11,7 @@ sheet comes first. Run ``python -m salesxl.workbook.template`` to regenerate
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
 
 import pandas as pd
 from openpyxl import Workbook
@@ -86,7 +86,13 @@ def settings_frame(values: dict[str, Any]) -> pd.DataFrame:
     })
 
 
-def write_input_sheet(ws, schema: SheetSchema, frame: pd.DataFrame) -> None:
+def write_input_sheet(ws, schema: SheetSchema, frame: pd.DataFrame, lists: Mapping[str, str] | None = None,
+                      rows: int = TEMPLATE_ROWS) -> None:
+    """The sheet as an Excel Table under bilingual headers with notes, formats and drop-downs on ``rows`` rows.
+
+    ``lists`` gives some columns a drop-down of their own (column key -> list formula), as a rep's file
+    limits the outlets to the rep's own.
+    """
     columns = schema.columns
     for j, column in enumerate(columns, start=1):
         cell = ws.cell(row=1, column=j, value=column.label)
@@ -106,7 +112,7 @@ def write_input_sheet(ws, schema: SheetSchema, frame: pd.DataFrame) -> None:
     table.tableStyleInfo = INPUT_STYLE
     ws.add_table(table)
     ws.freeze_panes = "A2"
-    add_validations(ws, schema, max(last_row, TEMPLATE_ROWS + 1))
+    add_validations(ws, schema, max(last_row, rows + 1), lists or {})
 
 
 def row_formats(schema: SheetSchema, frame: pd.DataFrame) -> list[list[str | None]]:
@@ -141,10 +147,12 @@ def column_notes(column: Column) -> str:
     return " · ".join(x for x in (choices, note) if x)
 
 
-def add_validations(ws, schema: SheetSchema, last_row: int) -> None:
+def add_validations(ws, schema: SheetSchema, last_row: int, lists: Mapping[str, str]) -> None:
     for j, column in enumerate(schema.columns, start=1):
         letter = get_column_letter(j)
-        if column.type == "choice":
+        if column.key in lists:
+            formula = lists[column.key]
+        elif column.type == "choice":
             formula = '"' + ",".join(c.label for c in column.choices) + '"'
         elif column.type == "bool":
             formula = '"是,否"'

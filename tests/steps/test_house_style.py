@@ -21,6 +21,8 @@ from salesxl.cli import DEMO_STEPS
 from salesxl.problems import Problem
 from salesxl.reports.problems import problems_sheet
 from salesxl.steps.close import close
+from salesxl.steps.collect import collect
+from salesxl.steps.issue_files import issue_files
 from salesxl.workbook.backend import OWNER_MARKER
 from salesxl.workbook.filebook import FileWorkbook
 from salesxl.workbook.contract import OUTPUT_SHEETS
@@ -50,6 +52,8 @@ def written(tmp_path_factory, small_demo_file, released_file):
     for step in DEMO_STEPS:
         result = step(FileWorkbook(demo))
         assert result.ok, (step.__name__, [p.message_en for p in result.problems if p.severity == "error"])
+    assert issue_files(FileWorkbook(demo), outdir=folder / "reps").ok  # the Collection Log: the files come back
+    assert collect(FileWorkbook(demo), files=[folder / "reps"]).ok
     book = FileWorkbook(demo)
     problems = [Problem("业务员 Reps", 3, "name", "empty-required", "必填项为空", "empty", letter="B", header="姓名 Name")]
     book.write_sheets([problems_sheet(problems, book.sheet_names(), "检查 Check", dt.datetime(2026, 11, 28, 6))])

@@ -468,6 +468,11 @@ class Table:
         self.parent, self.name, self.range, self.table_style = parent, name, rng, style
         self.api = TableApi(self)
 
+    def resize(self, range: Range) -> None:  # noqa: A002 — xlwings' own parameter name
+        if not isinstance(range, Range) or (range.r1, range.c1) != (self.range.r1, self.range.c1):
+            raise ValueError("a table keeps its header row and first column when resized")
+        self.range = range
+
 
 class TableApi:
     """``ListObject.Delete()`` through COM: the table and its cells go."""

@@ -17,9 +17,9 @@ from dataclasses import fields
 
 from ...core.settings import Settings
 from ..schema import OutputSheetName, SheetSchema, Setting
-from . import agree, backtest, base, breakdown, close, dashboard, expenses, target, tracking
+from . import agree, backtest, base, breakdown, close, dashboard, expenses, reps, target, tracking
 
-STEPS = (target, backtest, agree, breakdown, expenses, tracking, close, dashboard)
+STEPS = (target, backtest, agree, breakdown, expenses, reps, tracking, close, dashboard)
 """Each step's contract, in the planner's order."""
 
 INPUT_SHEETS: tuple[SheetSchema, ...] = (
@@ -29,7 +29,7 @@ INPUT_SHEETS: tuple[SheetSchema, ...] = (
 
 OUTPUT_SHEETS: tuple[OutputSheetName, ...] = (
     *target.OUTPUTS, *breakdown.OUTPUTS, base.VERSIONS, base.PROBLEMS, *backtest.OUTPUTS, *expenses.OUTPUTS,
-    *tracking.OUTPUTS, *agree.OUTPUTS, *close.OUTPUTS, *dashboard.OUTPUTS,
+    *tracking.OUTPUTS, *agree.OUTPUTS, *close.OUTPUTS, *dashboard.OUTPUTS, *reps.OUTPUTS,
 )
 """Sheets salesxl writes (and therefore owns)."""
 

@@ -7,5 +7,11 @@ Option Explicit
 ' RunPython is xlwings' (module xlwings, PROJECT_NAME "salesxl": settings in salesxl.conf).
 
 Sub OnAction(control As IRibbonControl)
-    RunPython "import salesxl.ribbon; salesxl.ribbon.dispatch('" & control.Id & "')"
+    RunButton control.Id
+End Sub
+
+' What a button press runs, by the button's id: also what `python -m salesxl.addin smoke`
+' runs through Application.Run, since a ribbon control cannot be made outside the ribbon.
+Sub RunButton(buttonId As String)
+    RunPython "import salesxl.ribbon; salesxl.ribbon.dispatch('" & buttonId & "')"
 End Sub

@@ -764,17 +764,22 @@ Function SaveConfigToFile(sFileName As String, sName As String, Optional sValue 
 End Function
 
 Function GetConfigFromFile(sFile As String, sName As String, Optional sValue As String) As Boolean
-'Based on http://peltiertech.com/save-retrieve-information-text-files/
+' salesxl: on Windows, read the settings file as UTF-8 (ADODB.Stream), the encoding `salesxl configure`
+' writes, so a path such as C:\Users\<any name>\... comes back as it was written; Input # would read it
+' in the ANSI code page. On the Mac, xlwings' Input # loop as it was.
 
   Dim iFileNum As Long, lErrLast As Long
   Dim sVarName As String, sVarValue As String
-
+  #If Not Mac Then
+  Dim oStream As Object, sLines() As String, i As Long
+  #End If
 
   ' assume false unless variable is found
   GetConfigFromFile = False
 
   ' open text file to read settings
   If FileExists(sFile) Then
+    #If Mac Then
     iFileNum = FreeFile
     Open sFile For Input As iFileNum
       Do While Not EOF(iFileNum)
@@ -786,8 +791,38 @@ Function GetConfigFromFile(sFile As String, sName As String, Optional sValue As 
         End If
       Loop
     Close #iFileNum
+    #Else
+    Set oStream = CreateObject("ADODB.Stream")
+    oStream.Type = 2 ' adTypeText
+    oStream.Charset = "utf-8"
+    oStream.Open
+    oStream.LoadFromFile sFile
+    sLines = Split(Replace(oStream.ReadText(-1), vbCrLf, vbLf), vbLf)
+    oStream.Close
+    For i = LBound(sLines) To UBound(sLines)
+      If ParseConfigLine(sLines(i), sVarName, sVarValue) Then
+        If LCase(sVarName) = LCase(sName) Then
+          sValue = sVarValue
+          GetConfigFromFile = True
+          Exit For
+        End If
+      End If
+    Next i
+    #End If
   End If
 
+End Function
+
+Private Function ParseConfigLine(ByVal sLine As String, sVarName As String, sVarValue As String) As Boolean
+' salesxl: one line "KEY","value" as Write # writes it (neither part holds a double quote).
+  Dim iComma As Long
+  ParseConfigLine = False
+  sLine = Trim(sLine)
+  iComma = InStr(sLine, """,""")
+  If Left(sLine, 1) <> """" Or Right(sLine, 1) <> """" Or iComma = 0 Then Exit Function
+  sVarName = Mid(sLine, 2, iComma - 2)
+  sVarValue = Mid(sLine, iComma + 3, Len(sLine) - iComma - 3)
+  ParseConfigLine = True
 End Function
 
 'Attribute VB_Name = "Utils"
