@@ -15,37 +15,22 @@ prints the result. Exit codes:
 
 from __future__ import annotations
 
-import datetime as dt
 import shutil
 import sys
 from datetime import datetime
 from pathlib import Path
-from typing import Optional
+from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from . import addin, steps
+from . import addin, api
+from .api import FileWorkbook, ProblemsFound, StepResult, by_severity
 from .core.backtest import LOSSES, MIN_MONTHS
-from .demo import DEMO_SEED, demo_workbook_data, month_end_demo_data
-from .problems import SEVERITY_LABEL, ProblemsFound
-from .steps import agree as agree_steps
-from .steps import expenses as expense_steps
-from .steps.about import about
-from .steps.backtest import backtest as backtest_step
-from .steps.breakdown import breakdown as breakdown_step
-from .steps.close import close as close_step
-from .steps.collect import collect as collect_step
-from .steps.commitments import commitments as commitments_step
-from .steps.dashboard import dashboard as dashboard_step
-from .steps.followups import followups as followups_step
-from .steps.issue_files import issue_files as issue_files_step
+from .demo import DEMO_SEED, agree_signed_demo, demo_workbook_data, fill_demo_feedback, month_end_demo_data
+from .problems import SEVERITY_LABEL
 from .steps.target import parse_month
-from .steps.target import target as target_step
-from .steps.track import track as track_step
-from .steps.weekly import weekly as weekly_step
-from .workbook.filebook import FileWorkbook
 from .workbook.template import SHIPPED_DEMO, save_new_workbook
 
 app = typer.Typer(
@@ -62,19 +47,30 @@ state = {"debug": False}
 DEFAULT_DEMO = Path("salesxl_demo.xlsx")
 DEFAULT_MONTH_END_DEMO = Path("salesxl_demo_month_end.xlsx")
 
+DEMO_STEPS = [api.target, api.backtest, api.breakdown, api.issue_draft, fill_demo_feedback, api.agree, api.commitments,
+              api.expenses, api.expenses_review, api.track, api.weekly, api.followups, api.dashboard]
+"""Steps ``salesxl demo`` runs after writing the demo workbook, in the planner's order."""
+
+MONTH_END_DEMO_STEPS = [api.target, api.backtest, api.breakdown, api.issue_draft, fill_demo_feedback,
+                        agree_signed_demo, api.commitments, api.expenses, api.expenses_review, api.track, api.weekly,
+                        api.followups, api.close, api.dashboard]
+"""Steps ``salesxl demo --month-end`` runs: the release, the agreement round (signed by all reps but one), the
+budget, then the close; at month end every step runs, so this one workbook holds every output sheet (tracking
+as of the last day) but the Collection Log: the demo sends no files to the reps."""
+
 
 @app.callback()
 def main(debug: bool = typer.Option(False, "--debug", help="Show the Python traceback on unexpected errors.")):
     state["debug"] = debug
 
 
-def print_problems(result: steps.StepResult, limit: int = 200) -> None:
+def print_problems(result: StepResult, limit: int = 200) -> None:
     if not result.problems:
         return
     table = Table(title="问题 Problems", show_lines=False)
     for heading in ("位置 Where", "列 Column", "级别 Level", "说明 Message"):
         table.add_column(heading, overflow="fold")
-    ordered = sorted(result.problems, key=lambda p: ("error", "warning", "notice").index(p.severity))
+    ordered = by_severity(result.problems)
     for p in ordered[:limit]:
         table.add_row(p.cell or "—", p.header or p.column or "", SEVERITY_LABEL[p.severity],
                       f"{p.message_zh}\n{p.message_en}")
@@ -83,13 +79,13 @@ def print_problems(result: steps.StepResult, limit: int = 200) -> None:
         console.print(f"… {len(ordered) - limit} more 另有 {len(ordered) - limit} 条")
 
 
-def run(action) -> steps.StepResult:
+def run(action) -> StepResult:
     """Run one step with progress shown, turning failures into exit codes."""
     try:
         with console.status("salesxl …") as status:
             result = action(lambda message: status.update(message))
     except ProblemsFound as found:
-        result = steps.StepResult(found.problems)
+        result = StepResult(found.problems)
     except Exception as exc:  # unexpected: a bug, not the planner's mistake
         if state["debug"]:
             raise
@@ -102,7 +98,7 @@ def run(action) -> steps.StepResult:
     return result
 
 
-def report(result: steps.StepResult) -> None:
+def report(result: StepResult) -> None:
     if result.summary:
         out.print(result.summary)
     for name in result.written:
@@ -143,24 +139,16 @@ def demo(path: Path = typer.Argument(DEFAULT_DEMO, help="Where to write the demo
             progress("生成演示数据 Generating demo data")
             save_new_workbook(path, *demo_workbook_data(seed=seed))
         book = FileWorkbook(path)
-        result = steps.check(book, progress)
+        result = api.check(book, progress)
         for step in (MONTH_END_DEMO_STEPS if month_end else DEMO_STEPS):
             if not result.ok:
                 break
             following = step(book, progress)
-            result = steps.StepResult(result.problems + following.problems, result.written + following.written,
+            result = StepResult(result.problems + following.problems, result.written + following.written,
                                       following.summary or result.summary)
         return result
     report(run(action))
     out.print(f"演示工作簿 demo workbook: {path}")
-
-
-DEMO_STEPS: list = []
-"""Steps ``salesxl demo`` runs after writing the demo workbook, in the planner's order."""
-
-MONTH_END_DEMO_STEPS: list = []
-"""Steps ``salesxl demo --month-end`` runs: the release, the agreement round (signed by all reps but one), the
-budget, then the close."""
 
 
 def plan_month_option(value: Optional[str]):
@@ -173,12 +161,32 @@ def plan_month_option(value: Optional[str]):
     return month
 
 
+def month_option(help: str):
+    """``--month YYYY-MM``, declared once: read as the Settings sheet's plan month is; ``help`` says what the
+    command does with it."""
+    return Annotated[Optional[str], typer.Option("--month", callback=plan_month_option, metavar="YYYY-MM", help=help)]
+
+
+AS_OF_HELP = "The day to report as of (YYYY-MM-DD), its sales included; default: the last day with data."
+
+
+def as_of_option(help: str = AS_OF_HELP):
+    """``--as-of YYYY-MM-DD``, declared once; ``help`` says what the day means to the command."""
+    return Annotated[Optional[datetime], typer.Option("--as-of", formats=["%Y-%m-%d"], help=help)]
+
+
+PlanMonth = month_option("Plan this month instead of the Settings sheet's plan month.")
+CloseMonth = month_option("Close this month instead of the Settings sheet's plan month.")
+ReleaseMonth = month_option("Release this month instead of the Settings sheet's plan month.")
+AsOf = as_of_option()
+ReviewAsOf = as_of_option("Date the time elapsed is measured to (default: the log's latest date in the month).")
+
+
 @app.command()
 def target(workbook: Path = typer.Argument(..., help="The workbook to plan in."),
-           month: Optional[str] = typer.Option(None, "--month", callback=plan_month_option, metavar="YYYY-MM",
-                                               help="Plan this month instead of the Settings sheet's plan month.")):
+           month: PlanMonth = None):
     """月度目标 Month target: the month's draft target from four factors, and its structure by role, SKU and region."""
-    report(run(lambda progress: target_step(FileWorkbook(workbook), progress, month=month)))
+    report(run(lambda progress: api.target(FileWorkbook(workbook), progress, month=month)))
 
 
 
@@ -186,7 +194,7 @@ def target(workbook: Path = typer.Argument(..., help="The workbook to plan in.")
 @app.command()
 def check(workbook: Path = typer.Argument(..., help="The workbook to check.")):
     """检查 Check inputs: list every problem with sheet, row and column."""
-    result = run(lambda progress: steps.check(FileWorkbook(workbook), progress))
+    result = run(lambda progress: api.check(FileWorkbook(workbook), progress))
     report(result)
     out.print("输入无误 Inputs are fine." if not result.problems else "输入可用 Inputs usable (see notes above).")
 
@@ -194,17 +202,15 @@ def check(workbook: Path = typer.Argument(..., help="The workbook to check.")):
 @app.command()
 def expenses(workbook: Path = typer.Argument(..., help="The workbook, with Rep Targets from the breakdown.")):
     """费用预算 Expenses: budget each expense category headquarters → region → rep, issued with the targets."""
-    report(run(lambda progress: expense_steps.expenses(FileWorkbook(workbook), progress)))
+    report(run(lambda progress: api.expenses(FileWorkbook(workbook), progress)))
 
 
 @app.command("expenses-review")
 def expenses_review(
         workbook: Path = typer.Argument(..., help="The workbook, with the Expense Budget and the Expense Requests."),
-        as_of: Optional[datetime] = typer.Option(None, "--as-of", formats=["%Y-%m-%d"],
-                                                 help="Date the time elapsed is measured to (default: the log's "
-                                                      "latest date in the month).")):
+        as_of: ReviewAsOf = None):
     """费用审核 Expense review: check requests, approvals and verification; write the Expense Ledger."""
-    report(run(lambda progress: expense_steps.expenses_review(FileWorkbook(workbook), progress, as_of=as_of)))
+    report(run(lambda progress: api.expenses_review(FileWorkbook(workbook), progress, as_of=as_of)))
 
 
 def loss_option(value: Optional[str]):
@@ -224,17 +230,15 @@ def backtest(workbook: Path = typer.Argument(..., help="The workbook whose histo
                                                      "or base_hit (share of reps reaching base closest to "
                                                      "70%-90%).")):
     """回测 Backtest: replay the month target over past months, score it, and suggest weights (never applied)."""
-    report(run(lambda progress: backtest_step(FileWorkbook(workbook), progress, months=months, loss=loss)))
+    report(run(lambda progress: api.backtest(FileWorkbook(workbook), progress, months=months, loss=loss)))
 
 
 
 @app.command("close")
 def close_command(workbook: Path = typer.Argument(..., help="The workbook to close the month in."),
-                  month: Optional[str] = typer.Option(None, "--month", callback=plan_month_option, metavar="YYYY-MM",
-                                                      help="Close this month instead of the Settings sheet's "
-                                                           "plan month.")):
+                  month: CloseMonth = None):
     """月末考核 Close: attainment, tier, reward, penalty and rank per rep on the Performance sheet."""
-    report(run(lambda progress: close_step(FileWorkbook(workbook), progress, month=month)))
+    report(run(lambda progress: api.close(FileWorkbook(workbook), progress, month=month)))
 
 
 
@@ -306,15 +310,14 @@ def configure():
 @app.command()
 def info():
     """帮助 Help: versions, the Python in use and where the add-in's settings live (as the ribbon's Help)."""
-    report(about())
+    report(api.about())
 
 
 @app.command()
 def breakdown(workbook: Path = typer.Argument(..., help="The workbook whose month target to release."),
-              month: Optional[str] = typer.Option(None, "--month", callback=plan_month_option, metavar="YYYY-MM",
-                                                  help="Release this month instead of the Settings sheet's plan month.")):
+              month: ReleaseMonth = None):
     """正式下达 Breakdown: split the month's target to every rep, outlet, product and working day, with tiers."""
-    report(run(lambda progress: breakdown_step(FileWorkbook(workbook), progress, month=month)))
+    report(run(lambda progress: api.breakdown(FileWorkbook(workbook), progress, month=month)))
 
 
 # ---- Out to every rep and back (salesxl/steps/issue_files.py, salesxl/steps/collect.py) ----
@@ -323,7 +326,7 @@ def breakdown(workbook: Path = typer.Argument(..., help="The workbook whose mont
 def issue_files_command(workbook: Path = typer.Argument(..., help="The master workbook, with the month released."),
                         outdir: Path = typer.Argument(..., help="Folder for the reps' files (made if missing).")):
     """下发到业务员 Issue to reps: one workbook per active rep, named like 2026-02_R001_张伟.xlsx."""
-    report(run(lambda progress: issue_files_step(FileWorkbook(workbook), progress, outdir=outdir)))
+    report(run(lambda progress: api.issue_files(FileWorkbook(workbook), progress, outdir=outdir)))
 
 
 @app.command("collect")
@@ -333,19 +336,16 @@ def collect_command(workbook: Path = typer.Argument(..., help="The master workbo
                                                   help="Collect the clean files and list the refused ones, instead "
                                                        "of changing nothing when any file is refused.")):
     """收回 Collect: merge returned rep files into the master; rows already there are skipped, conflicts listed."""
-    report(run(lambda progress: collect_step(FileWorkbook(workbook), progress, files=files, skip_bad=skip_bad)))
+    report(run(lambda progress: api.collect(FileWorkbook(workbook), progress, files=files, skip_bad=skip_bad)))
 
 
 # ---- Tracking (step 6) ----
 
-AS_OF_HELP = "The day to report as of (YYYY-MM-DD), its sales included; default: the last day with data."
-
-
 @app.command()
 def track(workbook: Path = typer.Argument(..., help="The workbook with issued targets, daily logs and actuals."),
-          as_of: Optional[dt.datetime] = typer.Option(None, "--as-of", formats=["%Y-%m-%d"], help=AS_OF_HELP)):
+          as_of: AsOf = None):
     """进度跟踪 Track: month-to-date actual vs target, pace, forecasts and flags, with a burn-up chart."""
-    report(run(lambda progress: track_step(FileWorkbook(workbook), progress, as_of=as_of)))
+    report(run(lambda progress: api.track(FileWorkbook(workbook), progress, as_of=as_of)))
 
 
 @app.command()
@@ -354,15 +354,14 @@ def weekly(workbook: Path = typer.Argument(..., help="The workbook with issued t
                                               help="Week of the plan month (Monday to Sunday); default: the "
                                                    "week of the last day with data.")):
     """周例会 Weekly: one block per rep for week N, keeping the reps' reports and the manager's comments."""
-    report(run(lambda progress: weekly_step(FileWorkbook(workbook), progress, week=week)))
+    report(run(lambda progress: api.weekly(FileWorkbook(workbook), progress, week=week)))
 
 
 @app.command()
 def followups(workbook: Path = typer.Argument(..., help="The workbook with the Customers and Touches sheets."),
-              as_of: Optional[dt.datetime] = typer.Option(None, "--as-of", formats=["%Y-%m-%d"],
-                                                          help=AS_OF_HELP)):
+              as_of: AsOf = None):
     """跟进计划 Follow-ups: per rep, what is overdue, due today and this week; the 21-day rule; key projects."""
-    report(run(lambda progress: followups_step(FileWorkbook(workbook), progress, as_of=as_of)))
+    report(run(lambda progress: api.followups(FileWorkbook(workbook), progress, as_of=as_of)))
 
 
 # Step 3, issue and agree (salesxl/steps/agree.py) ------------------------------------------------------
@@ -370,14 +369,14 @@ def followups(workbook: Path = typer.Argument(..., help="The workbook with the C
 @app.command("issue-draft")
 def issue_draft(workbook: Path = typer.Argument(..., help="The workbook whose draft rep targets to send down.")):
     """下发草案 Issue draft: write the Feedback sheet (one row per active rep), keeping what was typed there."""
-    report(run(lambda progress: agree_steps.issue_draft(FileWorkbook(workbook), progress)))
+    report(run(lambda progress: api.issue_draft(FileWorkbook(workbook), progress)))
 
 
 @app.command()
 def agree(workbook: Path = typer.Argument(..., help="The workbook whose feedback to apply."),
           by: Optional[str] = typer.Option(None, "--by", help="Who agrees (default: your login name).")):
     """确认目标 Agree: apply the manager's decisions, rebalance to the month target, record the round, release again."""
-    report(run(lambda progress: agree_steps.agree(FileWorkbook(workbook), progress, by=by)))
+    report(run(lambda progress: api.agree(FileWorkbook(workbook), progress, by=by)))
 
 
 @app.command("commitments")
@@ -385,7 +384,7 @@ def commitments(workbook: Path = typer.Argument(..., help="The workbook whose ag
                 pdf: Optional[Path] = typer.Option(None, "--pdf", metavar="DIR",
                                                    help="Also export one PDF per rep into DIR (LibreOffice).")):
     """军令状 Commitments: one printable A4 page per rep (page breaks on one sheet); --pdf exports each page."""
-    report(run(lambda progress: commitments_step(FileWorkbook(workbook), progress, pdf_dir=pdf)))
+    report(run(lambda progress: api.commitments(FileWorkbook(workbook), progress, pdf_dir=pdf)))
 
 
 # 总览 Dashboard (salesxl/steps/dashboard.py) -------------------------------------------------------------
@@ -393,20 +392,7 @@ def commitments(workbook: Path = typer.Argument(..., help="The workbook whose ag
 @app.command()
 def dashboard(workbook: Path = typer.Argument(..., help="The workbook whose month to show on one page.")):
     """总览 Dashboard: the month on one A4 landscape page — build-up, structure, progress, reps, expenses, flags."""
-    report(run(lambda progress: dashboard_step(FileWorkbook(workbook), progress)))
-
-
-# The steps `salesxl demo` runs, in the planner's order.
-DEMO_STEPS[:] = [target_step, backtest_step, breakdown_step,
-                 agree_steps.issue_draft, agree_steps.fill_demo_feedback, agree_steps.agree, commitments_step,
-                 expense_steps.expenses, expense_steps.expenses_review, track_step, weekly_step, followups_step,
-                 dashboard_step]
-# At month end every step runs, so this one workbook holds every output sheet (tracking as of the last day) but
-# the Collection Log: the demo sends no files to the reps.
-MONTH_END_DEMO_STEPS[:] = [target_step, backtest_step, breakdown_step,
-                           agree_steps.issue_draft, agree_steps.fill_demo_feedback, agree_steps.agree_signed_demo,
-                           commitments_step, expense_steps.expenses, expense_steps.expenses_review,
-                           track_step, weekly_step, followups_step, close_step, dashboard_step]
+    report(run(lambda progress: api.dashboard(FileWorkbook(workbook), progress)))
 
 
 if __name__ == "__main__":

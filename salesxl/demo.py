@@ -10,8 +10,15 @@ The plan month is already under way: its first two weeks (to Friday the 11th of
 December 2026) have daily logs, actual sales and customer touches, with a few
 reps lagging, some core outlets left unvisited, and customers gone quiet.
 
-Everything here is pure: it returns settings and DataFrames shaped like the
-input sheets; the workbook edge writes them.
+The company is pure data: settings and DataFrames shaped like the input
+sheets, which the workbook edge writes. Only the two functions at the end touch
+a workbook: they are the demo's own steps, playing the reps who answer the draft
+and the manager who decides (:func:`fill_demo_feedback`), and the reps who sign
+(:func:`agree_signed_demo`), between ``issue-draft`` and the close.
+
+Over 600 lines because it is one story, told sheet by sheet: each input sheet's
+generator sits with the constants it draws from, in the order a planner fills
+the sheets, so a change to the company is made in one place.
 """
 
 from __future__ import annotations
@@ -22,6 +29,12 @@ from typing import Sequence
 import holidays
 import numpy as np
 import pandas as pd
+
+from .reports.agreement import feedback_sheet
+from .steps import Progress, StepResult, quiet, run_step
+from .steps.agree import agree
+from .workbook.backend import WorkbookBackend
+from .workbook.reader import Inputs
 
 PLAN_MONTH = pd.Period("2026-12", freq="M")
 DEMO_SEED = 2026
@@ -870,3 +883,23 @@ def demo_answers(feedback: pd.DataFrame) -> pd.DataFrame:
         out.at[row, "manager_figure"] = None if figure is None else round(draft * figure, -2)
         out.at[row, "comment"] = comment
     return out
+
+
+# ---- The demo's own steps: the reps and the manager played by the demo (salesxl demo runs them) ----
+
+def fill_demo_feedback(book: WorkbookBackend, progress: Progress = quiet) -> StepResult:
+    """The demo's feedback round: a few reps answer and the manager decides (:func:`salesxl.demo.demo_answers`)."""
+    def plan(inputs: Inputs):
+        month = pd.Period(inputs.settings.plan_month, freq="M")
+        rows = demo_answers(inputs.tables["feedback"].reset_index(drop=True))
+        rows = rows.astype(object).where(rows.notna(), None)
+        currency = str(inputs.settings.currency)
+        return [feedback_sheet(rows, month, currency)], [], "演示反馈已填写 demo feedback filled in"
+
+    return run_step(book, ("settings", "feedback"), plan, progress)
+
+
+def agree_signed_demo(book: WorkbookBackend, progress: Progress = quiet) -> StepResult:
+    """The month-end demo's agreement round: agreed, and signed by every rep but one
+    (:func:`salesxl.demo.demo_signatures`), so the close applies the must-be-signed rule."""
+    return agree(book, progress, by="演示 demo", sign=demo_signatures)

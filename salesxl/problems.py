@@ -72,6 +72,14 @@ def problem(sheet, row, column, code, zh, en, severity: Severity = "error") -> P
     return Problem(sheet, row, column, code, zh, en, severity)
 
 
+SEVERITY_ORDER = ("error", "warning", "notice")
+
+
+def by_severity(problems: Iterable[Problem]) -> list[Problem]:
+    """Errors first, then warnings, then notices; each kind in the order found."""
+    return sorted(problems, key=lambda p: SEVERITY_ORDER.index(p.severity))
+
+
 def render(p: Problem) -> str:
     """One line: ``业务员 Reps!C7 (region): 错误 Error — ...``."""
     where = p.cell or "salesxl"

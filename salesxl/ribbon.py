@@ -21,24 +21,9 @@ from typing import Any, Callable
 
 import xlwings as xw
 
-from . import steps
-from .problems import ProblemsFound, render
+from . import api
+from .api import ProblemsFound, StepResult, by_severity, render
 from .reports.problems import problems_sheet
-from .steps import StepResult
-from .steps.about import about
-from .steps.agree import agree, issue_draft
-from .steps.close import close
-from .steps.collect import collect
-from .steps.commitments import commitments
-from .steps.dashboard import dashboard
-from .steps.expenses import expenses, expenses_review
-from .steps.followups import followups
-from .steps.issue_files import issue_files
-from .steps.backtest import backtest
-from .steps.breakdown import breakdown
-from .steps.target import target
-from .steps.track import track
-from .steps.weekly import weekly
 from .workbook.livebook import LiveWorkbook
 from .workbook.contract.base import PROBLEMS
 from .workbook.pdf import excel_pdf
@@ -114,23 +99,23 @@ def returned_beside_workbook(book) -> dict[str, Any]:
 
 
 BUTTONS: dict[str, Button] = {
-    "check": Button("检查 Check", steps.check, cli="check"),
-    "target": Button("月度目标 Target", target, cli="target"),
-    "backtest": Button("回测 Backtest", backtest, cli="backtest"),
-    "breakdown": Button("分解 Breakdown", breakdown, cli="breakdown"),
-    "issueDraft": Button("下发草案 Issue draft", issue_draft, cli="issue-draft"),
-    "agree": Button("确认目标 Agree", agree, cli="agree"),
-    "commitments": Button("军令状 Commitments", commitments, cli="commitments", options=pdf_beside_workbook),
-    "expenses": Button("费用预算 Expenses", expenses, cli="expenses"),
-    "expenseReview": Button("费用审核 Expense review", expenses_review, cli="expenses-review"),
-    "issueFiles": Button("下发到业务员 Issue to reps", issue_files, cli="issue-files", options=rep_files_beside_workbook),
-    "collect": Button("收回 Collect", collect, cli="collect", options=returned_beside_workbook),
-    "track": Button("进度跟踪 Track", track, cli="track"),
-    "weekly": Button("周例会 Weekly", weekly, cli="weekly"),
-    "followups": Button("跟进计划 Follow-ups", followups, cli="followups"),
-    "close": Button("月末考核 Close", close, cli="close"),
-    "dashboard": Button("总览 Dashboard", dashboard, cli="dashboard"),
-    "help": Button("帮助 Help", about, cli="info", reads_inputs=False),
+    "check": Button("检查 Check", api.check, cli="check"),
+    "target": Button("月度目标 Target", api.target, cli="target"),
+    "backtest": Button("回测 Backtest", api.backtest, cli="backtest"),
+    "breakdown": Button("分解 Breakdown", api.breakdown, cli="breakdown"),
+    "issueDraft": Button("下发草案 Issue draft", api.issue_draft, cli="issue-draft"),
+    "agree": Button("确认目标 Agree", api.agree, cli="agree"),
+    "commitments": Button("军令状 Commitments", api.commitments, cli="commitments", options=pdf_beside_workbook),
+    "expenses": Button("费用预算 Expenses", api.expenses, cli="expenses"),
+    "expenseReview": Button("费用审核 Expense review", api.expenses_review, cli="expenses-review"),
+    "issueFiles": Button("下发到业务员 Issue to reps", api.issue_files, cli="issue-files", options=rep_files_beside_workbook),
+    "collect": Button("收回 Collect", api.collect, cli="collect", options=returned_beside_workbook),
+    "track": Button("进度跟踪 Track", api.track, cli="track"),
+    "weekly": Button("周例会 Weekly", api.weekly, cli="weekly"),
+    "followups": Button("跟进计划 Follow-ups", api.followups, cli="followups"),
+    "close": Button("月末考核 Close", api.close, cli="close"),
+    "dashboard": Button("总览 Dashboard", api.dashboard, cli="dashboard"),
+    "help": Button("帮助 Help", api.about, cli="info", reads_inputs=False),
 }
 """Ribbon button id (customUI.xml) -> what it runs, in the planner's order."""
 
@@ -192,7 +177,7 @@ def message(result: StepResult) -> str:
     if result.summary:
         lines.append(result.summary)
     lines += [f"已写入 wrote: {name}" for name in result.written]
-    ordered = sorted(result.problems, key=lambda p: ("error", "warning", "notice").index(p.severity))
+    ordered = by_severity(result.problems)
     shown = 0
     for p in ordered:
         line = render(p)

@@ -43,6 +43,9 @@ share of reps reaching base falls outside 70 %–90 % ("on tiptoe" 踮起脚够�
 averaged over the months, ties broken by MAPE, then by nearness to the current
 weights. The planner's weights are never changed: the best sets are shown next
 to theirs, and the planner copies one into the Factors sheet if they want it.
+
+Over 600 lines because the replay and the weight search share the replayed months (their factor values,
+rounding scopes and rep ratios) and must round exactly alike; they are kept in one module, replay first.
 """
 
 from __future__ import annotations

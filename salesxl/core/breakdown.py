@@ -40,6 +40,10 @@ its rep's target and so of the rep's region; the outlet sheet shows both regions
 Agreed targets (from the agreement step) replace the rep targets for the reps
 they name; the month total becomes their sum and the SKU targets are rescaled to
 it, so the rest of the breakdown follows the agreed figures.
+
+Over 600 lines because the release is one chain, read top-down in the order it runs: regions, reps,
+rep × SKU, outlets, core outlet × SKU, days, tiers; each level is spread from the one above it, with the
+same holds and rounding, and a level on its own would not say what it is spread from.
 """
 
 from __future__ import annotations

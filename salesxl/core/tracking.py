@@ -31,6 +31,10 @@ month target of 16,000 spread 1,000 per working day has a target to date of
 11,000 as of Feb 15. With 8,800 sold, attainment is 8,800 ÷ 16,000 = 55 %,
 time elapsed is 11 ÷ 16 = 68.75 %, pace is 55 % ÷ 68.75 % = 80 %; the
 calendar-weighted forecast is 8,800 ÷ (11,000 ÷ 16,000) = 12,800.
+
+Over 600 lines because the progress sheet and the weekly review are one computation: both run on the
+same month clock and the same progress lines (company, region, rep, role, core outlet) and flags; the weekly
+review is the same lines for one week. Splitting them would split that shared middle.
 """
 
 from __future__ import annotations

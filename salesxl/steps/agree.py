@@ -156,25 +156,3 @@ def current_user() -> str:
         return getpass.getuser()
     except Exception:  # no login name (a service account, some containers)
         return "unknown"
-
-
-def fill_demo_feedback(book: WorkbookBackend, progress: Progress = quiet) -> StepResult:
-    """The demo's feedback round: a few reps answer and the manager decides (:func:`salesxl.demo.demo_answers`)."""
-    from ..demo import demo_answers
-
-    def plan(inputs: Inputs):
-        month = pd.Period(inputs.settings.plan_month, freq="M")
-        rows = demo_answers(inputs.tables["feedback"].reset_index(drop=True))
-        rows = rows.astype(object).where(rows.notna(), None)
-        currency = str(inputs.settings.currency)
-        return [feedback_sheet(rows, month, currency)], [], "演示反馈已填写 demo feedback filled in"
-
-    return run_step(book, ("settings", "feedback"), plan, progress)
-
-
-def agree_signed_demo(book: WorkbookBackend, progress: Progress = quiet) -> StepResult:
-    """The month-end demo's agreement round: agreed, and signed by every rep but one
-    (:func:`salesxl.demo.demo_signatures`), so the close applies the must-be-signed rule."""
-    from ..demo import demo_signatures
-
-    return agree(book, progress, by="演示 demo", sign=demo_signatures)

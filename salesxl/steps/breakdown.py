@@ -82,8 +82,6 @@ def release_version(book: WorkbookBackend, inputs: Inputs, result, agreed: pd.Da
     return versions_with_run(book, STEP_NAME, result.month, parameters, input_fingerprint(tables, settings),
                              result.total, now)
 
-    return run_step(book, BREAKDOWN_SHEETS, plan, progress)
-
 
 RELEASE_SUMMED_VIEWS = {
     OUTLET_TARGETS.key: (SummedView("核心店×产品目标 Core outlet × SKU targets", ("rep_id", "sku"), "业务员×产品",

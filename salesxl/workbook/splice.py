@@ -29,6 +29,10 @@ Ownership is a marker, never a name: each sheet salesxl writes carries a hidden
 sheet-level defined name ``_salesxl_owned`` whose value is the output's key.
 Excel moves it with the sheet and deletes it with the sheet, so a planner's own
 sheet that happens to have the same name is never overwritten.
+
+Over 600 lines because a splice is all or nothing over one package: the part list above is one
+transaction (sheets, relationships, content types, names, styles, tables, drawings), and each step needs
+the ids and names the others assign.
 """
 
 from __future__ import annotations
