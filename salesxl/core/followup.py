@@ -342,6 +342,9 @@ def rep_summary(tasks: pd.DataFrame, silent: pd.DataFrame, key_projects: pd.Data
 
 def touch_problems(customers: pd.DataFrame, touches: pd.DataFrame) -> list[Problem]:
     """Touches dated before the customer's first contact: the first-contact date is probably wrong."""
+    if customers.empty or touches.empty:
+        # An empty lookup maps to float64, which a date column cannot be compared with.
+        return []
     first = customers.set_index("customer_id")["first_contact"]
     when = touches["customer_id"].map(first)
     early = touches[when.notna() & (touches["date"] < when)]

@@ -205,3 +205,25 @@ def test_one_task_per_channel_on_working_days(first, as_of, rows):
     for t in found:
         assert t["due"] >= first
         assert t["due"] == first or CN.is_working(t["due"])
+
+
+def test_no_customers_or_no_touches_gives_no_touch_problems():
+    """An empty Customers or Touches sheet is a month with no follow-ups, not a crash.
+
+    It crashed with 'Cannot cast DatetimeArray to dtype float64' on the benchmark's small company,
+    where both sheets are empty: mapping an empty lookup gives float64, compared with dates.
+    """
+    from salesxl.core.followup import touch_problems
+
+    no_customers = pd.DataFrame({"customer_id": pd.Series([], dtype="string"),
+                                 "first_contact": pd.Series([], dtype="datetime64[ns]")})
+    no_touches = pd.DataFrame({"customer_id": pd.Series([], dtype="string"),
+                               "date": pd.Series([], dtype="datetime64[ns]")})
+    one_touch = pd.DataFrame({"customer_id": ["C1"], "date": pd.to_datetime(["2026-02-03"])}, index=[5])
+    assert touch_problems(no_customers, no_touches) == []
+    assert touch_problems(no_customers, one_touch) == []
+    one_customer = pd.DataFrame({"customer_id": ["C1"], "first_contact": pd.to_datetime(["2026-02-10"])})
+    assert touch_problems(one_customer, no_touches) == []
+    # and a touch before the first contact is still found, at its row
+    [early] = touch_problems(one_customer, one_touch)
+    assert (early.sheet, early.row, early.column, early.code) == ("touches", 5, "date", "before-first-contact")
