@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import typer.main
 from typer.testing import CliRunner
 
 from salesxl.cli import app
+from salesxl.ribbon import BUTTONS
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 COMMAND_TABLE = (DOCS / "getting-started" / "command-line.md").read_text(encoding="utf-8")
@@ -49,6 +51,28 @@ def test_every_command_and_option_is_in_the_reference():
                 assert opt in body, f"docs/reference/cli.md: salesxl {name} lacks {opt}"
             if getattr(param, "help", None):
                 assert param.help in body.replace("\\|", "|"), f"docs/reference/cli.md: salesxl {name} {param.name}"
+
+
+def test_the_command_tables_usage_lines_name_real_arguments_and_options():
+    """Each row's first cell (`salesxl collect WORKBOOK FILES... [--skip-bad]`) is what the command takes."""
+    found = commands()
+    rows = re.findall(r"^\| `salesxl ([^`]+)` \|", COMMAND_TABLE, re.M)
+    assert len(rows) == len(found), "one row per command"
+    for row in rows:
+        name = next(n for n in sorted(found, key=len, reverse=True) if row == n or row.startswith(n + " "))
+        opts = {o for p in found[name].params for o in p.opts + p.secondary_opts}
+        for option in re.findall(r"--[\w-]+", row):
+            assert option in opts, f"command-line.md: `salesxl {row}`: {name} has no {option}"
+        arguments = [p for p in found[name].params if p.param_type_name == "argument"]
+        named = re.sub(r"\[?--[\w-]+[^\]]*\]?", "", row.removeprefix(name)).split()
+        assert len(named) == len(arguments), f"command-line.md: `salesxl {row}` names {named}, takes {arguments}"
+
+
+def test_the_apps_help_lists_the_steps_in_the_ribbons_order():
+    """`salesxl --help` names every button's command, in the order of the buttons on the ribbon."""
+    steps = app.info.help.split("Steps:", 1)[1]
+    listed = re.findall(r"([a-z][a-z-]+) [\u4e00-\u9fff]", steps)
+    assert listed == [b.cli for b in BUTTONS.values() if b.cli != "info"]
 
 
 def test_new_writes_a_template_and_refuses_to_overwrite(tmp_path):

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from salesxl import docs_images, docs_reference
+from salesxl.ribbon import BUTTONS
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
@@ -83,6 +84,28 @@ def test_the_readme_is_short_and_its_links_resolve():
     for target in re.findall(r"\]\(([^)\s#]+)(?:#[^)]*)?\)", text):
         if not re.match(r"[a-z]+:", target):
             assert (ROOT / target).exists(), f"README links to {target}, which does not exist"
+
+
+def in_ribbon_order(text: str, first: str) -> list[str]:
+    """The step buttons' labels from ``first`` on (Help aside), each checked to appear in ``text`` in the ribbon's order."""
+    text = " ".join(text.split())
+    labels = [b.label for b in BUTTONS.values() if b.cli != "info"]
+    labels = labels[labels.index(first):]
+    missing = [label for label in labels if label not in text]
+    assert not missing, f"buttons not named: {missing}"
+    places = [text.index(label) for label in labels]
+    assert places == sorted(places), f"buttons out of the ribbon's order: {sorted(labels, key=text.index)}"
+    return labels
+
+
+def test_the_buttons_to_click_are_the_ribbons_in_its_order():
+    """The README's 'In Excel in five minutes' and the Excel page's walk-through name every step button, in order."""
+    readme = README.read_text(encoding="utf-8")
+    five_minutes = readme.split("In Excel in five minutes", 1)[1].split("\n## ", 1)[0]
+    assert in_ribbon_order(five_minutes, "检查 Check")
+    excel = (DOCS / "getting-started" / "excel.md").read_text(encoding="utf-8")
+    walk = re.search(r"^ *Click each step's button in the month's order:.*$", excel, re.M)
+    assert walk and in_ribbon_order(walk.group(0), "月度目标 Target")
 
 
 def test_every_doc_page_is_in_the_navigation():
