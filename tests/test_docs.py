@@ -108,6 +108,14 @@ def test_the_buttons_to_click_are_the_ribbons_in_its_order():
     assert walk and in_ribbon_order(walk.group(0), "月度目标 Target")
 
 
+def test_the_month_pages_order_of_the_commands_is_the_ribbons():
+    """docs/month/index.md, 'The order of the commands': every step's command, in the order of the buttons."""
+    text = (DOCS / "month" / "index.md").read_text(encoding="utf-8")
+    order = re.search(r"^The article's step 3 .*?so in salesxl the order is (.*)$", text, re.M)
+    listed = re.findall(r"`([a-z-]+)`", order.group(1).split(".", 1)[0])
+    assert listed == [b.cli for b in BUTTONS.values() if b.cli not in ("check", "info")]
+
+
 def test_every_doc_page_is_in_the_navigation():
     nav = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     pages = {p.relative_to(DOCS).as_posix() for p in DOCS.rglob("*.md")}
