@@ -116,6 +116,16 @@ def test_the_month_pages_order_of_the_commands_is_the_ribbons():
     assert listed == [b.cli for b in BUTTONS.values() if b.cli not in ("check", "info")]
 
 
+@pytest.mark.parametrize("path", sorted(p.name for p in (DOCS / "month").glob("*.md") if p.name != "index.md"))
+def test_each_step_page_has_the_parts_the_docs_promise(path):
+    """docs/contributing/docs.md: a picture, Method, Sheets, Settings (or none of its own), a worked example."""
+    text = (DOCS / "month" / path).read_text(encoding="utf-8")
+    assert re.search(r"^!\[[^\]]+\]\(\.\./images/\w+\.png\)$", text, re.M), "a picture of its sheet"
+    for heading in ("## 方法 Method", "## 读写的表 Sheets", "## 示例 Worked example"):
+        assert f"\n{heading}\n" in text, heading
+    assert "\n## 设置 Settings\n" in text or re.search(r"no settings of (its|their) own", text), "its settings"
+
+
 def test_every_doc_page_is_in_the_navigation():
     nav = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     pages = {p.relative_to(DOCS).as_posix() for p in DOCS.rglob("*.md")}
