@@ -141,6 +141,19 @@ def test_ci_builds_the_docs_strictly_after_the_readme_tests_with_the_docs_extra(
     assert all(">=" in d for d in extras["docs"]), "the docs extra pins lower bounds only"
 
 
+def test_the_architecture_pages_layout_names_every_top_level_module_and_package():
+    """docs/contributing/index.md, 'Layout': a new module or package under salesxl/ needs its line."""
+    contributing = (DOCS / "contributing" / "index.md").read_text(encoding="utf-8")
+    layout = contributing.split("\nsalesxl/\n", 1)[1].split("```", 1)[0]
+    named = set(re.findall(r"^ {2}(\S.*?) {2,}", layout, re.M))
+    named = {n.strip() for line in named for n in line.split(",")}
+    package = ROOT / "salesxl"
+    found = {p.name for p in package.glob("*.py") if not p.name.startswith("__")} | \
+        {f"{p.name}/" for p in package.iterdir() if (p / "__init__.py").exists()}
+    assert found - named == set(), "add them to the layout on docs/contributing/index.md"
+    assert named - found == set(), "the layout names what is no longer there"
+
+
 def test_the_contributing_page_names_every_rule_the_architecture_test_enforces():
     """docs/contributing/index.md lists the rules of tests/test_architecture.py: a new rule needs a line there."""
     rules = re.findall(r"^def (test_\w+)", (ROOT / "tests" / "test_architecture.py").read_text(encoding="utf-8"), re.M)
