@@ -26,6 +26,7 @@ from .steps.commitments import commitments
 from .steps.dashboard import dashboard
 from .steps.expenses import expenses, expenses_review
 from .steps.followups import followups
+from .steps.init import init
 from .steps.issue_files import issue_files
 from .steps.target import target
 from .steps.track import track
@@ -34,7 +35,7 @@ from .workbook.filebook import FileWorkbook
 
 __all__ = [
     # the steps, in the planner's order
-    "check", "target", "backtest", "breakdown", "issue_draft", "agree", "commitments", "expenses",
+    "init", "check", "target", "backtest", "breakdown", "issue_draft", "agree", "commitments", "expenses",
     "expenses_review", "issue_files", "collect", "track", "weekly", "followups", "close", "dashboard", "about",
     # what they work on and report
     "FileWorkbook", "StepResult", "Problem", "ProblemsFound", "by_severity", "render",

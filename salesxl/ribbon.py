@@ -8,9 +8,12 @@ explicit dict — never ``getattr`` on what Excel sends — so adding a step is 
 VBA and this dict agree, and that each step has its twin command in the CLI.
 
 A press reads the calling workbook through the live backend, runs the step with
-its progress in Excel's status bar, then shows the outcome where a planner
-looks: the status bar, a message box, and — when there are problems — the
-``问题 Problems`` sheet, each problem a link to its cell.
+its progress in Excel's status bar (reading each sheet with its rows, computing,
+writing each sheet with its cells), then shows the outcome where a planner
+looks: the status bar, a message box, the step's main sheet, and — when there
+are problems — the ``问题 Problems`` sheet, each problem a link to its cell.
+Esc stops a step at the next phase boundary before anything is written
+(:mod:`salesxl.workbook.escape`); the workbook is then exactly as it was.
 """
 
 from __future__ import annotations
@@ -24,12 +27,16 @@ import xlwings as xw
 from . import api
 from .api import ProblemsFound, StepResult, by_severity, render
 from .reports.problems import problems_sheet
+from .steps import WRITING
+from .workbook.escape import Cancelled, EscapeWatch
 from .workbook.livebook import LiveWorkbook
 from .workbook.contract.base import PROBLEMS
 from .workbook.pdf import excel_pdf
 
 MESSAGE_LIMIT = 900
 """Excel's message box shows about 1,024 characters; the rest is on the Problems sheet."""
+CANCELLED = "已取消，工作簿未修改 Cancelled; the workbook was not changed"
+CAN_CANCEL = " · Esc 取消 cancel"
 
 
 @dataclass(frozen=True)
@@ -99,6 +106,7 @@ def returned_beside_workbook(book) -> dict[str, Any]:
 
 
 BUTTONS: dict[str, Button] = {
+    "init": Button("添加输入表 Add input sheets", api.init, cli="init"),
     "check": Button("检查 Check", api.check, cli="check"),
     "target": Button("月度目标 Target", api.target, cli="target"),
     "backtest": Button("回测 Backtest", api.backtest, cli="backtest"),
@@ -133,20 +141,33 @@ def dispatch(control_id: str) -> None:
 
 
 def press(book, button: Button) -> StepResult:
-    """Run ``button``'s step on ``book`` (an xlwings Book) and show the outcome."""
+    """Run ``button``'s step on ``book`` (an xlwings Book) and show the outcome.
+
+    Until the step starts writing, each progress message is a phase boundary where Esc stops it.
+    """
     app = book.app
-    live = LiveWorkbook(book)
+    writing = False
 
-    def progress(message: str) -> None:
-        app.status_bar = f"salesxl {button.label}: {message}"
+    with EscapeWatch(app.hwnd) as escape:
+        def progress(message: str) -> None:
+            nonlocal writing
+            if not writing:
+                escape.check()
+                writing = message == WRITING
+            app.status_bar = f"salesxl {button.label}: {message}" + ("" if writing else CAN_CANCEL)
 
-    try:
-        result = button.step(live, progress, **(button.options(book) if button.options else {}))
-    except ProblemsFound as found:
-        result = StepResult(found.problems)
-    except Exception:
-        app.status_bar = False  # give the status bar back; xlwings shows the traceback
-        raise
+        live = LiveWorkbook(book, progress)
+        try:
+            result = button.step(live, progress, **(button.options(book) if button.options else {}))
+        except Cancelled:
+            app.status_bar = f"salesxl {button.label}: {CANCELLED}"
+            return StepResult(summary=CANCELLED)
+        except ProblemsFound as found:
+            result = StepResult(found.problems)
+        except Exception:
+            app.status_bar = False  # give the status bar back; xlwings shows the traceback
+            raise
+    live.progress = lambda message: setattr(app, "status_bar", f"salesxl {button.label}: {message}")
     show(book, live, button, result)
     return result
 
@@ -155,12 +176,28 @@ def show(book, live: LiveWorkbook, button: Button, result: StepResult) -> None:
     """Status bar, message box, and the Problems sheet when the step looked at the inputs."""
     app = book.app
     names = live.sheet_names()
+    listed = False
     if button.reads_inputs and (result.problems or PROBLEMS.name in names):
-        live.write_sheets([problems_sheet(result.problems, names, button.label)])
+        try:
+            live.write_sheets([problems_sheet(result.problems, names, button.label)])
+            listed = True
+        except ProblemsFound:  # a protected workbook takes no Problems sheet either: the message box says why
+            pass
     if not result.ok:
-        book.sheets[PROBLEMS.name].activate()
+        if listed:
+            book.sheets[PROBLEMS.name].activate()
+    else:
+        land(book, result.written)
     app.status_bar = f"salesxl {button.label}: {headline(result)}"
-    app.alert(message(result), title=f"salesxl · {button.label}", mode="info" if result.ok else "critical")
+    app.alert(message(result, listed), title=f"salesxl · {button.label}", mode="info" if result.ok else "critical")
+
+
+def land(book, written: list[str]) -> None:
+    """Show the step's main sheet (the first it wrote that is not hidden), where the planner reads on."""
+    shown = [s for s in book.sheets if s.name in written and s.visible]
+    first = min(shown, key=lambda s: written.index(s.name), default=None)
+    if first is not None:
+        first.activate()
 
 
 def headline(result: StepResult) -> str:
@@ -171,8 +208,9 @@ def headline(result: StepResult) -> str:
     return "完成 Done" + extra
 
 
-def message(result: StepResult) -> str:
-    """The message box text: the outcome, then the problems (errors first) as far as they fit."""
+def message(result: StepResult, listed: bool = True) -> str:
+    """The message box text: the outcome, then the problems (errors first) as far as they fit, and where the rest
+    are when they are ``listed`` on the Problems sheet."""
     lines = [headline(result)]
     if result.summary:
         lines.append(result.summary)
@@ -187,6 +225,6 @@ def message(result: StepResult) -> str:
         shown += 1
     if shown < len(ordered):
         lines.append(f"… 另有 {len(ordered) - shown} 条 {len(ordered) - shown} more")
-    if ordered:
+    if ordered and listed:
         lines.append(f"全部问题见“{PROBLEMS.name}”表 All problems are on the sheet '{PROBLEMS.name}'.")
     return "\n".join(lines)

@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import math
-import shutil
 
 import openpyxl
 import pytest
 import xlwings as xw
 
 from salesxl import ribbon
-from salesxl.steps.target import target
-from salesxl.workbook.filebook import FileWorkbook
 from salesxl.workbook.contract.base import PROBLEMS
 
-from .workbook.fake_xlwings import book_from_file
-from .workbook.test_livebook import contents_of_fake, contents_of_file
+from salesxl.steps import COMPUTING, WRITING
+from salesxl.workbook import escape
+
+from .workbook.fake_xlwings import book_from_file, cells, excel_of, state
 
 
 @pytest.fixture
@@ -30,18 +28,18 @@ def press(monkeypatch):
 
 
 def problem_rows(book):
-    sheet = book.sheets[PROBLEMS.name]
-    return [[sheet.cells[(r, c)].formula or sheet.cells[(r, c)].value if (r, c) in sheet.cells else None
-             for c in range(1, 7)] for r in range(6, 1 + max(r for r, _ in sheet.cells))]
+    found = cells(book.sheets[PROBLEMS.name])
+    return [[found[(r, c)].formula or found[(r, c)].value if (r, c) in found else None
+             for c in range(1, 7)] for r in range(6, 1 + max(r for r, _ in found))]
 
 
 def test_check_on_a_clean_workbook_says_done_and_writes_nothing(workbook, press):
     book = press(workbook, "check")
-    app = book.app
-    assert [a["mode"] for a in app.alerts] == ["info"]
-    assert app.alerts[0]["prompt"].startswith("完成 Done") and "sheets" in app.alerts[0]["prompt"]
-    assert "salesxl 检查 Check: 读取输入表 Reading input sheets" in app.status_history
-    assert app.status_bar == "salesxl 检查 Check: 完成 Done"
+    excel = excel_of(book)
+    assert [a["mode"] for a in excel.alerts] == ["info"]
+    assert excel.alerts[0]["prompt"].startswith("完成 Done") and "sheets" in excel.alerts[0]["prompt"]
+    assert "salesxl 检查 Check: 读取输入表 Reading input sheets · Esc 取消 cancel" in excel.status_history
+    assert excel.status_bar == "salesxl 检查 Check: 完成 Done"
     assert PROBLEMS.name not in [s.name for s in book.sheets]
 
 
@@ -51,7 +49,7 @@ def test_check_with_errors_lists_them_and_links_each_to_its_cell(workbook, press
     book["产品 Products"]["D4"] = "about 90"
     book.save(workbook)
     book = press(workbook, "check")
-    alert = book.app.alerts[0]
+    alert = excel_of(book).alerts[0]
     assert alert["mode"] == "critical"
     assert "业务员 Reps!B3 (姓名 Name): 错误 Error" in alert["prompt"]
     assert "产品 Products!D4 (单价 Unit price): 错误 Error" in alert["prompt"]
@@ -73,22 +71,22 @@ def test_a_fixed_workbook_gets_its_problems_sheet_cleared(workbook, press):
     book = press(workbook, "check")
     book.sheets["业务员 Reps"].range("B3").value = "'王五"
     press(workbook, "check", book)
-    assert book.app.alerts[-1]["mode"] == "info"
+    assert excel_of(book).alerts[-1]["mode"] == "info"
     assert problem_rows(book) == [[None] * 6]
-    assert "没有问题 No problems found." in {c.value for c in book.sheets[PROBLEMS.name].cells.values()}
+    assert "没有问题 No problems found." in {c.value for c in cells(book.sheets[PROBLEMS.name]).values()}
 
 
 def test_help_shows_versions_and_touches_no_sheet(workbook, press):
     book = press(workbook, "help")
-    assert f"xlwings {xw.__version__}" in book.app.alerts[0]["prompt"]
+    assert f"xlwings {xw.__version__}" in excel_of(book).alerts[0]["prompt"]
     assert PROBLEMS.name not in [s.name for s in book.sheets]
 
 
 @pytest.mark.parametrize("control_id", ["nope", "__class__", "dispatch", "BUTTONS"])
 def test_an_unknown_button_is_refused_without_looking_it_up(workbook, press, control_id):
     book = press(workbook, control_id)
-    assert book.app.alerts[0]["mode"] == "critical" and control_id in book.app.alerts[0]["prompt"]
-    assert book.app.calls == 0
+    assert excel_of(book).alerts[0]["mode"] == "critical" and control_id in excel_of(book).alerts[0]["prompt"]
+    assert excel_of(book).calls == 0
 
 
 def test_a_long_list_of_problems_fits_the_message_box(workbook, press):
@@ -98,7 +96,7 @@ def test_a_long_list_of_problems_fits_the_message_box(workbook, press):
         book["业务员 Reps"][f"C{row}"] = "Atlantis"
     book.save(workbook)
     book = press(workbook, "check")
-    prompt = book.app.alerts[0]["prompt"]
+    prompt = excel_of(book).alerts[0]["prompt"]
     assert len(prompt) < 1024 and "more" in prompt and PROBLEMS.name in prompt
     assert len(problem_rows(book)) == 16
 
@@ -112,26 +110,54 @@ def test_an_unexpected_failure_gives_the_status_bar_back(workbook, press, monkey
     book = book_from_file(workbook)
     with pytest.raises(RuntimeError, match="bug"):  # xlwings shows the traceback in Excel
         press(workbook, "check", book)
-    assert book.app.status_history == ["salesxl 检查 Check: half way", False]
-    assert book.app.alerts == []
+    assert excel_of(book).status_history == ["salesxl 检查 Check: half way · Esc 取消 cancel", False]
+    assert excel_of(book).alerts == []
 
 
-def same_cells(a: dict, b: dict) -> bool:
-    """Equal cell by cell; numbers to 12 significant digits (a file stores them as decimal text)."""
-    def same(x, y):
-        if isinstance(x, (int, float)) and isinstance(y, (int, float)) and not isinstance(x, bool):
-            return math.isclose(x, y, rel_tol=1e-12, abs_tol=1e-9)
-        return x == y
-    return a.keys() == b.keys() and all(same(a[k][0], b[k][0]) and a[k][1] == b[k][1] for k in a)
+def test_a_step_shows_its_progress_with_counts_and_lands_on_its_main_sheet(workbook, press):
+    book = press(workbook, "target")
+    shown = excel_of(book).status_history
+    # Each sheet read with its rows, then computing from what was read, then each sheet written with its cells.
+    assert any(str(m).startswith("salesxl 月度目标 Target: 读取 Reading 设置 Settings: ") and " 行 rows" in str(m)
+               for m in shown)
+    # The small demo's 7 plan sheets: 49 settings rows + 180 budget + 8 factors + 3,999 history + 12 products
+    # + 4 role mix + 5 regions = 4,257 rows.
+    assert f"salesxl 月度目标 Target: {COMPUTING}: 7 张表 sheets, 4,257 行 rows · Esc 取消 cancel" in shown
+    writes = [m for m in shown if "写入 Writing " in str(m)]
+    assert writes[0].startswith("salesxl 月度目标 Target: 写入 Writing 1/") and "月度目标 Month Target" in writes[0]
+    assert all("Esc" not in m for m in writes)  # once writing has begun, it runs to its end
+    assert book.sheets.active.name == "月度目标 Month Target"
+    assert excel_of(book).status_bar.startswith("salesxl 月度目标 Target: 完成 Done")
 
 
-def test_target_from_the_ribbon_writes_what_the_cli_writes(workbook, tmp_path, press):
-    book = book_from_file(shutil.copy(workbook, tmp_path / "live.xlsx"))
-    result = target(FileWorkbook(workbook))
+@pytest.mark.parametrize("after", ["读取 Reading 设置 Settings", COMPUTING])
+def test_esc_stops_the_step_at_the_next_phase_boundary_and_the_workbook_is_unchanged(workbook, press, monkeypatch,
+                                                                                     after):
+    book = book_from_file(workbook)
+    excel = excel_of(book)
+    before = state(book)
+    monkeypatch.setattr(escape, "escape_down",
+                        lambda hwnd: lambda: any(after in str(m) for m in excel.status_history))
+    press(workbook, "breakdown", book)
+    assert state(book) == before
+    assert excel.status_bar == "salesxl 分解 Breakdown: 已取消，工作簿未修改 Cancelled; the workbook was not changed"
+    assert excel.alerts == []  # the planner asked for it: no message box
+
+
+def test_esc_once_writing_has_begun_lets_the_step_finish(workbook, press, monkeypatch):
+    book = book_from_file(workbook)
+    excel = excel_of(book)
+    monkeypatch.setattr(escape, "escape_down", lambda hwnd: lambda: WRITING in str(excel.status_bar))
     press(workbook, "target", book)
-    assert book.app.alerts[0]["mode"] == "info" and result.summary in book.app.alerts[0]["prompt"]
-    for name in ("月度目标 Month Target", "任务结构 Target Structure"):
-        file_cells, file_tables = contents_of_file(workbook, name)
-        live_cells, live_tables = contents_of_fake(book, name)
-        assert live_tables == file_tables and same_cells(file_cells, live_cells), name
-    assert [s.name for s in book.sheets] == openpyxl.load_workbook(workbook).sheetnames
+    assert excel.alerts[-1]["mode"] == "info" and book.sheets.active.name == "月度目标 Month Target"
+
+
+def test_the_escape_watch_hears_a_press_between_boundaries():
+    pressed = []
+    with escape.EscapeWatch(pressed=lambda: bool(pressed)) as watch:
+        watch.check()  # nothing pressed yet
+        pressed.append(True)
+        watch.thread.join(timeout=2)  # the listening thread stops once it has heard Esc
+        pressed.clear()  # the key is released before the next boundary: the press is remembered
+        with pytest.raises(escape.Cancelled):
+            watch.check()

@@ -69,7 +69,7 @@ def run_step(book: WorkbookBackend, sheets: Iterable[str] | None,
     inputs, problems = read_inputs(book, only=sheets)
     if has_errors(problems):
         return StepResult(problems)
-    progress(COMPUTING)
+    progress(computing(inputs))
     outputs, found, summary = plan(inputs)
     problems += locate(found, inputs)
     if has_errors(problems):
@@ -85,6 +85,12 @@ def run_step(book: WorkbookBackend, sheets: Iterable[str] | None,
         book.write_sheets(sheets)
     return StepResult(problems, [o.sheet.name for o in sheets] + [f"{b.sheet} (+{b.count} 行 rows)" for b in rows],
                       summary)
+
+
+def computing(inputs: Inputs) -> str:
+    """The computing phase as the status bar shows it: what the step computes from, counted."""
+    rows = sum(len(t) for t in inputs.tables.values())
+    return f"{COMPUTING}: {len(inputs.tables)} 张表 sheets, {rows:,} 行 rows"
 
 
 def run_info(inputs: Inputs, sheet_names: list[str], now: dt.datetime | None = None) -> RunInfo:

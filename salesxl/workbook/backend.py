@@ -1,7 +1,8 @@
 """The small interface every workbook backend implements.
 
-salesxl talks to a workbook in exactly three ways: list its sheets, read one
-sheet's cell values, and write a set of output sheets all at once. The file
+salesxl talks to a workbook in four ways: list its sheets, read one sheet's
+cell values, write a set of output sheets all at once, and add input sheets
+the planner then owns (``salesxl init``). The file
 backend (:mod:`salesxl.workbook.filebook`, no Excel needed) and the live backend
 (xlwings, inside Excel) both implement it, so the core and the entry points never
 know which one is in use.
@@ -22,7 +23,7 @@ import pandas as pd
 
 from ..core.settings import DEFAULT_CURRENCY
 from ..problems import Problem
-from .schema import OutputSheetName
+from .schema import OutputSheetName, SheetSchema
 
 OWNER_MARKER = "_salesxl_owned"
 """The hidden sheet-level defined name that marks a sheet as salesxl's; its value is the output's key.
@@ -39,6 +40,14 @@ def not_owned(name: str) -> Problem:
                    f"工作表“{name}”不是salesxl生成的，未覆盖；请将其改名或删除后重试",
                    f"the sheet '{name}' was not made by salesxl, so it was not overwritten; rename or delete "
                    "it and run again")
+
+
+def structure_protected() -> Problem:
+    """The workbook's structure is protected: no sheet can be added, replaced, hidden or shown; nothing is written."""
+    return Problem(None, None, None, "workbook-protected",
+                   "工作簿结构受保护（审阅→保护工作簿），salesxl无法添加或替换工作表；请取消保护后重试",
+                   "the workbook's structure is protected (Review > Protect Workbook), so salesxl "
+                   "cannot add or replace sheets; unprotect it and run again")
 
 
 class GridRows(Sequence):
@@ -306,6 +315,27 @@ class SheetOutput:
 
 
 @dataclass
+class InputSheet:
+    """An input sheet as the template lays it out (:mod:`salesxl.workbook.inputsheet`), to add to a workbook.
+
+    Once added it is the planner's sheet: it carries no ownership marker, and nothing replaces it.
+
+    Attributes:
+        schema: which input sheet.
+        frame: rows to fill it with (None: an empty table with rows prepared for typing).
+        settings: on the Settings sheet, values by setting key (the others get their defaults).
+    """
+
+    schema: SheetSchema
+    frame: pd.DataFrame | None = None
+    settings: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        return self.schema.name
+
+
+@dataclass
 class AppendedRows:
     """Rows added below an input table the planner owns (the rows a collect brings in).
 
@@ -354,3 +384,8 @@ class WorkbookBackend(Protocol):
 
     def write_sheets(self, outputs: Sequence[SheetOutput], appended: Sequence[AppendedRows] = ()) -> None:
         """Create or replace the given output sheets, and add ``appended`` rows, all or nothing."""
+
+    def add_sheets(self, sheets: Sequence[InputSheet], names: dict[str, str]) -> None:
+        """Add the given input sheets at the end, and (re)define salesxl's workbook ``names``, all or nothing.
+
+        A sheet of that name must not exist: an added sheet never replaces anything."""

@@ -30,9 +30,9 @@ from typing import Sequence
 from lxml import etree
 
 from ..problems import Problem, ProblemsFound
-from .backend import AppendedRows, RawSheet, SheetOutput
+from .backend import AppendedRows, InputSheet, RawSheet, SheetOutput
 from .package import Package, PackageError
-from .splice import write_outputs
+from .splice import add_sheets, write_outputs
 from .xlsxread import WorkbookValues
 
 SUFFIXES = {".xlsx", ".xlsm"}
@@ -137,19 +137,26 @@ class FileWorkbook:
         return sheet
 
     def write_sheets(self, outputs: Sequence[SheetOutput], appended: Sequence[AppendedRows] = ()) -> None:
+        self.write(lambda current: write_outputs(current, outputs, appended))
+        replaced = {output.sheet.name.casefold() for output in outputs} | {b.sheet.casefold() for b in appended}
+        self._sheets = {name: sheet for name, sheet in self._sheets.items() if name.casefold() not in replaced}
+
+    def add_sheets(self, sheets: Sequence[InputSheet], names: dict[str, str]) -> None:
+        self.write(lambda current: add_sheets(current, sheets, names))
+
+    def write(self, change) -> None:
+        """``change(current bytes) -> new bytes``, written all or nothing, unless the file is open or changed."""
         refuse_if_open(self.path)
         current = read_file(self.path)
         if self._read is not None and current != self._read:
             raise file_problem(self.path, "changed-meanwhile", "工作簿在salesxl运行期间被修改过，未写入；请重新运行",
                                "the workbook changed while salesxl was running, so nothing was written; run again")
         try:
-            written = write_outputs(current, outputs, appended)
+            written = change(current)
         except ProblemsFound as found:  # problems with the file as a whole name the file
             raise ProblemsFound([p.at(sheet=self.path.name) if p.sheet is None else p for p in found.problems]) from found
         write_atomically(self.path, written, original=current)
         self._read, self._values = written, None
-        replaced = {output.sheet.name.casefold() for output in outputs} | {b.sheet.casefold() for b in appended}
-        self._sheets = {name: sheet for name, sheet in self._sheets.items() if name.casefold() not in replaced}
 
 
 def cannot_read(path: Path, exc: Exception, sheet: str | None = None) -> ProblemsFound:

@@ -2,7 +2,7 @@
 
 It implements the same small interface as the file backend
 (:class:`~salesxl.workbook.backend.WorkbookBackend`), so a ribbon button runs
-exactly the step the CLI runs.
+exactly the step the CLI runs, and writes the same sheets.
 
 Reading takes one call per sheet: the block from ``A1`` to the used range's last
 cell, as a list of rows (``options(ndim=2, err_to_str=True)``: every shape comes
@@ -11,18 +11,26 @@ Merged cells are found by halving the sheet while Excel says a block holds
 merged cells, so a sheet without any costs one call.
 
 Writing draws each :class:`~salesxl.workbook.backend.SheetOutput` with the very
-renderer the file backend uses (onto a throwaway openpyxl sheet), then carries
-the result over: all values in one call (chunked above ``CHUNK_CELLS``), then
-number formats and styles in runs, the Excel Tables, and last the totals
-formulas that refer to those tables. So both backends lay out a sheet the same
-way by construction, and a contract test checks it. What xlwings' free API has no
-calls for is left to the file backend: the house style's conditional formats (tier
-colours, share bars), frozen panes and print setup (:mod:`salesxl.workbook.style`).
+renderer the file backend uses and reads back what Excel must be told
+(:mod:`salesxl.workbook.liveplan`), then carries it over (:mod:`salesxl.workbook.livewrite`):
+values, formats, fonts, fills, borders, tables, formulas, conditional formats,
+charts, names, frozen panes, print setup and hidden state. Every output sheet is
+rendered before Excel is touched, so a bad value fails before anything in the
+workbook changes; ``tests/steps/test_live_contract.py`` checks that a button and
+its command write the same sheets.
 
-While writing, calculation is manual and screen updating off; both are restored,
-with the planner's active sheet and selection, even when a write fails. Each
-output sheet is rendered completely before Excel is touched, so a bad value
-fails before anything in the workbook changes.
+Why the sheets are written in place rather than made by the file writer in a
+temporary workbook and copied in (``Sheet.copy``): a click costs some 400-2,100
+Excel calls this way on the small demo (``benchmarks/live_calls.py``), while the
+copy would cost the temporary file (0.1-1.1 s there) and Excel opening it before
+any copy; and a rerun would have to delete the sheet it replaces, turning the
+planner's formulas that point into it into ``#REF!``, while the copies bring
+the temporary book's tables, names and chart references along, to be renamed
+and re-pointed.
+
+While writing, calculation is manual, screen updating and events off; all three
+are restored, with the planner's active sheet and selection, even when a write
+fails.
 
 Text is written with Excel's text prefix (``'``): assigning a string to a cell
 through COM reads it like typing, which would turn ``2026-02`` into a date,
@@ -31,123 +39,29 @@ through COM reads it like typing, which would turn ``2026-02`` into a date,
 
 from __future__ import annotations
 
-import re
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator, Sequence
+from typing import Any, Callable, Iterator, Sequence
 
-import openpyxl
-from openpyxl.utils import column_index_from_string, range_boundaries
+from openpyxl.utils import column_index_from_string
 
 from ..problems import ProblemsFound
-from .backend import OWNER_MARKER, AppendedRows, RawSheet, SheetOutput, not_owned
-from .render import TABLE_STYLE, excel_value, render_sheet
-
-CHUNK_CELLS = 100_000
-"""At most this many cells per write call (xlwings' own threshold for chunking)."""
-
-
-@dataclass
-class SheetPlan:
-    """One output sheet as Excel calls: what to write where.
-
-    Attributes:
-        name: the tab name.
-        grid: values from ``A1``, rectangular; text carries the ``'`` prefix.
-        late_formulas: ``(row, column, formula)`` written after the tables they refer to.
-        formats: ``(first_row, last_row, column, number_format)`` runs.
-        styles: ``(row, first_column, last_column, style)`` runs of styled cells.
-        tables: ``(name, (min_col, min_row, max_col, max_row))``.
-        widths: column number -> width.
-    """
-
-    name: str
-    grid: list[list[Any]]
-    late_formulas: list[tuple[int, int, str]] = field(default_factory=list)
-    formats: list[tuple[int, int, int, str]] = field(default_factory=list)
-    styles: list[tuple[int, int, int, tuple]] = field(default_factory=list)
-    tables: list[tuple[str, tuple[int, int, int, int]]] = field(default_factory=list)
-    widths: dict[int, float] = field(default_factory=dict)
-
-
-def sheet_plan(output: SheetOutput, taken: set[str]) -> SheetPlan:
-    """Render ``output`` as the file backend does and read back what Excel must be told."""
-    ws = openpyxl.Workbook().active
-    render_sheet(ws, output, taken)
-    tables = [(table.displayName, range_boundaries(table.ref)) for table in ws.tables.values()]
-    structured = re.compile("|".join(re.escape(name) + r"\[" for name, _ in tables) or r"(?!)", re.I)
-    plan = SheetPlan(output.sheet.name, [], tables=tables)
-    for row in ws.iter_rows(min_row=1, min_col=1, max_row=ws.max_row, max_col=ws.max_column):
-        values = []
-        for cell in row:
-            value = cell.value
-            if cell.data_type == "f" and structured.search(value):
-                plan.late_formulas.append((cell.row, cell.column, value))
-                value = None
-            elif isinstance(value, str) and cell.data_type != "f":
-                value = "'" + value if value else None  # an empty text is an empty cell, as in a file
-            values.append(value)
-        plan.grid.append(values)
-    plan.formats = format_runs(ws)
-    plan.styles = style_runs(ws)
-    plan.widths = {column_index_from_string(letter): dim.width
-                   for letter, dim in ws.column_dimensions.items() if dim.width}
-    return plan
-
-
-def runs(keys: Sequence[Any]) -> list[tuple[int, int, Any]]:
-    """``(first, last, key)`` for each stretch of equal, non-None keys (1-based positions)."""
-    found, first = [], 0
-    for i in range(1, len(keys) + 1):
-        if i == len(keys) or keys[i] != keys[first]:
-            if keys[first] is not None:
-                found.append((first + 1, i, keys[first]))
-            first = i
-    return found
-
-
-def format_runs(ws) -> list[tuple[int, int, int, str]]:
-    """Number formats as column stretches: one call each instead of one per cell."""
-    found = []
-    for column in ws.iter_cols(min_row=1, min_col=1, max_row=ws.max_row, max_col=ws.max_column):
-        keys = [None if c.number_format == "General" else c.number_format for c in column]
-        found += [(first, last, column[0].column, fmt) for first, last, fmt in runs(keys)]
-    return found
-
-
-def style_of(cell) -> tuple | None:
-    """``(bold, italic, underline, size, font_rgb, fill_rgb)``, or None for a plain cell."""
-    font, fill = cell.font, cell.fill
-    fill_rgb = fill.fgColor.rgb if fill is not None and fill.fill_type == "solid" else None
-    style = (bool(font.b), bool(font.i), bool(font.u), font.sz if font.sz and font.sz != 11 else None,
-             font.color.rgb if font.color is not None and isinstance(font.color.rgb, str) else None,
-             fill_rgb if isinstance(fill_rgb, str) else None)
-    return None if style == (False, False, False, None, None, None) else style
-
-
-def style_runs(ws) -> list[tuple[int, int, int, tuple]]:
-    """Fonts and fills as row stretches (title, notes, headers, totals)."""
-    found = []
-    for row in ws.iter_rows(min_row=1, min_col=1, max_row=ws.max_row, max_col=ws.max_column):
-        found += [(row[0].row, first, last, style) for first, last, style in runs([style_of(c) for c in row])]
-    return found
-
-
-def rgb(argb: str) -> tuple[int, int, int]:
-    """openpyxl's ``FF1F4E78`` as xlwings' ``(31, 78, 120)``."""
-    hex6 = argb[-6:]
-    return int(hex6[0:2], 16), int(hex6[2:4], 16), int(hex6[4:6], 16)
+from .backend import OWNER_MARKER, AppendedRows, InputSheet, RawSheet, SheetOutput, not_owned, structure_protected
+from .liveplan import input_plan, plans
+from .livewrite import COM, Com, add_validations, define_names, write_plan
+from .render import excel_value
 
 
 class LiveWorkbook:
     """A workbook open in Excel; implements :class:`~salesxl.workbook.backend.WorkbookBackend`.
 
-    ``book`` is an ``xlwings.Book`` (in a ribbon callback, ``xw.Book.caller()``).
+    ``book`` is an ``xlwings.Book`` (in a ribbon callback, ``xw.Book.caller()``). ``progress``
+    hears of each sheet read and written, with its size, for Excel's status bar.
     """
 
-    def __init__(self, book):
+    def __init__(self, book, progress: Callable[[str], None] | None = None):
         self.book = book
+        self.progress = progress or (lambda message: None)
 
     @property
     def path(self) -> Path | None:
@@ -163,10 +77,12 @@ class LiveWorkbook:
         last = sheet.used_range.last_cell
         block = sheet.range((1, 1), (last.row, last.column))
         rows = [list(r) for r in block.options(ndim=2, err_to_str=True).value]
+        self.progress(f"读取 Reading {sheet.name}: {len(rows):,} 行 rows")
         return RawSheet(sheet.name, rows, merged_areas(sheet, last.row, last.column),
                         percent_cells=percent_cells(sheet, rows))
 
     def write_sheets(self, outputs: Sequence[SheetOutput], appended: Sequence[AppendedRows] = ()) -> None:
+        refuse_if_protected(self.book)
         existing = {s.name.casefold(): s for s in self.book.sheets}
         clashes = [not_owned(sheet.name) for o in outputs
                    if (sheet := existing.get(o.sheet.name.casefold())) is not None and owner(sheet) != o.sheet.key]
@@ -174,19 +90,52 @@ class LiveWorkbook:
             raise ProblemsFound(clashes)
         replaced = {o.sheet.name.casefold() for o in outputs}
         taken = {t.name for s in self.book.sheets if s.name.casefold() not in replaced for t in s.tables}
-        plans = [sheet_plan(o, taken) for o in outputs]
+        rendered = plans(outputs, taken)
         with quiet_excel(self.book):
-            for output, plan in zip(outputs, plans):
-                sheet = fresh_sheet(self.book, plan.name)
+            for number, (output, plan) in enumerate(zip(outputs, rendered), start=1):
+                self.progress(f"写入 Writing {number}/{len(outputs)} {plan.name}: {plan.cells:,} 格 cells")
+                before = existing.get(plan.name.casefold())
+                hidden = plan.hidden or (before is not None and not before.visible)  # salesxl never unhides
+                sheet = fresh_sheet(self.book, plan.name, before)
                 write_plan(sheet, plan)
                 mark(sheet, output.sheet.key)
+                if hidden:
+                    sheet.visible = False
             for block in appended:
                 append_rows(self.book.sheets[block.sheet], block)
 
 
+    def add_sheets(self, sheets: Sequence[InputSheet], names: dict[str, str]) -> None:
+        refuse_if_protected(self.book)
+        existing = {s.name.casefold() for s in self.book.sheets}
+        clashes = [sheet.name for sheet in sheets if sheet.name.casefold() in existing]
+        if clashes:
+            raise ValueError(f"sheets already there: {clashes}")  # the caller adds only what is missing
+        taken = {t.name for s in self.book.sheets for t in s.tables} | {n.name for n in self.book.names}
+        rendered = [input_plan(sheet, taken) for sheet in sheets]
+        with quiet_excel(self.book):
+            added = []
+            for number, plan in enumerate(rendered, start=1):
+                self.progress(f"添加 Adding {number}/{len(rendered)} {plan.name}")
+                sheet = self.book.sheets.add(name=plan.name, after=self.book.sheets[len(self.book.sheets) - 1])
+                write_plan(sheet, plan)
+                added.append(sheet)
+            define_names(self.book, names)
+            for sheet, plan in zip(added, rendered):
+                add_validations(sheet, plan.validations)
+
+
+def refuse_if_protected(book) -> None:
+    """Stop before anything changes when the workbook's structure is protected, as the file backend does:
+    Excel would refuse the first sheet added, hidden or shown, half way through a write.
+    (``Workbook.ProtectStructure`` is COM's; on macOS Excel itself refuses, with its own message.)"""
+    if COM and book.api.ProtectStructure:
+        raise ProblemsFound([structure_protected()])
+
+
 def append_rows(sheet, block: AppendedRows) -> None:
     """Add a block of rows below a planner's table: one call per column, then the table grows to take them
-    (``Table.resize``, free xlwings). Text keeps Excel's text prefix, as in :func:`sheet_plan`."""
+    (``Table.resize``, free xlwings). Text keeps Excel's text prefix, as in the output sheets."""
     for letter, (values, number_format) in block.columns.items():
         column = column_index_from_string(letter)
         cells = sheet.range((block.first_row, column), (block.first_row + len(values) - 1, column))
@@ -239,28 +188,34 @@ def quiet_excel(book) -> Iterator[None]:
         app.calculation = calculation
         app.screen_updating = screen_updating
         app.enable_events = events
-        if active in [s.name for s in book.sheets]:
-            sheet = book.sheets[active]
+        sheet = next((s for s in book.sheets if s.name == active), None)
+        if sheet is not None and sheet.visible:
             sheet.activate()
             if selected:
                 sheet.range(selected).select()
 
 
-def fresh_sheet(book, name: str):
-    """An empty sheet called ``name``; a sheet salesxl wrote before is emptied in place.
+def fresh_sheet(book, name: str, old=None):
+    """An empty, visible sheet called ``name``; a sheet salesxl wrote before is emptied in place.
 
     Emptied, not deleted and added again: Excel turns every formula elsewhere that
     points into a deleted sheet into ``#REF!``, so a planner's summary reading
     ``='业务员目标 Rep Targets'!C5`` would break on every run. The sheet keeps its
-    place in the tab order, its tab colour and its print settings.
+    place in the tab order and its tab colour; its tables, charts, cells, formats,
+    conditional formats, page breaks and frozen panes go (the new ones replace them).
+    ``old`` is the sheet of that name (None: there is none).
     """
-    sheets = book.sheets
-    old = {s.name.casefold(): s for s in sheets}.get(name.casefold())
     if old is None:
+        sheets = book.sheets
         return sheets.add(name=name, after=sheets[len(sheets) - 1])
+    old.visible = True  # a hidden output (an archive) is shown while written, and hidden again after
     for table in list(old.tables):
         delete_table(table)
+    for chart in list(old.charts):
+        chart.delete()
     old.clear()
+    if COM:
+        Com.unfreeze(old)
     return old
 
 
@@ -269,34 +224,6 @@ def delete_table(table) -> None:
     api = table.api
     delete = getattr(api, "Delete", None) or getattr(api, "delete")  # Windows COM, macOS scripting bridge
     delete()
-
-
-def write_plan(sheet, plan: SheetPlan) -> None:
-    """Carry one rendered sheet over to Excel in as few calls as the layout allows."""
-    width = max((len(r) for r in plan.grid), default=0)
-    if width:
-        step = max(1, CHUNK_CELLS // width)
-        for top in range(0, len(plan.grid), step):
-            sheet.range((top + 1, 1)).value = plan.grid[top:top + step]
-    for first, last, column, fmt in plan.formats:
-        sheet.range((first, column), (last, column)).number_format = fmt
-    for name, (min_col, min_row, max_col, max_row) in plan.tables:
-        sheet.tables.add(source=sheet.range((min_row, min_col), (max_row, max_col)), name=name,
-                         table_style_name=TABLE_STYLE.name)
-    for row, column, formula in plan.late_formulas:
-        sheet.range((row, column)).formula = formula
-    for row, first, last, (bold, italic, underline, size, font_rgb, fill_rgb) in plan.styles:
-        cells = sheet.range((row, first), (row, last))
-        if fill_rgb:
-            cells.color = rgb(fill_rgb)
-        font = cells.font
-        font.bold, font.italic = bold, italic
-        if size:
-            font.size = size
-        if font_rgb:
-            font.color = rgb(font_rgb)
-    for column, column_width in plan.widths.items():
-        sheet.range((1, column)).column_width = column_width
 
 
 def percent_cells(sheet, rows: list[list]) -> set[tuple[int, int]]:

@@ -80,7 +80,9 @@ def read_inputs(book: WorkbookBackend, only: Iterable[str] | None = None,
             inputs.layouts[schema.key] = SheetLayout(schema.key, schema.name)
             if schema.required:
                 problems.append(Problem(schema.name, None, None, "missing-sheet",
-                                        f"缺少工作表“{schema.name}”", f"the sheet '{schema.name}' is missing"))
+                                        f"缺少工作表“{schema.name}”；运行 salesxl init（功能区：添加输入表）即可添加",
+                                        f"the sheet '{schema.name}' is missing; run `salesxl init` (ribbon: 添加输入表) "
+                                        "to add them"))
             continue
         raw = book.read_sheet(name)
         # A release table too long for its sheet is read from its Parquet file (issue 12).

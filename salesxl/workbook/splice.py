@@ -21,7 +21,10 @@ salesxl edits the package instead (:mod:`salesxl.workbook.package`):
    from the scratch workbook under free part names. Parts that only the replaced
    sheet used (its old tables, drawing and charts) are removed. Every other
    entry is copied byte for byte.
-4. Rows a collect brings in are added below the planner's own input tables
+4. Input sheets ``salesxl init`` adds (:func:`add_sheets`) go in as new sheets
+   without a marker, with their tables, notes (comments and their VML) and
+   drop-downs; they are the planner's from then on.
+5. Rows a collect brings in are added below the planner's own input tables
    (:mod:`salesxl.workbook.appendrows`): that sheet's part gains the rows and
    its table's part the larger range; nothing else in them changes.
 
@@ -46,10 +49,12 @@ from typing import Iterator, Sequence
 from lxml import etree
 from openpyxl import Workbook
 from openpyxl.utils import column_index_from_string, get_column_letter
+from openpyxl.workbook.defined_name import DefinedName
 
 from ..problems import Problem, ProblemsFound
 from .appendrows import draw_rows, grow_dimension, grow_table, put_rows
-from .backend import OWNER_MARKER, AppendedRows, SheetOutput, not_owned
+from .backend import OWNER_MARKER, AppendedRows, InputSheet, SheetOutput, not_owned, structure_protected
+from .inputsheet import draw_input_sheet
 from .package import (CONTENT_TYPES_NS, RELATIONSHIPS_NS, Package, PackageError, Relationship, local_name,
                       main_part, parse_xml, relationships, rels_name, relative, xml_bytes)
 from .package import resolve as resolve_target
@@ -88,8 +93,17 @@ FONT_ORDER = ("b", "i", "strike", "condense", "extend", "outline", "shadow", "u"
 def write_outputs(blob: bytes, outputs: Sequence[SheetOutput], appended: Sequence[AppendedRows] = ()) -> bytes:
     """The workbook ``blob`` with ``outputs`` written in and ``appended`` rows added; raises ProblemsFound
     when it cannot be done safely."""
+    return safely(lambda: Splice(Package(blob)).run(outputs, appended))
+
+
+def add_sheets(blob: bytes, sheets: Sequence[InputSheet], names: dict[str, str]) -> bytes:
+    """The workbook ``blob`` with the input ``sheets`` added at the end; every part it had stays as it was."""
+    return safely(lambda: Splice(Package(blob)).add(sheets, names))
+
+
+def safely(write) -> bytes:
     try:
-        return Splice(Package(blob)).run(outputs, appended)
+        return write()
     except (PackageError, etree.XMLSyntaxError, KeyError) as exc:
         raise ProblemsFound([Problem(None, None, None, "cannot-write",
                                      f"无法安全写入该工作簿：{exc}", f"cannot write this workbook safely: {exc}")]) from exc
@@ -126,29 +140,48 @@ class Splice:
         self.forget_calc_chain_cells(replaced_ids)
         self.write_relationships()
         self.drop_orphans(before)
-
         scratch = render_scratch(outputs, self.taken_names(), appended)
+        return self.place(scratch, [(output.sheet.name, element, output.sheet.key) for output, element in plan],
+                          list(zip(appended, targets, scratch.appended)))
+
+    def add(self, sheets: Sequence[InputSheet], names: dict[str, str]) -> bytes:
+        """Add the planner's input sheets (no marker: theirs from now on) and salesxl's workbook ``names``."""
+        self.refuse_if_protected()
+        existing = {s.get("name", "").casefold() for s in self.sheet_elements()}
+        clashes = [sheet.name for sheet in sheets if sheet.name.casefold() in existing]
+        if clashes:
+            raise ValueError(f"sheets already there: {clashes}")  # the caller adds only what is missing
+        self.orphans = set()
+        scratch = input_scratch(sheets, names, self.taken_names())
+        return self.place(scratch, [(sheet.name, None, None) for sheet in sheets])
+
+    def place(self, scratch: "Scratch", sheets: list[tuple[str, etree._Element | None, str | None]],
+              appended: list[tuple[AppendedRows, etree._Element, str]] = ()) -> bytes:
+        """Put each rendered sheet ``(name, the sheet it replaces or None, output key or None)`` in the package,
+        with its tables, drawings and notes, the styles it uses and salesxl's workbook names; then the rows
+        ``appended`` below the planner's tables ``(rows, their sheet, the scratch sheet drawing them)``."""
         styles = self.styles(scratch)
         wrote_formulas = False
         new_names = []
-        for output, element in plan:
-            source = scratch.sheet_parts[output.sheet.name]
+        for name, element, key in sheets:
+            source = scratch.sheet_parts[name]
             sheet = parse_xml(scratch.package.read(source))
             wrote_formulas |= any(True for _ in sheet.iter(f"{{{MAIN}}}f"))
             adapt_sheet(sheet, scratch.strings, styles)
-            pieces = with_streamed_rows(sheet, scratch.streamed.get(output.sheet.name, []))
+            pieces = with_streamed_rows(sheet, scratch.streamed.get(name, []))
             if element is None:
                 part = self.free_name(posixpath.join(posixpath.dirname(self.part), "worksheets"), "sheet")
-                element = self.add_sheet(output.sheet.name, part)
-                new_names.append(output.sheet.name)
+                element = self.add_sheet(name, part)
+                new_names.append(name)
             else:
                 part = self.sheet_part(element)
             self.package.write_pieces(part, pieces)
             self.set_type(part, WORKSHEET_TYPE)
             self.write_tables(scratch, source, part)
-            self.mark(element, output.sheet.key)
-            self.set_sheet_view(element, scratch, output.sheet.name)
-        for block, element, drawn in zip(appended, targets, scratch.appended):
+            if key is not None:
+                self.mark(element, key)
+                self.set_sheet_view(element, scratch, name)
+        for block, element, drawn in appended:
             self.append(block, element, scratch, drawn, styles)
         self.set_book_names(scratch.book_names)
         if styles.changed:
@@ -163,14 +196,14 @@ class Splice:
         self.package.write("[Content_Types].xml", xml_bytes(self.types))
         return self.package.to_bytes()
 
-    def plan(self, outputs: Sequence[SheetOutput]) -> list[tuple[SheetOutput, etree._Element | None]]:
-        """Pair each output with the sheet it replaces (or None); refuse sheets salesxl does not own."""
+    def refuse_if_protected(self) -> None:
         protection = self.child("workbookProtection")
         if protection is not None and protection.get("lockStructure", "0").lower() in ("1", "true"):
-            raise ProblemsFound([Problem(None, None, None, "workbook-protected",
-                                         "工作簿结构受保护（审阅→保护工作簿），salesxl无法添加或替换工作表；请取消保护后重试",
-                                         "the workbook's structure is protected (Review > Protect Workbook), so salesxl "
-                                         "cannot add or replace sheets; unprotect it and run again")])
+            raise ProblemsFound([structure_protected()])
+
+    def plan(self, outputs: Sequence[SheetOutput]) -> list[tuple[SheetOutput, etree._Element | None]]:
+        """Pair each output with the sheet it replaces (or None); refuse sheets salesxl does not own."""
+        self.refuse_if_protected()
         owned = self.owned_sheets()
         plan, clashes = [], []
         for output in outputs:
@@ -355,12 +388,12 @@ class Splice:
                             override.get("PartName", "").casefold() == f"/{part}".casefold():
                         self.types.remove(override)
 
-    def free_name(self, folder: str, stem: str) -> str:
-        """The first ``folder/stemN.xml`` not in the package."""
+    def free_name(self, folder: str, stem: str, extension: str = ".xml") -> str:
+        """The first ``folder/stemN.xml`` (or other ``extension``) not in the package."""
         n = 1
-        while f"{folder}/{stem}{n}.xml" in self.package:
+        while f"{folder}/{stem}{n}{extension}" in self.package:
             n += 1
-        return f"{folder}/{stem}{n}.xml"
+        return f"{folder}/{stem}{n}{extension}"
 
     def forget_calc_chain_cells(self, sheet_ids: set[int]) -> None:
         """Excel's calculation chain must not list cells of a sheet being replaced; drop just those."""
@@ -434,7 +467,7 @@ class Splice:
             etree.SubElement(rels, f"{{{RELATIONSHIPS_NS}}}Relationship", Id=rel.id, Type=TABLE_REL,
                              Target=relative(part, target))
         for rel in relationships(scratch.package, source):
-            if rel.type.endswith("/drawing") and not rel.external:
+            if rel.type.endswith(("/drawing", "/comments", "/vmlDrawing")) and not rel.external:
                 target = self.copy_part(scratch, rel.target, {})
                 etree.SubElement(rels, f"{{{RELATIONSHIPS_NS}}}Relationship", Id=rel.id, Type=rel.type,
                                  Target=relative(part, target))
@@ -451,8 +484,8 @@ class Splice:
         if source in copied:
             return copied[source]
         folder = posixpath.join(posixpath.dirname(self.part), posixpath.basename(posixpath.dirname(source)))
-        stem = re.sub(r"\d*\.xml$", "", posixpath.basename(source)) or "part"
-        target = copied[source] = self.free_name(folder, stem)
+        stem, extension = posixpath.splitext(posixpath.basename(source))
+        target = copied[source] = self.free_name(folder, re.sub(r"\d*$", "", stem) or "part", extension or ".xml")
         self.package.write(target, scratch.package.read(source))  # reserves the name before related parts
         rels = etree.Element(f"{{{RELATIONSHIPS_NS}}}Relationships", nsmap={None: RELATIONSHIPS_NS})
         for rel in relationships(scratch.package, source):
@@ -467,7 +500,17 @@ class Splice:
         content_type = scratch.content_type(source)
         if content_type:
             self.set_type(target, content_type)
+        elif extension:
+            self.default_type(extension.lstrip("."), scratch.default_type(extension.lstrip(".")))
         return target
+
+    def default_type(self, extension: str, content_type: str | None) -> None:
+        """Make sure the package types parts ending in ``extension`` (a comment's ``.vml``) by default."""
+        defaults = [d for d in self.types if local_name(d) == "Default"]
+        if content_type is None or any(d.get("Extension", "").casefold() == extension.casefold() for d in defaults):
+            return
+        element = etree.Element(f"{{{CONTENT_TYPES_NS}}}Default", Extension=extension, ContentType=content_type)
+        (defaults[-1].addnext(element) if defaults else self.types.insert(0, element))
 
     def styles(self, scratch: "Scratch") -> "StyleMerge":
         rel = next((r for r in self.rels if r.get("Type") == STYLES_REL), None)
@@ -532,6 +575,26 @@ class Scratch:
             if local_name(override) == "Override" and override.get("PartName", "").casefold() == f"/{part}".casefold():
                 return override.get("ContentType")
         return None
+
+    def default_type(self, extension: str) -> str | None:
+        return next((d.get("ContentType") for d in self.types
+                     if local_name(d) == "Default" and d.get("Extension", "").casefold() == extension.casefold()), None)
+
+
+def input_scratch(sheets: Sequence[InputSheet], names: dict[str, str], taken: set[str]) -> Scratch:
+    """The input sheets drawn as the template draws them, and the workbook names, in a workbook of their own."""
+    book = Workbook()
+    blank = book.active
+    for sheet in sheets:
+        draw_input_sheet(book.create_sheet(sheet.name), sheet, taken)
+    for name, formula in names.items():
+        if not name.startswith(BOOK_NAME_PREFIX):
+            raise ValueError(f"{name}: salesxl writes only its own workbook names")
+        book.defined_names[name] = DefinedName(name, attr_text=formula)
+    book.remove(blank)
+    buffer = BytesIO()
+    book.save(buffer)
+    return Scratch(buffer.getvalue())
 
 
 def render_scratch(outputs: Sequence[SheetOutput], taken: set[str], appended: Sequence[AppendedRows] = ()) -> Scratch:

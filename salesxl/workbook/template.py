@@ -11,31 +11,23 @@ sheet comes first. Run ``python -m salesxl.workbook.template`` to regenerate
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import pandas as pd
 from openpyxl import Workbook
-from openpyxl.comments import Comment
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.styles import Font
 from openpyxl.workbook.defined_name import DefinedName
-from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.worksheet.table import Table, TableStyleInfo
 
+from .backend import InputSheet
 from .filebook import save_atomically
-from .render import excel_value
-from .schema import TYPE_LABEL, Column, SheetSchema
+from .inputsheet import HEADER_FILL, HEADER_FONT, column_notes, draw_input_sheet, region_list
+from .inputsheet import cell_value, settings_frame, write_input_sheet  # noqa: F401  (benchmarks/generate.py,
+# steps/collect.py and workbook/repbook.py take them from here)
+from .schema import TYPE_LABEL, SheetSchema
 from .contract import INPUT_SHEETS, OUTPUT_SHEETS, SETTINGS
-from .contract.base import GUIDE, SETTINGS_SHEET
+from .contract.base import GUIDE
 from .contract.target import REGIONS
 
-HEADER_FONT = Font(bold=True, color="FFFFFF")
-HEADER_FILL = PatternFill("solid", fgColor="375623")
-INPUT_STYLE = TableStyleInfo(name="TableStyleLight9", showRowStripes=True)
-TEMPLATE_ROWS = 500
-"""Rows prepared (formats, drop-downs) below the header of an empty input sheet."""
-
-REGION_LIST = "salesxl_regions"
 TEMPLATES = Path(__file__).resolve().parents[2] / "workbook_templates"
 DEFAULT_TEMPLATE = TEMPLATES / "salesxl_template.xlsx"
 SHIPPED_DEMO = TEMPLATES / "salesxl_demo.xlsx"
@@ -57,15 +49,11 @@ def build_workbook(settings: dict[str, Any] | None = None,
     for schema in schemas:
         if schema.key in WRITTEN_BY_SALESXL:
             continue  # e.g. 反馈 Feedback: the step that writes it creates it, marked as salesxl's own
-        ws = book.create_sheet(schema.name)
-        if schema.key == "settings":
-            frame = settings_frame(settings or {})
-        else:
-            frame = (tables or {}).get(schema.key, pd.DataFrame(columns=[c.key for c in schema.columns]))
-        write_input_sheet(ws, schema, frame)
+        draw_input_sheet(book.create_sheet(schema.name), InputSheet(schema, (tables or {}).get(schema.key),
+                                                                    settings or {}))
     regions = next(s for s in schemas if s.key == REGIONS.key)
-    book.defined_names[REGION_LIST] = DefinedName(
-        REGION_LIST, attr_text=f"{quote_sheetname(regions.name)}!$A$2:$A${TEMPLATE_ROWS + 1}")
+    for name, formula in region_list(regions.name).items():
+        book.defined_names[name] = DefinedName(name, attr_text=formula)
     return book
 
 
@@ -75,96 +63,6 @@ def save_new_workbook(path: str | Path, settings=None, tables=None) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     save_atomically(build_workbook(settings, tables), path, backup=False)
     return path
-
-
-def settings_frame(values: dict[str, Any]) -> pd.DataFrame:
-    """The Settings sheet rows: one per declared setting, with its value or default."""
-    return pd.DataFrame({
-        "key": [s.label for s in SETTINGS],
-        "value": [values.get(s.key, s.default) for s in SETTINGS],
-        "note": [" / ".join(x for x in (s.note_zh, s.note_en) if x) or None for s in SETTINGS],
-    })
-
-
-def write_input_sheet(ws, schema: SheetSchema, frame: pd.DataFrame, lists: Mapping[str, str] | None = None,
-                      rows: int = TEMPLATE_ROWS) -> None:
-    """The sheet as an Excel Table under bilingual headers with notes, formats and drop-downs on ``rows`` rows.
-
-    ``lists`` gives some columns a drop-down of their own (column key -> list formula), as a rep's file
-    limits the outlets to the rep's own.
-    """
-    columns = schema.columns
-    for j, column in enumerate(columns, start=1):
-        cell = ws.cell(row=1, column=j, value=column.label)
-        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
-        cell.comment = Comment(header_note(column), "salesxl", width=260, height=110)
-        letter = get_column_letter(j)
-        ws.column_dimensions[letter].width = column.width or max(12, min(40, len(column.label) * 1.6))
-    formats = row_formats(schema, frame)
-    for i, record in enumerate(frame.reindex(columns=[c.key for c in columns]).itertuples(index=False), start=2):
-        for j, (column, value) in enumerate(zip(columns, record), start=1):
-            cell = ws.cell(row=i, column=j, value=cell_value(column, value))
-            if formats[i - 2][j - 1]:
-                cell.number_format = formats[i - 2][j - 1]
-    last_row = max(len(frame) + 1, 2)
-    table = Table(displayName=f"tbl_{schema.key}", ref=f"A1:{get_column_letter(len(columns))}{last_row}")
-    table.tableStyleInfo = INPUT_STYLE
-    ws.add_table(table)
-    ws.freeze_panes = "A2"
-    add_validations(ws, schema, max(last_row, rows + 1), lists or {})
-
-
-def row_formats(schema: SheetSchema, frame: pd.DataFrame) -> list[list[str | None]]:
-    """Number format per cell; on Settings each row takes its own setting's format."""
-    if schema.key == SETTINGS_SHEET.key:
-        by_label = {s.label: s for s in SETTINGS}
-        out = []
-        for key in frame["key"]:
-            setting = by_label.get(key)
-            fmt = setting.number_format if setting else None
-            out.append([None, fmt, None])
-        return out
-    return [[c.number_format for c in schema.columns]] * len(frame)
-
-
-def cell_value(column: Column, value: Any) -> Any:
-    """A DataFrame value as the planner would type it in this column."""
-    if column.type == "choice" and isinstance(value, str):
-        choice = column.choice_for(value)
-        return choice.label if choice else value
-    return excel_value(value)
-
-
-def header_note(column: Column) -> str:
-    need = "必填 required" if column.must_fill else "可选 optional"
-    return "\n".join(x for x in (column.label, f"{TYPE_LABEL[column.type]} · {need}", column_notes(column)) if x)
-
-
-def column_notes(column: Column) -> str:
-    choices = " / ".join(c.label for c in column.choices)
-    note = " / ".join(x for x in (column.note_zh, column.note_en) if x)
-    return " · ".join(x for x in (choices, note) if x)
-
-
-def add_validations(ws, schema: SheetSchema, last_row: int, lists: Mapping[str, str]) -> None:
-    for j, column in enumerate(schema.columns, start=1):
-        letter = get_column_letter(j)
-        if column.key in lists:
-            formula = lists[column.key]
-        elif column.type == "choice":
-            formula = '"' + ",".join(c.label for c in column.choices) + '"'
-        elif column.type == "bool":
-            formula = '"是,否"'
-        elif column.ref == ("regions", "region") and schema.key != "regions":
-            formula = f"={REGION_LIST}"
-        else:
-            continue
-        dv = DataValidation(type="list", formula1=formula, allow_blank=not column.must_fill,
-                            showErrorMessage=True, errorTitle="salesxl",
-                            error=f"请从列表中选择 Choose from the list: {column.label}")
-        dv.add(f"{letter}2:{letter}{last_row}")
-        ws.add_data_validation(dv)
 
 
 def write_guide(ws, schemas: tuple[SheetSchema, ...]) -> None:

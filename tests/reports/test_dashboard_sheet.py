@@ -3,25 +3,19 @@ it prints on one A4 landscape page, and a workbook that has run only some steps 
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import openpyxl
 import pytest
-import xlwings as xw
 from lxml import etree
 from openpyxl.utils.cell import range_boundaries
 
-from salesxl import ribbon
 from salesxl.steps.dashboard import dashboard
 from salesxl.steps.target import target
 from salesxl.workbook.filebook import FileWorkbook
 from salesxl.workbook.package import Package, main_part, relationships, resolve
 
 from ..conftest import edit
-from ..test_ribbon import same_cells
-from ..workbook.fake_xlwings import book_from_file
-from ..workbook.test_livebook import contents_of_fake, contents_of_file
 
 SHEET = "总览 Dashboard"
 C = "{http://schemas.openxmlformats.org/drawingml/2006/chart}"
@@ -157,18 +151,6 @@ def test_no_month_target_yet_still_writes_a_page_that_says_to_run_target(workboo
     assert result.ok
     ws = openpyxl.load_workbook(workbook)[SHEET]
     assert "salesxl target" in ws["A4"].value and not ws._charts
-
-
-def test_the_dashboard_button_writes_what_the_cli_writes(demo_after_every_step, tmp_path, monkeypatch):
-    source = shutil.copy(demo_after_every_step, tmp_path / "file.xlsx")
-    book = book_from_file(shutil.copy(source, tmp_path / "live.xlsx"))
-    result = dashboard(FileWorkbook(source))
-    monkeypatch.setattr(xw.Book, "caller", classmethod(lambda cls: book))
-    ribbon.dispatch("dashboard")
-    assert book.app.alerts[-1]["mode"] == "info" and result.summary in book.app.alerts[-1]["prompt"]
-    file_cells, file_tables = contents_of_file(source, SHEET)
-    live_cells, live_tables = contents_of_fake(book, SHEET)
-    assert live_tables == file_tables and same_cells(file_cells, live_cells)
 
 
 def test_a_figure_typed_over_on_an_output_sheet_is_a_warning_at_its_cell_and_the_dashboard_still_writes(workbook):

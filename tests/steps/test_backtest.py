@@ -153,23 +153,3 @@ def test_missing_past_rates_are_warnings_and_the_factors_drop_out(book):
 
 def test_demo_runs_the_backtest():
     assert backtest in DEMO_STEPS
-
-
-def test_the_ribbon_button_writes_what_the_cli_writes(book, tmp_path, monkeypatch):
-    """回测 Backtest on the ribbon (the xlwings double) gives the same sheet as the command on the file."""
-    import xlwings as xw
-
-    from salesxl import ribbon
-
-    from ..test_ribbon import same_cells
-    from ..workbook.fake_xlwings import book_from_file
-    from ..workbook.test_livebook import contents_of_fake, contents_of_file
-
-    live = book_from_file(shutil.copy(book, tmp_path / "live.xlsx"))
-    result = backtest(FileWorkbook(book))
-    monkeypatch.setattr(xw.Book, "caller", classmethod(lambda cls: live))
-    ribbon.dispatch("backtest")
-    assert live.app.alerts[0]["mode"] == "info" and result.summary in live.app.alerts[0]["prompt"]
-    file_cells, file_tables = contents_of_file(book, SHEET)
-    live_cells, live_tables = contents_of_fake(live, SHEET)
-    assert live_tables == file_tables and same_cells(file_cells, live_cells)

@@ -17,7 +17,7 @@ from salesxl.steps.agree import agree, issue_draft
 from salesxl.workbook.filebook import FileWorkbook
 from salesxl.workbook.repbook import read_returned
 
-from ..workbook.fake_xlwings import book_from_file
+from ..workbook.fake_xlwings import book_from_file, cells, excel_of
 
 LOG = "日志 Daily Log"
 
@@ -25,14 +25,13 @@ LOG = "日志 Daily Log"
 def press(monkeypatch, book, control_id):
     monkeypatch.setattr(xw.Book, "caller", classmethod(lambda cls: book))
     ribbon.dispatch(control_id)
-    return book.app.alerts[-1]
+    return excel_of(book).alerts[-1]
 
 
 def test_issue_to_reps_then_collect_from_the_folders_beside_the_workbook(tmp_path, small_demo_file, monkeypatch):
     path = shutil.copy(small_demo_file, tmp_path / "live.xlsx")
     assert issue_draft(FileWorkbook(path)).ok and agree(FileWorkbook(path)).ok
-    book = book_from_file(path)
-    book.fullname = str(path)
+    book = book_from_file(path, saved=True)
     alert = press(monkeypatch, book, "issueFiles")
     assert alert["mode"] == "info", alert["prompt"]
     files = sorted((tmp_path / "live 业务员文件 Rep files").glob("*.xlsx"))
@@ -53,12 +52,12 @@ def test_issue_to_reps_then_collect_from_the_folders_beside_the_workbook(tmp_pat
     outlet = filled["清单 Lists"]["B2"].value
     filled[LOG].append([dt.datetime(2026, 12, 21), active[0], 1, outlet, "是", "是"])
     filled.save(returned / files[0].name)
-    last = max(r for r, _ in book.sheets[LOG].cells)
+    last = max(r for r, _ in cells(book.sheets[LOG]))
     alert = press(monkeypatch, book, "collect")
     assert alert["mode"] == "info", alert["prompt"]
     assert "日志 daily log 1" in alert["prompt"]
-    cells = book.sheets[LOG].cells
-    assert [cells[(last + 1, c)].value for c in range(1, 5)] == [dt.datetime(2026, 12, 21), active[0], 1, outlet]
+    log = cells(book.sheets[LOG])
+    assert [log[(last + 1, c)].value for c in range(1, 5)] == [dt.datetime(2026, 12, 21), active[0], 1, outlet]
     assert "收回记录 Collection Log" in [s.name for s in book.sheets]
 
 
@@ -67,7 +66,6 @@ def test_a_workbook_never_saved_has_no_folder_for_the_files(tmp_path, small_demo
         fullname = "Book1"
 
     assert ribbon.rep_files_beside_workbook(Unsaved()) == {} == ribbon.returned_beside_workbook(Unsaved())
-    book = book_from_file(small_demo_file)
-    book.fullname = "Book1"
+    book = book_from_file(small_demo_file)  # not saved: like a new Book1
     alert = press(monkeypatch, book, "issueFiles")
     assert alert["mode"] == "critical" and "save the workbook first" in alert["prompt"]

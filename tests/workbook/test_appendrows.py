@@ -19,7 +19,7 @@ from salesxl.workbook.livebook import LiveWorkbook
 from salesxl.workbook.reader import read_inputs
 
 from ..conftest import digest
-from .fake_xlwings import Book
+from .fake_xlwings import cells, model, new_book
 from .libreoffice import needs_soffice, sheets_as_csv
 
 LOG = "日志 Daily Log"
@@ -116,15 +116,15 @@ def test_a_sheet_that_is_not_there_takes_no_rows(planner_log):
 
 
 def test_in_excel_the_rows_are_typed_as_text_and_the_table_resized():
-    book = Book()
+    book = new_book()
     sheet = book.sheets.add(name=LOG)
     sheet.range("A1").value = [["日期 Date", "业务员编号 Rep ID", "行程序号 Stop", "网点编号 Outlet ID"]]
     table = sheet.tables.add(source=sheet.range("A1:D2"), name="tbl_log")
     LiveWorkbook(book).write_sheets([], [block(2, 2)])
     assert sheet.range("A2:D3").value == [[dt.datetime(2026, 12, 14), "R002", 1, "=not a formula"],
                                           [dt.datetime(2026, 12, 14), "R002", 2, "O10"]]
-    assert sheet.cells[(2, 4)].formula is None  # typed behind the text prefix: text, never a formula
-    assert (table.range.r1, table.range.r2) == (1, 3)
+    assert cells(sheet)[(2, 4)].formula is None  # typed behind the text prefix: text, never a formula
+    assert model(table).bounds == (1, 1, 3, 4)
 
 
 @needs_soffice

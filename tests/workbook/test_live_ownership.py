@@ -10,12 +10,12 @@ from salesxl.workbook.backend import OWNER_MARKER
 from salesxl.workbook.filebook import FileWorkbook
 from salesxl.workbook.livebook import LiveWorkbook, owner
 
-from .fake_xlwings import Book, book_from_file
+from .fake_xlwings import book_from_file, model, new_book
 from .outputs import MONTH_TARGET, PROBLEMS, planner_outputs
 
 
 def test_sheets_written_in_excel_carry_the_hidden_marker():
-    book = Book()
+    book = new_book()
     book.sheets.add("数据 Data")
     LiveWorkbook(book).write_sheets(planner_outputs())
     assert [owner(book.sheets[s.name]) for s in (MONTH_TARGET, PROBLEMS)] == ["month_target", "problems"]
@@ -26,7 +26,7 @@ def test_sheets_written_in_excel_carry_the_hidden_marker():
 
 
 def test_a_planner_sheet_with_an_output_name_is_not_overwritten_in_excel():
-    book = Book()
+    book = new_book()
     mine = book.sheets.add(MONTH_TARGET.name)
     mine.range("A1").value = "我自己的目标"
     with pytest.raises(ProblemsFound) as found:
@@ -49,7 +49,7 @@ def test_a_sheet_the_cli_wrote_is_replaced_in_excel(tmp_path):
 def test_a_rerun_in_excel_keeps_the_planners_formulas_that_point_into_an_owned_sheet():
     """Excel turns a formula that points into a deleted sheet into #REF! (the stand-in does the same), so an
     owned sheet is emptied in place on a rerun: its tables go, its cells are cleared, the sheet itself stays."""
-    book = Book()
+    book = new_book()
     summary = book.sheets.add("汇总 Summary")
     LiveWorkbook(book).write_sheets(planner_outputs())
     target = book.sheets[MONTH_TARGET.name]
@@ -57,7 +57,7 @@ def test_a_rerun_in_excel_keeps_the_planners_formulas_that_point_into_an_owned_s
     summary.range("A1").formula = f"='{MONTH_TARGET.name}'!B5"
     LiveWorkbook(book).write_sheets(planner_outputs(total=False))
     assert summary.range("A1").formula == f"='{MONTH_TARGET.name}'!B5"
-    assert book.sheets[MONTH_TARGET.name] is target and [t.name for t in target.tables] == tables_before
+    assert model(book.sheets[MONTH_TARGET.name]) is model(target) and [t.name for t in target.tables] == tables_before
     assert [s.name for s in book.sheets] == ["汇总 Summary", MONTH_TARGET.name, PROBLEMS.name]
     target.delete()  # the stand-in does break such formulas, so the test above can fail
     assert summary.range("A1").formula == "=#REF!"
