@@ -27,11 +27,13 @@ import argparse
 from dataclasses import dataclass
 from pathlib import Path
 
+import holidays
 import numpy as np
 import pandas as pd
 
 from salesxl.demo import (ANNUAL_GROWTH, GIVEN, PLAN_MONTH, REGIONS, REP_MONTHLY_BASE, ROLE_MIX, SEASON, SURNAMES,
-                          make_budget, make_calendar, make_factors, make_products, make_regions)
+                          TRACKED_UNTIL_DAY, lagging_reps, make_budget, make_calendar, make_customers, make_daily_log,
+                          make_expenses, make_factors, make_incentive_rules, make_products, make_regions)
 from salesxl.workbook.contract import INPUT_SHEETS
 from salesxl.workbook.template import settings_frame
 
@@ -201,9 +203,73 @@ def input_blocks(settings: dict, tables: dict[str, pd.DataFrame]) -> list[tuple[
     return sheets
 
 
-def write_company(path: Path, size: Size, seed: int = 1) -> dict[str, int]:
-    """Write the company's input workbook to ``path``; returns the data rows of each sheet."""
-    settings, tables = company(size, seed)
+# ---- the month under way: what every later step reads (issue 22) ----
+
+def month_in_progress(size: Size, seed: int = 1, month_end: bool = False,
+                      plan_month: pd.Period = PLAN_MONTH) -> tuple[dict, dict[str, pd.DataFrame]]:
+    """The company as a planner has it while the month runs: :func:`company` plus incentive rules, the
+    expense policy and requests, customers and touches, and the reps' daily logs and actual sales of the
+    first two weeks (to Friday the 11th, as in the demo) or, with ``month_end``, sales of the whole month.
+
+    Each addition draws from its own random stream, so the planning sheets are those of :func:`company`
+    and the two-week sales are the first two weeks of the month-end ones.
+    """
+    settings, tables = company(size, seed, plan_month)
+    reps, outlets, products = tables["reps"], tables["outlets"], tables["products"]
+    active = reps[reps.active].reset_index(drop=True)
+    tables["incentive_rules"] = make_incentive_rules(reps)
+    expense_settings, expense_tables = make_expenses(seed, reps, outlets, plan_month)
+    settings.update(expense_settings)
+    tables.update(expense_tables)
+    cn = holidays.country_holidays("CN", years=range(plan_month.year - 1, plan_month.year + 2))
+    start = plan_month.to_timestamp()
+    month_days = [d for d in pd.date_range(start, plan_month.end_time.normalize()) if cn.is_working_day(d.date())]
+    so_far = [d for d in month_days if d.day <= TRACKED_UNTIL_DAY]
+    actuals = make_actuals(np.random.default_rng([seed, 6]), active, outlets, products, tables["history"],
+                           month_days, lagging_reps(reps))
+    tables["actuals"] = actuals if month_end else actuals[actuals.date <= so_far[-1]].reset_index(drop=True)
+    tables["daily_log"] = make_daily_log(np.random.default_rng([seed, 8]), active, outlets, so_far,
+                                         lagging_reps(reps))
+    tables.update(make_customers(np.random.default_rng([seed, 9]), active, plan_month, cn))
+    return settings, tables
+
+
+def make_actuals(rng, active: pd.DataFrame, outlets: pd.DataFrame, products: pd.DataFrame, history: pd.DataFrame,
+                 days: list, lagging: list[str]) -> pd.DataFrame:
+    """Orders from each outlet on about eight working days a month, each for one to three SKUs, worth about
+    the outlet's usual month (its monthly History) times its rep's form; the lagging reps sell about half."""
+    level = history[history.outlet_id.notna()].groupby("outlet_id").amount.mean()
+    value = outlets.outlet_id.map(level).fillna(level.median()).to_numpy() * (1 + ANNUAL_GROWTH)
+    form = pd.Series(rng.lognormal(0, 0.12, len(active)), index=active.rep_id)
+    form[form.index.isin(lagging)] *= 0.55
+    value = value * outlets.rep_id.map(form).fillna(1.0).to_numpy()
+    selling = products[products.active].reset_index(drop=True)
+    weight = selling.role.map(ROLE_MIX).to_numpy() / selling.groupby("role").sku.transform("count").to_numpy()
+    weight = weight / weight.sum()
+    day, outlet = np.nonzero(rng.random((len(days), len(outlets))) < 8 / 22)
+    lines = rng.integers(1, 4, len(day))
+    day, outlet = np.repeat(day, lines), np.repeat(outlet, lines)
+    share = rng.dirichlet([2.0, 2.0, 2.0], len(lines))[np.repeat(np.arange(len(lines)), lines),
+                                                          np.concatenate([np.arange(n) for n in lines])]
+    share = share / np.repeat(np.add.reduceat(share, np.r_[0, np.cumsum(lines)[:-1]]), lines)
+    sku = rng.choice(len(selling), len(day), p=weight)
+    price = selling.unit_price.to_numpy()[sku]
+    order = value[outlet] / 8 * rng.lognormal(0, 0.25, len(day))
+    qty = np.floor(order * share / price + rng.random(len(day)))  # unbiased rounding to whole units
+    frame = pd.DataFrame({"date": pd.DatetimeIndex(days)[day], "rep_id": outlets.rep_id.to_numpy()[outlet],
+                          "outlet_id": outlets.outlet_id.to_numpy()[outlet], "sku": selling.sku.to_numpy()[sku],
+                          "qty": qty, "amount": qty * price})
+    frame = frame[frame.qty > 0]
+    return frame.sort_values(["date", "rep_id", "outlet_id"], kind="stable", ignore_index=True)
+
+
+def write_company(path: Path, size: Size, seed: int = 1, state: str = "plan") -> dict[str, int]:
+    """Write the company's input workbook to ``path``; returns the data rows of each sheet.
+
+    ``state``: ``plan`` (the sheets the target and the breakdown read: the (a)/(b)/(c) benchmark),
+    ``mid-month`` or ``month-end`` (:func:`month_in_progress`: every sheet every step reads).
+    """
+    settings, tables = company(size, seed) if state == "plan" else month_in_progress(size, seed, state == "month-end")
     sheets = input_blocks(settings, tables)
     path.parent.mkdir(parents=True, exist_ok=True)
     write_xlsx(path, sheets)

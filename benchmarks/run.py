@@ -1,6 +1,7 @@
 """Time salesxl against the I/O floor and against pandas + openpyxl, on the same workbook, in one run.
 
     python -m benchmarks.run --size medium [--seed 1] [--skip c] [--profile]
+    python -m benchmarks.run --size medium --steps all      # every planner step (benchmarks/steps.py)
 
 (a) salesxl end to end: the target step and the breakdown step on the planner's workbook (read the
     input sheets, compute, write the output sheets into the workbook), as ``salesxl target`` then
@@ -265,9 +266,23 @@ def main() -> None:
     parser.add_argument("--workbook", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--work", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--json", type=Path, default=None, help="also write the results here")
+    parser.add_argument("--steps", default=None,
+                        help="time planner steps instead: all, or a list such as track,weekly (benchmarks/steps.py)")
+    parser.add_argument("--code", type=Path, default=None,
+                        help="with --steps: time the salesxl found in this folder (another version, as a baseline)")
+    parser.add_argument("--measure-step", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:
         child(args)
+        return
+    if args.measure_step:
+        from .steps import child as step_child
+        step_child(args)
+        return
+    if args.steps:
+        from .steps import format_steps, run_steps, wanted_steps
+        summary = run_steps(args.size, args.seed, wanted_steps(args.steps), OUT, args.code, args.json)
+        print(format_steps(summary))
         return
     report = run(args.size, args.seed, set(args.skip), args.profile is not None, args.json)
     print(report)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 
@@ -22,6 +23,12 @@ def normalise_label(text: Any) -> str:
     """
     text = unicodedata.normalize("NFKC", str(text)).casefold()
     return re.sub(r"[\s_\-\.·:：()（）]+", "", text)
+
+
+@lru_cache(maxsize=None)
+def spelling_set(*texts: str) -> frozenset[str]:
+    """The folded spellings of a declaration's names, folded once per declaration (not per cell read)."""
+    return frozenset(normalise_label(s) for s in texts)
 
 
 @dataclass(frozen=True)
@@ -42,8 +49,8 @@ class Choice:
         """Chinese and English, as a heading or a row label shows it: ``战斗机型 Flagship``."""
         return f"{self.zh} {self.en}"
 
-    def spellings(self) -> set[str]:
-        return {normalise_label(s) for s in (self.key, self.zh, self.en, self.label, f"{self.zh} {self.en}")}
+    def spellings(self) -> frozenset[str]:
+        return spelling_set(self.key, self.zh, self.en, self.label, f"{self.zh} {self.en}")
 
 
 def keys(choices: tuple[Choice, ...]) -> tuple[str, ...]:

@@ -123,3 +123,79 @@ def test_rows_over_the_sheet_limit_are_written_to_parquet_by_all_three(small_com
             pd.testing.assert_frame_equal(copy, pd.read_parquet(file))
     measure_salesxl(path, tmp_path)  # a rerun starts without the last run's files
     assert spilled_files(tmp_path) == spilled
+
+
+# ---- every step (issue 22): the month in progress, the per-step measurement and its table ----
+
+@pytest.fixture(scope="module")
+def small_month(tmp_path_factory) -> tuple[Path, dict[str, int]]:
+    path = tmp_path_factory.mktemp("steps") / "small-mid-month.xlsx"
+    return path, write_company(path, SIZES["small"], seed=3, state="mid-month")
+
+
+def test_the_month_in_progress_has_two_weeks_of_logs_and_sales_and_its_month_end_the_whole_month():
+    """Sales and logs to Friday 11 December (the demo's two weeks); at month end the same company's sales
+    run to the last working day (Thursday 31 December 2026), and the first two weeks are the same rows."""
+    from benchmarks.generate import month_in_progress
+
+    _, mid = month_in_progress(SIZES["small"], seed=3)
+    _, end = month_in_progress(SIZES["small"], seed=3, month_end=True)
+    assert mid["actuals"]["date"].max() == pd.Timestamp("2026-12-11")
+    assert mid["daily_log"]["date"].max() == pd.Timestamp("2026-12-11")
+    assert end["actuals"]["date"].max() == pd.Timestamp("2026-12-31")
+    pd.testing.assert_frame_equal(end["actuals"][end["actuals"]["date"] <= "2026-12-11"], mid["actuals"])
+    for key in ("incentive_rules", "expense_policy", "expense_requests", "customers", "touches"):
+        assert len(mid[key]) > 0 and mid[key].equals(end[key])
+    pd.testing.assert_frame_equal(mid["history"], company(SIZES["small"], seed=3)[1]["history"])
+
+
+def test_a_step_is_measured_with_the_rows_it_read_and_wrote(small_month):
+    """``check`` reads every sheet (each data row plus its header row) and writes nothing; ``target``
+    reads the planning sheets and writes the Month Target, Target Structure and Versions tables."""
+    from benchmarks.steps import measure_step
+
+    path, rows = small_month
+    checked = measure_step("check", path)
+    assert checked["rows_read"] == sum(rows.values()) + len(rows) and checked["rows_written"] == 0
+    assert set(checked["sheets_read"]) == set(rows)
+    planned = measure_step("target", path)
+    planning = ["设置 Settings", "年度预算 Budget", "参考因素 Factors", "历史销售 History", "产品 Products",
+                "产品结构 RoleMix", "区域 Regions"]
+    assert sorted(planned["sheets_read"]) == sorted(planning)
+    assert planned["rows_read"] == sum(rows[name] + 1 for name in planning)
+    assert planned["rows_written"] > 0 and planned["split"]["reading"] > 0
+
+
+def test_the_steps_are_named_as_the_cli_names_them_and_run_in_the_planners_order():
+    from benchmarks.steps import TIMED, wanted_steps
+
+    assert wanted_steps("all") == TIMED
+    assert wanted_steps("weekly,track") == ["track", "weekly"]
+    assert TIMED[:4] == ["check", "target", "backtest", "breakdown"] and TIMED[-2:] == ["close", "dashboard"]
+    with pytest.raises(SystemExit):
+        wanted_steps("tracks")
+
+
+def test_the_step_table_gives_seconds_against_the_baseline_and_flags_a_step_over_the_limit():
+    """At medium the limit is 5 s, the PDF export aside: 6.5 s with 1 s of export counts 5.5 s (over),
+    32 s with 30 s of export counts 2 s (not over). × base = seconds / the baseline's 2.0 s. LibreOffice's
+    processor time is shown beside the export's seconds."""
+    from benchmarks.steps import format_steps
+
+    def step(name, seconds, pdf=0.0):
+        return {"step": name, "state": "mid-month", "seconds": seconds, "cpu_seconds": seconds, "rows_read": 1000,
+                "rows_written": 10, "peak_mb": 300.0,
+                "split": {"reading": 1.0, "computing": seconds - 1.5 - pdf, "writing": 0.5, "pdf": pdf}}
+
+    summary = {"size": "medium", "seed": 1, "baseline": {"seconds": 2.0, "rows_read": 5000},
+               "steps": [step("track", 6.5, pdf=1.0), {**step("commitments-pdf", 32.0, pdf=30.0), "children_cpu_seconds": 41.54},
+                         {"step": "weekly", "state": "mid-month", "failed": "TypeError: expected MultiCellRange"}],
+               "machine": {"nproc": 2, "cpu": "cpu", "ram_gb": 8, "python": "3.11", "versions": {}}, "load": [0.5]}
+    lines = format_steps(summary).splitlines()
+    track = next(line for line in lines if line.startswith("track"))
+    pdf = next(line for line in lines if line.startswith("commitments-pdf"))
+    assert track.split()[2:4] == ["6.50", "3.25"] and track.endswith("over")
+    assert pdf.split()[2:4] == ["32.00", "16.00"] and not pdf.endswith("over")
+    assert pdf.split()[8:10] == ["30.00", "41.5"] and track.split()[9] == "0.0"
+    assert "weekly           mid-month failed: TypeError: expected MultiCellRange" in lines  # the run went on
+

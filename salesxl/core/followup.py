@@ -139,12 +139,21 @@ BUCKETS = ("overdue", "today", "this-week")
 BUCKET_LABEL = {"overdue": "逾期 Overdue", "today": "今天 Today", "this-week": "本周 This week"}
 
 
-def new_contact_schedule(first_contact: pd.Timestamp, workdays: WorkDays) -> pd.DataFrame:
-    """The new-contact sequence's due dates: ``step``, ``channel``, ``due``, ``label``."""
+Touch = tuple[pd.Timestamp, str]
+"""One touch of a customer: its date and channel (the per-customer work is on plain lists: a company has
+thousands of customers, and a few pandas operations each cost seconds)."""
+
+
+def schedule_steps(first_contact: pd.Timestamp, workdays: WorkDays) -> list[tuple[str, str, pd.Timestamp, str]]:
+    """The new-contact sequence's due dates: ``(step, channel, due, label)`` in sequence order."""
     first = pd.Timestamp(first_contact).normalize()
     next_day = workdays.next_after(first)
-    return pd.DataFrame([{"step": s.key, "channel": s.channel, "due": first if s.day == 0 else next_day,
-                          "label": s.label} for s in NEW_CONTACT])
+    return [(s.key, s.channel, first if s.day == 0 else next_day, s.label) for s in NEW_CONTACT]
+
+
+def new_contact_schedule(first_contact: pd.Timestamp, workdays: WorkDays) -> pd.DataFrame:
+    """The new-contact sequence's due dates: ``step``, ``channel``, ``due``, ``label``."""
+    return pd.DataFrame(schedule_steps(first_contact, workdays), columns=["step", "channel", "due", "label"])
 
 
 def customer_tasks(first_contact: pd.Timestamp, touches: pd.DataFrame, as_of: pd.Timestamp,
@@ -154,19 +163,25 @@ def customer_tasks(first_contact: pd.Timestamp, touches: pd.DataFrame, as_of: pd
     ``touches`` are the customer's touches (``date``, ``channel``) up to ``as_of``.
     Each task: ``kind``, ``step``, ``channel``, ``task`` (label), ``due``, ``last_touch``.
     """
-    schedule = new_contact_schedule(first_contact, workdays)
+    return tasks_of(first_contact, list(zip(touches["date"], touches["channel"])), as_of, workdays, cadence)
+
+
+def tasks_of(first_contact: pd.Timestamp, touches: list[Touch], as_of: pd.Timestamp, workdays: WorkDays,
+             cadence: Cadence) -> list[dict]:
+    """:func:`customer_tasks` of the touches as ``(date, channel)`` pairs."""
+    schedule = schedule_steps(first_contact, workdays)
     done = completed_steps(schedule, touches)
     tasks = []
     for channel in CADENCE_CHANNELS:
-        counted = touches[touches["channel"].isin(COUNTS_AS_CALL if channel == "call" else {channel})]
-        last = counted["date"].max() if len(counted) else None
+        wanted = COUNTS_AS_CALL if channel == "call" else {channel}
+        last = latest([day for day, how in touches if how in wanted])
         base = last if last is not None else pd.Timestamp(first_contact).normalize()
         ongoing_due = workdays.on_or_after(base + cadence.every(channel) * DAY)
-        pending = schedule[(schedule["channel"] == channel) & ~schedule["step"].isin(done)]
-        if len(pending) and as_of < ongoing_due:
-            step = pending.iloc[0]
-            tasks.append({"kind": "new-contact", "step": step["step"], "channel": channel, "task": step["label"],
-                          "due": step["due"], "last_touch": last})
+        pending = [s for s in schedule if s[1] == channel and s[0] not in done]
+        if pending and as_of < ongoing_due:
+            step, _, due, label = pending[0]
+            tasks.append({"kind": "new-contact", "step": step, "channel": channel, "task": label,
+                          "due": due, "last_touch": last})
         else:
             zh, en = ONGOING[channel]
             every = cadence.every(channel)
@@ -176,14 +191,22 @@ def customer_tasks(first_contact: pd.Timestamp, touches: pd.DataFrame, as_of: pd
     return tasks
 
 
-def completed_steps(schedule: pd.DataFrame, touches: pd.DataFrame) -> set[str]:
+def latest(days: list[pd.Timestamp]) -> pd.Timestamp | None:
+    """The latest of ``days`` (blank dates skipped); NaT when all are blank, None when there are none."""
+    if not days:
+        return None
+    dated = [day for day in days if not pd.isna(day)]
+    return max(dated) if dated else pd.NaT
+
+
+def completed_steps(schedule: list[tuple[str, str, pd.Timestamp, str]], touches: list[Touch]) -> set[str]:
     """Steps matched by a touch: each touch completes the earliest open step on its channel due by then."""
     done: set[str] = set()
-    for touch in touches.sort_values("date", kind="stable").itertuples():
-        open_steps = schedule[(schedule["channel"] == touch.channel) & ~schedule["step"].isin(done)
-                              & (schedule["due"] <= touch.date)]
-        if len(open_steps):
-            done.add(open_steps["step"].iloc[0])
+    dated = [touch for touch in touches if not pd.isna(touch[0])]  # an undated touch is due by no date
+    for day, channel in sorted(dated, key=lambda touch: touch[0]):  # stable: same-day touches in sheet order
+        step = next((s[0] for s in schedule if s[1] == channel and s[0] not in done and s[2] <= day), None)
+        if step is not None:
+            done.add(step)
     return done
 
 
@@ -231,8 +254,10 @@ def follow_up_plan(customers: pd.DataFrame, touches: pd.DataFrame, reps: pd.Data
     rep_info = reps.set_index("rep_id") if len(reps) else pd.DataFrame(columns=["name", "manager"])
     rep_names = rep_info["name"].to_dict()
     known = touches[touches["date"] <= as_of].dropna(subset=["date"])
-    by_customer = {cid: group for cid, group in known.groupby("customer_id")}
-    empty = known.iloc[0:0]
+    by_customer: dict[object, list[Touch]] = {}
+    for customer_id, day, channel in zip(known["customer_id"], known["date"], known["channel"]):
+        if not pd.isna(customer_id):
+            by_customer.setdefault(customer_id, []).append((day, channel))
 
     silent, key_rows, tasks = [], [], []
     active = customers[customers["open"].astype("boolean").fillna(True).astype(bool)]
@@ -241,20 +266,19 @@ def follow_up_plan(customers: pd.DataFrame, touches: pd.DataFrame, reps: pd.Data
         if pd.isna(first):
             continue
         first = pd.Timestamp(first).normalize()
-        mine = by_customer.get(c["customer_id"], empty)
-        mine = mine[mine["date"] >= first] if first <= as_of else empty
+        mine = [t for t in by_customer.get(c["customer_id"], ()) if t[0] >= first] if first <= as_of else []
         base = {"customer_id": c["customer_id"], "customer": c["name"], "rep_id": c["rep_id"]}
         if first > as_of:  # a first call planned ahead: only its first steps can be due this week
-            for step in new_contact_schedule(first, workdays).itertuples():
-                tasks.append({**base, "kind": "new-contact", "step": step.step, "channel": step.channel,
-                              "task": step.label, "due": step.due, "last_touch": None})
+            for step, channel, due, label in schedule_steps(first, workdays):
+                tasks.append({**base, "kind": "new-contact", "step": step, "channel": channel,
+                              "task": label, "due": due, "last_touch": None})
             continue
-        for task in customer_tasks(first, mine, as_of, workdays, cadence):
+        for task in tasks_of(first, mine, as_of, workdays, cadence):
             tasks.append({**base, **task})
-        last_any = mine["date"].max() if len(mine) else first
+        last_any = max(day for day, _ in mine) if mine else first
         days = (as_of - last_any).days
         if days >= cadence.no_touch_days:
-            last_channel = mine.sort_values("date", kind="stable")["channel"].iloc[-1] if len(mine) else None
+            last_channel = sorted(mine, key=lambda touch: touch[0])[-1][1] if mine else None
             silent.append({**base, "stage": c["stage"], "value": c["value"], "key_project": bool(c["key_project"]),
                            "last_touch": last_any, "last_channel": last_channel, "days_silent": days})
         if bool(c["key_project"]):
@@ -289,13 +313,12 @@ def follow_up_plan(customers: pd.DataFrame, touches: pd.DataFrame, reps: pd.Data
     return plan, problems
 
 
-def key_project(c, touches: pd.DataFrame, first: pd.Timestamp, as_of: pd.Timestamp, workdays: WorkDays,
+def key_project(c, touches: list[Touch], first: pd.Timestamp, as_of: pd.Timestamp, workdays: WorkDays,
                 cadence: Cadence, rep_info: pd.DataFrame) -> tuple[dict, list[dict]]:
     """A key project's status and its tasks: the periodic visit, and the manager before a milestone."""
     owner = c["project_owner"] if pd.notna(c["project_owner"]) else None
     every = int(c["visit_every_days"]) if pd.notna(c["visit_every_days"]) else cadence.key_visit_days
-    visits = touches[touches["channel"] == "visit"]
-    last_visit = visits["date"].max() if len(visits) else None
+    last_visit = latest([day for day, channel in touches if channel == "visit"])
     next_visit = workdays.on_or_after((last_visit if last_visit is not None else first) + every * DAY)
     overdue = max((as_of - next_visit).days, 0)
     flags, tasks = [], []

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import pandas as pd
 
@@ -99,17 +99,18 @@ def build_pages(inputs: Inputs, issued: Inputs) -> tuple[list[Commitment], list[
     core = core[core["core"].fillna(False).astype(bool)]
     rules = rule_lines(inputs.tables["incentive_rules"])
     budgets = expense_budgets(issued.tables["expense_budget"])
+    # Each rep's lines are picked out once for all (a filter over the whole table per rep is quadratic).
+    sku_lines = rep_lines(rep_skus, lambda rows: pd.DataFrame({
+        "sku": rows["sku"], "product": rows["sku"].map(products["name"]),
+        "role": rows["role"].map(ROLE_LABEL).fillna(rows["role"]), "target": rows["sku_target"]}))
+    outlet_lines = rep_lines(core, lambda rows: pd.DataFrame({
+        "outlet_id": rows["outlet_id"], "outlet": rows["outlet_id"].map(outlets), "target": rows["outlet_target"]}))
     pages = []
     for _, rep in reps.iterrows():
         rep_id = rep["rep_id"]
         tiers = pd.DataFrame([{"tier": label, "multiplier": float(getattr(settings, key)), "target": rep[tier]}
                               for tier, label, key in TIER_ROWS])
-        skus = rep_skus[rep_skus["rep_id"] == rep_id]
-        skus = pd.DataFrame({"sku": skus["sku"], "product": skus["sku"].map(products["name"]),
-                             "role": skus["role"].map(ROLE_LABEL).fillna(skus["role"]), "target": skus["sku_target"]})
-        mine = core[core["rep_id"] == rep_id]
-        outlet_table = pd.DataFrame({"outlet_id": mine["outlet_id"], "outlet": mine["outlet_id"].map(outlets),
-                                     "target": mine["outlet_target"]})
+        skus, outlet_table = sku_lines(rep_id), outlet_lines(rep_id)
         manager = managers.get(rep_id)
         pages.append(Commitment(
             rep_id=str(rep_id), name=str(rep["name"] or ""), region=str(rep["region"]),
@@ -119,6 +120,21 @@ def build_pages(inputs: Inputs, issued: Inputs) -> tuple[list[Commitment], list[
             rules=rules_for(rules, str(rep_id), str(rep["region"])),
             expense_budget=budgets.get(str(rep_id)), signed=bool(signed.get(rep_id, False))))
     return pages, problems
+
+
+def rep_lines(table: pd.DataFrame, shown: Callable[[pd.DataFrame], pd.DataFrame]) -> Callable[[Any], pd.DataFrame]:
+    """``lines(rep_id)``: the rows of ``shown(table)`` whose ``rep_id`` is that rep, in the table's order.
+
+    ``shown`` works row by row (each row's figures from its own cells), so it is applied to the whole
+    table once and each rep's rows are picked out of the result, instead of filtering and showing per rep.
+    """
+    everything = shown(table)
+    groups = table.groupby(table["rep_id"].astype(object), sort=False, dropna=True).indices
+
+    def lines(rep_id) -> pd.DataFrame:
+        rows = groups.get(rep_id)
+        return everything.iloc[0:0].copy() if rows is None else everything.iloc[rows]
+    return lines
 
 
 def rule_lines(rules: pd.DataFrame) -> list[tuple[str, str]]:

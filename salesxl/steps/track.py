@@ -9,7 +9,7 @@ against: the planner is told to run the breakdown first.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Iterable
 
 import pandas as pd
 
@@ -23,11 +23,19 @@ from ..terms import normalise_label
 from ..workbook.contract import setting
 from ..workbook.contract.breakdown import ISSUED_SHEETS
 from ..workbook.contract.expenses import ISSUED_EXPENSE_BUDGET
+from ..workbook.contract.tracking import PROGRESS
+from ..workbook.overflow import SummedView, spill_oversized
 
 PLAN_MONTH = setting("plan_month")
 from . import Progress, StepResult, quiet, run_step
 
 TRACK_INPUTS = ("settings", "calendar", "regions", "reps", "outlets", "products", "actuals", "daily_log")
+PROGRESS_SUMMED_VIEWS = {
+    PROGRESS.key: (SummedView("核心店×产品 Core outlet × SKU", ("rep_id", "sku"), "业务员×产品", "rep × SKU",
+                              "core_outlet_skus"),),
+}
+"""How the Progress sheet shows its core outlet × SKU lines when they pass Excel's row limit (a large company's
+release has more of them than a sheet holds): summed by rep × SKU, every line in Parquet beside the workbook."""
 
 
 def track(book: WorkbookBackend, progress: Progress = quiet, as_of: Any = None) -> StepResult:
@@ -60,18 +68,21 @@ def track(book: WorkbookBackend, progress: Progress = quiet, as_of: Any = None) 
         summary = (f"截至 as of {result.clock.as_of:%Y-%m-%d}: 实际 actual {company['actual']:,.0f} / "
                    f"目标 target {company['target']:,.0f}（{company['attainment']:.1%}），进度比 pace "
                    f"{company['pace']:.1%}，预警 flags {len(result.flags)}")
-        return [sheet], problems, summary
+        sheets, spilled = spill_oversized([sheet], book.path, PROGRESS_SUMMED_VIEWS)
+        return sheets, problems + spilled, summary
 
     return run_step(book, TRACK_INPUTS, plan, progress)
 
 
-def read_issued(book: WorkbookBackend, inputs: Inputs) -> tuple[Inputs, list[Problem]]:
-    """The targets as the breakdown issued them; their layouts join ``inputs`` so core problems can be located.
+def read_issued(book: WorkbookBackend, inputs: Inputs, only: Iterable[str] | None = None
+                ) -> tuple[Inputs, list[Problem]]:
+    """The targets as the breakdown issued them (the tables ``only`` names, or all); their layouts join
+    ``inputs`` so core problems can be located.
 
     A missing issued sheet or column means the breakdown has not run (or ran with an older salesxl): the
     problem says to run it first.
     """
-    issued, problems = read_inputs(book, schemas=ISSUED_SHEETS)
+    issued, problems = read_inputs(book, schemas=ISSUED_SHEETS, only=only)
     inputs.layouts.update(issued.layouts)
     told, out = set(), []
     for p in problems:

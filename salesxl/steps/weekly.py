@@ -20,11 +20,14 @@ from ..workbook.contract.tracking import WEEKLY_REVIEW
 from . import Progress, StepResult, quiet, run_step
 from .track import TRACK_INPUTS, read_issued
 
+WEEKLY_ISSUED = ("rep_targets", "daily_targets")
+"""The issued tables a week's review is made of; the outlet and product targets (the longest sheet) are not."""
+
 
 def weekly(book: WorkbookBackend, progress: Progress = quiet, week: int | None = None) -> StepResult:
     """周例会 Weekly: week ``week`` of the plan month (default: the week of the last day with data)."""
     def plan(inputs: Inputs):
-        issued, problems = read_issued(book, inputs)
+        issued, problems = read_issued(book, inputs, only=WEEKLY_ISSUED)
         month = inputs.settings.plan_month
         calendar, found = month_calendar(month, inputs.settings.country, inputs["calendar"])
         problems += found

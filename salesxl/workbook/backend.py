@@ -104,6 +104,8 @@ class RawSheet:
             so the value is a fraction, never percentage points.
         parsed: what the input reader made of this sheet, by schema (the reader's cache: a sheet read
             once is checked once, however many steps of a run ask for it).
+        owner: the output key in the sheet's ownership marker (:data:`OWNER_MARKER`) when salesxl wrote
+            it, else None: the reader then knows the sheet is laid out as salesxl lays out its sheets.
     """
 
     name: str
@@ -113,6 +115,7 @@ class RawSheet:
     date1904: bool = False
     percent_cells: set[tuple[int, int]] = field(default_factory=set)
     parsed: dict = field(default_factory=dict, compare=False, repr=False)
+    owner: str | None = None
 
 
 @dataclass(frozen=True)

@@ -79,7 +79,7 @@ class LiveWorkbook:
         rows = [list(r) for r in block.options(ndim=2, err_to_str=True).value]
         self.progress(f"读取 Reading {sheet.name}: {len(rows):,} 行 rows")
         return RawSheet(sheet.name, rows, merged_areas(sheet, last.row, last.column),
-                        percent_cells=percent_cells(sheet, rows))
+                        percent_cells=percent_cells(sheet, rows), owner=owner(sheet))
 
     def write_sheets(self, outputs: Sequence[SheetOutput], appended: Sequence[AppendedRows] = ()) -> None:
         refuse_if_protected(self.book)

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from ..problems import Problem
-from .backend import OutColumn, OutTable, RawSheet, SheetOutput, WorkbookBackend
+from .backend import GridRows, OutColumn, OutTable, RawSheet, SheetOutput, WorkbookBackend
 from .contract import OUTPUT_SHEETS
 from .schema import SheetLayout, SheetSchema
 
@@ -167,7 +167,8 @@ def spilled_table(book: WorkbookBackend, schema: SheetSchema, raw: RawSheet
         return None
     path = workbook.with_name(f"{workbook.stem}.{sheet.key}.{schema.key}.parquet")
     mark = f"every row in {path.name}"
-    if not any(row and isinstance(row[0], str) and mark in row[0] for row in raw.rows):
+    column_a = raw.rows.column(0) if isinstance(raw.rows, GridRows) else [row[0] if row else None for row in raw.rows]
+    if not any(isinstance(value, str) and mark in value for value in column_a):
         return None
     layout = SheetLayout(schema.key, path.name)
     if not path.exists():

@@ -179,6 +179,19 @@ class Package:
                 raise PackageError("the file is too large (over 4 GB) to be edited safely")
             self.entries.append(Entry(info.filename, local_record(blob, info), central, place=info.header_offset))
         self._infos = {info.filename: info for info in infos}
+        # Entries by name, by name without case and by part name without case (Windows separators made
+        # forward), each list in the order of ``entries``: a lookup is a dict access, not a pass over a
+        # package that may hold thousands of parts (a table part per rep's block on a weekly review).
+        self._by_name: dict[str, list[Entry]] = {}
+        self._by_case: dict[str, list[Entry]] = {}
+        self._by_part: dict[str, list[Entry]] = {}
+        for entry in self.entries:
+            self._index(entry)
+
+    def _index(self, entry: Entry) -> None:
+        self._by_name.setdefault(entry.name, []).append(entry)
+        self._by_case.setdefault(entry.name.casefold(), []).append(entry)
+        self._by_part.setdefault(entry.name.replace("\\", "/").casefold(), []).append(entry)
 
     # -- names -------------------------------------------------------------------------------------
 
@@ -188,16 +201,10 @@ class Package:
     def find(self, name: str) -> str | None:
         """The entry name for a part name; part names compare without case, as OPC says."""
         name = name.lstrip("/")
-        folded = name.casefold()
-        near = None
-        for entry in self.entries:
-            if entry.removed:
-                continue
-            if entry.name == name:
-                return name
-            if near is None and entry.name.replace("\\", "/").casefold() == folded:
-                near = entry.name  # other case, or Windows separators written by a careless tool
-        return near
+        if any(not entry.removed for entry in self._by_name.get(name, ())):
+            return name
+        # other case, or Windows separators written by a careless tool: the first such entry
+        return next((entry.name for entry in self._by_part.get(name.casefold(), ()) if not entry.removed), None)
 
     def __contains__(self, name: str) -> bool:
         return self.find(name) is not None
@@ -235,9 +242,10 @@ class Package:
         found = self.find(name)
         if found is None:
             name = name.lstrip("/")
-            grave = next((e for e in self.entries if e.removed and e.name.casefold() == name.casefold()), None)
+            grave = next((e for e in self._by_case.get(name.casefold(), ()) if e.removed), None)
             if grave is None:
                 self.entries.append(Entry(name, data=data, deflated=deflated))
+                self._index(self.entries[-1])
             else:
                 grave.removed, grave.local, grave.central, grave.data = False, None, None, data
                 grave.deflated = deflated
@@ -272,7 +280,7 @@ class Package:
             self._entry(found).removed = True
 
     def _entry(self, name: str) -> Entry:
-        return next(e for e in self.entries if e.name == name and not e.removed)
+        return next(e for e in self._by_name.get(name, ()) if not e.removed)
 
     # -- writing -----------------------------------------------------------------------------------
 

@@ -2,7 +2,7 @@
 
 Each :class:`SheetOutput` is rendered into a workbook of its own in a temporary
 folder (the file backend's rendering, page setup included) and all of them are
-converted in one LibreOffice run, so a page per rep becomes a PDF per rep.
+converted by one LibreOffice run per core, so a page per rep becomes a PDF per rep.
 
 A whole workbook's own sheets can be printed the same way (:func:`sheets_to_pdf`): one copy of
 the file per sheet, with only that sheet visible, so each PDF holds exactly that sheet's pages
@@ -16,8 +16,9 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Any, Callable, Sequence
 
 import openpyxl
 
@@ -79,13 +80,22 @@ Converter = Callable[[list[Path], Path], None]
 
 
 def libreoffice_pdf(soffice: str, timeout: float = 300) -> Converter:
-    """All the files in one LibreOffice run, with a private profile."""
+    """All the files in one LibreOffice run, with a private profile (so runs can convert side by side).
+
+    The run may take ``timeout`` seconds and :data:`SECONDS_PER_FILE` more for each file it converts."""
     def convert(sources: list[Path], directory: Path) -> None:
-        with tempfile.TemporaryDirectory(prefix="salesxl-lo-") as profile:
+        # LibreOffice may still be closing its profile when the run returns: what it leaves is not salesxl's to fail on.
+        with tempfile.TemporaryDirectory(prefix="salesxl-lo-", ignore_cleanup_errors=True) as profile:
             subprocess.run([soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
                             "--outdir", str(directory), *map(str, sources)],
-                           check=True, capture_output=True, timeout=timeout)
+                           check=True, capture_output=True, timeout=timeout + SECONDS_PER_FILE * len(sources))
     return convert
+
+
+SECONDS_PER_FILE = 5
+"""How much longer a LibreOffice run may take for each file it converts: a rep's few pages take about a quarter of
+a second of a core; a busy machine stretches that many times. A fixed limit failed the export of 1,000 reps'
+commitments (500 files a run) on a loaded machine."""
 
 
 def excel_pdf(app) -> Converter:
@@ -108,29 +118,74 @@ def export_pdfs(outputs: Sequence[tuple[str, SheetOutput]], directory: Path, tim
                 converter: Converter | None = None) -> list[Path]:
     """Write ``directory/<stem>.pdf`` for each ``(stem, sheet)``.
 
-    ``converter`` defaults to LibreOffice; without it (and no converter given)
-    this raises ProblemsFound, a warning the step passes on.
+    ``converter`` defaults to LibreOffice, one run per core (:data:`CONVERTERS`); without it (and no
+    converter given) this raises ProblemsFound, a warning the step passes on. A converter given (Excel's)
+    converts every file at once, on the calling thread.
     """
+    runs = 1
     if converter is None:
-        soffice = find_soffice()
-        if soffice is None:
-            raise ProblemsFound([Problem(None, None, None, "no-libreoffice",
-                                         "没有找到 LibreOffice（soffice），无法导出 PDF；请安装 LibreOffice，或在 Excel 中打印该表",
-                                         "LibreOffice (soffice) was not found, so no PDF was written; install "
-                                         "LibreOffice or print the sheet from Excel", "warning")])
-        converter = libreoffice_pdf(soffice, timeout)
+        converter, runs = libreoffice_pdf(need_soffice(), timeout), CONVERTERS
     directory.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="salesxl-pdf-") as temp:
-        sources = []
-        for stem, output in outputs:
+    with tempfile.TemporaryDirectory(prefix="salesxl-pdf-", ignore_cleanup_errors=True) as temp:
+        def rendered(item: tuple[str, SheetOutput]) -> Path:
+            stem, output = item
             book = openpyxl.Workbook()
             render_sheet(book.active, output, set())
             book.active.title = output.sheet.name[:31]
             source = Path(temp) / f"{stem}.xlsx"
             book.save(source)
-            sources.append(source)
-        converter(sources, directory)
+            return source
+
+        convert_in_shares(outputs, rendered, converter, runs, directory)
     return [directory / f"{stem}.pdf" for stem, _ in outputs]
+
+
+def need_soffice() -> str:
+    """:func:`find_soffice`, or ProblemsFound (a warning the step passes on) where there is none."""
+    soffice = find_soffice()
+    if soffice is None:
+        raise ProblemsFound([Problem(None, None, None, "no-libreoffice",
+                                     "没有找到 LibreOffice（soffice），无法导出 PDF；请安装 LibreOffice，或在 Excel 中打印该表",
+                                     "LibreOffice (soffice) was not found, so no PDF was written; install "
+                                     "LibreOffice or print the sheet from Excel", "warning")])
+    return soffice
+
+
+CONVERTERS = 2
+"""LibreOffice runs converting at the same time, each with its own profile: laying out and exporting the
+pages is nearly all of an export's time, and one run uses one core (200 reps' pages: about 50 s of
+LibreOffice's time on this machine's cores)."""
+
+
+def convert_in_shares(items: Sequence, source_of: Callable[[Any], Path], converter: Converter, runs: int,
+                      directory: Path) -> None:
+    """``items`` cut into ``runs`` shares; each share's files are made (``source_of``) and handed to
+    ``converter`` at once, so the next share is made while the one before converts. Every share but the last
+    converts on a thread of its own, the last on the calling thread (all of them, for one run: Excel's export
+    stays on the thread that drives Excel). A failed conversion raises once the others have finished."""
+    cut = shares(list(items), runs)
+    with ThreadPoolExecutor(max(len(cut) - 1, 1)) as pool:
+        converting = []
+        for k, share in enumerate(cut):
+            sources = [source_of(item) for item in share]
+            if k < len(cut) - 1:
+                converting.append(pool.submit(converter, sources, directory))
+            else:
+                converter(sources, directory)
+        for run in converting:
+            run.result()
+
+
+def shares(items: list, count: int) -> list[list]:
+    """``items`` cut into at most ``count`` consecutive shares of nearly equal length (none empty)."""
+    size, extra = divmod(len(items), count)
+    cut, found = 0, []
+    for k in range(count):
+        length = size + (k < extra)
+        if length:
+            found.append(items[cut:cut + length])
+        cut += length
+    return found
 
 
 # ---- Rendering a workbook's own sheets as a person would see them (the dashboard's check and docs images) ----
@@ -189,7 +244,7 @@ def with_only_sheet(blob: bytes, sheet: str, lighten: bool = True) -> bytes:
 
 
 def sheets_to_pdf(workbook: Path, sheets: Sequence[str], directory: Path, timeout: float = 600) -> dict[str, Path]:
-    """One PDF per sheet of ``workbook``, as LibreOffice prints it, all in one LibreOffice run.
+    """One PDF per sheet of ``workbook``, as LibreOffice prints it (one LibreOffice run per core).
 
     ``{sheet name: directory/<n>.pdf}``; raises ProblemsFound without LibreOffice.
     """
@@ -199,16 +254,15 @@ def sheets_to_pdf(workbook: Path, sheets: Sequence[str], directory: Path, timeou
                                      "LibreOffice (soffice) was not found, so no PDF was written", "warning")])
     directory.mkdir(parents=True, exist_ok=True)
     blob = Path(workbook).read_bytes()
-    with tempfile.TemporaryDirectory(prefix="salesxl-render-") as temp:
-        sources = []
-        for n, sheet in enumerate(sheets, start=1):
+    with tempfile.TemporaryDirectory(prefix="salesxl-render-", ignore_cleanup_errors=True) as temp:
+        def alone(item: tuple[int, str]) -> Path:
+            n, sheet = item
             source = Path(temp) / f"sheet{n:02d}.xlsx"
             source.write_bytes(with_only_sheet(blob, sheet))
-            sources.append(source)
-        profile = Path(temp) / "profile"
-        subprocess.run([soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
-                        "--outdir", str(directory), *map(str, sources)],
-                       check=True, capture_output=True, timeout=timeout)
+            return source
+
+        convert_in_shares(list(enumerate(sheets, start=1)), alone, libreoffice_pdf(soffice, timeout), CONVERTERS,
+                          directory)
     return {sheet: directory / f"sheet{n:02d}.pdf" for n, sheet in enumerate(sheets, start=1)}
 
 

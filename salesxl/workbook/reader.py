@@ -13,26 +13,24 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable
 
 import numpy as np
 import pandas as pd
-from openpyxl.utils import get_column_letter
 
 from ..core.settings import Settings
 from ..problems import Problem
 from ..sources.history_files import SettingCell, read_history_files, unknown_references
 from ..terms import normalise_label
-from .backend import GridRows, RawSheet, WorkbookBackend
+from .backend import RawSheet, WorkbookBackend
 from .cells import BLANK, parse_cell
 from .contract import INPUT_SHEETS, SETTINGS
 from .contract.base import SETTINGS_SHEET
 from .overflow import spilled_table
-from .render import TOTAL_LABEL
 from .schema import Column, SheetLayout, SheetSchema
+from .tablefind import columns_of, find_table, row_is_blank, table_length, uncached_rows
 
 SETTING_KEYS = frozenset(s.key for s in SETTINGS)
-HEADER_SEARCH_ROWS = 20
 REPEATED = frozenset(("text", "choice", "month", "date", "bool"))
 """Column types whose values repeat down a long sheet (IDs, regions, months, yes/no) and whose reading
 depends on the value alone (not on a percentage format): each distinct value is parsed once per sheet."""
@@ -155,16 +153,15 @@ def parse_table(schema: SheetSchema, raw: RawSheet) -> tuple[pd.DataFrame, Sheet
 
     # The cells are checked a column at a time (a long History sheet is a million cells); the problems
     # are then put in the order a planner reads them: row by row, left to right.
-    body = raw.rows[header_row:]
+    if schema.issued:  # an issued sheet's first table ends at a blank row or its totals row; other blocks follow
+        body = raw.rows[header_row:header_row + table_length(raw, header_row, matched)]
+        keep = np.arange(len(body))
+    else:
+        body = raw.rows[header_row:]
     cells = columns_of(body, matched)
     uncached = uncached_rows(raw, header_row, len(body), matched)
-    blank = row_is_blank(cells, uncached, len(body))
-    if schema.issued:  # an issued sheet's first table ends at a blank row or its totals row; other blocks follow
-        first = [row[0] if row else None for row in body]
-        end = next((i for i in range(len(body)) if blank[i] or first[i] == TOTAL_LABEL), len(body))
-        keep = np.arange(end)
-    else:
-        keep = np.flatnonzero(~blank)  # blank rows between data are harmless
+    if not schema.issued:
+        keep = np.flatnonzero(~row_is_blank(cells, uncached, len(body)))  # blank rows between data are harmless
     index = (keep + header_row + 1).tolist()
     found: list[tuple[tuple, Problem]] = []  # (row, part of the row, column position, ...) -> problem
 
@@ -214,41 +211,6 @@ def parse_table(schema: SheetSchema, raw: RawSheet) -> tuple[pd.DataFrame, Sheet
     return frame, layout, problems
 
 
-def find_table(schema: SheetSchema, raw: RawSheet) -> tuple[SheetLayout, dict[int, Column], list[Problem]]:
-    """Where the table is: its header row, which sheet column holds which declared column, and the
-    problems with the table as a whole (a column missing or twice, merged cells, a header moved down)."""
-    layout = SheetLayout(schema.key, raw.name)
-    problems: list[Problem] = []
-    # An issued sheet may hold several tables; each issued schema finds its own header anywhere.
-    header_row, matched, duplicates = find_header(schema, raw.rows, None if schema.issued else HEADER_SEARCH_ROWS)
-    layout.header_row = header_row
-    for j, column in matched.items():
-        layout.columns[column.key] = (get_column_letter(j + 1), str(raw.rows[header_row - 1][j]).strip())
-    for j, column in duplicates:
-        problems.append(Problem(raw.name, header_row, column.key, "duplicate-column",
-                                f"“{column.label}”列出现了两次", f"the column '{column.label}' appears twice",
-                                letter=get_column_letter(j + 1), header=str(raw.rows[header_row - 1][j])))
-    for column in schema.columns:
-        if column.required and column.key not in layout.columns:
-            problems.append(Problem(raw.name, header_row, column.key, "missing-column",
-                                    f"第{header_row}行缺少必填列“{column.label}”",
-                                    f"row {header_row} has no required column '{column.label}'"))
-    if header_row > 1 and not schema.issued:  # issued sheets have a title block above the table
-        problems.append(Problem(raw.name, header_row, None, "header-not-first-row",
-                                f"表头在第{header_row}行，不在第1行；已从该行读取",
-                                f"the header is on row {header_row}, not row 1; read from there", "notice"))
-
-    for r1, c1, r2, c2 in raw.merged:
-        if r2 >= header_row and any(c1 <= j + 1 <= c2 for j in matched):
-            key = next(col.key for j, col in matched.items() if c1 <= j + 1 <= c2)
-            problems.append(Problem(raw.name, r1, key, "merged-cells",
-                                    f"表格中有合并单元格 {get_column_letter(c1)}{r1}:{get_column_letter(c2)}{r2}，请取消合并",
-                                    f"merged cells {get_column_letter(c1)}{r1}:{get_column_letter(c2)}{r2} "
-                                    "inside the table; unmerge them", letter=get_column_letter(c1),
-                                    header=layout.columns[key][1]))
-    return layout, matched, problems
-
-
 def reporter(sheet: str, layout: SheetLayout, problems: list[Problem]):
     """``at(row, key, code, zh, en, severity)``: add a problem at a cell of this table to ``problems``."""
     def at(row, key, code, zh, en, severity="error"):
@@ -265,37 +227,6 @@ def problem_at(sheet: str, layout: SheetLayout, row, key: str, code: str, zh: st
 
 FORMULA_WITHOUT_VALUE = ("error", "formula-without-value", "公式没有计算结果，请在Excel中打开并保存后再试",
                          "the formula has no calculated value; open and save the file in Excel, then retry")
-
-
-def uncached_rows(raw: RawSheet, header_row: int, height: int, matched: dict) -> dict[int, np.ndarray]:
-    """Matched column -> which rows below the header hold a formula Excel never calculated."""
-    marks = {j: np.zeros(height, dtype=bool) for j in matched}
-    for r, c in raw.uncached:
-        if c - 1 in marks and header_row < r <= header_row + height:
-            marks[c - 1][r - header_row - 1] = True
-    return marks
-
-
-def columns_of(body: Sequence[list], matched: dict) -> dict[int, list]:
-    """Matched column -> its cells below the header (a short row's missing cells are None)."""
-    if isinstance(body, GridRows):  # the scanner's grid: each column taken whole
-        return {j: body.column(j) for j in matched}
-    width = max(matched, default=-1) + 1
-    if all(len(row) >= width for row in body):
-        return {j: [row[j] for row in body] for j in matched}
-    return {j: [row[j] if j < len(row) else None for row in body] for j in matched}
-
-
-def row_is_blank(cells: dict[int, list], uncached: dict[int, np.ndarray], height: int) -> np.ndarray:
-    """Rows whose matched cells are all empty (or spaces) and hold no uncalculated formula."""
-    candidates = range(height)  # rows that may still be blank: each column looks only at those
-    for j, values in cells.items():
-        marks = uncached[j]
-        candidates = [i for i in candidates if not marks[i] and (
-            values[i] is None or (values[i].__class__ is str and not values[i].strip()))]
-    blank = np.zeros(height, dtype=bool)
-    blank[candidates] = True
-    return blank
 
 
 NUMBER_TYPES = frozenset(("decimal", "integer", "percent"))
@@ -378,18 +309,6 @@ def each_cell(column: Column, values: list, date1904: bool, percent: list[bool] 
         if value is BLANK:
             blanks.append(i)
     return parsed, issues, blanks
-
-
-def find_header(schema: SheetSchema, rows: list[list[Any]], search: int | None):
-    """The row (1-based) among the first ``search`` rows (all if None) that names the most declared columns."""
-    best_row, best = 1, ({}, [])
-    for r, row in enumerate(rows[:search], start=1):
-        if not row or not isinstance(row[0], str):
-            continue  # a header row starts with a label
-        matched, duplicates = schema.match_headers(row)
-        if len(matched) > len(best[0]):
-            best_row, best = r, (matched, duplicates)
-    return best_row, best[0], best[1]
 
 
 def typed_frame(schema: SheetSchema, columns: dict[str, list], index: list[int]) -> pd.DataFrame:

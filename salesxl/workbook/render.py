@@ -11,9 +11,11 @@ is conditional formatting, never a cell's own fill.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import math
 import re
+from itertools import islice
 from typing import Any
 
 import numpy as np
@@ -115,6 +117,7 @@ def render_sheet(ws: Worksheet, output: SheetOutput, table_names: set[str],
         row += 1
     row += 1
     widths: dict[int, float] = {}
+    folded = {t.casefold() for t in table_names}
     first_header = None
     placed: dict[str, tuple[int, OutTable]] = {}
     chart_space: tuple[int, int] | None = None  # (first, last) row of the space left for placed charts
@@ -133,7 +136,7 @@ def render_sheet(ws: Worksheet, output: SheetOutput, table_names: set[str],
         first_header = first_header or row
         if table.name:
             placed[table.name] = (row, table)
-        row = render_table(ws, row, table, unique_name(table, output, index, table_names), widths, currency,
+        row = render_table(ws, row, table, unique_name(table, output, index, table_names, folded), widths, currency,
                            streamed)
         row += 1
     for column, width in widths.items():
@@ -180,12 +183,15 @@ def set_page(ws: Worksheet, page: PageSetup, total_width: float, first_header: i
     ws.oddFooter.center.text = style.PAGE_FOOTER
 
 
-def unique_name(table: OutTable, output: SheetOutput, index: int, taken: set[str]) -> str:
+def unique_name(table: OutTable, output: SheetOutput, index: int, taken: set[str], folded: set[str]) -> str:
+    """The table's name, or the first ``name_2``, ``name_3``... no other table has (``folded``: the names in
+    ``taken`` without case, kept beside it so that a sheet of hundreds of tables is not folded for each)."""
     name = table.name or f"sx_{output.sheet.key}_{index}"
     base, n = name, 2
-    while name.casefold() in {t.casefold() for t in taken}:
+    while name.casefold() in folded:
         name, n = f"{base}_{n}", n + 1
     taken.add(name)
+    folded.add(name.casefold())
     return name
 
 
@@ -198,27 +204,36 @@ def render_table(ws: Worksheet, top: int, table: OutTable, name: str, widths: di
     every data cell of a column has one style, whatever its value (the house style's rule).
     """
     columns = list(table.columns)
+    header = None
     for j, column in enumerate(columns, start=1):
         cell = ws.cell(row=top, column=j, value=column.label)
-        cell.font, cell.fill = style.HEADER_FONT, style.header_fill(table.tone)
-        cell.alignment = style.HEADER_ALIGNMENT
+        if header is None:
+            cell.font, cell.fill = style.HEADER_FONT, style.header_fill(table.tone)
+            cell.alignment = style.HEADER_ALIGNMENT
+            header = cell._style
+        else:  # the same three styles: copied, not looked up again (a sheet may hold hundreds of tables)
+            cell._style = copy.copy(header)
         widths[j] = max(widths.get(j, 0), min(style.display_width(column.label), style.HEADER_WIDTH_CAP),
                         style.NOTE_WIDTH if column.kind == "note" else 0)
-    frame = table.frame[[c.key for c in columns]]
+    frame = table.frame
+    # Each column as a Series, iterated as ``itertuples`` iterates them: no frame is built per table.
+    series = [frame[c.key] for c in columns]
     formats = [style.number_format(c.kind, currency) for c in columns]
-    drawn = frame
-    if streamed is not None and len(frame) > STREAM_AFTER and can_stream(frame.iloc[STREAM_AFTER:], columns):
-        drawn, rest = frame.iloc[:STREAM_AFTER], frame.iloc[STREAM_AFTER:]
-        streamed.append(StreamedRows(top + 1, top + STREAM_AFTER + 1, rest, columns))
-        for record in rest.iloc[:max(0, style.WIDTH_SAMPLE_ROWS - STREAM_AFTER)].itertuples(index=False):
+    shown_rows = len(frame)
+    if streamed is not None and len(frame) > STREAM_AFTER and can_stream(frame, columns, skip=STREAM_AFTER):
+        shown_rows = STREAM_AFTER
+        streamed.append(StreamedRows(top + 1, top + STREAM_AFTER + 1, frame.iloc[STREAM_AFTER:], columns))
+        for record in islice(zip(*series), STREAM_AFTER, max(STREAM_AFTER, style.WIDTH_SAMPLE_ROWS)):
             for j, (column, value) in enumerate(zip(columns, record), start=1):
                 if column.kind != "note":
                     text = style.shown_text(shown_value(value), column.kind, currency)
                     widths[j] = max(widths.get(j, 0), style.display_width(text))
+    drawn = list(islice(zip(*series), shown_rows))
     # A column with a link anywhere gets the link font throughout; only drawn rows can hold one
     # (a table with a link is never streamed), so only they are looked at.
-    linked = [drawn[c.key].dtype == object and any(isinstance(v, Link) for v in drawn[c.key]) for c in columns]
-    for i, record in enumerate(drawn.itertuples(index=False), start=1):
+    linked = [values.dtype == object and any(isinstance(record[j], Link) for record in drawn)
+              for j, values in enumerate(series)]
+    for i, record in enumerate(drawn, start=1):
         for j, (column, value) in enumerate(zip(columns, record), start=1):
             cell = put(ws, top + i, j, value)
             # One style per column, whatever the value: a streamed long table reuses the first row's.
@@ -240,7 +255,7 @@ def render_table(ws: Worksheet, top: int, table: OutTable, name: str, widths: di
     excel_table._initialise_columns()
     for table_column, column in zip(excel_table.tableColumns, columns):
         table_column.name = column.label
-    ws.add_table(excel_table)
+    ws.tables.add(excel_table)  # its name is unique already (unique_name): no pass over every table to check
     add_looks(ws, columns, top + 1, last)
     if any(c.total for c in columns):
         totals = last + 1

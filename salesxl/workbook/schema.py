@@ -12,11 +12,12 @@ What a schema *is* lives here; how a sheet is checked against it lives in
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Literal
 
 import pandas as pd
 
-from ..terms import Choice, normalise_label
+from ..terms import Choice, normalise_label, spelling_set
 
 ColumnType = Literal["text", "integer", "decimal", "percent", "date", "month", "bool", "choice", "any"]
 
@@ -76,8 +77,8 @@ class Column:
     def must_fill(self) -> bool:
         return self.required if self.not_blank is None else self.not_blank
 
-    def spellings(self) -> set[str]:
-        return {normalise_label(s) for s in (self.key, self.zh, self.en, self.label, f"{self.en} {self.zh}")}
+    def spellings(self) -> frozenset[str]:
+        return spelling_set(self.key, self.zh, self.en, self.label, f"{self.en} {self.zh}")
 
     @property
     def dtype(self) -> str:
@@ -127,8 +128,18 @@ class SheetSchema:
                 return c
         raise KeyError(f"{self.key} has no column {key!r}")
 
-    def spellings(self) -> set[str]:
-        return {normalise_label(s) for s in (self.key, self.zh, self.en, self.name)}
+    def spellings(self) -> frozenset[str]:
+        return spelling_set(self.key, self.zh, self.en, self.name)
+
+    @cached_property
+    def labels(self) -> dict[str, Column]:
+        """Every folded spelling of a column's header -> the column (the first declared, where two share one):
+        built once per schema, so a header row is matched with one lookup per cell."""
+        found: dict[str, Column] = {}
+        for column in self.columns:
+            for spelling in column.spellings():
+                found.setdefault(spelling, column)
+        return found
 
     def match_headers(self, row: list[Any]) -> tuple[dict[int, Column], list[tuple[int, Column]]]:
         """Which cells of a header row name which columns (by any spelling), and the columns named twice:
@@ -136,11 +147,11 @@ class SheetSchema:
         matched: dict[int, Column] = {}
         duplicates: list[tuple[int, Column]] = []
         seen: set[str] = set()
+        labels = self.labels
         for j, value in enumerate(row):
             if value is None:
                 continue
-            label = normalise_label(value)
-            column = next((c for c in self.columns if label in c.spellings()), None)
+            column = labels.get(normalise_label(value))
             if column is None:
                 continue
             if column.key in seen:
@@ -181,9 +192,9 @@ class Setting:
     def label(self) -> str:
         return f"{self.zh} {self.en}"
 
-    def spellings(self) -> set[str]:
+    def spellings(self) -> frozenset[str]:
         """The ways the Settings sheet's key cell may name this setting (compared folded)."""
-        return {normalise_label(s) for s in (self.key, self.zh, self.en, self.label)}
+        return spelling_set(self.key, self.zh, self.en, self.label)
 
     def as_column(self) -> Column:
         """The setting seen as a column, so cells are parsed by one function."""

@@ -20,7 +20,7 @@ import datetime as dt
 import math
 import re
 from dataclasses import dataclass
-from itertools import chain
+from itertools import chain, islice
 from typing import Any, Iterator, Sequence
 
 import numpy as np
@@ -63,13 +63,14 @@ class NotStreamable(Exception):
     """A value openpyxl would style by itself; the table is rendered whole instead."""
 
 
-def can_stream(frame: pd.DataFrame, columns: Sequence[OutColumn]) -> bool:
-    """Whether every value of ``frame`` can be written as raw XML with its column's one style."""
+def can_stream(frame: pd.DataFrame, columns: Sequence[OutColumn], skip: int = 0) -> bool:
+    """Whether every value of ``frame`` (after its first ``skip`` rows) can be written as raw XML with its
+    column's one style."""
     for column in columns:
         values = frame[column.key]
         if values.dtype != object:
             continue
-        for value in values:
+        for value in islice(values, skip, None):
             if isinstance(value, Link):
                 return False
             if isinstance(value, (dt.date, dt.datetime, dt.time, dt.timedelta, pd.Period)) \
@@ -246,6 +247,9 @@ def rows_xml(block: StreamedRows, styles: Sequence[str | None], letters: Sequenc
     ``styles[j]`` is the ``s`` index of column ``j`` (None: unstyled)."""
     frame = block.frame
     attributes = [f' s="{s}"' if s is not None else "" for s in styles]
+    if len(frame) <= FEW_ROWS and not any(is_dated(frame[c.key].dtype) for c in block.columns):
+        yield few_rows_xml(block, attributes, letters)
+        return
     for start in range(0, len(frame), CHUNK_ROWS):
         part = frame.iloc[start:start + CHUNK_ROWS]
         first = block.first_row + start
@@ -253,6 +257,28 @@ def rows_xml(block: StreamedRows, styles: Sequence[str | None], letters: Sequenc
         columns = [cells(part[c.key], letter, numbers, attribute)
                    for c, letter, attribute in zip(block.columns, letters, attributes)]
         yield join_rows(numbers, columns)
+
+
+FEW_ROWS = 500
+"""A block this short is written value by value (:func:`object_cell`): making each column's distinct cells
+with arrays costs more than it saves on a few rows, and a sheet of reps' pages has hundreds of such blocks."""
+
+
+def is_dated(dtype) -> bool:
+    """Dates and months: written from their day numbers as arrays (:func:`distinct_cells`), whatever the length."""
+    return isinstance(dtype, pd.PeriodDtype) or pd.api.types.is_datetime64_any_dtype(dtype)
+
+
+def few_rows_xml(block: StreamedRows, attributes: Sequence[str], letters: Sequence[str]) -> bytes:
+    """:func:`rows_xml` of a short block without dates, value by value: the same bytes (each value as
+    :func:`object_cell` writes it, which the array path writes too; a row with no cell is ``<row r="N"/>``)."""
+    columns = [block.frame[c.key].tolist() for c in block.columns]
+    rows = []
+    for number, values in enumerate(zip(*columns), start=block.first_row):
+        body = "".join(object_cell(f"{letter}{number}", attribute, value)
+                       for letter, attribute, value in zip(letters, attributes, values))
+        rows.append(f'<row r="{number}">{body}</row>' if body else f'<row r="{number}"/>')
+    return "".join(rows).encode("utf-8")
 
 
 def join_rows(numbers: np.ndarray, columns: Sequence[tuple[np.ndarray, np.ndarray | None]]) -> bytes:

@@ -35,6 +35,7 @@ import datetime as dt
 import math
 import os
 import unicodedata
+from functools import lru_cache
 from typing import Any
 
 from openpyxl.formatting.rule import DataBarRule, FormulaRule
@@ -162,8 +163,9 @@ def shown_text(value: Any, kind: Kind, currency: str | None = DEFAULT_CURRENCY) 
     return str(value)
 
 
+@lru_cache(maxsize=1 << 16)
 def display_width(text: str) -> int:
-    """Width in Excel's character units: a Chinese character takes two."""
+    """Width in Excel's character units: a Chinese character takes two (each text measured once)."""
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 

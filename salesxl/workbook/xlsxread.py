@@ -15,6 +15,7 @@ value, and which number cells are formatted as a percentage. Namespaces are matc
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -26,7 +27,7 @@ from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format, is_timedelt
 from openpyxl.utils.cell import column_index_from_string, get_column_letter, range_boundaries
 from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel
 
-from .backend import RawSheet
+from .backend import OWNER_MARKER, RawSheet
 from .package import Package, local_name, main_part, parse_xml, relationships
 from .sheetscan import scan_cells
 
@@ -53,6 +54,7 @@ class SheetEntry:
     part: str | None
     kind: str
     state: str = "visible"
+    owner: str | None = None
 
 
 class WorkbookValues:
@@ -65,6 +67,7 @@ class WorkbookValues:
         targets = {rel.id: rel for rel in relationships(package, self.workbook_part)}
         self.date1904 = False
         self.sheets: list[SheetEntry] = []
+        owners: dict[int, str] = {}  # sheet position -> the output key its ownership marker holds
         for element in root.iter():
             name = local_name(element)
             if name == "workbookPr":
@@ -74,6 +77,12 @@ class WorkbookValues:
                 part = package.find(rel.target) if rel and not rel.external else None
                 kind = rel.type.rsplit("/", 1)[-1] if rel else "missing"
                 self.sheets.append(SheetEntry(element.get("name", ""), part, kind, element.get("state", "visible")))
+            elif name == "definedName" and element.get("name") == OWNER_MARKER \
+                    and (element.get("localSheetId") or "").isdigit():
+                owners[int(element.get("localSheetId"))] = (element.text or "").strip().strip('"')
+        for position, key in owners.items():
+            if position < len(self.sheets):
+                self.sheets[position] = dataclasses.replace(self.sheets[position], owner=key)
         self._strings: list[str] | None = None
         self._styles: tuple[set[int], set[int], set[int]] | None = None
 
@@ -85,7 +94,7 @@ class WorkbookValues:
         if entry.kind != "worksheet" or entry.part is None:
             return RawSheet(name, [], date1904=self.date1904)  # chart or dialog sheets hold no table
         rows, merged, uncached, percent = self._cells(entry.part)
-        return RawSheet(name, rows, merged, uncached, self.date1904, percent)
+        return RawSheet(name, rows, merged, uncached, self.date1904, percent, owner=entry.owner)
 
     # -- one sheet ---------------------------------------------------------------------------------
 

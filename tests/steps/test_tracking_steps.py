@@ -212,3 +212,38 @@ def test_track_reads_each_reps_expense_budget_when_the_sheet_exists(tracked, sma
     spent = log[(log["date"] <= "2026-12-11") & (log["expense"].fillna(0) > 0)]["rep_id"].unique()
     assert set(ahead["业务员编号 Rep ID"]) == set(spent) - {rep_ids[0]} and len(ahead)
     assert ahead["说明 Detail"].str.contains("of budget spent, ").all()
+
+
+def test_core_outlet_sku_progress_past_the_row_limit_goes_to_parquet(tracked, monkeypatch):
+    """A large company's core outlet × SKU lines do not fit on a sheet (1.2 million at the benchmark's large
+    size): with the limit lowered just below the Progress sheet's rows, every line goes to
+    ``plan.progress.core_outlet_skus.parquet`` and the sheet sums them by rep × SKU; the targets add up alike."""
+    import pyarrow.parquet as pq
+
+    from salesxl.workbook import overflow
+
+    full = tracked.with_name("full.xlsx")
+    shutil.copy(tracked, full)
+    assert track(FileWorkbook(full), as_of="2026-12-11").ok
+    rows = openpyxl.load_workbook(full, read_only=True)["进度 Progress"].max_row
+    monkeypatch.setattr(overflow, "EXCEL_MAX_ROWS", rows - 1)
+    result = track(FileWorkbook(tracked), as_of="2026-12-11")
+    assert result.ok
+    [notice] = [p for p in result.problems if p.code == "rows-to-parquet"]
+    assert "plan.progress.core_outlet_skus.parquet" in notice.message_en and "rep × SKU" in notice.message_en
+    lines = pq.read_table(tracked.with_name("plan.progress.core_outlet_skus.parquet")).to_pandas()
+    sheet = openpyxl.load_workbook(tracked)["进度 Progress"]
+    assert sheet.max_row <= rows - 1
+    whole = table_frame(openpyxl.load_workbook(full)["进度 Progress"], "progress_core_outlet_skus")
+    assert len(lines) == len(whole)
+    assert lines["产品目标 SKU target"].sum() == pytest.approx(whole["产品目标 SKU target"].sum(), abs=1e-6)
+    values = list(sheet.iter_rows(values_only=True))
+    top = next(i for i, r in enumerate(values) if str(r[0]).startswith("核心店×产品 Core outlet × SKU — "))
+    assert values[top + 1][:3] == ("业务员编号 Rep ID", "产品编码 SKU", "产品目标 SKU target")
+    summed = []
+    for row in values[top + 2:]:  # the summed table, down to its totals row
+        if row[0] in (None, "合计 Total"):
+            break
+        summed.append(row)
+    assert len(summed) == len(set(zip(lines["业务员编号 Rep ID"], lines["产品编码 SKU"])))
+    assert sum(r[2] for r in summed) == pytest.approx(lines["产品目标 SKU target"].sum(), abs=1e-6)

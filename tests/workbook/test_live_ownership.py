@@ -61,3 +61,16 @@ def test_a_rerun_in_excel_keeps_the_planners_formulas_that_point_into_an_owned_s
     assert [s.name for s in book.sheets] == ["汇总 Summary", MONTH_TARGET.name, PROBLEMS.name]
     target.delete()  # the stand-in does break such formulas, so the test above can fail
     assert summary.range("A1").formula == "=#REF!"
+
+
+def test_both_backends_read_a_sheet_with_its_owner(tmp_path):
+    """The reader trusts salesxl's layout only on a sheet that carries the marker (issue 22): the file and
+    the live backend both hand it over with the sheet, and a planner's own sheet has none."""
+    path = tmp_path / "plan.xlsx"
+    openpyxl.Workbook().save(path)
+    FileWorkbook(path).write_sheets(planner_outputs())
+    assert FileWorkbook(path).read_sheet(MONTH_TARGET.name).owner == "month_target"
+    assert FileWorkbook(path).read_sheet("Sheet").owner is None
+    book = book_from_file(path)
+    assert LiveWorkbook(book).read_sheet(MONTH_TARGET.name).owner == "month_target"
+    assert LiveWorkbook(book).read_sheet("Sheet").owner is None

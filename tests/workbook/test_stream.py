@@ -174,6 +174,27 @@ def test_more_awkward_values_stream_byte_for_byte(planner_book, monkeypatch, str
     assert streamed == drawn
 
 
+@pytest.mark.parametrize("few_rows", [0, 10 ** 6])
+def test_short_blocks_without_dates_stream_byte_for_byte_either_way(planner_book, monkeypatch, few_rows):
+    """A block of at most ``FEW_ROWS`` rows without a date or month column is written value by value, a
+    longer one a column at a time: both give what openpyxl draws. Every awkward value but the dated columns
+    (``mixed`` keeps its date objects: an object column), 11 rows streamed each; with ``few_rows`` 0 the
+    column-at-once writer takes them, with a million the value-by-value one."""
+    monkeypatch.setattr(stream, "FEW_ROWS", few_rows)
+    value_by_value = []
+    few_rows_xml = stream.few_rows_xml
+    monkeypatch.setattr(stream, "few_rows_xml", lambda *args: value_by_value.append(1) or few_rows_xml(*args))
+    undated = [c for c in COLUMNS if c.key not in ("day", "month")]
+    outputs = [SheetOutput(OUTPUT_SHEETS[0], "", [], [
+        OutTable(awkward_table(), undated, name="awkward"),
+        OutTable(more_awkward_table(), [c for c in MORE_COLUMNS if c.key != "when"], name="more")])]
+    drawn, _ = written(planner_book, outputs, 10 ** 9, monkeypatch)
+    streamed, blocks = written(planner_book, outputs, 1, monkeypatch)
+    assert blocks == [N - 1, N - 1] and len(value_by_value) == (2 if few_rows else 0)
+    assert cells(streamed, OUTPUT_SHEETS[0].name) == cells(drawn, OUTPUT_SHEETS[0].name)
+    assert streamed == drawn
+
+
 def test_long_tables_stream_in_chunks(planner_book, monkeypatch):
     """A table longer than a chunk comes out in pieces, and the same bytes as in one piece:
     12 rows, 2 drawn, 10 streamed in chunks of 3 → 4 pieces (3 + 3 + 3 + 1)."""
