@@ -9,6 +9,7 @@ from salesxl.demo import (demo_signatures, lagging_reps, make_incentive_rules, m
                           month_end_demo_data)
 
 from .conftest import SMALL
+from .steps.test_close import recompute_from_the_sheet
 
 
 def test_month_end_demo_finishes_the_tracked_month_and_any_window_is_a_slice(small_demo):
@@ -88,6 +89,9 @@ def test_demo_at_month_end_releases_and_closes(tmp_path, monkeypatch):
     settings, tables = month_end_demo_data(seed=7, size=SMALL)
     shared = tables["reps"].loc[tables["reps"].manual_share.notna(), "rep_id"].iloc[0]
     assert 0.8 <= attainments[shared] <= 1.6, attainments
+
+    # Every net on the demo's Performance sheet is the sum of its pay lines, from the sheet alone.
+    recompute_from_the_sheet(tmp_path / "salesxl_demo_month_end.xlsx")
 
 
 def table(ws, first_header: str) -> list[dict]:

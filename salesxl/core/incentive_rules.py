@@ -57,6 +57,15 @@ class Deduction:
 
 
 @dataclass(frozen=True)
+class Accelerator:
+    """Above ``threshold`` (an attainment), commission earned is multiplied by ``factor``."""
+
+    threshold: float
+    factor: float
+    row: int | None = None
+
+
+@dataclass(frozen=True)
 class MixCondition:
     """The rep's target of ``role`` must be reached to at least ``threshold``."""
 
@@ -76,11 +85,13 @@ class Plan:
         mode: commission mode (``flat``, ``step``, ``linear``).
         bands: commission bands or curve points.
         target_incentive: what a linear curve's percentages are of.
-        accelerators: ``(threshold, factor)`` pairs.
+        accelerators: the accelerators, by rising threshold.
         cap_amount: the most a rep's reward can be; None for no cap.
         cap_attainment: commission is paid up to this attainment; None for no limit.
         floors, expenses: penalty rules; mixes: product-mix conditions.
         must_sign: the reward needs a signed commitment 军令状.
+        rows: where each single-valued rule is on the sheet, for the pay lines: ``bonus:<tier>``,
+            ``cap_amount``, ``cap_attainment``, ``signed`` -> Excel row.
     """
 
     scope: str
@@ -88,13 +99,14 @@ class Plan:
     mode: str = "flat"
     bands: tuple[Band, ...] = ()
     target_incentive: float = 0.0
-    accelerators: tuple[tuple[float, float], ...] = ()
+    accelerators: tuple[Accelerator, ...] = ()
     cap_amount: float | None = None
     cap_attainment: float | None = None
     floors: tuple[Deduction, ...] = ()
     mixes: tuple[MixCondition, ...] = ()
     expenses: tuple[Deduction, ...] = ()
     must_sign: bool = False
+    rows: dict[str, int] = field(default_factory=dict)
 
 
 Bad = Callable[[int, str, str, str, str], None]
@@ -134,13 +146,14 @@ class Draft:
     bands: list[Band] = field(default_factory=list)
     modes: dict[str, int] = field(default_factory=dict)
     incentives: dict[float, int] = field(default_factory=dict)
-    accelerators: list[tuple[float, float]] = field(default_factory=list)
+    accelerators: list[Accelerator] = field(default_factory=list)
     floors: list[Deduction] = field(default_factory=list)
     mixes: list[MixCondition] = field(default_factory=list)
     expenses: list[Deduction] = field(default_factory=list)
     cap_amount: float | None = None
     cap_attainment: float | None = None
     must_sign: bool = False
+    rows: dict[str, int] = field(default_factory=dict)
 
 
 def plan_of(scope: str, rows: pd.DataFrame, bad: Bad) -> Plan:
@@ -168,6 +181,7 @@ def read_bonus(draft: Draft, row, r: dict, bad: Bad) -> None:
         if r["tier"] in draft.bonuses:
             bad(row, "tier", "duplicate-rule", "同一范围内该档位奖金重复", "this tier's bonus is given twice for the scope")
         draft.bonuses[r["tier"]] = float(r["amount"])
+        draft.rows[f"bonus:{r['tier']}"] = int(row)
 
 
 def read_commission(draft: Draft, row, r: dict, bad: Bad) -> None:
@@ -197,7 +211,7 @@ def read_commission(draft: Draft, row, r: dict, bad: Bad) -> None:
 def read_accelerator(draft: Draft, row, r: dict, bad: Bad) -> None:
     """Above a threshold, commission earned is multiplied by a factor."""
     if given(bad, row, r, "threshold", "加速", "accelerator") and given(bad, row, r, "factor", "加速", "accelerator"):
-        draft.accelerators.append((float(r["threshold"]), float(r["factor"])))
+        draft.accelerators.append(Accelerator(float(r["threshold"]), float(r["factor"]), int(row)))
 
 
 def read_cap(draft: Draft, row, r: dict, bad: Bad) -> None:
@@ -206,10 +220,12 @@ def read_cap(draft: Draft, row, r: dict, bad: Bad) -> None:
         bad(row, "amount", "rule-needs-value", "封顶规则须填“金额”或“门槛”", "a cap needs an amount or a threshold")
     if r["amount"] is not None:
         amount = float(r["amount"])
-        draft.cap_amount = amount if draft.cap_amount is None else min(draft.cap_amount, amount)
+        if draft.cap_amount is None or amount < draft.cap_amount:  # two caps: the lower one holds
+            draft.cap_amount, draft.rows["cap_amount"] = amount, int(row)
     if r["threshold"] is not None:
         t = float(r["threshold"])
-        draft.cap_attainment = t if draft.cap_attainment is None else min(draft.cap_attainment, t)
+        if draft.cap_attainment is None or t < draft.cap_attainment:
+            draft.cap_attainment, draft.rows["cap_attainment"] = t, int(row)
 
 
 def read_deduction(kind: str, draft: Draft, row, r: dict, bad: Bad) -> None:
@@ -253,6 +269,7 @@ def read_mix(draft: Draft, row, r: dict, bad: Bad) -> None:
 def read_signed(draft: Draft, row, r: dict, bad: Bad) -> None:
     """The reward needs a signed commitment 军令状."""
     draft.must_sign = True
+    draft.rows.setdefault("signed", int(row))
 
 
 RULE_READERS: dict[str, Callable[[Draft, int, dict, Bad], None]] = {
@@ -286,9 +303,11 @@ def finished(scope: str, draft: Draft, bad: Bad) -> Plan:
                 f"提成段起点与第{seen[band.start]}行相同", f"this band starts where row {seen[band.start]}'s does")
         seen.setdefault(band.start, band.row)
     return Plan(scope=scope, bonuses=draft.bonuses, mode=next(iter(draft.modes), "flat"), bands=tuple(draft.bands),
-                target_incentive=next(iter(draft.incentives), 0.0), accelerators=tuple(draft.accelerators),
+                target_incentive=next(iter(draft.incentives), 0.0),
+                accelerators=tuple(sorted(draft.accelerators, key=lambda a: a.threshold)),
                 cap_amount=draft.cap_amount, cap_attainment=draft.cap_attainment, floors=tuple(draft.floors),
-                mixes=tuple(draft.mixes), expenses=tuple(draft.expenses), must_sign=draft.must_sign)
+                mixes=tuple(draft.mixes), expenses=tuple(draft.expenses), must_sign=draft.must_sign,
+                rows=draft.rows)
 
 
 def plan_for(plans: dict[str, Plan], rep_id: str, region: str) -> Plan:

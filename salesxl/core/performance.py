@@ -7,19 +7,31 @@ to. :func:`close_month` reads them (:mod:`salesxl.core.incentive_rules`),
 settles every rep (:mod:`salesxl.core.payout`, where the pay order is told),
 and totals the month by region, product role and core outlet, with a summary
 and the chart's data. It reads no files.
+
+What the close decides beyond the rules themselves (the Incentive Rules
+sheet's notes in the contract and the README's "Month-end close" say the same):
+
+* a rep without a target (0) is not settled at all, and the close warns;
+* the issued target stands for a rep hired during the month: nothing is
+  pro-rated at the close (the new-rep period and share shape the target when it
+  is issued, at the breakdown), and the rep's pay lines say when they were hired;
+* the expense condition checks the Expense Requests reviewed at the close, as of
+  the month's last day, against the issued Expense Budget, not an Expense Ledger
+  written earlier in the month.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
 from ..problems import Problem, problem
 from .calendar import month_calendar
+from .expense_review import review_requests
 from .incentive_rules import Plan, plan_for, read_rules
 from ..terms import ROLE_KEYS as ROLES
-from .payout import EPS, RepFacts, attainment, settle
+from .payout import EPS, TIER_NAME, PayLine, RepFacts, attainment, bonus_tier, settle
 from .settings import Settings
 
 @dataclass(frozen=True)
@@ -36,7 +48,9 @@ class MonthEnd:
         rules: the Incentive Rules sheet.
         outlets: ``outlet_id, name``; regions: ``region``; reps: ``rep_id`` (names a scope may use).
         signatures: ``rep_id, signed`` from the agreement step, or None if it recorded none.
-        expenses: ``rep_id, budget, used`` from the expense ledger, or None if there is none.
+        expense_budget: the issued budget lines (``level, region, rep_id, category, budget``), or None when
+            the expenses step has not issued one; expense_requests: the Expense Requests sheet. The close
+            reviews the requests itself, as of the month's last day (:func:`expense_use`).
         calendar: the Calendar sheet's overrides (``date, status, weight``), to know the month's working days.
     """
 
@@ -51,7 +65,8 @@ class MonthEnd:
     regions: pd.DataFrame | None = None
     reps: pd.DataFrame | None = None
     signatures: pd.DataFrame | None = None
-    expenses: pd.DataFrame | None = None
+    expense_budget: pd.DataFrame | None = None
+    expense_requests: pd.DataFrame | None = None
     calendar: pd.DataFrame | None = None
 
 
@@ -62,6 +77,8 @@ class Performance:
     Attributes:
         month: the month closed.
         reps: one row per rep with a target, ranked by attainment.
+        lines: every rep's pay lines (one per rule applied), in the reps' order: the parts and the net of
+            each rep are the sums of its lines.
         regions: one row per region and a company row.
         roles: one row per product role and a total row.
         core_outlets: one row per core outlet.
@@ -73,6 +90,7 @@ class Performance:
 
     month: pd.Period
     reps: pd.DataFrame
+    lines: pd.DataFrame
     regions: pd.DataFrame
     roles: pd.DataFrame
     core_outlets: pd.DataFrame
@@ -102,15 +120,20 @@ def close_month(books: MonthEnd, settings: Settings, month: pd.Period) -> tuple[
     unknown_signature = settings.signature_unknown
     role_of = dict(zip(books.products["sku"].astype(str), books.products["role"]))
     actuals = actuals.assign(role=actuals["sku"].map(lambda s: role_of.get(str(s)) if s is not None else None))
-    notes, found = checkability_notes(books, plans, unknown_signature)
+    expenses, found = expense_use(books, plans, settings, month)
+    problems += found
+    if any(p.severity == "error" for p in problems):
+        return None, problems
+    notes, found = checkability_notes(books, plans, unknown_signature, expenses is not None, month)
     problems += found
     found = month_not_over(actuals, month, settings.country, books.calendar)
     problems += found
     notes += [f"{p.message_zh} | {p.message_en}" for p in found]
 
-    reps = settle_reps(books, plans, actuals, unit, unknown_signature)
+    reps, lines, found = settle_reps(books, plans, actuals, expenses, month, unit, unknown_signature)
+    problems += found
     performance = Performance(
-        month=month, reps=reps,
+        month=month, reps=reps, lines=lines,
         regions=region_totals(reps),
         roles=role_totals(books.rep_sku_targets, actuals),
         core_outlets=core_outlet_totals(books, actuals),
@@ -179,9 +202,38 @@ def month_not_over(actuals: pd.DataFrame, month: pd.Period, country: str,
                     "this is the result so far", "warning")]
 
 
-def checkability_notes(books: MonthEnd, plans: dict[str, Plan], unknown_signature: str
-                       ) -> tuple[list[str], list[Problem]]:
-    """Say which rules could not be checked for want of a record (signatures, expense ledger)."""
+def expense_use(books: MonthEnd, plans: dict[str, Plan], settings: Settings, month: pd.Period
+                ) -> tuple[pd.DataFrame | None, list[Problem]]:
+    """Each rep's expense budget and verified spend (``rep_id, budget, used``), for the expense condition.
+
+    The close reviews the Expense Requests itself, against the issued Expense Budget and as of the month's
+    last day, so every request of the month counts as it stands at the close, whenever the Expense Ledger
+    was last written. None when no rule checks expenses or no budget was issued. A request the review
+    cannot place is an error here too (whose budget it uses decides a rep's pay); the review's findings
+    (late approvals, unapproved spend) are the Expense Ledger's to show.
+    """
+    lines = books.expense_budget
+    if not any(p.expenses for p in plans.values()) or lines is None or lines.empty:
+        return None, []
+    held = lines[lines["level"] == "rep"]
+    budget = held.groupby(held["rep_id"].astype(str), sort=True)["budget"].sum()
+    requests = books.expense_requests
+    if requests is None or requests.empty:
+        return pd.DataFrame({"rep_id": budget.index, "budget": budget.to_numpy(), "used": 0.0}), []
+    ledger, found = review_requests(requests, lines, books.reps, books.regions, replace(settings, plan_month=month),
+                                    books.calendar, month.end_time.normalize())
+    errors = [p for p in found if p.severity == "error"]
+    if ledger is None or errors:
+        return None, errors
+    by_rep = ledger.by_rep
+    return pd.DataFrame({"rep_id": by_rep["rep_id"].astype(str).to_numpy(), "budget": by_rep["budget"].to_numpy(),
+                         "used": by_rep["verified"].to_numpy()}), []
+
+
+def checkability_notes(books: MonthEnd, plans: dict[str, Plan], unknown_signature: str, expenses_checked: bool,
+                       month: pd.Period) -> tuple[list[str], list[Problem]]:
+    """Say which rules could not be checked for want of a record (signatures, expense budget), and which date
+    the expense condition was checked at."""
     notes, problems = [], []
     signing = [p for p in plans.values() if p.must_sign]
     known = set()
@@ -194,11 +246,19 @@ def checkability_notes(books: MonthEnd, plans: dict[str, Plan], unknown_signatur
         en = f"some or all reps have no signature record: the must-be-signed rule cannot be checked; per Settings {how_en}"
         notes.append(f"{zh} | {en}")
         problems.append(problem("incentive_rules", row, "rule", "not-checkable", zh, en, "notice"))
-    if any(p.expenses for p in plans.values()) and books.expenses is None:
-        row = first_row(books.rules, "expense")
-        zh, en = "没有费用台账：费用条件未核对", "there is no expense ledger: the expense condition was not checked"
-        notes.append(f"{zh} | {en}")
-        problems.append(problem("incentive_rules", row, "rule", "not-checkable", zh, en, "notice"))
+    if any(p.expenses for p in plans.values()):
+        if expenses_checked:
+            last = month.end_time
+            notes.append(f"费用条件：结算时按月末 {last:%Y-%m-%d} 重新审核“费用申请”，以已核查支出对照已下达的费用预算"
+                         f"（不用较早写出的费用台账） | expense condition: the Expense Requests are reviewed at the close "
+                         f"as of the month's last day, {last:%Y-%m-%d}, and their verified spend set against the "
+                         "issued Expense Budget (not an Expense Ledger written earlier)")
+        else:
+            row = first_row(books.rules, "expense")
+            zh = "没有已下达的费用预算：费用条件未核对（先运行 salesxl expenses）"
+            en = "there is no issued Expense Budget: the expense condition was not checked (run salesxl expenses first)"
+            notes.append(f"{zh} | {en}")
+            problems.append(problem("incentive_rules", row, "rule", "not-checkable", zh, en, "notice"))
     if not plans:
         zh, en = "没有激励规则：只计算达成，不计奖罚", "there are no incentive rules: attainment only, no reward or penalty"
         notes.append(f"{zh} | {en}")
@@ -212,14 +272,18 @@ def first_row(rules: pd.DataFrame, kind: str) -> int | None:
 
 
 REP_COLUMNS = ["rep_id", "name", "region", "scope", "target", "base", "challenge", "sprint", "actual", "attainment",
-               "tier", *[f"att_{r}" for r in ROLES], "expense_budget", "expense_used", "expense_ratio", "signed",
-               "bonus", "commission", "withheld", "cap_cut", "reward", "penalty", "net", "below_floor",
-               "rank_region", "rank_company", "reason_zh", "reason_en"]
+               "tier", "next_tier", "next_at", "short_by", *[f"att_{r}" for r in ROLES], "expense_budget",
+               "expense_used", "expense_ratio", "signed", "bonus", "commission", "withheld", "cap_cut", "reward",
+               "penalty", "net", "below_floor", "rank_region", "rank_company", "reason_zh", "reason_en"]
+
+LINE_COLUMNS = ["rep_id", "line", "part", "rule", "row", "zh", "en", "start", "end", "base", "rate", "amount"]
 
 
-def settle_reps(books: MonthEnd, plans: dict[str, Plan], actuals: pd.DataFrame, unit: float,
-                unknown_signature: str) -> pd.DataFrame:
-    """One row per rep with a target: the figures, the settlement and the ranks."""
+def settle_reps(books: MonthEnd, plans: dict[str, Plan], actuals: pd.DataFrame, expenses: pd.DataFrame | None,
+                month: pd.Period, unit: float, unknown_signature: str
+                ) -> tuple[pd.DataFrame, pd.DataFrame, list[Problem]]:
+    """One row per rep with a target (the figures, the settlement, the ranks), every rep's pay lines, and what
+    the close has to say about a rep (no target, a tier paid with a lower tier's bonus)."""
     actual_by_rep = actuals.groupby(actuals["rep_id"].astype(str))["amount"].sum().to_dict()
     role_actual = actuals.groupby([actuals["rep_id"].astype(str), "role"])["amount"].sum().to_dict()
     skus = books.rep_sku_targets
@@ -229,41 +293,89 @@ def settle_reps(books: MonthEnd, plans: dict[str, Plan], actuals: pd.DataFrame, 
         signed = {str(r): (None if pd.isna(s) else bool(s))
                   for r, s in zip(books.signatures["rep_id"], books.signatures["signed"])}
     expense = {}
-    if books.expenses is not None:
-        expense = {str(r): (float(b), float(u)) for r, b, u in
-                   zip(books.expenses["rep_id"], books.expenses["budget"], books.expenses["used"])}
-    rows = []
-    for _, t in books.rep_targets.iterrows():
+    if expenses is not None:
+        expense = {str(r): (float(b), float(u)) for r, b, u in zip(expenses["rep_id"], expenses["budget"],
+                                                                   expenses["used"])}
+    hired = hire_dates(books.reps)
+    rows, lines, problems, fallbacks = [], {}, [], set()
+    for excel_row, t in books.rep_targets.iterrows():
         rep = str(t["rep_id"])
         plan = plan_for(plans, rep, str(t["region"]))
         roles = {r: (float(role_target.get((rep, r), 0.0)), round(float(role_actual.get((rep, r), 0.0)), 2))
                  for r in ROLES}
-        budget, used = expense.get(rep, (None, None)) if books.expenses is not None else (None, None)
-        if books.expenses is not None and rep not in expense:
-            budget, used = 0.0, 0.0
+        budget, used = expense.get(rep, (0.0, 0.0)) if expenses is not None else (None, None)
         facts = RepFacts(float(t["target"]), float(t["base"]), float(t["challenge"]), float(t["sprint"]),
                          round(float(actual_by_rep.get(rep, 0.0)), 2), roles, signed.get(rep), budget, used)
         s = settle(plan, facts, unit, unknown_signature)
+        reason_zh, reason_en, own = s.reason_zh, s.reason_en, list(s.lines)
+        hire = hired.get(rep)
+        if hire is not None and hire > month.start_time:
+            zh, en = f"{hire:%Y-%m-%d} 入职：按下达的目标考核，不折算", f"hired {hire:%Y-%m-%d}: the issued target stands, not pro-rated"
+            own.append(PayLine("", "hire", None, zh, en))
+            reason_zh, reason_en = f"{reason_zh}；{zh}", f"{reason_en}; {en}"
+        if s.attainment is None:
+            problems.append(problem("rep_targets", int(excel_row), "target", "no-target",
+                                    f"业务员“{rep}”没有目标：不结算（{s.reason_zh}）",
+                                    f"rep '{rep}' has no target: not settled ({s.reason_en})", "warning"))
+        problems += bonus_fallback(plan, s, rep, fallbacks)
+        lines[rep] = own
         rows.append({
             "rep_id": rep, "name": t.get("name"), "region": t["region"], "scope": plan.scope,
             "target": facts.target, "base": facts.base, "challenge": facts.challenge, "sprint": facts.sprint,
-            "actual": facts.actual, "attainment": s.attainment, "tier": s.tier,
+            "actual": facts.actual, "attainment": s.attainment, "tier": s.tier, "next_tier": s.next_tier,
+            "next_at": s.next_at, "short_by": s.short_by,
             **{f"att_{r}": attainment(roles[r][1], roles[r][0]) for r in ROLES},
             "expense_budget": budget, "expense_used": used,
             "expense_ratio": attainment(used, budget) if budget is not None else None,
             "signed": facts.signed, "bonus": s.bonus, "commission": s.commission, "withheld": s.withheld,
             "cap_cut": s.cap_cut, "reward": s.reward, "penalty": s.penalty, "net": s.net,
-            "below_floor": s.below_floor, "reason_zh": s.reason_zh, "reason_en": s.reason_en,
+            "below_floor": s.below_floor, "reason_zh": reason_zh, "reason_en": reason_en,
         })
     frame = pd.DataFrame(rows, columns=[c for c in REP_COLUMNS if c not in ("rank_region", "rank_company")])
-    for column in ["attainment", *[f"att_{r}" for r in ROLES], "expense_budget", "expense_used", "expense_ratio"]:
+    for column in ["attainment", "next_at", "short_by", *[f"att_{r}" for r in ROLES], "expense_budget",
+                   "expense_used", "expense_ratio"]:
         frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("float64")
     score = frame["attainment"].round(9)
     frame["rank_company"] = score.rank(method="min", ascending=False).astype("Int64")
     frame["rank_region"] = score.groupby(frame["region"]).rank(method="min", ascending=False).astype("Int64")
     order = frame.assign(_missing=frame["rank_company"].isna()).sort_values(
         ["_missing", "rank_company", "rep_id"], kind="stable")
-    return order[REP_COLUMNS].reset_index(drop=True)
+    reps = order[REP_COLUMNS].reset_index(drop=True)
+    return reps, pay_lines(reps["rep_id"], lines), problems
+
+
+def hire_dates(reps: pd.DataFrame | None) -> dict[str, pd.Timestamp]:
+    if reps is None or "hire_date" not in reps:
+        return {}
+    dates = pd.to_datetime(reps["hire_date"], errors="coerce")
+    return {str(r): d for r, d in zip(reps["rep_id"], dates) if pd.notna(d)}
+
+
+def bonus_fallback(plan: Plan, s, rep: str, said: set) -> list[Problem]:
+    """A notice, once per set of rules and tier, when a rep reached a tier the rules give no bonus for and was
+    paid the bonus of the tier below (the rule sheet may be incomplete)."""
+    lower = bonus_tier(plan, s.tier)
+    if lower is None or lower == s.tier or (plan.scope, s.tier) in said:
+        return []
+    said.add((plan.scope, s.tier))
+    who_zh, who_en = f"“{plan.scope}”的规则" if plan.scope else "全体规则", \
+        f"the rules for {plan.scope}" if plan.scope else "the rules for everyone"
+    return [problem("incentive_rules", plan.rows.get(f"bonus:{lower}"), "tier", "tier-without-bonus",
+                    f"{who_zh}没有{TIER_NAME[s.tier][0]}档奖金行：{rep} 达到{TIER_NAME[s.tier][0]}，"
+                    f"按{TIER_NAME[lower][0]}档奖金发放",
+                    f"{who_en} have no {s.tier} bonus row: {rep} reached {s.tier} and is paid the {lower} bonus",
+                    "notice")]
+
+
+def pay_lines(order: pd.Series, lines: dict[str, list[PayLine]]) -> pd.DataFrame:
+    """Every rep's lines, reps in the sheet's order, each rep's lines numbered from 1 in pay order."""
+    rows = [{"rep_id": rep, "line": i, **vars(line)} for rep in order for i, line in enumerate(lines[rep], start=1)]
+    frame = pd.DataFrame(rows, columns=LINE_COLUMNS)
+    for column in ("start", "end", "base", "rate", "amount"):
+        frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("float64")
+    frame["line"] = frame["line"].astype("int64")
+    frame["row"] = frame["row"].astype("Int64")
+    return frame
 
 
 COMPANY = "全公司 Company"
@@ -381,8 +493,9 @@ def chart_data(reps: pd.DataFrame) -> pd.DataFrame:
 
 
 def rules_applied(rules: pd.DataFrame, plans: dict[str, Plan], reps: pd.DataFrame) -> pd.DataFrame:
-    """The rule rows as read, with how many reps follow each row's scope."""
+    """The rule rows as read, with their row on the sheet and how many reps follow each row's scope."""
     out = rules.copy()
+    out.insert(0, "row", rules.index.to_numpy(dtype="int64"))
     out["scope"] = out["scope"].map(lambda s: "" if s is None or pd.isna(s) else str(s).strip())
     followers = reps.groupby("scope")["rep_id"].count()
     out["reps"] = out["scope"].map(lambda s: int(followers.get(s, 0))).astype("int64")

@@ -3,10 +3,14 @@
 Top to bottom: the month-end summary (total vs target, top and bottom
 performers, reps under the floor, payouts); attainment by rep, best first, with
 a native bar chart and the base / challenge / sprint lines beside it; every rep's
-figures, reward, penalty, net payout, ranks and the reason in words; region and
-company totals; attainment by product role and by core outlet; and the rules
-applied with how many reps follow each set. Every payout can be worked out by
-hand from the rep's row and the rules table.
+figures, the next tier's amount and the gap to it, reward, penalty, net payout,
+ranks and the reason in words; region and company totals; attainment by product
+role and by core outlet; every rep's pay lines, one per rule applied, with the
+amounts each was measured against; the rules applied (with their row on the
+Incentive Rules sheet and how many reps follow each set); and how the close
+settles (the Incentive Rules sheet's notes). A rep's net payout is the sum of
+their pay lines, and each line with a rate pays its base × rate: the sheet
+alone is enough to recompute every payout.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from ..core.payout import TIER_LABEL
 from ..core.performance import Performance
 from ..workbook.backend import OutChart, OutColumn, OutTable, SheetOutput
 from ..terms import ROLE_LABEL as ROLE_CELL, ROLES, TIERS, Choice
-from ..workbook.contract.close import PERFORMANCE, RULE_KINDS, RULE_MODES
+from ..workbook.contract.close import INCENTIVE_RULES, PERFORMANCE, RULE_KINDS, RULE_MODES
 
 CHART_TABLE = "sx_performance_chart"
 REP_TABLE = "sx_performance_reps"
@@ -38,6 +42,9 @@ REP_COLUMNS = [
     OutColumn("actual", "实际", "Actual", "amount", total=True),
     OutColumn("attainment", "达成率", "Attainment", "percent", look="tier"),
     OutColumn("tier", "达到档位", "Tier reached"),
+    OutColumn("next_tier", "下一档", "Next tier"),
+    OutColumn("next_at", "下一档金额", "Next tier at", "amount"),
+    OutColumn("short_by", "差额", "Short by", "amount"),
     *[OutColumn(f"att_{r.key}", f"{r.zh}达成", f"{r.key.capitalize()} attainment", "percent", look="tier") for r in ROLES],
     OutColumn("expense_budget", "费用预算", "Expense budget", "amount", total=True),
     OutColumn("expense_used", "已用费用", "Expense used", "amount", total=True),
@@ -103,7 +110,35 @@ CHART_COLUMNS = [
     OutColumn("sprint", "冲刺线", "Sprint line", "percent"),
 ]
 
+LINE_COLUMNS = [
+    OutColumn("rep_id", "业务员编号", "Rep ID"),
+    OutColumn("line", "序号", "Line", "integer"),
+    OutColumn("part", "计入", "Part"),
+    OutColumn("rule", "规则", "Rule"),
+    OutColumn("row", "规则行", "Rule row", "integer"),
+    OutColumn("zh", "明细", "Detail (中文)"),
+    OutColumn("en", "明细说明", "Detail (English)"),
+    OutColumn("start", "起", "From", "amount"),
+    OutColumn("end", "止", "To", "amount"),
+    OutColumn("base", "基数", "Base", "amount"),
+    OutColumn("rate", "比例", "Rate", "percent"),
+    OutColumn("amount", "金额", "Amount", "amount", total=True),
+]
+
+PART_LABEL = {"bonus": "档位奖金 Tier bonus", "commission": "提成 Commission", "withheld": "扣发 Withheld",
+              "cap_cut": "封顶扣减 Cap cut", "penalty": "扣款 Penalty", "": "说明 Note"}
+"""The rep-table column each line adds to (a note adds to none)."""
+
+FACT_LABEL = {"target": "目标 Target", "hire": "入职 Hired"}
+
+SETTLEMENT_COLUMNS = [
+    OutColumn("topic", "事项", "Topic"),
+    OutColumn("zh", "规则", "Rule (中文)"),
+    OutColumn("en", "规则说明", "Rule (English)"),
+]
+
 RULE_COLUMNS = [
+    OutColumn("row", "规则行", "Rule row", "integer"),
     OutColumn("scope", "适用范围", "Applies to"),
     OutColumn("rule", "规则", "Rule"),
     OutColumn("tier", "档位", "Tier"),
@@ -127,9 +162,9 @@ SUMMARY_ITEMS = {
     "net": "净发放合计 Net payout",
 }
 
-FORMULA_NOTE = ("净发放 = 档位奖金 + 提成 − 扣发 − 封顶扣减 − 扣款；规则见“激励规则”表与本表末尾 | "
-                "Net payout = tier bonus + commission − withheld − cap cut − penalty; the rules are on the "
-                "Incentive Rules sheet and at the end of this one")
+FORMULA_NOTE = ("净发放 = 档位奖金 + 提成 − 扣发 − 封顶扣减 − 扣款 = 该业务员各明细行金额之和；规则见“激励规则”表与本表末尾 | "
+                "Net payout = tier bonus + commission − withheld − cap cut − penalty = the sum of the rep's pay "
+                "lines; the rules are on the Incentive Rules sheet and at the end of this one")
 
 
 def performance_sheet(result: Performance, actuals_through: pd.Timestamp | None = None) -> SheetOutput:
@@ -138,6 +173,7 @@ def performance_sheet(result: Performance, actuals_through: pd.Timestamp | None 
     reps = result.reps.assign(
         scope=result.reps["scope"].map(lambda s: s or SCOPE_EVERYONE),
         tier=result.reps["tier"].map(TIER_LABEL),
+        next_tier=result.reps["next_tier"].map(lambda t: TIER_CHOICE.get(t, "")),
         signed=result.reps["signed"].map(lambda s: SIGNED_LABEL[None if pd.isna(s) else bool(s)]),
     )
     return SheetOutput(
@@ -152,7 +188,12 @@ def performance_sheet(result: Performance, actuals_through: pd.Timestamp | None 
             OutTable(result.roles.assign(role=result.roles["role"].map(ROLE_LABEL)), ROLE_COLUMNS,
                      heading="产品角色达成 Attainment by product role"),
             OutTable(result.core_outlets, CORE_OUTLET_COLUMNS, heading="核心店达成 Core outlet attainment"),
+            OutTable(line_rows(result.lines), LINE_COLUMNS,
+                     heading="计算明细 Pay lines: 每条规则一行，净发放 = 各行金额之和 | one line per rule applied; "
+                             "the net payout is the sum of a rep's lines"),
             OutTable(rule_rows(result.rules), RULE_COLUMNS, heading="适用的激励规则 Incentive rules applied"),
+            OutTable(pd.DataFrame(INCENTIVE_RULES.notes, columns=["topic", "zh", "en"]), SETTLEMENT_COLUMNS,
+                     heading="结算规则 How the close settles"),
         ],
         charts=[OutChart("column", "达成率 Attainment by rep", CHART_TABLE, "rep", ("attainment",),
                          y_title="达成率 Attainment", lines=("base", "challenge", "sprint"), y_kind="percent")],
@@ -170,6 +211,14 @@ def summary_rows(summary: pd.DataFrame) -> pd.DataFrame:
     nobody = (summary["item"] == "under_floor") & (summary["who"] == "")
     out.loc[nobody, "who"] = "无 none"
     return out
+
+
+TIER_CHOICE = {c.key: c.label for c in TIERS}
+
+
+def line_rows(lines: pd.DataFrame) -> pd.DataFrame:
+    kinds = {c.key: c.label for c in RULE_KINDS} | FACT_LABEL
+    return lines.assign(part=lines["part"].map(PART_LABEL), rule=lines["rule"].map(kinds))
 
 
 def rule_rows(rules: pd.DataFrame) -> pd.DataFrame:

@@ -3,9 +3,11 @@
 Reads the input sheets it needs (Settings, Reps, Regions, Outlets, Products,
 Actuals, Incentive Rules), the targets as the breakdown issued them (Rep
 Targets, Outlet Targets), and, when present, the signatures the agreement step
-recorded on ``目标确认 Agreed Targets`` and the expense budget and verified spend
-on ``费用台账 Expense Ledger``. Writes ``月末绩效 Performance``. The
-same inputs always give the same sheet, so closing twice changes nothing.
+recorded on ``目标确认 Agreed Targets``. When a rule checks expenses it also reads
+the budget the expenses step issued on ``费用预算 Expense Budget`` and the
+``费用申请 Expense Requests``, which the close reviews against it itself, as of
+the month's last day. Writes ``月末绩效 Performance``. The same inputs always give
+the same sheet, so closing twice changes nothing.
 """
 
 from __future__ import annotations
@@ -19,12 +21,15 @@ from ..workbook.backend import WorkbookBackend
 from ..workbook.reader import Inputs, read_inputs
 from ..workbook.contract.breakdown import (ISSUED_CORE_OUTLET_SKU_TARGETS, ISSUED_OUTLET_TARGETS,
                                            ISSUED_REP_SKU_TARGETS, ISSUED_REP_TARGETS)
-from ..workbook.contract.close import AGREED_SIGNATURES, EXPENSE_LEDGER_USE
+from ..workbook.contract.close import AGREED_SIGNATURES
+from ..workbook.contract.expenses import EXPENSE_REQUESTS, ISSUED_EXPENSE_BUDGET
 from . import Progress, StepResult, quiet, run_step
 
 INPUTS = ("settings", "reps", "regions", "outlets", "products", "actuals", "incentive_rules", "calendar")
 ISSUED = (ISSUED_REP_TARGETS, ISSUED_REP_SKU_TARGETS, ISSUED_OUTLET_TARGETS, ISSUED_CORE_OUTLET_SKU_TARGETS,
-          AGREED_SIGNATURES, EXPENSE_LEDGER_USE)
+          AGREED_SIGNATURES)
+EXPENSE_BOOKS = (ISSUED_EXPENSE_BUDGET, EXPENSE_REQUESTS)
+"""Read only when a rule checks expenses: a close without an expense condition does not depend on them."""
 
 
 def close(book: WorkbookBackend, progress: Progress = quiet, month: pd.Period | None = None) -> StepResult:
@@ -35,6 +40,15 @@ def close(book: WorkbookBackend, progress: Progress = quiet, month: pd.Period | 
         issued, problems = read_inputs(book, schemas=ISSUED)
         inputs.tables.update(issued.tables)
         inputs.layouts.update(issued.layouts)
+        budget, requests = None, None
+        if inputs["incentive_rules"]["rule"].eq("expense").any():
+            expense_books, found = read_inputs(book, schemas=EXPENSE_BOOKS)
+            inputs.layouts.update(expense_books.layouts)
+            # No Expense Budget sheet: the expenses step has not run; the close says the condition was not checked.
+            if not any(p.code == "missing-sheet" for p in found):
+                budget = expense_books["expense_budget"]
+            problems += [p for p in found if p.code != "missing-sheet"]
+            requests = expense_books["expense_requests"]
         if has_errors(problems):
             return [], problems, ""
         closing = month or inputs.settings.plan_month
@@ -44,8 +58,8 @@ def close(book: WorkbookBackend, progress: Progress = quiet, month: pd.Period | 
             outlet_targets=inputs["outlet_targets"], core_outlet_sku_targets=inputs["core_outlet_sku_targets"],
             actuals=inputs["actuals"], products=inputs["products"], rules=inputs["incentive_rules"],
             outlets=inputs["outlets"], regions=inputs["regions"], reps=inputs["reps"],
-            signatures=signatures if len(signatures) else None,
-            expenses=expense_use(inputs["expense_ledger_use"]), calendar=inputs["calendar"],
+            signatures=signatures if len(signatures) else None, expense_budget=budget, expense_requests=requests,
+            calendar=inputs["calendar"],
         )
         progress("月末考核 Closing the month")
         result, found = close_month(books, inputs.settings, closing)
@@ -60,11 +74,3 @@ def close(book: WorkbookBackend, progress: Progress = quiet, month: pd.Period | 
 
     return run_step(book, INPUTS, plan, progress)
 
-
-def expense_use(ledger: pd.DataFrame) -> pd.DataFrame | None:
-    """Each rep's expense budget and verified spend, summed over the categories they hold; None without a ledger."""
-    held = ledger[ledger["rep_id"].notna()]
-    if held.empty:
-        return None
-    sums = held.groupby(held["rep_id"].astype(str), sort=True)[["budget", "verified"]].sum()
-    return pd.DataFrame({"rep_id": sums.index, "budget": sums["budget"].to_numpy(), "used": sums["verified"].to_numpy()})

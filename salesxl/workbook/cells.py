@@ -11,7 +11,10 @@ docs' "Typing numbers, percentages and dates" (docs/getting-started/workbook.md)
   ``0.15``. A bare number whose size is above 1 is read as percentage points:
   ``15`` means 15 %, with a notice. So ``1`` means 100 % and ``0.5`` means 50 %.
   A number up to 10 in a cell formatted as a percentage is read as Excel
-  shows it: ``1.2`` shown as ``120%`` is 120 %.
+  shows it: ``1.2`` shown as ``120%`` is 120 %. In a column where values
+  above 100 % are usual (``Column.ambiguous_up_to``: the Incentive Rules'
+  thresholds), a bare number above 1 and up to 5 is refused as ambiguous:
+  ``1.05`` could be 105 % or 1.05 %.
 * **Dates** accept real Excel dates, Excel serial numbers (1900 or 1904 date
   system, with a notice), and text as ``2026-02-01``, ``2026/2/1``,
   ``2026.2.1``, ``2026年2月1日`` or ``20260201``. Day-first or month-first text
@@ -131,6 +134,11 @@ def as_percent(column: Column, raw: Any, date1904: bool) -> tuple[Any, Issue | N
     value, issue = as_decimal(column, raw, date1904)
     if value is BLANK:
         return value, issue
+    if abs(value) > 1 and column.ambiguous_up_to is not None and abs(value) <= column.ambiguous_up_to:
+        big, small = f"{value * 100:g}%", f"{value:g}%"
+        return BLANK, ("error", "ambiguous-percent",
+                       f"“{raw}”有歧义：是 {big} 还是 {small}？请写成 {big} 或 {small}",
+                       f"'{raw}' is ambiguous: {big} or {small}? Type {big} or {small}")
     if abs(value) > 1:
         return value / 100, ("notice", "percent-points", f"{raw} 大于1，按百分点读作 {value:g}%",
                              f"{raw} is above 1, read as {value:g} percent")

@@ -51,6 +51,9 @@ class Column:
         note_zh, note_en: what to type, shown as a header comment and on the Guide.
         number_format: Excel number format used by the template.
         width: column width used by the template.
+        ambiguous_up_to: for a percent column whose values are often above 100 % (the Incentive Rules'
+            thresholds: accelerators at 120 %), a bare number above 1 and up to this is refused as
+            ambiguous (is ``1.05`` 105 % or 1.05 %?) instead of being read as percentage points.
     """
 
     key: str
@@ -68,6 +71,7 @@ class Column:
     note_en: str = ""
     number_format: str | None = None
     width: float | None = None
+    ambiguous_up_to: float | None = None
 
     @property
     def label(self) -> str:
@@ -105,6 +109,8 @@ class SheetSchema:
         issued: a sheet salesxl wrote and reads back (the issued targets): its first table
             ends at the first blank row or at the totals row, whatever follows below.
         purpose_zh, purpose_en: one line for the Guide sheet.
+        notes: ``(topic, zh, en)`` rules that belong to the sheet as a whole rather than to a column (how
+            the close settles edge cases); the Guide lists them under the sheet.
     """
 
     key: str
@@ -117,6 +123,7 @@ class SheetSchema:
     issued: bool = False
     purpose_zh: str = ""
     purpose_en: str = ""
+    notes: tuple[tuple[str, str, str], ...] = ()
 
     @property
     def name(self) -> str:

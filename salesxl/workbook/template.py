@@ -86,6 +86,11 @@ def write_guide(ws, schemas: tuple[SheetSchema, ...]) -> None:
         row += 1
         ws.cell(row=row, column=1, value=schema.name).font = Font(bold=True)
         ws.cell(row=row, column=5, value=f"{schema.purpose_zh} {schema.purpose_en}")
+        for topic, zh, en in schema.notes:  # rules of the sheet as a whole (the close's edge cases)
+            row += 1
+            ws.cell(row=row, column=2, value=topic)
+            ws.cell(row=row, column=3, value="规则 rule")
+            ws.cell(row=row, column=5, value=f"{zh} / {en}")
         columns = schema.columns if schema.key != "settings" else ()
         for column in columns:
             row += 1

@@ -42,3 +42,31 @@ STANDARD = (  # the demo's kind of plan
     {"rule": "signed"},
     {"rule": "cap", "amount": 5000},
 )
+
+
+COMPANY = (  # the month-end demo's rules for everyone (salesxl.demo.make_incentive_rules), rows 2–16
+    {"rule": "bonus", "tier": "base", "amount": 800},
+    {"rule": "bonus", "tier": "challenge", "amount": 1500},
+    {"rule": "bonus", "tier": "sprint", "amount": 3000},
+    {"rule": "commission", "threshold": 0.0, "rate": 0.008, "mode": "step"},
+    {"rule": "commission", "tier": "base", "rate": 0.012, "mode": "step"},
+    {"rule": "commission", "tier": "challenge", "rate": 0.016, "mode": "step"},
+    {"rule": "commission", "tier": "sprint", "rate": 0.02, "mode": "step"},
+    {"rule": "accelerator", "threshold": 1.2, "factor": 1.5},
+    {"rule": "cap", "amount": 8000},
+    {"rule": "floor", "threshold": 0.8, "amount": 500, "mode": "fixed"},
+    {"rule": "floor", "threshold": 0.6, "mode": "forfeit"},
+    {"rule": "mix", "threshold": 0.9, "mode": "withhold_bonus", "role": "profit"},
+    {"rule": "mix", "threshold": 0.85, "mode": "withhold_bonus", "role": "flagship"},
+    {"rule": "expense", "threshold": 1.0, "rate": 0.5, "mode": "rate"},
+    {"rule": "signed"},
+)
+
+SOUTHWEST = (  # the month-end demo's rules for the developing 西南 region
+    {"rule": "bonus", "tier": "base", "amount": 1000},
+    {"rule": "bonus", "tier": "challenge", "amount": 2000},
+    {"rule": "commission", "tier": "base", "rate": 0.015, "mode": "flat"},
+    {"rule": "commission", "tier": "challenge", "rate": 0.02, "mode": "flat"},
+    {"rule": "floor", "threshold": 0.7, "amount": 300, "mode": "fixed"},
+    {"rule": "signed"},
+)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pandas as pd
 import pytest
 
@@ -110,3 +112,49 @@ def test_close_month_is_deterministic():
     again, _ = close_month(tiny_month(), Settings(), pd.Period("2026-12", "M"))
     for name in ("reps", "regions", "roles", "core_outlets", "summary", "chart", "rules"):
         pd.testing.assert_frame_equal(getattr(first, name), getattr(again, name))
+
+
+# ---- what the close decides beyond the rules ----
+
+def test_a_rep_hired_during_the_month_keeps_the_issued_target_and_the_sheet_says_when():
+    """R2 hired on the 15th: nothing is pro-rated at the close (the new-rep share shaped the target when it was
+    issued). 39,000 of 50,000 is still 78 % < 80 % of base: −300, as for anyone."""
+    books = tiny_month()
+    books = replace(books, reps=pd.DataFrame({"rep_id": ["R1", "R2", "R3"], "hire_date": [
+        pd.Timestamp("2023-05-01"), pd.Timestamp("2026-12-15"), pd.Timestamp("2026-12-01")]}))
+    result, _ = close_month(books, Settings(), pd.Period("2026-12", "M"))
+    reps = result.reps.set_index("rep_id")
+    assert reps.loc["R2", ["target", "net"]].tolist() == [50_000, -300]
+    assert reps.loc["R2", "reason_en"].endswith("hired 2026-12-15: the issued target stands, not pro-rated")
+    lines = result.lines[result.lines["rep_id"] == "R2"]
+    assert lines[["part", "rule", "amount"]].values.tolist()[-1] == ["", "hire", 0.0]
+    assert lines["amount"].sum() == -300
+    # Hired on the month's first day (R3) or before (R1): nothing to say.
+    assert not result.lines.loc[result.lines["rep_id"] != "R2", "rule"].eq("hire").any()
+
+
+def test_a_rep_without_a_target_is_warned_at_the_rep_targets_row():
+    books = tiny_month()
+    targets = books.rep_targets.copy()
+    targets.loc[7, ["target", "base", "challenge", "sprint"]] = 0.0  # R2, on the sheet's row 7
+    result, problems = close_month(replace(books, rep_targets=targets), Settings(), pd.Period("2026-12", "M"))
+    found = [(p.sheet, p.row, p.column, p.code, p.severity) for p in problems if p.code == "no-target"]
+    assert found == [("rep_targets", 7, "target", "no-target", "warning")]
+    r2 = result.reps.set_index("rep_id").loc["R2"]
+    assert (r2["tier"], r2["net"], r2["reason_en"]) == ("none", 0, "no target: not settled")
+    assert pd.isna(r2["attainment"]) and pd.isna(r2["rank_company"])
+
+
+def test_a_tier_paid_with_a_lower_tiers_bonus_is_a_notice_at_the_rule_row():
+    """The tiny month's rules have base and challenge bonuses only; R3 sells 96,000 = sprint (96,000), 56,000 of
+    it profit products (target 50,000): the challenge bonus (row 3) is paid, 1,000, and the close says so once."""
+    day = pd.Timestamp("2026-12-10")
+    result, problems = close_month(tiny_month([(day, "R1", "O1", "A", 110_000.0), (day, "R3", "O4", "A", 40_000.0),
+                                               (day, "R3", "O4", "B", 56_000.0), (day, "R2", "O3", "A", 50_000.0)]),
+                                   Settings(), pd.Period("2026-12", "M"))
+    notices = [(p.sheet, p.row, p.column, p.code, p.message_en) for p in problems if p.code == "tier-without-bonus"]
+    assert notices == [("incentive_rules", 3, "tier", "tier-without-bonus",
+                        "the rules for everyone have no sprint bonus row: R3 reached sprint and is paid the "
+                        "challenge bonus")]
+    # 1,000 + 96,000 × 2 % (challenge band, the highest) = 2,920.
+    assert result.reps.set_index("rep_id").loc["R3", ["tier", "bonus", "net"]].tolist() == ["sprint", 1000, 2920]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import openpyxl
 import pandas as pd
 import pytest
@@ -11,7 +13,8 @@ from salesxl.cli import app
 from salesxl.steps.close import close
 from salesxl.workbook.filebook import FileWorkbook
 from salesxl.workbook.reader import read_inputs
-from salesxl.workbook.contract.close import EXPENSE_LEDGER_USE
+from salesxl.workbook.contract.base import col
+from salesxl.workbook.schema import SheetSchema
 
 from ..conftest import digest, edit
 
@@ -24,7 +27,10 @@ ACTUALS = "实际销售 Actuals"
 def block(ws, first_header: str) -> pd.DataFrame:
     """The table whose header row starts with ``first_header``, down to its blank or totals row."""
     rows = [list(r) for r in ws.iter_rows(values_only=True)]
-    top = next(i for i, r in enumerate(rows) if r[0] == first_header)
+    return block_at(rows, next(i for i, r in enumerate(rows) if r[0] == first_header))
+
+
+def block_at(rows: list[list], top: int) -> pd.DataFrame:
     header = [h for h in rows[top] if h is not None]
     body = []
     for r in rows[top + 1:]:
@@ -37,6 +43,14 @@ def block(ws, first_header: str) -> pd.DataFrame:
 def performance(path) -> tuple[openpyxl.worksheet.worksheet.Worksheet, pd.DataFrame]:
     ws = openpyxl.load_workbook(path)[SHEET]
     return ws, block(ws, "业务员编号 Rep ID")
+
+
+def pay_lines(path) -> pd.DataFrame:
+    """The Performance sheet's pay lines (the table whose second header is 序号 Line)."""
+    ws = openpyxl.load_workbook(path)[SHEET]
+    rows = [list(r) for r in ws.iter_rows(values_only=True)]
+    top = next(i for i, r in enumerate(rows) if r[0] == "业务员编号 Rep ID" and r[1] == "序号 Line")
+    return block_at(rows, top)
 
 
 # ---- every payout, by hand, from the sheet's own figures and the rules sheet ----
@@ -156,6 +170,68 @@ def test_every_payout_on_the_sheet_is_reproducible_by_hand(closable):
     assert (reps["费用预算 Expense budget"] > 0).all()  # the expense condition was checked against the ledger
 
 
+PARTS = {"档位奖金 Tier bonus": 1, "提成 Commission": 1, "扣发 Withheld": -1, "封顶扣减 Cap cut": -1,
+         "扣款 Penalty": -1}
+"""The rep-table columns a pay line adds to, and the sign its amount carries into the net."""
+
+
+def test_every_net_is_recomputed_from_the_written_sheet_alone(closable):
+    """Every rep of the month-end demo, from the Performance sheet as written (nothing else read): the tier
+    from the amounts, the gap to the next tier, each line with a rate from its base, each part and the net
+    as sums of the lines."""
+    close(FileWorkbook(closable))
+    lines = recompute_from_the_sheet(closable)
+    # The demo month has a line of every kind the company's rules can give.
+    kinds = set(lines["规则 Rule"])
+    assert {"档位奖金 bonus", "提成 commission", "加速 accelerator", "结构条件 mix", "处罚线 floor"} <= kinds
+
+
+def recompute_from_the_sheet(path) -> pd.DataFrame:
+    """Check every rep's figures on a written Performance sheet against its pay lines; return the lines.
+    (Also run on the small company's ``salesxl demo --month-end`` in tests/test_demo_month_end.py.)"""
+    ws, reps = performance(path)
+    lines = pay_lines(path)
+    rules = block(ws, "规则行 Rule row").set_index("规则行 Rule row")
+    assert set(lines["业务员编号 Rep ID"]) <= set(reps["业务员编号 Rep ID"])
+    for _, rep in reps.iterrows():
+        own = lines[lines["业务员编号 Rep ID"] == rep["业务员编号 Rep ID"]]
+        assert list(own["序号 Line"]) == list(range(1, len(own) + 1))
+        actual = rep["实际 Actual"]
+        tiers = {"基础 Base": rep["基础目标 Base"], "挑战 Challenge": rep["挑战目标 Challenge"],
+                 "冲刺 Sprint": rep["冲刺目标 Sprint"]}
+        reached = [t for t, amount in tiers.items() if actual >= amount - 0.005]
+        shown = rep["达到档位 Tier reached"]
+        assert shown.endswith(reached[-1].split()[1].lower()) if reached else shown == "未达基础 below base"
+        if isinstance(rep["下一档 Next tier"], str):
+            following = next(t for t in tiers if t not in reached)
+            assert rep["下一档 Next tier"].endswith(following.split()[1].lower())
+            assert rep["下一档金额 Next tier at"] == tiers[following]
+            assert rep["差额 Short by"] == pytest.approx(tiers[following] - actual, abs=0.001)
+        else:
+            assert reached == list(tiers) and pd.isna(rep["差额 Short by"])
+        for _, line in own.iterrows():
+            part = line["计入 Part"]
+            if pd.notna(line["比例 Rate"]) and part in PARTS:  # a line with a rate pays base × rate, to the cent
+                assert line["金额 Amount"] == pytest.approx(PARTS[part] * round(line["基数 Base"] * line["比例 Rate"]
+                                                                             + 1e-9, 2), abs=1e-9)
+            if line["规则 Rule"] == "提成 commission" and pd.notna(line["起 From"]) and part == "提成 Commission" \
+                    and not line["明细说明 Detail (English)"].startswith(("flat", "pay curve")):
+                assert line["基数 Base"] == pytest.approx(line["止 To"] - line["起 From"], abs=0.001)
+            if line["规则 Rule"] == "加速 accelerator":  # its base: the commission lines above its threshold
+                above = own[(own["规则 Rule"] == "提成 commission") & (own["起 From"] >= line["起 From"] - 0.005)
+                            & (own["止 To"] <= line["止 To"] + 0.005)]
+                assert line["基数 Base"] == pytest.approx(above["金额 Amount"].sum(), abs=1e-6)
+            if pd.notna(line["规则行 Rule row"]):  # the rule it applies is on the rules table, same kind
+                assert rules.loc[line["规则行 Rule row"], "规则 Rule"] == line["规则 Rule"]
+        for column, sign in PARTS.items():
+            assert rep[column] == pytest.approx(sign * own.loc[own["计入 Part"] == column, "金额 Amount"].sum(),
+                                                abs=1e-6), (rep["业务员编号 Rep ID"], column)
+        assert rep["净发放 Net payout"] == pytest.approx(own["金额 Amount"].sum(), abs=1e-6)
+        assert rep["奖励 Reward"] == pytest.approx(rep["档位奖金 Tier bonus"] + rep["提成 Commission"]
+                                                 - rep["扣发 Withheld"] - rep["封顶扣减 Cap cut"], abs=1e-6)
+    return lines
+
+
 def test_totals_reconcile_across_the_sheet(closable):
     close(FileWorkbook(closable))
     ws, reps = performance(closable)
@@ -242,16 +318,25 @@ def test_signed_status_from_the_agreement_sheet(closable):
     assert (table.loc[table["业务员编号 Rep ID"] != unsigned, "奖励 Reward"] > 0).any()
 
 
-def test_missing_signatures_are_said_and_the_expense_ledger_is_read(closable):
+LEDGER_BY_HOLDER = SheetSchema(
+    key="ledger_by_holder", zh="费用台账", en="Expense Ledger", issued=True, required=False,
+    columns=(col("rep_id", "业务员编号", "Rep ID", not_blank=False), col("budget", "预算", "Budget", "decimal"),
+             col("verified", "已核查支出", "Verified spend", "decimal")))
+"""The Expense Ledger's by-holder table, as the expense review wrote it."""
+
+
+def test_missing_signatures_are_said_and_expenses_are_reviewed_at_the_close(closable):
     result = close(FileWorkbook(closable))
     notices = {(p.cell, p.code) for p in result.problems}
     assert (f"{RULES}!B16", "not-checkable") in notices  # the must-be-signed row
-    assert (f"{RULES}!B15", "not-checkable") not in notices  # the expense row: the ledger is there
+    assert (f"{RULES}!B15", "not-checkable") not in notices  # the expense row: the budget was issued
     ws, reps = performance(closable)
-    notes = [ws.cell(r, 1).value or "" for r in range(3, 7)]
-    assert any("signature record" in n for n in notes) and not any("expense ledger" in n for n in notes)
-    ledger, _ = read_inputs(FileWorkbook(closable), schemas=[EXPENSE_LEDGER_USE])
-    held = ledger["expense_ledger_use"].groupby("rep_id")[["budget", "verified"]].sum()
+    notes = [ws.cell(r, 1).value or "" for r in range(3, 8)]
+    assert any("signature record" in n for n in notes)
+    assert any("reviewed at the close as of the month's last day, 2026-12-31" in n for n in notes)
+    # Nothing was requested after the expense review ran: the close finds what the Expense Ledger shows.
+    ledger, _ = read_inputs(FileWorkbook(closable), schemas=[LEDGER_BY_HOLDER])
+    held = ledger["ledger_by_holder"].groupby("rep_id")[["budget", "verified"]].sum()
     shown = reps.set_index("业务员编号 Rep ID")
     for rep_id, row in held.iterrows():
         assert (shown.loc[rep_id, "费用预算 Expense budget"], shown.loc[rep_id, "已用费用 Expense used"]) == \
@@ -301,10 +386,71 @@ def test_closing_before_the_breakdown_names_the_missing_sheet(workbook):
     ({f"{ACTUALS}!F3": "abc"}, (f"{ACTUALS}!F3", "金额 Amount", "not-a-number")),
     ({f"{ACTUALS}!B4": "R999"}, (f"{ACTUALS}!B4", "业务员编号 Rep ID", "unknown-reference")),
     ({f"{ACTUALS}!A5": "2026/13/45"}, (f"{ACTUALS}!A5", "日期 Date", "not-a-date")),
+    # The expense condition reviews the requests at the close: a request nobody can be placed for stops it.
+    ({"费用申请 Expense Requests!D2": "无名氏"}, ("费用申请 Expense Requests!D2", "申请人 Requester", "unknown-requester")),
 ])
 def test_bad_input_is_located_and_nothing_is_written(closable, changes, expected):
     edit(closable, changes)
     assert failed_close(closable) == [expected]
+
+
+def test_an_ambiguous_threshold_is_refused_at_its_cell_and_105_percent_is_read(closable):
+    """The company's accelerator (row 9) typed as a bare 1.05 in a cell without a percentage format: 105 % or
+    1.05 %? Refused, located, nothing written. Typed 105%, it is read as 105 %."""
+    book = openpyxl.load_workbook(closable)
+    cell = book[RULES]["D9"]
+    cell.value, cell.number_format = 1.05, "General"
+    book.save(closable)
+    before = digest(closable)
+    result = close(FileWorkbook(closable))
+    assert [(p.cell, p.header, p.code) for p in result.problems if p.severity == "error"] == [
+        (f"{RULES}!D9", "门槛 Threshold", "ambiguous-percent")]
+    assert "Type 105% or 1.05%" in result.problems[0].message_en
+    assert not result.ok and digest(closable) == before
+    edit(closable, {f"{RULES}!D9": "105%"})
+    assert close(FileWorkbook(closable)).ok
+    lines = pay_lines(closable)
+    accelerated = lines[lines["规则 Rule"] == "加速 accelerator"]
+    assert len(accelerated) and (accelerated["规则行 Rule row"] == 9).all()
+    assert all("above 105%" in text for text in accelerated["明细说明 Detail (English)"])
+
+
+def test_a_rep_without_a_target_and_a_rep_hired_mid_month_are_said_on_the_sheet(closable):
+    book = openpyxl.load_workbook(closable)
+    targets = book["业务员目标 Rep Targets"]
+    header = next(r for r in range(1, 40) if targets.cell(r, 1).value == "月份 Month")
+    nobody = targets.cell(header + 1, 2).value
+    for column in range(5, 9):  # target, base, challenge, sprint
+        targets.cell(header + 1, column).value = 0
+    reps = book["业务员 Reps"]
+    hired = next(r[0].value for r in reps.iter_rows(min_row=2) if r[0].value != nobody and r[4].value == "是")
+    next(r for r in reps.iter_rows(min_row=2) if r[0].value == hired)[6].value = dt.datetime(2026, 12, 15)
+    book.save(closable)
+    result = close(FileWorkbook(closable))
+    assert result.ok
+    assert (f"业务员目标 Rep Targets!E{header + 1}", "no-target", "warning") in \
+        [(p.cell, p.code, p.severity) for p in result.problems]
+    _, reps = performance(closable)
+    lines = pay_lines(closable)
+    zero = reps[reps["业务员编号 Rep ID"] == nobody].iloc[0]
+    assert (zero["净发放 Net payout"], pd.isna(zero["达成率 Attainment"])) == (0, True)
+    # 0.8 % of the rep's sales from the first yuan would have been paid with a target; the line says it is not.
+    would = round(zero["实际 Actual"] * 0.008 + 1e-9, 2)
+    assert zero["原因说明 Reason (English)"] == (
+        f"no target: not settled; the commission from the first yuan, {zero['实际 Actual']:,.0f} × 0.8% = "
+        f"{would:,.2f}, is not paid")
+    assert lines.loc[lines["业务员编号 Rep ID"] == nobody, "规则 Rule"].tolist() == ["目标 Target"]
+    new = lines[lines["业务员编号 Rep ID"] == hired]
+    assert new.iloc[-1]["明细说明 Detail (English)"] == "hired 2026-12-15: the issued target stands, not pro-rated"
+    assert new.iloc[-1]["金额 Amount"] == 0
+
+
+def test_without_an_expense_rule_the_close_does_not_depend_on_the_expense_books(closable):
+    edit(closable, {f"{RULES}!B15": "须签署 signed", "费用申请 Expense Requests!D2": "无名氏"})
+    result = close(FileWorkbook(closable))
+    assert result.ok, [p.message_en for p in result.problems if p.severity == "error"]
+    _, reps = performance(closable)
+    assert reps["费用预算 Expense budget"].isna().all()
 
 
 def test_a_rep_selling_without_a_target_is_a_warning(closable):
@@ -331,42 +477,33 @@ def test_cli_close_exit_codes(closable):
     assert digest(closable) == before
 
 
-def test_expense_ledger_feeds_the_expense_condition(closable):
-    """A ledger shaped like the expense step's: a region table, then the by-holder table the close reads."""
-    from salesxl.workbook.backend import OutColumn, OutTable, SheetOutput
-    from salesxl.workbook.schema import OutputSheetName
-    from salesxl.workbook.contract.breakdown import ISSUED_REP_TARGETS
-
-    issued, _ = read_inputs(FileWorkbook(closable), schemas=[ISSUED_REP_TARGETS])
-    spender, saver = issued["rep_targets"]["rep_id"].iloc[:2]
-
-    measures = [OutColumn("budget", "预算", "Budget", "amount", total=True),
-                OutColumn("verified", "已核查支出", "Verified spend", "amount", total=True),
-                OutColumn("unapproved", "未经批准支出", "Unapproved spend", "amount", total=True)]
-    regions = pd.DataFrame({"region": ["华南"], "budget": [9000.0], "verified": [8000.0], "unapproved": [0.0]})
-    holders = pd.DataFrame({
-        "level": ["区域 region", "业务员 rep", "业务员 rep", "业务员 rep"],
-        "rep_id": [None, spender, spender, saver],
-        "category": ["网点开发 outlet development", "差旅 travel", "招待 entertainment", "差旅 travel"],
-        "budget": [5000.0, 2000.0, 1000.0, 2000.0], "verified": [6000.0, 2100.0, 1500.0, 1900.0],
-        "unapproved": [1000.0, 100.0, 500.0, 0.0]})
-    FileWorkbook(closable).write_sheets([SheetOutput(OutputSheetName("expense_ledger", "费用台账", "Expense Ledger"),
-                                                     subtitle="2026-12", tables=[
-        OutTable(regions, [OutColumn("region", "区域", "Region"), *measures], heading="By region"),
-        OutTable(holders, [OutColumn("level", "预算持有", "Held by"), OutColumn("rep_id", "业务员编号", "Rep ID"),
-                           OutColumn("category", "费用类别", "Category"), *measures], heading="By holder")])])
-    result = close(FileWorkbook(closable))
-    assert result.ok
-    assert "expense ledger" not in " ".join(p.message_en for p in result.problems)
+def test_the_expense_condition_counts_requests_made_after_the_ledger_was_written(closable):
+    """The Expense Ledger was written by the expense review from the requests of the first 18 days; a rep's
+    request verified on the 30th is in the close's review (as of the 31st), though not in that ledger."""
+    ledger = sheet_values(closable, "费用台账 Expense Ledger")
+    close(FileWorkbook(closable))
     _, reps = performance(closable)
-    spent = reps[reps["业务员编号 Rep ID"] == spender].iloc[0]
-    # The spender holds 3,000 and spent 3,600: 600 over × 50 % = 300 deducted (the region's own row is not theirs).
-    assert (spent["费用预算 Expense budget"], spent["已用费用 Expense used"]) == (3000, 3600)
-    assert spent["费用使用率 Expense used %"] == pytest.approx(1.2)
-    assert "expenses 120.0% > 100% of budget → deduct 600.00 × 50.0% = 300.00" in spent["原因说明 Reason (English)"]
-    floor = 500 if spent["低于处罚线 Below floor"] == "是" else 0
-    assert spent["扣款 Penalty"] == 300 + floor
-    saved = reps[reps["业务员编号 Rep ID"] == saver].iloc[0]
-    assert "expenses" not in saved["原因说明 Reason (English)"]  # 1,900 of 2,000: within budget
-    others = reps[~reps["业务员编号 Rep ID"].isin([spender, saver])]
-    assert (others["费用预算 Expense budget"] == 0).all()  # no budget held, nothing spent
+    rep = reps[reps["适用规则 Rule set"] == "全体 everyone"].iloc[0]  # the company's rules: 50 % of any overspend
+    rep_id, budget, used = rep["业务员编号 Rep ID"], rep["费用预算 Expense budget"], rep["已用费用 Expense used"]
+    late = round(budget - used + 1000, 2)  # brings the rep exactly 1,000 over budget
+    book = openpyxl.load_workbook(closable)
+    ws = book["费用申请 Expense Requests"]
+    category = next(r[4] for r in ws.iter_rows(min_row=2, values_only=True) if r[3] == rep_id)
+    ws.append(["FY2612-LATE", dt.datetime(2026, 12, 30), "业务员→区域 rep", rep_id, category, late, "年底拜访 year-end visits",
+               None, "已批准 approved", None, None, None, late, "票据齐全 receipts complete"])
+    book.save(closable)
+    assert close(FileWorkbook(closable)).ok
+    _, after = performance(closable)
+    row = after[after["业务员编号 Rep ID"] == rep_id].iloc[0]
+    assert row["已用费用 Expense used"] == pytest.approx(budget + 1000)
+    # 1,000 over budget × 50 % = 500 deducted, on its own pay line.
+    assert row["扣款 Penalty"] == rep["扣款 Penalty"] + 500
+    lines = pay_lines(closable)
+    expense = lines[(lines["业务员编号 Rep ID"] == rep_id) & (lines["规则 Rule"] == "费用条件 expense")].iloc[0]
+    assert (expense["基数 Base"], expense["比例 Rate"], expense["金额 Amount"]) == (1000, 0.5, -500)
+    assert expense["规则行 Rule row"] == 15
+    assert sheet_values(closable, "费用台账 Expense Ledger") == ledger  # the close writes only Performance
+
+
+def sheet_values(path, name: str) -> list[list]:
+    return [list(r) for r in openpyxl.load_workbook(path)[name].iter_rows(values_only=True)]

@@ -47,6 +47,24 @@ def test_percent_rules():
     assert parse_cell(PERCENT, 1) == (1, None)  # 1 means 100 %, as documented
 
 
+def test_a_bare_threshold_between_1_and_5_is_ambiguous_where_thresholds_run_above_100_percent():
+    """The Incentive Rules' Threshold column: accelerators at 120 %, so 1.05 might be 105 % or 1.05 %."""
+    from salesxl.workbook.contract.close import INCENTIVE_RULES
+
+    threshold = INCENTIVE_RULES.column("threshold")
+    value, issue = parse_cell(threshold, 1.05)
+    assert value is BLANK and issue[:2] == ("error", "ambiguous-percent")
+    assert issue[3] == "'1.05' is ambiguous: 105% or 1.05%? Type 105% or 1.05%"
+    assert parse_cell(threshold, 5)[1][1] == "ambiguous-percent"
+    assert parse_cell(threshold, 0.8) == (0.8, None)  # up to 1: a fraction, 80 %
+    assert parse_cell(threshold, 1) == (1, None)  # 100 %
+    assert parse_cell(threshold, "105%") == (1.05, None) and parse_cell(threshold, "1.05%") == (0.0105, None)
+    assert parse_cell(threshold, 1.05, percent_format=True) == (1.05, None)  # shown as 105 %
+    value, issue = parse_cell(threshold, 120)  # above 5: percentage points, as everywhere
+    assert value == 1.2 and issue[1] == "percent-points"
+    assert parse_cell(PERCENT, 1.05)[1][1] == "percent-points"  # other percent columns keep the rule
+
+
 def test_dates():
     assert parse_cell(DATE, dt.datetime(2026, 2, 1, 0, 0)) == (pd.Timestamp(2026, 2, 1), None)
     for text in ("2026-02-01", "2026/2/1", "2026.2.1", "2026年2月1日", "20260201"):
