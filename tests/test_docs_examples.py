@@ -323,9 +323,9 @@ QUOTED = [
         ("R003", "净发放 Net payout", N, "−500"),
         ("R029", "达成率 Attainment", P, "188.0%"),
         ("R029", "提成 Commission", N, "3,200"),
-        ("奖励合计 Rewards", "金额 Amount", N2, "58,962.17"),
+        ("奖励合计 Rewards", "金额 Amount", N2, "58,962.19"),
         ("扣款合计 Penalties", "金额 Amount", N, "2,000"),
-        ("净发放合计 Net payout", "金额 Amount", N2, "56,962.17"),
+        ("净发放合计 Net payout", "金额 Amount", N2, "56,962.19"),
     ]),
     *quotes(STEP("dashboard"), DEMO, "总览 Dashboard", [
         ("", "月度目标 Target", N, "4,493,386"),
