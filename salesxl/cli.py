@@ -35,9 +35,10 @@ from .workbook.template import SHIPPED_DEMO, save_new_workbook
 
 app = typer.Typer(
     help="salesxl — monthly sales targets in your own workbook 月度销售目标.\n\n"
-         "Steps: check 检查 · target 月度目标 · backtest 回测 · breakdown 正式下达 · expenses 费用预算 · "
-         "expenses-review 费用审核 · issue-files 下发到业务员 · collect 收回 · track 进度跟踪 · weekly 周例会 · "
-         "followups 跟进计划 · close 月末考核 · dashboard 总览.",
+         "Steps: init 添加输入表 · check 检查 · target 月度目标 · backtest 回测 · breakdown 正式下达 · issue-draft 下发草案 · "
+         "agree 确认目标 · commitments 军令状 · expenses 费用预算 · expenses-review 费用审核 · "
+         "issue-files 下发到业务员 · collect 收回 · track 进度跟踪 · weekly 周例会 · followups 跟进计划 · "
+         "close 月末考核 · dashboard 总览.",
     no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
 )
 console = Console(stderr=True)

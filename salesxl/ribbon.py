@@ -135,7 +135,7 @@ def dispatch(control_id: str) -> None:
     if button is None:
         book.app.alert(f"未知按钮“{control_id}”：请更新 salesxl 加载项。\n"
                        f"Unknown button '{control_id}': the add-in and salesxl are out of step; "
-                       "update both (see README, 'Upgrading').", title="salesxl", mode="critical")
+                       "update both (see docs/getting-started/excel.md, 'Upgrading').", title="salesxl", mode="critical")
         return
     press(book, button)
 

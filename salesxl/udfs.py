@@ -16,8 +16,8 @@ A planner's mistake (a month that is not a month, all weights zero) returns a
 text starting with ``#salesxl!`` that says what is wrong, rather than a bare
 ``#VALUE!``.
 
-The README's function reference lists exactly the functions decorated here; a
-test parses this module and compares.
+The function reference (docs/reference/functions.md) is generated from the functions
+decorated here (``python -m salesxl.docs_reference``); a test parses this module and compares.
 """
 
 from __future__ import annotations

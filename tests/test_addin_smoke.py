@@ -70,7 +70,7 @@ def test_every_function_has_an_example_call():
 
 
 def test_the_examples_give_the_values_the_docs_promise():
-    # docs/excel.md: ALLOCATE(100, {1;1;1}) -> 34, 33, 33; WORKDAYS("2026-02") -> 16; MONTH_TARGET(...) -> 311,975;
+    # docs/getting-started/functions.md: ALLOCATE(100, {1;1;1}) -> 34, 33, 33; WORKDAYS("2026-02") -> 16; MONTH_TARGET(...) -> 311,975;
     # DAILY_SPLIT(309000, "2026-02", "CN", 0.01) -> 16 rows of 19,312.50; ATTAINMENT -> 112 %; TIER(100%) -> base;
     # PAYOUT(...) -> 3,240.
     values = {n: getattr(udfs, n)(*args) for n, (_, args) in smoke.UDF_EXAMPLES.items()}

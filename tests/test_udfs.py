@@ -7,7 +7,6 @@ dates as ``datetime``).
 
 from __future__ import annotations
 
-import ast
 import datetime as dt
 import re
 from pathlib import Path
@@ -22,56 +21,66 @@ from xlwings.conversion import accessors
 from salesxl import udfs
 from salesxl.core.incentive_rules import plan_for, read_rules
 from salesxl.core.payout import RepFacts, settle
+from salesxl.docs_reference import declared_udfs
 
 ROOT = Path(__file__).resolve().parents[1]
-UDF_SOURCE = ROOT / "salesxl" / "udfs.py"
 
 
-def is_xw(node: ast.expr, name: str) -> bool:
-    """``@xw.func`` or ``@xw.func(...)`` (likewise ``xw.arg``)."""
-    target = node.func if isinstance(node, ast.Call) else node
-    return isinstance(target, ast.Attribute) and target.attr == name and \
-        isinstance(target.value, ast.Name) and target.value.id == "xw"
+def reference_functions() -> list[str]:
+    """Names in the generated worksheet-function reference (docs/reference/functions.md)."""
+    text = (ROOT / "docs" / "reference" / "functions.md").read_text(encoding="utf-8")
+    return re.findall(r"^## (SALESXL_[A-Z_]+) ", text, re.M)
 
 
-def declared_udfs() -> dict[str, dict[str, Any]]:
-    """Every ``@xw.func`` in salesxl/udfs.py: name -> its arguments and their ``@xw.arg`` docs."""
-    tree = ast.parse(UDF_SOURCE.read_text(encoding="utf-8"))
-    found = {}
-    for node in tree.body:
-        if isinstance(node, ast.FunctionDef) and any(is_xw(d, "func") for d in node.decorator_list):
-            docs = {}
-            for d in node.decorator_list:
-                if is_xw(d, "arg") and isinstance(d, ast.Call):
-                    keywords = {k.arg: k.value for k in d.keywords}
-                    docs[d.args[0].value] = ast.literal_eval(keywords["doc"]) if "doc" in keywords else None
-            found[node.name] = {"args": [a.arg for a in node.args.args], "docs": docs,
-                                "docstring": ast.get_docstring(node)}
-    return found
-
-
-def readme_functions() -> list[str]:
-    """Names in the worksheet-function reference table (docs/excel.md, linked from the README's "In Excel")."""
-    text = (ROOT / "docs" / "excel.md").read_text(encoding="utf-8")
-    section = re.search(r"## Worksheet functions.*?\n(.*?)(?:\n#|\Z)", text, re.S)
-    assert section, "docs/excel.md has no '## Worksheet functions' section"
-    return re.findall(r"^\| `(SALESXL_[A-Z_]+)\(", section.group(1), re.M)
-
-
-def test_every_udf_is_prefixed_documented_and_in_the_readme():
+def test_every_udf_is_prefixed_documented_and_in_the_reference():
     declared = declared_udfs()
     assert {"SALESXL_ALLOCATE", "SALESXL_WORKDAYS", "SALESXL_DAILY_SPLIT", "SALESXL_MONTH_TARGET"} <= set(declared)
-    for name, info in declared.items():
+    for name, udf in declared.items():
         assert name.startswith("SALESXL_"), name
-        assert info["docstring"], f"{name} has no docstring (Excel shows it in the function wizard)"
-        assert set(info["docs"]) == set(info["args"]), f"{name}: every argument needs @xw.arg(doc=...)"
-        assert all(info["docs"].values()), name
-    assert sorted(readme_functions()) == sorted(declared)
+        assert udf.docstring, f"{name} has no docstring (Excel shows it in the function wizard)"
+        assert set(udf.docs) == set(udf.args), f"{name}: every argument needs @xw.arg(doc=...)"
+        assert all(udf.docs.values()), name
+    assert sorted(reference_functions()) == sorted(dir_udfs())
+
+
+def dir_udfs() -> list[str]:
+    return [n for n in dir(udfs) if n.startswith("SALESXL_")]
 
 
 def test_the_ast_check_sees_what_python_sees():
     """The static list is the module's real list of UDFs (no decorator spelled another way)."""
-    assert set(declared_udfs()) == {n for n in dir(udfs) if n.startswith("SALESXL_")}
+    assert set(declared_udfs()) == set(dir_udfs())
+
+
+# Each example on docs/getting-started/functions.md, as Excel hands its arguments over (ranges as lists, a
+# column {1;1;1} as rows, percentages as fractions), with the result the page promises.
+PAGE_EXAMPLES = {
+    "`=SALESXL_ALLOCATE(100, {1;1;1})` → 34, 33, 33":
+        (lambda: udfs.SALESXL_ALLOCATE(100.0, [[1.0], [1.0], [1.0]]), [[34.0], [33.0], [33.0]]),
+    '`=SALESXL_WORKDAYS("2026-02")` → 16': (lambda: udfs.SALESXL_WORKDAYS("2026-02"), 16),
+    # H = 280,000 x (1 + 0.625 x 12 % + 0.375 x 25 %) = 327,250; I = 280,000 x 1.10, C = 280,000 x 1.15:
+    # 0.4 x 300,000 + 0.3 x 327,250 + 0.2 x 308,000 + 0.1 x 322,000 = 311,975
+    "`=SALESXL_MONTH_TARGET(300000, {280000,250000,200000}, 10%, 15%, {40%,30%,20%,10%})` → 311,975":
+        (lambda: udfs.SALESXL_MONTH_TARGET(300000.0, [280000.0, 250000.0, 200000.0], 0.1, 0.15,
+                                           [0.4, 0.3, 0.2, 0.1]), 311975.0),
+    '`=SALESXL_DAILY_SPLIT(309000, "2026-02", "CN", 0.01)` → 16 rows of 19,312.50':
+        (lambda: sorted({amount for _, amount in udfs.SALESXL_DAILY_SPLIT(309000.0, "2026-02", "CN", 0.01)})
+         + [len(udfs.SALESXL_DAILY_SPLIT(309000.0, "2026-02", "CN", 0.01))], [19312.5, 16]),
+    "`=SALESXL_ATTAINMENT(112000, 100000)` → 112 %": (lambda: udfs.SALESXL_ATTAINMENT(112000.0, 100000.0), 1.12),
+    "`=SALESXL_TIER(100%)` → `基础 base`": (lambda: udfs.SALESXL_TIER(1.0), "基础 base"),
+    # 112 % reaches challenge: its bonus 1,000 + flat 2 % x 112,000 = 1,000 + 2,240 = 3,240
+    "`=SALESXL_PAYOUT(112000, 100000, {100000,110000,120000}, {500,1000,2000}, {1%,2%,3%})` → 3,240":
+        (lambda: udfs.SALESXL_PAYOUT(112000.0, 100000.0, [100000.0, 110000.0, 120000.0], [500.0, 1000.0, 2000.0],
+                                     [0.01, 0.02, 0.03]), 3240.0),
+}
+
+
+def test_the_examples_on_the_functions_page_are_what_the_functions_return():
+    text = (ROOT / "docs" / "getting-started" / "functions.md").read_text(encoding="utf-8")
+    assert len(re.findall(r"`=SALESXL_", text)) == len(PAGE_EXAMPLES), "an example on the page is not checked here"
+    for example, (call, expected) in PAGE_EXAMPLES.items():
+        assert example in text, example
+        assert call() == expected, example
 
 
 def test_annotations_route_to_an_xlwings_converter():

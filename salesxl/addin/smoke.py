@@ -46,7 +46,8 @@ UDF_EXAMPLES: dict[str, tuple[str, tuple]] = {
                        (112000.0, 100000.0, [100000.0, 110000.0, 120000.0], [500.0, 1000.0, 2000.0],
                         [0.01, 0.02, 0.03])),
 }
-"""One call per worksheet function, the examples of docs/excel.md; a test checks every function has one."""
+"""One call per worksheet function, the examples of docs/getting-started/functions.md; a test checks every
+function has one."""
 
 
 @dataclass(frozen=True)

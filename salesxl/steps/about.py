@@ -27,7 +27,8 @@ def about_text(platform: str = sys.platform) -> str:
         f"Python {sys.version.split()[0]}: {sys.executable}",
         f"xlwings {package_version('xlwings')}",
         f"配置 Settings: {config_path(platform)}",
-        "说明 How to: README.md, section 'In Excel' (安装 install, 配置 configure, 故障排除 troubleshooting).",
+        "说明 How to: docs/getting-started/excel.md (安装 install, 配置 configure, 升级 upgrade), "
+        "docs/troubleshooting.md (故障排除 troubleshooting).",
     ])
 
 

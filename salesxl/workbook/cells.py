@@ -1,7 +1,7 @@
 """Reading one cell as a planner meant it.
 
 Planners type numbers the way they say them. The rules, also stated in the
-README's "Typing numbers" section:
+docs' "Typing numbers, percentages and dates" (docs/getting-started/workbook.md):
 
 * **Amounts** accept numbers, and text such as ``30.9万`` (= 309,000),
   ``1.2亿``, ``5千``, ``¥1,234.50``, ``１２３４`` (full-width) or ``(1,234)``

@@ -6,7 +6,7 @@ converted by one LibreOffice run per core, so a page per rep becomes a PDF per r
 
 A whole workbook's own sheets can be printed the same way (:func:`sheets_to_pdf`): one copy of
 the file per sheet, with only that sheet visible, so each PDF holds exactly that sheet's pages
-as a planner printing it would get them (the dashboard's one-page check, the README's images).
+as a planner printing it would get them (the dashboard's one-page check, the docs' images).
 """
 
 from __future__ import annotations
