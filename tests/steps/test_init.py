@@ -29,6 +29,7 @@ from salesxl.steps.init import ADDED_BY_INIT, NOTHING_TO_ADD, init
 from salesxl.steps.target import target
 from salesxl.workbook.filebook import FileWorkbook
 from salesxl.workbook.package import Package
+from salesxl.workbook.contract import INPUT_SHEETS
 from salesxl.workbook.template import save_new_workbook
 
 from ..conftest import digest
@@ -113,7 +114,11 @@ def test_init_says_what_it_added_and_what_to_fill_first(tmp_path):
     assert f"Added {len(ADDED)} input sheets" in result.output
     assert "先填写 Fill in first: 设置 Settings, 年度预算 Budget" in result.output
     assert "The plan month is set to 2026-12; check it" in result.output  # the month after the pinned run time
-    assert check(FileWorkbook(path)).ok  # blank, but a workbook salesxl reads
+    # Blank, but a workbook salesxl reads: every input sheet is found, and the one error is the target's own
+    # input check on the still empty Factors sheet (check runs every step's checks the sheets allow).
+    checked = check(FileWorkbook(path))
+    assert checked.summary.startswith(f"{len(INPUT_SHEETS)} 张表 sheets")
+    assert [(p.code, p.sheet) for p in checked.problems if p.severity == "error"] == [("no-factors", "参考因素 Factors")]
 
 
 def test_a_step_on_a_workbook_without_input_sheets_says_to_run_init(tmp_path):

@@ -56,7 +56,9 @@ STEPS = [  # (step, what it is given to read)
     ("followups", followups, {SETTINGS, CALENDAR, REGIONS, REPS, OUTLETS, DAILY_LOG, "客户跟进 Customers",
                               "跟进记录 Touches"}),
     ("close", close, {SETTINGS, REPS, REGIONS, OUTLETS, PRODUCTS, ACTUALS, "激励规则 Incentive Rules", CALENDAR,
-                      REP_TARGETS, OUTLET_TARGETS, "目标确认 Agreed Targets", "费用台账 Expense Ledger"}),
+                      REP_TARGETS, OUTLET_TARGETS, "目标确认 Agreed Targets",
+                      # the demo's rules check expenses: the budget issued, and the requests the close reviews
+                      "费用预算 Expense Budget", "费用申请 Expense Requests"}),
     # the month read back from the sheets the steps wrote; History only for last year's same month
     ("dashboard", dashboard, {SETTINGS, CALENDAR, HISTORY, PRODUCTS, "月度目标 Month Target",
                               "任务结构 Target Structure", "进度 Progress", "月末绩效 Performance",
