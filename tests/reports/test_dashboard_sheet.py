@@ -3,6 +3,7 @@ it prints on one A4 landscape page, and a workbook that has run only some steps 
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import openpyxl
