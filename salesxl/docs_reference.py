@@ -270,6 +270,20 @@ def param_rows(command) -> list[tuple[str, str, str]]:
     return rows
 
 
+GLOBAL_OPTIONS_ZH = {"--debug": "意外错误时显示 Python 调用栈。",
+                     "--force": "工作簿另存为建议只读或设置了修改权限密码时，照样写入。"}
+"""The Chinese half of the options given before the command; the English is their ``--help`` text."""
+
+
+def global_options() -> list:
+    """The options of ``salesxl`` itself, before the command (``salesxl --force close plan.xlsx``)."""
+    import typer.main
+
+    from .cli import app
+
+    return [p for p in typer.main.get_group(app).params if p.opts[0].startswith("--")]
+
+
 def cli_page() -> str:
     from . import cli
     from .ribbon import BUTTONS
@@ -280,9 +294,11 @@ def cli_page() -> str:
              "",
              "Every `salesxl` command and its arguments, read from the command-line program itself "
              "(`salesxl COMMAND --help` says the same).", "",
-             "```", "salesxl [--debug] COMMAND [ARGS]", "```", "",
-             "`--debug`: 意外错误时显示 Python 调用栈 show the Python traceback on unexpected errors.", "",
-             "## 退出码 Exit codes {#exit-codes}", "", exit_codes, ""]
+             "```", " ".join(["salesxl", *(f"[{p.opts[0]}]" for p in global_options()), "COMMAND [ARGS]"]), "```",
+             ""]
+    lines += [" ".join(filter(None, (f"* `{p.opts[0]}`:", GLOBAL_OPTIONS_ZH.get(p.opts[0]), p.help)))
+              for p in global_options()]
+    lines += ["", "## 退出码 Exit codes {#exit-codes}", "", exit_codes, ""]
     for name, command in commands():
         anchor = name.removeprefix("salesxl ").replace(" ", "-")
         lines += [f"## {name} {{#{anchor}}}", "", inspect.cleandoc(command.help or ""), "",

@@ -53,6 +53,17 @@ def test_every_command_and_option_is_in_the_reference():
                 assert param.help in body.replace("\\|", "|"), f"docs/reference/cli.md: salesxl {name} {param.name}"
 
 
+def test_every_global_option_is_in_the_references_usage_line_with_its_help():
+    """`salesxl --force COMMAND`: options before the command are the app's own, not any command's."""
+    head = REFERENCE.split("\n## ", 1)[0]
+    options = [p for p in typer.main.get_group(app).params if p.opts[0].startswith("--")]
+    assert {"--debug", "--force"} <= {p.opts[0] for p in options}
+    usage_line = re.search(r"^salesxl .*COMMAND \[ARGS\]$", head, re.M).group(0)
+    for param in options:
+        assert f"[{param.opts[0]}]" in usage_line, f"docs/reference/cli.md: the usage line lacks {param.opts[0]}"
+        assert param.help in head, f"docs/reference/cli.md: no help for {param.opts[0]}"
+
+
 def test_the_command_tables_usage_lines_name_real_arguments_and_options():
     """Each row's first cell (`salesxl collect WORKBOOK FILES... [--skip-bad]`) is what the command takes."""
     found = commands()
